@@ -1,0 +1,59 @@
+"""Cloud Bridge: WiZ Pro, Gizwits and WEGnology clouds in Home Assistant."""
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.typing import ConfigType
+
+from .const import CONF_VENDOR, DOMAIN
+from .coordinator import CloudBridgeConfigEntry, CloudBridgeCoordinator, CloudBridgeData
+from .devices import device_identifier
+from .vendors import VENDORS
+from .vendors.wiz_pro.oauth_callback import WizProCallbackView
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.LIGHT,
+    Platform.NUMBER,
+    Platform.SCENE,
+    Platform.SENSOR,
+]
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the OAuth callback WiZ Pro returns to."""
+    hass.http.register_view(WizProCallbackView())
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: CloudBridgeConfigEntry) -> bool:
+    """Set up one cloud account."""
+    vendor = VENDORS[entry.data[CONF_VENDOR]]
+    adapter = await vendor.async_create_adapter(hass, entry)
+    coordinator = CloudBridgeCoordinator(hass, entry, adapter, vendor.id)
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = CloudBridgeData(coordinator=coordinator, vendor=vendor)
+    if vendor.async_setup_push is not None:
+        vendor.async_setup_push(hass, entry, coordinator)
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(
+    hass: HomeAssistant, entry: CloudBridgeConfigEntry
+) -> bool:
+    """Unload a cloud account."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: CloudBridgeConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Allow removing a device only once the cloud no longer has it."""
+    coordinator = entry.runtime_data.coordinator
+    known = {
+        device_identifier(coordinator.vendor, key) for key in coordinator.data.devices
+    }
+    return not device.identifiers & known

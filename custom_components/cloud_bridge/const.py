@@ -1,0 +1,14 @@
+"""Constants for Cloud Bridge."""
+
+from datetime import timedelta
+import logging
+from typing import Final
+
+DOMAIN: Final = "cloud_bridge"
+LOGGER = logging.getLogger(__package__)
+
+# Home Assistant asks for a fixed interval; push and update_entity cover the rest.
+STATE_INTERVAL: Final = timedelta(seconds=30)
+TOPOLOGY_INTERVAL: Final = timedelta(minutes=10)
+
+CONF_VENDOR: Final = "vendor"

@@ -1,0 +1,120 @@
+"""One coordinator per entry: polls the adapter, applies commands and pushes."""
+
+from dataclasses import dataclass
+from time import monotonic
+from typing import TYPE_CHECKING, override
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .const import DOMAIN, LOGGER, STATE_INTERVAL, TOPOLOGY_INTERVAL
+from .devices import DeviceSync
+from .errors import CloudAuthError, CloudError, CloudRateLimitedError
+from .helpers import cloud_exception_handler
+from .model import Command, PointUpdate, Snapshot
+
+if TYPE_CHECKING:
+    from .vendors import Vendor
+    from .vendors.base import VendorAdapter
+
+
+@dataclass(kw_only=True)
+class CloudBridgeData:
+    """What a loaded entry holds."""
+
+    coordinator: CloudBridgeCoordinator
+    vendor: Vendor
+
+
+type CloudBridgeConfigEntry = ConfigEntry[CloudBridgeData]
+
+
+class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
+    """Keeps one account's Snapshot: state every 30 s, topology every 10 min."""
+
+    config_entry: CloudBridgeConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: CloudBridgeConfigEntry,
+        adapter: VendorAdapter,
+        vendor: str,
+    ) -> None:
+        """Set up the coordinator for an entry."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{entry.title} ({vendor})",
+            update_interval=STATE_INTERVAL,
+            always_update=False,
+        )
+        self.adapter = adapter
+        self.vendor = vendor
+        self.devices = DeviceSync(hass, entry, vendor)
+        self.topology_version = 0
+        self._topology_read_at: float | None = None
+        self._polling = False
+        self._updates_while_polling: list[PointUpdate] = []
+
+    @override
+    async def _async_update_data(self) -> Snapshot:
+        """Poll the cloud through the adapter."""
+        now = monotonic()
+        topology_due = (
+            self._topology_read_at is None
+            or now - self._topology_read_at >= TOPOLOGY_INTERVAL.total_seconds()
+        )
+        self._polling = True
+        self._updates_while_polling = []
+        try:
+            snapshot = await self.adapter.async_poll(topology_due=topology_due)
+        except CloudAuthError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="auth_failed"
+            ) from err
+        except CloudRateLimitedError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="rate_limited",
+                retry_after=err.retry_after,
+            ) from err
+        except CloudError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="cloud_unavailable",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        finally:
+            self._polling = False
+        if topology_due:
+            self._topology_read_at = now
+        # A command answered while the poll was out is newer than what it read.
+        snapshot = snapshot.with_updates(self._updates_while_polling)
+        self._sync_registries(snapshot)
+        return snapshot
+
+    @callback
+    def _sync_registries(self, snapshot: Snapshot) -> None:
+        """Register new devices and drop gone ones before entities hear of it."""
+        if self.devices.async_sync(snapshot):
+            self.topology_version += 1
+
+    @cloud_exception_handler
+    async def async_execute(self, command: Command) -> None:
+        """Carry out a command and show its outcome until the next poll."""
+        updates = await self.adapter.async_execute(command)
+        if not updates:
+            await self.async_request_refresh()
+            return
+        if self._polling:
+            self._updates_while_polling.extend(updates)
+        self.async_set_updated_data(self.data.with_updates(updates))
+
+    @callback
+    def async_push(self, snapshot: Snapshot) -> None:
+        """Take a Snapshot the cloud pushed."""
+        self.async_set_updated_data(snapshot)

@@ -1,0 +1,72 @@
+"""Diagnostics: what the entry holds and sees, with every secret redacted."""
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.components.diagnostics import REDACTED, async_redact_data
+from homeassistant.const import CONF_WEBHOOK_ID
+from homeassistant.core import HomeAssistant
+
+from .coordinator import CloudBridgeConfigEntry
+from .model import Snapshot
+
+TO_REDACT = {
+    "access_token",
+    "refresh_token",
+    "client_secret",
+    "password",
+    "token",
+    CONF_WEBHOOK_ID,
+}
+
+
+def _plain(value: Any) -> Any:
+    """Return a value JSON can hold: sets and tuples become sorted lists."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, frozenset | set):
+        return sorted(_plain(item) for item in value)
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def snapshot_as_dict(snapshot: Snapshot) -> dict[str, Any]:
+    """Return a Snapshot as plain data."""
+    return {key: _plain(asdict(device)) for key, device in snapshot.devices.items()}
+
+
+def _redacted_url(url: str | None, secret: str | None) -> str | None:
+    """Show where pushes go without the webhook id that authorises them."""
+    if url is None or not secret:
+        return url
+    return url.replace(secret, REDACTED)
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: CloudBridgeConfigEntry
+) -> dict[str, Any]:
+    """Return diagnostics for an entry."""
+    runtime = entry.runtime_data
+    coordinator = runtime.coordinator
+    push_url = runtime.vendor.push_url(hass, entry) if runtime.vendor.push_url else None
+    return {
+        "entry": {
+            "title": entry.title,
+            "unique_id": entry.unique_id,
+            "data": async_redact_data(dict(entry.data), TO_REDACT),
+            "options": async_redact_data(dict(entry.options), TO_REDACT),
+        },
+        "push": {
+            "webhook_url": _redacted_url(push_url, entry.data.get(CONF_WEBHOOK_ID)),
+            "https": push_url.startswith("https://") if push_url else None,
+        },
+        "poll": {
+            "last_update_success": coordinator.last_update_success,
+            "last_exception": repr(coordinator.last_exception)
+            if coordinator.last_exception
+            else None,
+        },
+        "adapter": async_redact_data(coordinator.adapter.diagnostics(), TO_REDACT),
+        "snapshot": snapshot_as_dict(coordinator.data),
+    }

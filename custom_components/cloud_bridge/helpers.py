@@ -1,0 +1,64 @@
+"""Turns the core's neutral errors into translated Home Assistant errors."""
+
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Concatenate
+
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+
+from .const import DOMAIN
+from .errors import (
+    CloudAuthError,
+    CloudInvalidValueError,
+    CloudRateLimitedError,
+    CloudRejectedError,
+    CloudUnavailableError,
+    DeviceOfflineError,
+)
+
+if TYPE_CHECKING:
+    from .coordinator import CloudBridgeCoordinator
+
+
+def cloud_exception_handler[CoordinatorT: CloudBridgeCoordinator, **P](
+    func: Callable[Concatenate[CoordinatorT, P], Coroutine[Any, Any, None]],
+) -> Callable[Concatenate[CoordinatorT, P], Coroutine[Any, Any, None]]:
+    """Decorate a command so a failure reaches the user as a translated error."""
+
+    async def handler(self: CoordinatorT, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            await func(self, *args, **kwargs)
+        except CloudInvalidValueError as err:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="invalid_value",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        except DeviceOfflineError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="device_offline",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        except CloudRejectedError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="command_rejected",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        except CloudAuthError as err:
+            self.config_entry.async_start_reauth(self.hass)
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="auth_failed"
+            ) from err
+        except CloudRateLimitedError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="rate_limited"
+            ) from err
+        except CloudUnavailableError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="cloud_unavailable",
+                translation_placeholders={"error": str(err)},
+            ) from err
+
+    return handler

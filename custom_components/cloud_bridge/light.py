@@ -1,0 +1,176 @@
+"""Lights: bulbs, and the rooms, groups, floors and buildings that hold them."""
+
+from typing import Any, override
+
+from homeassistant.components.light import (
+    ATTR_BRIGHTNESS,
+    ATTR_COLOR_TEMP_KELVIN,
+    ATTR_EFFECT,
+    ATTR_RGBWW_COLOR,
+    ColorMode,
+    LightEntity,
+    LightEntityDescription,
+    LightEntityFeature,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import CloudBridgeConfigEntry, CloudBridgeCoordinator
+from .entity import CloudBridgeEntity, async_add_point_entities, description_fields
+from .model import Command, Device, Kind, LightCommand, LightFeatures, LightState, Point
+
+# Commands go to one cloud request each and the cloud has no documented limit.
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: CloudBridgeConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Set up lights from the Snapshot."""
+    async_add_point_entities(entry, Kind.LIGHT, CloudBridgeLight, async_add_entities)
+
+
+def to_ha_brightness(native: int, features: LightFeatures) -> int:
+    """Scale a native brightness (its range's top is full) to 1-255."""
+    full = features.brightness_range[1] if features.brightness_range else 255
+    return min(255, max(1, round(native * 255 / full)))
+
+
+def to_native_brightness(brightness: int, features: LightFeatures) -> int:
+    """Scale 1-255 into the light's native range, never outside it."""
+    low, full = features.brightness_range or (1, 255)
+    return min(full, max(low, round(brightness * full / 255)))
+
+
+class CloudBridgeLight(CloudBridgeEntity, LightEntity):
+    """A light point."""
+
+    def __init__(
+        self, coordinator: CloudBridgeCoordinator, device: Device, point: Point
+    ) -> None:
+        """Describe the light from its point."""
+        super().__init__(
+            coordinator,
+            device,
+            point,
+            LightEntityDescription(**description_fields(point)),
+        )
+
+    @property
+    def _features(self) -> LightFeatures:
+        """Return what the light can do."""
+        return self.point.light or LightFeatures(color_modes=frozenset({"onoff"}))
+
+    @property
+    def _state(self) -> LightState:
+        """Return what the light shows."""
+        value = self.point.value
+        return value if isinstance(value, LightState) else LightState()
+
+    @property
+    @override
+    def supported_color_modes(self) -> set[ColorMode]:
+        """Return the colour modes the light supports."""
+        return {ColorMode(mode) for mode in self._features.color_modes}
+
+    @property
+    @override
+    def supported_features(self) -> LightEntityFeature:
+        """Return the effect feature when the light has effects."""
+        if self._features.effects:
+            return LightEntityFeature.EFFECT
+        return LightEntityFeature(0)
+
+    @property
+    @override
+    def effect_list(self) -> list[str] | None:
+        """Return the light modes offered as effects."""
+        return list(self._features.effects) or None
+
+    @property
+    @override
+    def min_color_temp_kelvin(self) -> int:
+        """Return the warmest colour temperature."""
+        return (self._features.kelvin_range or (2000, 6500))[0]
+
+    @property
+    @override
+    def max_color_temp_kelvin(self) -> int:
+        """Return the coldest colour temperature."""
+        return (self._features.kelvin_range or (2000, 6500))[1]
+
+    @property
+    @override
+    def is_on(self) -> bool | None:
+        """Return whether the light is on."""
+        return self._state.on
+
+    @property
+    @override
+    def brightness(self) -> int | None:
+        """Return the brightness on Home Assistant's 1-255 scale."""
+        native = self._state.brightness
+        return None if native is None else to_ha_brightness(native, self._features)
+
+    @property
+    @override
+    def color_mode(self) -> ColorMode:
+        """Return the colour mode, always one the light supports."""
+        modes = self.supported_color_modes
+        if (mode := self._state.color_mode) is not None and ColorMode(mode) in modes:
+            return ColorMode(mode)
+        for fallback in (ColorMode.COLOR_TEMP, ColorMode.RGBWW, ColorMode.BRIGHTNESS):
+            if fallback in modes:
+                return fallback
+        return next(iter(modes))
+
+    @property
+    @override
+    def color_temp_kelvin(self) -> int | None:
+        """Return the colour temperature."""
+        return self._state.color_temp_kelvin
+
+    @property
+    @override
+    def rgbww_color(self) -> tuple[int, int, int, int, int] | None:
+        """Return the colour with its cold and warm white channels."""
+        return self._state.rgbww_color
+
+    @property
+    @override
+    def effect(self) -> str | None:
+        """Return the light mode playing, if any."""
+        return self._state.effect
+
+    @override
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Turn the light on, with what the call asks for."""
+        brightness = kwargs.get(ATTR_BRIGHTNESS)
+        await self._send(
+            LightCommand(
+                on=True,
+                brightness=(
+                    None
+                    if brightness is None
+                    else to_native_brightness(brightness, self._features)
+                ),
+                color_temp_kelvin=kwargs.get(ATTR_COLOR_TEMP_KELVIN),
+                rgbww_color=kwargs.get(ATTR_RGBWW_COLOR),
+                effect=kwargs.get(ATTR_EFFECT),
+            )
+        )
+
+    @override
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Turn the light off."""
+        await self._send(LightCommand(on=False))
+
+    async def _send(self, command: LightCommand) -> None:
+        """Send a light command through the coordinator."""
+        await self.coordinator.async_execute(
+            Command(
+                device_key=self._device_key, point_key=self._point_key, value=command
+            )
+        )

@@ -1,0 +1,186 @@
+"""The vendor-neutral model every adapter produces and every platform reads.
+
+A Snapshot holds devices; a device holds points; one point becomes one entity.
+Values use Home Assistant's vocabulary (device classes, units, colour modes) as
+plain strings, so this module stays free of Home Assistant imports.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    """The platform a point becomes."""
+
+    BINARY_SENSOR = "binary_sensor"
+    LIGHT = "light"
+    NUMBER = "number"
+    SCENE = "scene"
+    SENSOR = "sensor"
+
+
+class Category(StrEnum):
+    """Entity category of a point that is not a primary control."""
+
+    CONFIG = "config"
+    DIAGNOSTIC = "diagnostic"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LightFeatures:
+    """What a light can do.
+
+    Brightness is native: ``brightness_range`` is (lowest accepted, full), so a
+    cloud that takes 10-100 % reports (10, 100).
+    """
+
+    color_modes: frozenset[str]
+    brightness_range: tuple[int, int] | None = None
+    kelvin_range: tuple[int, int] | None = None
+    effects: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LightState:
+    """What a light shows; None where the cloud did not say."""
+
+    on: bool | None = None
+    brightness: int | None = None
+    color_mode: str | None = None
+    color_temp_kelvin: int | None = None
+    rgbww_color: tuple[int, int, int, int, int] | None = None
+    effect: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LightCommand:
+    """A request to change a light; unset fields stay as they are."""
+
+    on: bool
+    brightness: int | None = None
+    color_temp_kelvin: int | None = None
+    rgbww_color: tuple[int, int, int, int, int] | None = None
+    effect: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Point:
+    """One readable or settable thing on a device: one entity."""
+
+    key: str
+    kind: Kind
+    value: Any = None
+    translation_key: str | None = None
+    translation_placeholders: Mapping[str, str] | None = None
+    name: str | None = None
+    device_class: str | None = None
+    unit: str | None = None
+    state_class: str | None = None
+    category: Category | None = None
+    enabled_by_default: bool = True
+    survives_offline: bool = False
+    native_range: tuple[float, float] | None = None
+    step: float | None = None
+    options: tuple[str, ...] | None = None
+    light: LightFeatures | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Device:
+    """A thing Home Assistant shows as a device."""
+
+    key: str
+    name: str
+    manufacturer: str | None = None
+    model: str | None = None
+    mac: str | None = None
+    suggested_area: str | None = None
+    via_device: str | None = None
+    online: bool = True
+    points: Mapping[str, Point] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PointUpdate:
+    """A new value for one point, from a command or a push message."""
+
+    device_key: str
+    point_key: str
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything an account holds at one moment."""
+
+    devices: Mapping[str, Device]
+
+    def point(self, device_key: str, point_key: str) -> Point | None:
+        """Return a point, or None when its device or the point is gone."""
+        if (device := self.devices.get(device_key)) is None:
+            return None
+        return device.points.get(point_key)
+
+    def with_updates(self, updates: Iterable[PointUpdate]) -> Snapshot:
+        """Return a copy with new point values; untouched devices are shared."""
+        changed: dict[str, dict[str, Point]] = {}
+        for update in updates:
+            device = self.devices.get(update.device_key)
+            if device is None or update.point_key not in device.points:
+                continue
+            points = changed.setdefault(update.device_key, dict(device.points))
+            points[update.point_key] = replace(
+                points[update.point_key], value=update.value
+            )
+        if not changed:
+            return self
+        devices = dict(self.devices)
+        for device_key, points in changed.items():
+            devices[device_key] = replace(devices[device_key], points=points)
+        return Snapshot(devices)
+
+    def with_online(self, device_key: str, online: bool) -> Snapshot:
+        """Return a copy where one device is online or offline."""
+        device = self.devices.get(device_key)
+        if device is None or device.online == online:
+            return self
+        return Snapshot({**self.devices, device_key: replace(device, online=online)})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Command:
+    """A change the user asked for, on one point."""
+
+    device_key: str
+    point_key: str
+    value: Any = None
+
+
+def apply_light_command(state: LightState, command: LightCommand) -> LightState:
+    """Return the state a light shows once it has taken a command."""
+    if not command.on:
+        return replace(state, on=False)
+    new = replace(state, on=True)
+    if command.brightness is not None:
+        new = replace(new, brightness=command.brightness)
+    if command.color_temp_kelvin is not None:
+        new = replace(
+            new,
+            color_mode="color_temp",
+            color_temp_kelvin=command.color_temp_kelvin,
+            rgbww_color=None,
+            effect=None,
+        )
+    if command.rgbww_color is not None:
+        new = replace(
+            new,
+            color_mode="rgbww",
+            rgbww_color=command.rgbww_color,
+            color_temp_kelvin=None,
+            effect=None,
+        )
+    if command.effect is not None:
+        new = replace(new, effect=command.effect)
+    return new

@@ -1,0 +1,39 @@
+"""The clouds Cloud Bridge speaks to, by vendor id."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+
+from . import wiz_pro
+from .base import VendorAdapter
+
+if TYPE_CHECKING:
+    from ..coordinator import CloudBridgeConfigEntry, CloudBridgeCoordinator
+
+
+@dataclass(frozen=True, kw_only=True)
+class Vendor:
+    """How the core sets up one cloud."""
+
+    id: str
+    async_create_adapter: Callable[
+        [HomeAssistant, CloudBridgeConfigEntry], Awaitable[VendorAdapter]
+    ]
+    async_setup_push: (
+        Callable[[HomeAssistant, CloudBridgeConfigEntry, CloudBridgeCoordinator], None]
+        | None
+    ) = None
+    push_url: Callable[[HomeAssistant, ConfigEntry], str | None] | None = None
+
+
+VENDORS: dict[str, Vendor] = {
+    wiz_pro.VENDOR_ID: Vendor(
+        id=wiz_pro.VENDOR_ID,
+        async_create_adapter=wiz_pro.async_create_adapter,
+        async_setup_push=wiz_pro.async_setup_push,
+        push_url=wiz_pro.push_url,
+    ),
+}

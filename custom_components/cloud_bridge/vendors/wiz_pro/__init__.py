@@ -1,0 +1,61 @@
+"""WiZ Pro: professional WiZ lighting through its OAuth-protected GraphQL API."""
+
+from typing import TYPE_CHECKING
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_WEBHOOK_ID
+from homeassistant.core import HomeAssistant, callback
+
+from ..base import VendorAdapter
+from .adapter import WizProAdapter
+from .const import CONF_BUILDINGS, VENDOR_ID
+from .models import StatusChange
+from .oauth import async_entry_client
+from .push import async_webhook_url
+from .webhook import async_register_webhook
+
+if TYPE_CHECKING:
+    from ...coordinator import CloudBridgeConfigEntry, CloudBridgeCoordinator
+
+
+async def async_create_adapter(
+    hass: HomeAssistant, entry: CloudBridgeConfigEntry
+) -> VendorAdapter:
+    """Return the adapter for a WiZ Pro entry, with its OAuth session."""
+    client, tokens = await async_entry_client(hass, entry)
+    return WizProAdapter(client, entry.data[CONF_BUILDINGS], tokens.renew)
+
+
+@callback
+def push_url(hass: HomeAssistant, entry: ConfigEntry) -> str | None:
+    """Return the webhook URL the user gives WiZ Pro's Data export."""
+    return async_webhook_url(hass, entry.data[CONF_WEBHOOK_ID])
+
+
+@callback
+def async_setup_push(
+    hass: HomeAssistant,
+    entry: CloudBridgeConfigEntry,
+    coordinator: CloudBridgeCoordinator,
+) -> None:
+    """Listen for STATUSCHANGE notifications."""
+    adapter = coordinator.adapter
+    if not isinstance(adapter, WizProAdapter):
+        return
+
+    @callback
+    def on_status(status: StatusChange) -> bool:
+        snapshot = adapter.apply_status_change(coordinator.data, status)
+        if snapshot is None:
+            return False
+        coordinator.async_push(snapshot)
+        return True
+
+    entry.async_on_unload(
+        async_register_webhook(
+            hass, entry.data[CONF_WEBHOOK_ID], entry.title, on_status
+        )
+    )
+
+
+__all__ = ["VENDOR_ID", "async_create_adapter", "async_setup_push", "push_url"]

@@ -1,0 +1,619 @@
+"""WiZ Pro buildings as a Snapshot, and commands as GraphQL mutations."""
+
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from functools import partial
+import logging
+from typing import Any
+
+from ...errors import (
+    CloudAuthError,
+    CloudInvalidValueError,
+    CloudRateLimitedError,
+    CloudRejectedError,
+    CloudUnavailableError,
+    DeviceOfflineError,
+)
+from ...model import (
+    Category,
+    Command,
+    Device,
+    Kind,
+    LightCommand,
+    LightFeatures,
+    Point,
+    PointUpdate,
+    Snapshot,
+)
+from ..base import VendorAdapter
+from .client import (
+    WizProApiError,
+    WizProAuthError,
+    WizProClient,
+    WizProCommandFailedError,
+    WizProConnectionError,
+    WizProRateLimitError,
+)
+from .light_modes import MODE_IDS, BulbClass, bulb_class
+from .mapping import (
+    RATIO_RANGE,
+    SPEED_RANGE,
+    apply_piloting,
+    combined_features,
+    combined_state,
+    light_features,
+    light_state,
+    piloting_input,
+)
+from .models import Building, Light, PilotingState, Room, StatusChange
+
+_LOGGER = logging.getLogger(__name__)
+
+MANUFACTURER = "WiZ"
+LIGHT = "light"
+EFFECT_SPEED = "effect_speed"
+RATIO = "ratio"
+RSSI = "rssi"
+POWER = "power"
+CONNECTIVITY = "connectivity"
+
+
+@contextmanager
+def _neutral_errors() -> Iterator[None]:
+    """Turn the client's errors into the core's."""
+    try:
+        yield
+    except WizProAuthError as err:
+        raise CloudAuthError(str(err)) from err
+    except WizProRateLimitError as err:
+        raise CloudRateLimitedError(str(err), err.retry_after) from err
+    except WizProConnectionError as err:
+        raise CloudUnavailableError(str(err)) from err
+    except WizProCommandFailedError as err:
+        raise DeviceOfflineError(str(err)) from err
+    except WizProApiError as err:
+        raise CloudRejectedError(str(err)) from err
+
+
+@dataclass(slots=True, kw_only=True)
+class _Bulb:
+    """What the adapter keeps of one light between polls."""
+
+    key: str
+    light: Light
+    floor_id: str
+    bulb: BulbClass
+    features: LightFeatures
+    state: PilotingState
+    aggregates: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Aggregate:
+    """A light that stands for several bulbs: a room, group, floor or building."""
+
+    scope: str
+    target_id: str
+    floor_id: str | None
+    members: tuple[str, ...]
+    features: LightFeatures
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _RoomAction:
+    """A room scene to apply, or a room favorite to set with changeRoomState."""
+
+    floor_id: str
+    room_id: str
+    scene_id: str | None = None
+    state: PilotingState | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Telemetry:
+    """What the last STATUSCHANGE said beyond the light state."""
+
+    connected: bool | None = None
+    rssi: int | None = None
+    power: float | None = None
+
+
+def _key(building_id: str, kind: str, item_id: str) -> str:
+    """Return a device key, unique within the vendor."""
+    return f"{building_id}:{kind}-{item_id}"
+
+
+class WizProAdapter(VendorAdapter):
+    """Turns granted WiZ Pro buildings into a Snapshot."""
+
+    def __init__(
+        self,
+        client: WizProClient,
+        building_ids: Sequence[str],
+        renew_token: Callable[[], Awaitable[None]],
+    ) -> None:
+        """Keep the client, the buildings to poll, and how to renew the token."""
+        self._client = client
+        self._building_ids = tuple(building_ids)
+        self._renew_token = renew_token
+        self._bulbs: dict[str, _Bulb] = {}
+        self._by_mac: dict[str, str] = {}
+        self._aggregates: dict[tuple[str, str], _Aggregate] = {}
+        self._room_actions: dict[tuple[str, str], _RoomAction] = {}
+        self._telemetry: dict[str, _Telemetry] = {}
+        self._reported: set[str] = set()
+
+    async def _call[T](self, request: Callable[[], Awaitable[T]]) -> T:
+        """Send a request; a refused token is renewed once and the request resent."""
+        with _neutral_errors():
+            try:
+                return await request()
+            except WizProAuthError:
+                _LOGGER.debug("WiZ Pro refused the access token; renewing it")
+                await self._renew_token()
+                return await request()
+
+    async def async_poll(self, *, topology_due: bool) -> Snapshot:
+        """Read every building: one buildingTopology query each."""
+        buildings = [
+            await self._call(partial(self._client.building, building_id))
+            for building_id in self._building_ids
+        ]
+        self._bulbs.clear()
+        self._by_mac.clear()
+        self._aggregates.clear()
+        self._room_actions.clear()
+        devices: dict[str, Device] = {}
+        for building in buildings:
+            self._report_problems(building)
+            devices.update(self._building_devices(building))
+        return Snapshot(devices)
+
+    def _report_problems(self, building: Building) -> None:
+        """Log each malformed item once, not on every poll."""
+        for problem in building.problems:
+            if problem not in self._reported:
+                self._reported.add(problem)
+                _LOGGER.warning("Skipping malformed WiZ Pro data: %s", problem)
+
+    def _building_devices(self, building: Building) -> dict[str, Device]:
+        """Return the devices of one building and index its bulbs."""
+        bid = building.id
+        building_key = _key(bid, "building", bid)
+        devices: dict[str, Device] = {}
+        floor_members: dict[str, list[str]] = {}
+        for floor in building.floors:
+            members = floor_members.setdefault(floor.id, [])
+            for room in floor.rooms:
+                room_key = _key(bid, "room", room.id)
+                room_bulbs = [
+                    self._index_bulb(bid, floor.id, light, room_key)
+                    for light in room.lights
+                ]
+                members.extend(room_bulbs)
+                for bulb_key in room_bulbs:
+                    devices[bulb_key] = self._bulb_device(
+                        self._bulbs[bulb_key], room.name, building_key
+                    )
+                room_points = self._room_points(bid, floor.id, room)
+                if light := self._aggregate(
+                    ("room", room.id, floor.id), room_key, LIGHT, room_bulbs
+                ):
+                    room_points.insert(0, light)
+                devices[room_key] = Device(
+                    key=room_key,
+                    name=room.name,
+                    manufacturer=MANUFACTURER,
+                    model="Room",
+                    suggested_area=room.name,
+                    via_device=building_key,
+                    points={point.key: point for point in room_points},
+                )
+                for group in room.groups:
+                    group_key = _key(bid, "group", group.id)
+                    group_bulbs = [
+                        _key(bid, "light", light_id)
+                        for light_id in group.light_ids
+                        if _key(bid, "light", light_id) in self._bulbs
+                    ]
+                    points = []
+                    if light := self._aggregate(
+                        ("group", group.id, floor.id), group_key, LIGHT, group_bulbs
+                    ):
+                        points.append(light)
+                    devices[group_key] = Device(
+                        key=group_key,
+                        name=group.name,
+                        manufacturer=MANUFACTURER,
+                        model="Group",
+                        suggested_area=room.name,
+                        via_device=building_key,
+                        points={point.key: point for point in points},
+                    )
+        building_points: list[Point] = []
+        all_bulbs = [key for members in floor_members.values() for key in members]
+        if light := self._aggregate(
+            ("building", bid, None), building_key, LIGHT, all_bulbs, enabled=False
+        ):
+            building_points.append(light)
+        building_points.extend(
+            light
+            for floor in building.floors
+            if (
+                light := self._aggregate(
+                    ("floor", floor.id, floor.id),
+                    building_key,
+                    f"floor-{floor.id}",
+                    floor_members[floor.id],
+                    name=floor.name,
+                    enabled=False,
+                )
+            )
+        )
+        devices[building_key] = Device(
+            key=building_key,
+            name=building.name,
+            manufacturer=MANUFACTURER,
+            model="Building",
+            points={point.key: point for point in building_points},
+        )
+        return devices
+
+    def _index_bulb(self, bid: str, floor_id: str, light: Light, room_key: str) -> str:
+        """Remember a bulb for commands and push messages; return its key."""
+        key = _key(bid, "light", light.id)
+        bulb = bulb_class(light.model)
+        self._bulbs[key] = _Bulb(
+            key=key,
+            light=light,
+            floor_id=floor_id,
+            bulb=bulb,
+            features=light_features(light.model, bulb),
+            state=light.state,
+            aggregates=(),
+        )
+        self._by_mac[light.mac] = key
+        return key
+
+    def _aggregate(
+        self,
+        target: tuple[str, str, str | None],
+        device_key: str,
+        point_key: str,
+        members: Sequence[str],
+        *,
+        name: str | None = None,
+        enabled: bool = True,
+    ) -> Point | None:
+        """Return the light point standing for several bulbs, and index it."""
+        features = combined_features(self._bulbs[key].features for key in members)
+        if features is None:
+            return None
+        scope, target_id, floor_id = target
+        self._aggregates[(device_key, point_key)] = _Aggregate(
+            scope=scope,
+            target_id=target_id,
+            floor_id=floor_id,
+            members=tuple(members),
+            features=features,
+        )
+        for key in members:
+            bulb = self._bulbs[key]
+            bulb.aggregates = (*bulb.aggregates, (device_key, point_key))
+        return Point(
+            key=point_key,
+            kind=Kind.LIGHT,
+            name=name,
+            value=self._aggregate_value((device_key, point_key)),
+            light=features,
+            enabled_by_default=enabled,
+        )
+
+    def _aggregate_value(self, ref: tuple[str, str]) -> Any:
+        """Return the combined state of an aggregate's bulbs."""
+        aggregate = self._aggregates[ref]
+        return combined_state(
+            [
+                light_state(self._bulbs[key].state, self._bulbs[key].features)
+                for key in aggregate.members
+            ],
+            aggregate.features,
+        )
+
+    def _room_points(self, bid: str, floor_id: str, room: Room) -> list[Point]:
+        """Return a room's scenes and set favorites as scene points."""
+        room_key = _key(bid, "room", room.id)
+        points: list[Point] = []
+        for scene in room.scenes:
+            key = f"scene-{scene.id}"
+            self._room_actions[(room_key, key)] = _RoomAction(
+                floor_id=floor_id, room_id=room.id, scene_id=scene.id
+            )
+            points.append(Point(key=key, kind=Kind.SCENE, name=scene.name))
+        for favorite in room.favorites:
+            key = f"favorite-{favorite.slot}"
+            self._room_actions[(room_key, key)] = _RoomAction(
+                floor_id=floor_id, room_id=room.id, state=favorite.state
+            )
+            points.append(
+                Point(
+                    key=key,
+                    kind=Kind.SCENE,
+                    translation_key="favorite",
+                    translation_placeholders={"number": str(favorite.slot)},
+                )
+            )
+        return points
+
+    def _bulb_device(self, bulb: _Bulb, room_name: str, building_key: str) -> Device:
+        """Return a bulb's device with its light and extra points."""
+        telemetry = self._telemetry.get(bulb.light.mac, _Telemetry())
+        model = bulb.light.model
+        return Device(
+            key=bulb.key,
+            name=bulb.light.name,
+            manufacturer=model.brand or MANUFACTURER,
+            model=model.name or None,
+            mac=bulb.light.mac,
+            suggested_area=room_name,
+            via_device=building_key,
+            online=telemetry.connected is not False,
+            points={point.key: point for point in self._bulb_points(bulb, telemetry)},
+        )
+
+    def _bulb_points(self, bulb: _Bulb, telemetry: _Telemetry) -> list[Point]:
+        """Return the points of one bulb."""
+        points = [
+            Point(
+                key=LIGHT,
+                kind=Kind.LIGHT,
+                value=light_state(bulb.state, bulb.features),
+                light=bulb.features,
+            )
+        ]
+        if bulb.features.effects:
+            points.append(
+                Point(
+                    key=EFFECT_SPEED,
+                    kind=Kind.NUMBER,
+                    translation_key=EFFECT_SPEED,
+                    value=bulb.state.speed,
+                    native_range=SPEED_RANGE,
+                    step=1,
+                    category=Category.CONFIG,
+                )
+            )
+        if bulb.light.model.has_ratio:
+            points.append(
+                Point(
+                    key=RATIO,
+                    kind=Kind.NUMBER,
+                    translation_key=RATIO,
+                    value=bulb.state.ratio,
+                    native_range=RATIO_RANGE,
+                    step=1,
+                    unit="%",
+                    category=Category.CONFIG,
+                )
+            )
+        points.extend(
+            (
+                Point(
+                    key=RSSI,
+                    kind=Kind.SENSOR,
+                    value=telemetry.rssi,
+                    device_class="signal_strength",
+                    unit="dBm",
+                    state_class="measurement",
+                    category=Category.DIAGNOSTIC,
+                    enabled_by_default=False,
+                ),
+                Point(
+                    key=POWER,
+                    kind=Kind.SENSOR,
+                    value=telemetry.power,
+                    device_class="power",
+                    unit="W",
+                    state_class="measurement",
+                ),
+                Point(
+                    key=CONNECTIVITY,
+                    kind=Kind.BINARY_SENSOR,
+                    value=telemetry.connected,
+                    device_class="connectivity",
+                    category=Category.DIAGNOSTIC,
+                    survives_offline=True,
+                ),
+            )
+        )
+        return points
+
+    async def async_execute(self, command: Command) -> list[PointUpdate]:
+        """Send the mutation a command needs; return the optimistic values."""
+        ref = (command.device_key, command.point_key)
+        if (bulb := self._bulbs.get(command.device_key)) is not None:
+            return await self._execute_on_bulb(bulb, command)
+        if (aggregate := self._aggregates.get(ref)) is not None:
+            return await self._execute_on_aggregate(aggregate, command.value)
+        if (action := self._room_actions.get(ref)) is not None:
+            return await self._execute_room_action(command.device_key, action)
+        raise CloudRejectedError(f"{command.device_key} is no longer in WiZ Pro")
+
+    async def _execute_on_bulb(
+        self, bulb: _Bulb, command: Command
+    ) -> list[PointUpdate]:
+        """Pilot one bulb."""
+        match command.point_key:
+            case "light":
+                change = self._light_input(command.value, bulb.features)
+            case "effect_speed":
+                change = PilotingState(speed=round(command.value))
+            case "ratio":
+                change = PilotingState(ratio=round(command.value))
+            case _:
+                raise CloudRejectedError(f"{command.point_key} cannot be set")
+        light = bulb.light
+        await self._call(
+            partial(
+                self._client.change_light_state,
+                floor_id=bulb.floor_id,
+                light_id=light.id,
+                mac=light.mac,
+                state=change,
+            )
+        )
+        return self._pilot({bulb.key}, change)
+
+    async def _execute_on_aggregate(
+        self, aggregate: _Aggregate, command: LightCommand
+    ) -> list[PointUpdate]:
+        """Pilot a room, group, floor or building with one mutation."""
+        change = self._light_input(command, aggregate.features)
+        client = self._client
+        target, floor_id = aggregate.target_id, aggregate.floor_id or ""
+        request: Callable[[], Awaitable[None]]
+        match aggregate.scope:
+            case "room":
+                request = partial(
+                    client.change_room_state,
+                    floor_id=floor_id,
+                    room_id=target,
+                    state=change,
+                )
+            case "group":
+                request = partial(
+                    client.change_group_state,
+                    floor_id=floor_id,
+                    group_id=target,
+                    state=change,
+                )
+            case "floor":
+                request = partial(
+                    client.change_floor_state, floor_id=target, state=change
+                )
+            case _:
+                request = partial(
+                    client.change_building_state, building_id=target, state=change
+                )
+        await self._call(request)
+        return self._pilot(set(aggregate.members), change)
+
+    async def _execute_room_action(
+        self, room_key: str, action: _RoomAction
+    ) -> list[PointUpdate]:
+        """Apply a room scene or a room favorite."""
+        if action.scene_id is not None:
+            await self._call(partial(self._client.apply_room_scene, action.scene_id))
+            return []
+        if action.state is None:
+            return []
+        await self._call(
+            partial(
+                self._client.change_room_state,
+                floor_id=action.floor_id,
+                room_id=action.room_id,
+                state=action.state,
+            )
+        )
+        if (room := self._aggregates.get((room_key, LIGHT))) is None:
+            return []
+        return self._pilot(set(room.members), action.state)
+
+    @staticmethod
+    def _light_input(command: Any, features: LightFeatures) -> PilotingState:
+        """Validate a light command against what the light offers."""
+        if not isinstance(command, LightCommand):
+            raise CloudInvalidValueError("not a light command")
+        if command.effect is not None and (
+            command.effect not in features.effects or command.effect not in MODE_IDS
+        ):
+            raise CloudInvalidValueError(f"unknown light mode {command.effect!r}")
+        return piloting_input(command, features)
+
+    def _pilot(self, bulb_keys: set[str], change: PilotingState) -> list[PointUpdate]:
+        """Apply a change to bulbs as WiZ would; return the new point values."""
+        states = {
+            key: apply_piloting(self._bulbs[key].state, change, self._bulbs[key].bulb)
+            for key in bulb_keys
+            if self._is_online(self._bulbs[key])
+        }
+        return self._updates(states)
+
+    def _is_online(self, bulb: _Bulb) -> bool:
+        """Tell whether a bulb is reachable, as far as pushes have said."""
+        telemetry = self._telemetry.get(bulb.light.mac)
+        return telemetry is None or telemetry.connected is not False
+
+    def _updates(self, states: dict[str, PilotingState]) -> list[PointUpdate]:
+        """Store new bulb states; return their points and their aggregates'."""
+        updates: list[PointUpdate] = []
+        touched: dict[tuple[str, str], None] = {}
+        for key, state in states.items():
+            bulb = self._bulbs[key]
+            bulb.state = state
+            updates.append(
+                PointUpdate(
+                    device_key=key,
+                    point_key=LIGHT,
+                    value=light_state(state, bulb.features),
+                )
+            )
+            if bulb.features.effects:
+                updates.append(
+                    PointUpdate(
+                        device_key=key, point_key=EFFECT_SPEED, value=state.speed
+                    )
+                )
+            if bulb.light.model.has_ratio:
+                updates.append(
+                    PointUpdate(device_key=key, point_key=RATIO, value=state.ratio)
+                )
+            touched.update(dict.fromkeys(bulb.aggregates))
+        updates.extend(
+            PointUpdate(
+                device_key=ref[0], point_key=ref[1], value=self._aggregate_value(ref)
+            )
+            for ref in touched
+        )
+        return updates
+
+    def apply_status_change(
+        self, snapshot: Snapshot, status: StatusChange
+    ) -> Snapshot | None:
+        """Fold a STATUSCHANGE into the Snapshot; None when the MAC is unknown."""
+        if (key := self._by_mac.get(status.mac)) is None:
+            return None
+        telemetry = _Telemetry(
+            connected=status.connected, rssi=status.rssi, power=status.power
+        )
+        self._telemetry[status.mac] = telemetry
+        bulb = self._bulbs[key]
+        state = replace(
+            status.state,
+            ratio=bulb.state.ratio,
+            speed=status.state.speed or bulb.state.speed,
+        )
+        updates = [
+            *self._updates({key: state}),
+            PointUpdate(device_key=key, point_key=RSSI, value=status.rssi),
+            PointUpdate(device_key=key, point_key=POWER, value=status.power),
+            PointUpdate(device_key=key, point_key=CONNECTIVITY, value=status.connected),
+        ]
+        return snapshot.with_updates(updates).with_online(key, status.connected)
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Return the buildings polled and the telemetry pushed so far."""
+        return {
+            "building_ids": list(self._building_ids),
+            "bulbs": len(self._bulbs),
+            "reported_problems": sorted(self._reported),
+            "pushed_telemetry": {
+                key: {
+                    "connected": t.connected,
+                    "rssi": t.rssi,
+                    "power": t.power,
+                }
+                for key, t in sorted(self._telemetry.items())
+            },
+        }

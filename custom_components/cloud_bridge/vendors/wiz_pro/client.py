@@ -1,0 +1,327 @@
+"""Async client for the WiZ Pro cloud: its OAuth token endpoint and GraphQL API.
+
+Free of Home Assistant: it takes the aiohttp session it is given and a callable
+that returns a valid access token.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+
+from . import queries
+from .models import (
+    Building,
+    BuildingMeta,
+    PilotingState,
+    TokenSet,
+    WizProParseError,
+    parse_building,
+)
+
+API_URL = "https://api.pro.wizconnected.com"
+DASHBOARD_URL = "https://pro.wizconnected.com"
+REQUEST_TIMEOUT = 20.0
+MAX_CONCURRENT_REQUESTS = 8
+
+
+class WizProError(Exception):
+    """Base error of the WiZ Pro client."""
+
+
+class WizProConnectionError(WizProError):
+    """The cloud could not be reached, timed out, failed or answered garbage."""
+
+
+class WizProRateLimitError(WizProConnectionError):
+    """The cloud answered 429 Too Many Requests."""
+
+    def __init__(self, message: str, retry_after: float | None) -> None:
+        """Remember how long the cloud asked us to wait."""
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class WizProAuthError(WizProError):
+    """The cloud refused the access token, code or refresh token."""
+
+
+class WizProApiError(WizProError):
+    """The cloud answered with GraphQL errors or refused the request."""
+
+
+class WizProCommandFailedError(WizProError):
+    """A mutation answered false: the lights did not take the change."""
+
+
+def authorize_url(
+    *,
+    dashboard_url: str,
+    client_id: str,
+    code_challenge: str,
+    redirect_uri: str,
+    state: str,
+) -> str:
+    """Return the page where the user grants access; its query is in the fragment."""
+    query = urlencode(
+        {
+            "client_id": client_id,
+            "code_challenge": code_challenge,
+            "code_challenge_method": "S256",
+            "redirect_uri": redirect_uri,
+            "state": state,
+        }
+    )
+    return f"{dashboard_url.rstrip('/')}/dashboard/#/oauth/authorize?{query}"
+
+
+def _retry_after(response: aiohttp.ClientResponse) -> float | None:
+    """Read Retry-After as seconds or as an HTTP date."""
+    if (value := response.headers.get("Retry-After")) is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment = parsedate_to_datetime(value)
+    except TypeError, ValueError:
+        return None
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+
+
+class _Http:
+    """JSON over HTTP with a timeout, bounded concurrency and typed errors."""
+
+    def __init__(
+        self, session: aiohttp.ClientSession, api_url: str, request_timeout: float
+    ) -> None:
+        """Keep the session and where the API lives."""
+        self._session = session
+        self._api_url = api_url.rstrip("/")
+        self._timeout = request_timeout
+        self._slots = asyncio.Semaphore(MAX_CONCURRENT_REQUESTS)
+
+    async def post(
+        self, path: str, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> tuple[int, Any]:
+        """POST JSON and return the status and the decoded JSON reply."""
+        try:
+            async with self._slots, asyncio.timeout(self._timeout):
+                response = await self._session.post(
+                    f"{self._api_url}{path}", json=body, headers=headers
+                )
+                async with response:
+                    text = await response.text()
+                    status = response.status
+                    retry_after = _retry_after(response)
+        except TimeoutError as err:
+            raise WizProConnectionError("WiZ Pro did not answer in time") from err
+        except aiohttp.ClientError as err:
+            raise WizProConnectionError(f"cannot reach WiZ Pro: {err}") from err
+        if status == 429:
+            raise WizProRateLimitError("WiZ Pro is throttling requests", retry_after)
+        if status >= 500:
+            raise WizProConnectionError(f"WiZ Pro failed with HTTP {status}")
+        try:
+            return status, json.loads(text)
+        except ValueError as err:
+            if status in (401, 403):
+                return status, None
+            raise WizProConnectionError(
+                f"WiZ Pro sent a malformed reply (HTTP {status})"
+            ) from err
+
+
+def _error_messages(reply: Any) -> list[str]:
+    """Return the messages of a GraphQL error list."""
+    errors = reply.get("errors") if isinstance(reply, dict) else None
+    if not isinstance(errors, list):
+        return []
+    return [
+        str(error.get("message", error)) if isinstance(error, dict) else str(error)
+        for error in errors
+    ]
+
+
+def _is_unauthenticated(reply: Any) -> bool:
+    """Tell whether GraphQL errors say the token was refused."""
+    errors = reply.get("errors") if isinstance(reply, dict) else None
+    return isinstance(errors, list) and any(
+        isinstance(error, dict)
+        and isinstance(error.get("extensions"), dict)
+        and error["extensions"].get("code") == "UNAUTHENTICATED"
+        for error in errors
+    )
+
+
+class WizProAuthClient:
+    """The OAuth 2 token endpoint: code exchange and refresh."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        api_url: str = API_URL,
+        request_timeout: float = REQUEST_TIMEOUT,
+    ) -> None:
+        """Use the given session."""
+        self._http = _Http(session, api_url, request_timeout)
+
+    async def exchange_code(
+        self, *, client_id: str, code: str, code_verifier: str
+    ) -> TokenSet:
+        """Trade an authorization code for tokens."""
+        return await self._token(
+            {
+                "grantType": "authorizationCode",
+                "authorizationCode": code,
+                "clientId": client_id,
+                "codeVerifier": code_verifier,
+            }
+        )
+
+    async def refresh(self, refresh_token: str) -> TokenSet:
+        """Trade a refresh token for new tokens; the old refresh token dies."""
+        return await self._token(
+            {"grantType": "refreshToken", "refreshToken": refresh_token}
+        )
+
+    async def _token(self, body: dict[str, str]) -> TokenSet:
+        """Call the token endpoint."""
+        status, reply = await self._http.post("/api/oauth/token", body)
+        if status in (400, 401, 403):
+            detail = reply.get("message") if isinstance(reply, dict) else None
+            raise WizProAuthError(f"WiZ Pro refused the grant: {detail or status}")
+        if status != 200:
+            raise WizProApiError(f"WiZ Pro token endpoint answered HTTP {status}")
+        try:
+            return TokenSet.from_json(reply)
+        except WizProParseError as err:
+            raise WizProConnectionError(f"WiZ Pro sent a bad token: {err}") from err
+
+
+class WizProClient:
+    """The GraphQL API: buildings, their topology and state, and control."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        access_token: Callable[[], Awaitable[str]],
+        *,
+        api_url: str = API_URL,
+        request_timeout: float = REQUEST_TIMEOUT,
+    ) -> None:
+        """Use the given session and source of valid access tokens."""
+        self._http = _Http(session, api_url, request_timeout)
+        self._access_token = access_token
+
+    async def buildings(self) -> list[BuildingMeta]:
+        """Return the buildings the account was granted."""
+        data = await self._execute(queries.BUILDINGS, {})
+        buildings = data.get("buildings")
+        if not isinstance(buildings, list):
+            raise WizProConnectionError("WiZ Pro sent no building list")
+        result: list[BuildingMeta] = []
+        for item in buildings:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                name = item.get("name")
+                result.append(
+                    BuildingMeta(item["id"], name if isinstance(name, str) else "")
+                )
+        return result
+
+    async def building(self, building_id: str) -> Building:
+        """Return one building's topology with every light's current state."""
+        data = await self._execute(
+            queries.BUILDING_TOPOLOGY, {"buildingId": building_id}
+        )
+        try:
+            return parse_building(data.get("buildingTopology"))
+        except WizProParseError as err:
+            raise WizProConnectionError(f"WiZ Pro sent a bad building: {err}") from err
+
+    async def change_light_state(
+        self, *, floor_id: str, light_id: str, mac: str, state: PilotingState
+    ) -> None:
+        """Change one light."""
+        await self._mutate(
+            queries.CHANGE_LIGHT_STATE,
+            {
+                "floorId": floor_id,
+                "lightId": light_id,
+                "mac": mac,
+                "state": state.as_input(),
+            },
+        )
+
+    async def change_group_state(
+        self, *, floor_id: str, group_id: str, state: PilotingState
+    ) -> None:
+        """Change every light of a group."""
+        await self._mutate(
+            queries.CHANGE_GROUP_STATE,
+            {"floorId": floor_id, "groupId": group_id, "state": state.as_input()},
+        )
+
+    async def change_room_state(
+        self, *, floor_id: str, room_id: str, state: PilotingState
+    ) -> None:
+        """Change every light of a room."""
+        await self._mutate(
+            queries.CHANGE_ROOM_STATE,
+            {"floorId": floor_id, "roomId": room_id, "state": state.as_input()},
+        )
+
+    async def change_floor_state(self, *, floor_id: str, state: PilotingState) -> None:
+        """Change every light of a floor."""
+        await self._mutate(
+            queries.CHANGE_FLOOR_STATE,
+            {"floorId": floor_id, "state": state.as_input()},
+        )
+
+    async def change_building_state(
+        self, *, building_id: str, state: PilotingState
+    ) -> None:
+        """Change every light of a building."""
+        await self._mutate(
+            queries.CHANGE_BUILDING_STATE,
+            {"buildingId": building_id, "state": state.as_input()},
+        )
+
+    async def apply_room_scene(self, room_scene_id: str) -> None:
+        """Restore a scene saved for a room."""
+        await self._mutate(queries.APPLY_ROOM_SCENE, {"roomSceneId": room_scene_id})
+
+    async def _mutate(self, document: str, variables: dict[str, Any]) -> None:
+        """Run a mutation; false means the lights did not take it."""
+        data = await self._execute(document, variables)
+        if data.get("result") is not True:
+            raise WizProCommandFailedError("WiZ Pro could not pilot the lights")
+
+    async def _execute(self, document: str, variables: dict[str, Any]) -> Any:
+        """Run a GraphQL document and return its data."""
+        token = await self._access_token()
+        status, reply = await self._http.post(
+            "/api/graphql",
+            {"query": document, "variables": variables},
+            {"Authorization": f"Bearer {token}"},
+        )
+        if status in (401, 403) or _is_unauthenticated(reply):
+            raise WizProAuthError("WiZ Pro refused the access token")
+        messages = _error_messages(reply)
+        if status != 200:
+            raise WizProApiError(
+                "; ".join(messages) or f"WiZ Pro answered HTTP {status}"
+            )
+        data = reply.get("data") if isinstance(reply, dict) else None
+        if messages:
+            raise WizProApiError("; ".join(messages))
+        if not isinstance(data, dict):
+            raise WizProConnectionError("WiZ Pro sent a reply without data")
+        return data

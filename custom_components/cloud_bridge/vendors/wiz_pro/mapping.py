@@ -1,0 +1,199 @@
+"""Pure conversions between WiZ Pro light states and the neutral light model."""
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from statistics import fmean
+
+from ...model import LightCommand, LightFeatures, LightState
+from .light_modes import CLASS_MODES, LIGHT_MODES, MODE_IDS, BulbClass
+from .models import LightModel, PilotingState
+
+DIMMING_RANGE = (10, 100)
+SPEED_RANGE = (20, 200)
+RATIO_RANGE = (0, 100)
+
+_CLASS_COLOR_MODES: dict[BulbClass, frozenset[str]] = {
+    BulbClass.RGBTW: frozenset({"color_temp", "rgbww"}),
+    BulbClass.TW: frozenset({"color_temp"}),
+    BulbClass.DW: frozenset({"brightness"}),
+}
+
+
+def light_features(model: LightModel, bulb: BulbClass) -> LightFeatures:
+    """Return what a bulb of this model and class can do."""
+    modes = _CLASS_COLOR_MODES[bulb]
+    return LightFeatures(
+        color_modes=modes,
+        brightness_range=DIMMING_RANGE,
+        kelvin_range=(
+            (model.temperature_min, model.temperature_max)
+            if "color_temp" in modes
+            else None
+        ),
+        effects=tuple(LIGHT_MODES[mode] for mode in CLASS_MODES[bulb]),
+    )
+
+
+def _channels(state: PilotingState) -> tuple[int, int, int, int, int] | None:
+    """Return r, g, b, cw, ww when any colour channel is lit."""
+    channels = (state.r, state.g, state.b, state.cw, state.ww)
+    if not any(channels):
+        return None
+    return (
+        state.r or 0,
+        state.g or 0,
+        state.b or 0,
+        state.cw or 0,
+        state.ww or 0,
+    )
+
+
+def light_state(state: PilotingState, features: LightFeatures) -> LightState:
+    """Return what a bulb shows, keeping the colour mode one it supports."""
+    channels = _channels(state) if "rgbww" in features.color_modes else None
+    coloured = any((state.r, state.g, state.b))
+    if channels is not None and (coloured or not state.temperature):
+        color_mode = "rgbww"
+    elif "color_temp" in features.color_modes:
+        color_mode = "color_temp"
+    else:
+        color_mode = "brightness"
+    effect = LIGHT_MODES.get(state.sceneId or 0)
+    return LightState(
+        on=state.state,
+        brightness=state.dimming,
+        color_mode=color_mode,
+        color_temp_kelvin=state.temperature if color_mode == "color_temp" else None,
+        rgbww_color=channels if color_mode == "rgbww" else None,
+        effect=effect if effect in features.effects else None,
+    )
+
+
+def piloting_input(command: LightCommand, features: LightFeatures) -> PilotingState:
+    """Return the PilotingLightStateInput for a command, kept within range."""
+    if not command.on:
+        return PilotingState(state=False)
+    dimming = None
+    if command.brightness is not None:
+        dimming = min(max(command.brightness, DIMMING_RANGE[0]), DIMMING_RANGE[1])
+    temperature = None
+    if command.color_temp_kelvin is not None and features.kelvin_range:
+        low, high = features.kelvin_range
+        temperature = min(max(command.color_temp_kelvin, low), high)
+    r = g = b = cw = ww = None
+    if command.rgbww_color is not None:
+        r, g, b, cw, ww = (min(max(value, 0), 255) for value in command.rgbww_color)
+    return PilotingState(
+        state=True,
+        dimming=dimming,
+        temperature=temperature,
+        r=r,
+        g=g,
+        b=b,
+        cw=cw,
+        ww=ww,
+        sceneId=MODE_IDS[command.effect] if command.effect is not None else None,
+    )
+
+
+def apply_piloting(
+    state: PilotingState, change: PilotingState, bulb: BulbClass
+) -> PilotingState:
+    """Return a bulb's state after a change, as WiZ applies it.
+
+    A bulb that cannot do what is asked does what it can and turns on: the
+    document's "it will apply the closest possible light mode".
+    """
+    if change.state is False:
+        return replace(state, state=False)
+    new = replace(state, state=True)
+    if change.dimming is not None:
+        new = replace(new, dimming=change.dimming)
+    if change.speed is not None:
+        new = replace(new, speed=change.speed)
+    if change.ratio is not None:
+        new = replace(new, ratio=change.ratio)
+    if change.temperature is not None and bulb is not BulbClass.DW:
+        new = replace(
+            new, temperature=change.temperature, sceneId=0, r=0, g=0, b=0, cw=0, ww=0
+        )
+    if _channels(change) is not None and bulb is BulbClass.RGBTW:
+        new = replace(
+            new,
+            r=change.r or 0,
+            g=change.g or 0,
+            b=change.b or 0,
+            cw=change.cw or 0,
+            ww=change.ww or 0,
+            sceneId=0,
+            temperature=None,
+        )
+    if change.sceneId is not None and change.sceneId in CLASS_MODES[bulb]:
+        new = replace(new, sceneId=change.sceneId)
+    return new
+
+
+def combined_features(members: Iterable[LightFeatures]) -> LightFeatures | None:
+    """Return what a room, group, floor or building light offers.
+
+    Colour modes and effects are the union (a bulb that cannot follow does
+    what it can); the Kelvin range is the intersection, as the cloud refuses a
+    temperature outside any targeted bulb's range.
+    """
+    features = list(members)
+    if not features:
+        return None
+    modes = set().union(*(f.color_modes for f in features))
+    kelvin = [f.kelvin_range for f in features if f.kelvin_range]
+    kelvin_range = None
+    if kelvin:
+        low, high = max(k[0] for k in kelvin), min(k[1] for k in kelvin)
+        kelvin_range = (low, high) if low < high else None
+    if kelvin_range is None:
+        modes.discard("color_temp")
+    if modes - {"brightness", "onoff"}:
+        modes.discard("brightness")
+    effects = set().union(*(f.effects for f in features))
+    return LightFeatures(
+        color_modes=frozenset(modes or {"brightness"}),
+        brightness_range=DIMMING_RANGE,
+        kelvin_range=kelvin_range,
+        effects=tuple(sorted(effects, key=MODE_IDS.__getitem__)),
+    )
+
+
+def combined_state(
+    members: Sequence[LightState], features: LightFeatures
+) -> LightState:
+    """Return what a set of bulbs shows together: on when any is on."""
+    known = [member for member in members if member.on is not None]
+    if not known:
+        return LightState()
+    lit = [member for member in known if member.on]
+    if not lit:
+        return LightState(on=False, color_mode=_default_mode(features))
+    modes = Counter(m.color_mode for m in lit if m.color_mode in features.color_modes)
+    color_mode = modes.most_common(1)[0][0] if modes else _default_mode(features)
+    brightness = [m.brightness for m in lit if m.brightness is not None]
+    kelvin = [m.color_temp_kelvin for m in lit if m.color_temp_kelvin is not None]
+    rgbww = [m.rgbww_color for m in lit if m.rgbww_color is not None]
+    effects = {m.effect for m in lit}
+    return LightState(
+        on=True,
+        brightness=round(fmean(brightness)) if brightness else None,
+        color_mode=color_mode,
+        color_temp_kelvin=(
+            round(fmean(kelvin)) if kelvin and color_mode == "color_temp" else None
+        ),
+        rgbww_color=rgbww[0] if rgbww and color_mode == "rgbww" else None,
+        effect=effects.pop() if len(effects) == 1 else None,
+    )
+
+
+def _default_mode(features: LightFeatures) -> str:
+    """Return the colour mode to report when members say nothing usable."""
+    for mode in ("color_temp", "rgbww", "brightness"):
+        if mode in features.color_modes:
+            return mode
+    return next(iter(features.color_modes))

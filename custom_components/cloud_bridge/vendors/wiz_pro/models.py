@@ -1,0 +1,389 @@
+"""Typed WiZ Pro data, parsed leniently from the cloud's JSON.
+
+One odd light, group or scene is skipped and described in ``problems`` rather
+than failing the whole building.
+"""
+
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+import json
+from typing import Any, Self
+
+
+class WizProParseError(ValueError):
+    """A piece of WiZ Pro JSON does not have the documented shape."""
+
+
+def _str(data: Any, key: str) -> str:
+    """Return a required non-empty string field."""
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, str) or not value:
+        raise WizProParseError(f"{key} is missing or not a string")
+    return value
+
+
+def _int(data: dict[str, Any], key: str) -> int | None:
+    """Return an optional integer field; anything else counts as absent."""
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value)
+
+
+def _bool(data: dict[str, Any], key: str) -> bool | None:
+    """Return an optional boolean field."""
+    value = data.get(key)
+    return value if isinstance(value, bool) else None
+
+
+def _list(data: dict[str, Any], key: str) -> list[Any]:
+    """Return a list field, or an empty list when it is missing or not a list."""
+    value = data.get(key)
+    return value if isinstance(value, list) else []
+
+
+def parse_time(value: str) -> datetime:
+    """Parse the cloud's ISO 8601 times, such as 2019-07-03T10:57:55.397Z."""
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError) as err:
+        raise WizProParseError(f"not an ISO time: {value!r}") from err
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSet:
+    """The tokens the token endpoint hands out."""
+
+    access_token: str
+    refresh_token: str
+    expires_at: datetime
+
+    @classmethod
+    def from_json(cls, data: Any) -> Self:
+        """Parse a token reply."""
+        return cls(
+            access_token=_str(data, "accessToken"),
+            refresh_token=_str(data, "refreshToken"),
+            expires_at=parse_time(_str(data, "expiresAt")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BuildingMeta:
+    """A building the account may see."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LightModel:
+    """The product a light is."""
+
+    id: str
+    brand: str
+    name: str
+    has_ratio: bool
+    temperature_min: int
+    temperature_max: int
+
+    @classmethod
+    def from_json(cls, data: Any) -> Self:
+        """Parse a LightModel."""
+        if not isinstance(data, dict):
+            raise WizProParseError("model is missing")
+        temperature_min = _int(data, "temperatureMin")
+        temperature_max = _int(data, "temperatureMax")
+        if temperature_min is None or temperature_max is None:
+            raise WizProParseError("model temperature range is missing")
+        if temperature_min > temperature_max:
+            raise WizProParseError("model temperature range is reversed")
+        return cls(
+            id=_str(data, "id"),
+            brand=data["brand"] if isinstance(data.get("brand"), str) else "WiZ",
+            name=data["name"] if isinstance(data.get("name"), str) else "",
+            has_ratio=data.get("hasRatio") is True,
+            temperature_min=temperature_min,
+            temperature_max=temperature_max,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PilotingState:
+    """A light state as the API reads and writes it; None means not given."""
+
+    r: int | None = None
+    g: int | None = None
+    b: int | None = None
+    cw: int | None = None
+    ww: int | None = None
+    dimming: int | None = None
+    sceneId: int | None = None  # noqa: N815 - the API's own field name
+    speed: int | None = None
+    ratio: int | None = None
+    state: bool | None = None
+    temperature: int | None = None
+
+    @classmethod
+    def from_json(cls, data: Any) -> Self:
+        """Parse a BuildingLightState; fields of the wrong type count as absent."""
+        if not isinstance(data, dict):
+            raise WizProParseError("currentState is missing")
+        values: dict[str, Any] = {
+            f.name: _int(data, f.name) for f in fields(cls) if f.name != "state"
+        }
+        return cls(**values, state=_bool(data, "state"))
+
+    def as_input(self) -> dict[str, Any]:
+        """Return the PilotingLightStateInput with only the given fields."""
+        return {
+            f.name: value
+            for f in fields(self)
+            if (value := getattr(self, f.name)) is not None
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Light:
+    """A BuildingLight."""
+
+    id: str
+    name: str
+    mac: str
+    model: LightModel
+    state: PilotingState
+
+    @classmethod
+    def from_json(cls, data: Any) -> Self:
+        """Parse a BuildingLight."""
+        if not isinstance(data, dict):
+            raise WizProParseError("light is not an object")
+        return cls(
+            id=_str(data, "id"),
+            name=_str(data, "name"),
+            mac=_str(data, "mac").lower().replace(":", ""),
+            model=LightModel.from_json(data.get("model")),
+            state=PilotingState.from_json(data.get("currentState")),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Group:
+    """A BuildingGroup: a named set of lights."""
+
+    id: str
+    name: str
+    light_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Favorite:
+    """A room favorite that can be applied with changeRoomState."""
+
+    slot: int
+    state: PilotingState
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Room:
+    """A BuildingRoom."""
+
+    id: str
+    name: str
+    lights: tuple[Light, ...]
+    groups: tuple[Group, ...]
+    scenes: tuple[BuildingMeta, ...]
+    favorites: tuple[Favorite, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Floor:
+    """A BuildingFloor."""
+
+    id: str
+    name: str
+    rooms: tuple[Room, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Building:
+    """A building's topology and every light's current state."""
+
+    id: str
+    name: str
+    floors: tuple[Floor, ...]
+    problems: tuple[str, ...] = field(default=())
+
+
+def favorite_state(data: Any) -> PilotingState | None:
+    """Return the state a room favorite sets, or None when it is not set.
+
+    The schema makes every favorite non-null, so an unset slot must still have
+    one of the union's types; it is read as ``FavoriteStateStatus`` with
+    ``status: false``. A moment cannot be applied through the API.
+    """
+    if not isinstance(data, dict):
+        return None
+    match data.get("__typename"):
+        case "FavoriteStateStatus":
+            return PilotingState(state=True) if data.get("status") is True else None
+        case "FavoriteStateScene":
+            scene = PilotingState.from_json(data)
+            if scene.sceneId is None:
+                return None
+            return PilotingState(
+                state=True,
+                sceneId=scene.sceneId,
+                dimming=_int(data, "specificDimming"),
+                speed=scene.speed,
+            )
+        case "FavoriteStateCustomWhite":
+            white = PilotingState.from_json(data)
+            if white.temperature is None:
+                return None
+            return PilotingState(
+                state=True, temperature=white.temperature, dimming=white.dimming
+            )
+        case "FavoriteStateCustomColor":
+            color = PilotingState.from_json(data)
+            return PilotingState(
+                state=True,
+                r=color.r,
+                g=color.g,
+                b=color.b,
+                cw=color.cw,
+                ww=color.ww,
+                dimming=color.dimming,
+            )
+    return None
+
+
+def _parse_room(data: Any, problems: list[str]) -> Room:
+    """Parse a room, skipping the lights, groups and scenes that are malformed."""
+    room_id = _str(data, "id")
+    lights: list[Light] = []
+    for item in _list(data, "lights"):
+        try:
+            lights.append(Light.from_json(item))
+        except WizProParseError as err:
+            problems.append(f"light {_describe(item)} in room {room_id}: {err}")
+    groups: list[Group] = []
+    for item in _list(data, "groups"):
+        try:
+            members = tuple(_str(light, "id") for light in _list(item, "lights"))
+            groups.append(
+                Group(id=_str(item, "id"), name=_str(item, "name"), light_ids=members)
+            )
+        except WizProParseError as err:
+            problems.append(f"group {_describe(item)} in room {room_id}: {err}")
+    scenes: list[BuildingMeta] = []
+    for item in _list(data, "roomScenes"):
+        try:
+            scenes.append(BuildingMeta(id=_str(item, "id"), name=_str(item, "name")))
+        except WizProParseError as err:
+            problems.append(f"scene {_describe(item)} in room {room_id}: {err}")
+    favorites = tuple(
+        Favorite(slot=slot, state=state)
+        for slot in range(1, 5)
+        if (state := favorite_state(data.get(f"favorite{slot}"))) is not None
+    )
+    return Room(
+        id=room_id,
+        name=_str(data, "name"),
+        lights=tuple(lights),
+        groups=tuple(groups),
+        scenes=tuple(scenes),
+        favorites=favorites,
+    )
+
+
+def _describe(item: Any) -> str:
+    """Name an item in a problem report by its id when it has one."""
+    if isinstance(item, dict) and isinstance(item.get("id"), str):
+        return repr(item["id"])
+    return "without id"
+
+
+def parse_building(data: Any) -> Building:
+    """Parse a buildingTopology reply, skipping the odd floor, room or light."""
+    problems: list[str] = []
+    floors: list[Floor] = []
+    for floor_data in _list(data, "floors") if isinstance(data, dict) else []:
+        try:
+            floor_id = _str(floor_data, "id")
+            rooms: list[Room] = []
+            for room_data in _list(floor_data, "rooms"):
+                try:
+                    rooms.append(_parse_room(room_data, problems))
+                except WizProParseError as err:
+                    problems.append(
+                        f"room {_describe(room_data)} on floor {floor_id}: {err}"
+                    )
+            floors.append(
+                Floor(id=floor_id, name=_str(floor_data, "name"), rooms=tuple(rooms))
+            )
+        except WizProParseError as err:
+            problems.append(f"floor {_describe(floor_data)}: {err}")
+    return Building(
+        id=_str(data, "id"),
+        name=_str(data, "name"),
+        floors=tuple(floors),
+        problems=tuple(problems),
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatusChange:
+    """A STATUSCHANGE notification's payload."""
+
+    mac: str
+    connected: bool
+    rssi: int | None
+    power: float | None
+    state: PilotingState
+
+    @classmethod
+    def from_notification(cls, body: Any) -> Self | None:
+        """Parse a webhook body; None for other event types.
+
+        Raises WizProParseError when the body is not a valid notification.
+        """
+        if not isinstance(body, dict) or not isinstance(body.get("type"), str):
+            raise WizProParseError("notification has no type")
+        if body["type"] != "STATUSCHANGE":
+            return None
+        raw_payload = body.get("payload")
+        if not isinstance(raw_payload, str):
+            raise WizProParseError("payload is not a JSON string")
+        try:
+            payload = json.loads(raw_payload)
+        except ValueError as err:
+            raise WizProParseError("payload is not valid JSON") from err
+        if not isinstance(payload, dict):
+            raise WizProParseError("payload is not an object")
+        connected = payload.get("connected")
+        if not isinstance(connected, bool):
+            raise WizProParseError("connected is missing")
+        power = payload.get("consumptionRateInHour")
+        return cls(
+            mac=_str(payload, "mac").lower().replace(":", ""),
+            connected=connected,
+            rssi=_int(payload, "rssi"),
+            power=(
+                float(power)
+                if isinstance(power, int | float) and not isinstance(power, bool)
+                else None
+            ),
+            state=PilotingState(
+                state=_bool(payload, "state"),
+                dimming=_int(payload, "dimming"),
+                temperature=_int(payload, "colorTemperature") or None,
+                sceneId=_int(payload, "sceneId"),
+                speed=_int(payload, "speed"),
+                r=_int(payload, "r"),
+                g=_int(payload, "g"),
+                b=_int(payload, "b"),
+                cw=_int(payload, "c"),
+                ww=_int(payload, "w"),
+            ),
+        )

@@ -1,0 +1,56 @@
+"""WiZ Pro's Data export: STATUSCHANGE notifications POSTed to a webhook."""
+
+from collections.abc import Callable
+from http import HTTPStatus
+import json
+import logging
+
+from aiohttp import web
+
+from homeassistant.components import webhook
+from homeassistant.core import HomeAssistant, callback
+
+from .models import StatusChange, WizProParseError
+
+_LOGGER = logging.getLogger(__name__)
+
+# A notification is a few hundred bytes; anything far larger is not WiZ.
+MAX_BODY_BYTES = 16 * 1024
+
+
+def _reply(status: HTTPStatus) -> web.Response:
+    """Return an empty reply with a status."""
+    return web.Response(status=status)
+
+
+@callback
+def async_register_webhook(
+    hass: HomeAssistant,
+    webhook_id: str,
+    name: str,
+    on_status: Callable[[StatusChange], bool],
+) -> Callable[[], None]:
+    """Listen for notifications; return what unregisters the webhook."""
+
+    async def handle(
+        hass: HomeAssistant, webhook_id: str, request: web.Request
+    ) -> web.Response:
+        """Validate a notification and hand it on."""
+        if (request.content_length or 0) > MAX_BODY_BYTES:
+            return _reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        body = await request.content.read(MAX_BODY_BYTES + 1)
+        if len(body) > MAX_BODY_BYTES:
+            return _reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        try:
+            status = StatusChange.from_notification(json.loads(body))
+        except (ValueError, WizProParseError) as err:
+            _LOGGER.debug("Ignoring an invalid WiZ Pro notification: %s", err)
+            return _reply(HTTPStatus.BAD_REQUEST)
+        if status is not None and not on_status(status):
+            _LOGGER.debug("Ignoring a notification for unknown MAC %s", status.mac)
+        return _reply(HTTPStatus.OK)
+
+    webhook.async_register(
+        hass, "cloud_bridge", name, webhook_id, handle, allowed_methods=["POST"]
+    )
+    return lambda: webhook.async_unregister(hass, webhook_id)

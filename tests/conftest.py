@@ -1,0 +1,106 @@
+"""Fixtures: the simulated clouds on 127.0.0.1 and Cloud Bridge entries on them."""
+
+from collections.abc import AsyncGenerator, Awaitable, Callable
+import time
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from homeassistant.components.application_credentials import (
+    ClientCredential,
+    async_import_client_credential,
+)
+from homeassistant.const import CONF_WEBHOOK_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+
+# Imported here so the plugin's own testing config does not shadow ours.
+import custom_components.cloud_bridge  # noqa: F401
+from custom_components.cloud_bridge.const import CONF_VENDOR, DOMAIN
+from custom_components.cloud_bridge.vendors.wiz_pro.const import (
+    CONF_API_URL,
+    CONF_BUILDINGS,
+)
+from custom_components.cloud_bridge.vendors.wiz_pro.models import TokenSet
+from custom_components.cloud_bridge.vendors.wiz_pro.oauth import token_dict
+from simulator.wiz_pro import WizProSimulator
+from simulator.wiz_pro_demo import DEMO_BUILDING_ID
+
+CLIENT_ID = "cloud-bridge-demo"
+AUTH_DOMAIN = "cloud_bridge_demo"
+WEBHOOK_ID = "0123456789abcdef" * 4
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Load Cloud Bridge from this repository."""
+
+
+@pytest.fixture
+async def wiz_sim(socket_enabled: None) -> AsyncGenerator[WizProSimulator]:
+    """Run the WiZ Pro simulator with the demo office on 127.0.0.1."""
+    sim = WizProSimulator(require_https_webhooks=False)
+    await sim.start()
+    yield sim
+    await sim.stop()
+
+
+@pytest.fixture
+async def credential(hass: HomeAssistant) -> None:
+    """Register the demo client ID as application credentials."""
+    assert await async_setup_component(hass, "application_credentials", {})
+    await async_import_client_credential(
+        hass, DOMAIN, ClientCredential(CLIENT_ID, "none", "WiZ Pro demo"), AUTH_DOMAIN
+    )
+
+
+def wiz_token(sim: WizProSimulator) -> dict[str, Any]:
+    """Return tokens the simulator issued, as Home Assistant stores them."""
+    token = token_dict(TokenSet.from_json(sim.issue_tokens()))
+    token["expires_at"] = time.time() + token["expires_in"]
+    return token
+
+
+@pytest.fixture
+def wiz_entry(hass: HomeAssistant, wiz_sim: WizProSimulator) -> MockConfigEntry:
+    """Return a WiZ Pro entry for the demo office, not yet set up."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Demo Office",
+        unique_id=f"wiz_pro:{DEMO_BUILDING_ID}",
+        data={
+            CONF_VENDOR: "wiz_pro",
+            "auth_implementation": AUTH_DOMAIN,
+            "token": wiz_token(wiz_sim),
+            CONF_API_URL: wiz_sim.url,
+            CONF_BUILDINGS: [DEMO_BUILDING_ID],
+            CONF_WEBHOOK_ID: WEBHOOK_ID,
+        },
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+@pytest.fixture
+def setup_entry(
+    hass: HomeAssistant, credential: None
+) -> Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]:
+    """Return a function that sets an entry up and waits for it."""
+
+    async def setup(entry: MockConfigEntry) -> MockConfigEntry:
+        await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        return entry
+
+    return setup
+
+
+@pytest.fixture
+async def wiz_loaded(
+    hass: HomeAssistant,
+    wiz_entry: MockConfigEntry,
+    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+) -> MockConfigEntry:
+    """Return the demo office entry, set up."""
+    return await setup_entry(wiz_entry)
