@@ -3,13 +3,11 @@
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
-from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_VENDOR, DOMAIN
 from .coordinator import CloudBridgeConfigEntry, CloudBridgeCoordinator, CloudBridgeData
 from .devices import device_identifier
 from .vendors import VENDORS
-from .vendors.wiz_pro.oauth_callback import WizProCallbackView
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -20,12 +18,6 @@ PLATFORMS = [
     Platform.SCENE,
     Platform.SENSOR,
 ]
-
-
-async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the OAuth callback WiZ Pro returns to."""
-    hass.http.register_view(WizProCallbackView())
-    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: CloudBridgeConfigEntry) -> bool:

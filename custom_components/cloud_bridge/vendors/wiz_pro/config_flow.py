@@ -10,6 +10,7 @@ import probatio
 from homeassistant.components import webhook
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry, ConfigFlowResult
 from homeassistant.const import CONF_WEBHOOK_ID
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers import config_entry_oauth2_flow
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
@@ -30,6 +31,7 @@ from .oauth import WizProImplementation, async_entry_client, redirect_uri
 from .push import async_webhook_url
 
 CONF_CODE = "code"
+SECTION_ADVANCED = "advanced"
 _CODE = re.compile(r"[A-Za-z0-9._~-]{6,}")
 
 
@@ -70,21 +72,28 @@ class WizProFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
     async def async_step_wiz_pro(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Start linking; advanced users may point at another WiZ Pro server."""
-        if not self.show_advanced_options:
-            return await self.async_step_pick_implementation()
+        """Start linking; a collapsed section lets a test server stand in."""
         if user_input is None:
             return self.async_show_form(
                 step_id="wiz_pro",
                 data_schema=probatio.Schema(
                     {
-                        probatio.Required(CONF_API_URL, default=API_URL): TextSelector(
-                            TextSelectorConfig(type=TextSelectorType.URL)
+                        probatio.Required(SECTION_ADVANCED): section(
+                            probatio.Schema(
+                                {
+                                    probatio.Required(
+                                        CONF_API_URL, default=API_URL
+                                    ): TextSelector(
+                                        TextSelectorConfig(type=TextSelectorType.URL)
+                                    )
+                                }
+                            ),
+                            {"collapsed": True},
                         )
                     }
                 ),
             )
-        self._api_url = user_input[CONF_API_URL].rstrip("/")
+        self._api_url = user_input[SECTION_ADVANCED][CONF_API_URL].rstrip("/")
         return await self.async_step_pick_implementation()
 
     @override
@@ -95,10 +104,16 @@ class WizProFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
         if user_input is None and not self._link_method_chosen:
             if isinstance(self.flow_impl, WizProImplementation):
                 self.flow_impl = self.flow_impl.for_server(self._api_url)
-            return self.async_show_menu(
-                step_id="link", menu_options=["link_browser", "link_paste"]
-            )
+            return await self.async_step_link()
         return await super().async_step_auth(user_input)
+
+    async def async_step_link(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask how to bring WiZ's code back."""
+        return self.async_show_menu(
+            step_id="link", menu_options=["link_browser", "link_paste"]
+        )
 
     async def async_step_link_browser(
         self, user_input: dict[str, Any] | None = None

@@ -114,11 +114,12 @@ def apply_piloting(
         new = replace(new, speed=change.speed)
     if change.ratio is not None:
         new = replace(new, ratio=change.ratio)
-    if change.temperature is not None and bulb is not BulbClass.DW:
+    # Of a light mode, a colour and a white, the first the bulb can play wins.
+    if change.sceneId is not None and change.sceneId in CLASS_MODES[bulb]:
         new = replace(
-            new, temperature=change.temperature, sceneId=0, r=0, g=0, b=0, cw=0, ww=0
+            new, sceneId=change.sceneId, temperature=None, r=0, g=0, b=0, cw=0, ww=0
         )
-    if _channels(change) is not None and bulb is BulbClass.RGBTW:
+    elif _channels(change) is not None and bulb is BulbClass.RGBTW:
         new = replace(
             new,
             r=change.r or 0,
@@ -129,8 +130,10 @@ def apply_piloting(
             sceneId=0,
             temperature=None,
         )
-    if change.sceneId is not None and change.sceneId in CLASS_MODES[bulb]:
-        new = replace(new, sceneId=change.sceneId)
+    elif change.temperature is not None and bulb is not BulbClass.DW:
+        new = replace(
+            new, temperature=change.temperature, sceneId=0, r=0, g=0, b=0, cw=0, ww=0
+        )
     return new
 
 

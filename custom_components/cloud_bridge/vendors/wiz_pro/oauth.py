@@ -109,6 +109,10 @@ class WizProImplementation(config_entry_oauth2_flow.LocalOAuth2ImplementationWit
     @override
     async def async_generate_authorize_url(self, flow_id: str) -> str:
         """Return WiZ's authorize page; remember which flow waits for it."""
+        # Imported here: the view module needs this one's constants.
+        from .oauth_callback import async_register_callback_view  # noqa: PLC0415
+
+        async_register_callback_view(self.hass)
         state = secrets.token_urlsafe(32)
         self.hass.data.setdefault(PENDING_LINKS, {})[state] = flow_id
         return authorize_url(

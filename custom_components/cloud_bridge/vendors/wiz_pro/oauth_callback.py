@@ -12,10 +12,22 @@ from http import HTTPStatus
 from aiohttp import web
 
 from homeassistant.components.http import KEY_HASS, HomeAssistantView
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import UnknownFlow
+from homeassistant.util.hass_dict import HassKey
 
 from .oauth import CALLBACK_PATH, PENDING_LINKS
+
+_REGISTERED: HassKey[bool] = HassKey("cloud_bridge_oauth_callback")
+
+
+@callback
+def async_register_callback_view(hass: HomeAssistant) -> None:
+    """Register the callback once, before the first link is sent to WiZ."""
+    if not hass.data.get(_REGISTERED):
+        hass.data[_REGISTERED] = True
+        hass.http.register_view(WizProCallbackView())
+
 
 _PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Cloud Bridge</title></head>

@@ -1,0 +1,48 @@
+"""Shared steps of WiZ Pro tests: a browser that approves, entity lookups."""
+
+from typing import Any
+
+import aiohttp
+from yarl import URL
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+
+from custom_components.cloud_bridge.const import DOMAIN
+from simulator.wiz_pro import WizProSimulator
+from simulator.wiz_pro_demo import DEMO_BUILDING_ID
+
+
+async def approve(authorize_url: str) -> URL:
+    """Play the user's browser on WiZ's authorize page; return where it lands.
+
+    The real page is a single-page app that reads its query from the fragment,
+    so the browser's job is to turn ``#/oauth/authorize?...`` into a request.
+    """
+    url = URL(authorize_url)
+    assert url.fragment.startswith("/oauth/authorize?")
+    query = url.fragment.partition("?")[2]
+    approve_url = url.with_fragment(None).join(URL(f"oauth/authorize?{query}"))
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(approve_url, allow_redirects=False) as response,
+    ):
+        assert response.status == 302, await response.text()
+        return URL(response.headers["Location"])
+
+
+def entity_id(hass: HomeAssistant, platform: str, unique_id: str) -> str:
+    """Return the entity id registered for a unique id."""
+    registered = er.async_get(hass).async_get_entity_id(platform, DOMAIN, unique_id)
+    assert registered is not None, unique_id
+    return registered
+
+
+def unique_id(kind: str, item_id: str, point: str = "light") -> str:
+    """Return the unique id of a point of a demo-office device."""
+    return f"wiz_pro:{DEMO_BUILDING_ID}:{kind}-{item_id}:{point}"
+
+
+def mutations(sim: WizProSimulator, name: str) -> list[dict[str, Any]]:
+    """Return the arguments of every mutation of a kind the cloud received."""
+    return [args for field, args in sim.mutations if field == name]
