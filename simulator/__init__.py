@@ -1,0 +1,1 @@
+"""Faithful local stand-ins for the vendor clouds Cloud Bridge talks to."""

@@ -1,0 +1,213 @@
+"""Run the vendor cloud simulators until Ctrl-C: ``python -m simulator --help``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+import logging
+import signal
+import sys
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .wiz_pro import WizProSimulator
+from .wiz_pro_demo import demo_data, run_demo_activity
+from .wiz_pro_oauth import DEFAULT_CLIENT_ID
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Sequence
+
+    from .server import SimulatorServer
+
+
+class _Options(Protocol):
+    """Where a vendor adds its command-line options (an argparse argument group)."""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> Any:
+        """Add one option."""
+
+
+@dataclass
+class Running:
+    """A started simulator, what to tell the developer, and its extra tasks."""
+
+    server: SimulatorServer
+    lines: list[str]
+    tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Vendor:
+    """One simulated cloud: its port option and how to start it from the arguments."""
+
+    key: str
+    title: str
+    default_port: int
+    add_arguments: Callable[[_Options], None]
+    start: Callable[[argparse.Namespace, str, int], Awaitable[Running]]
+
+
+def _wiz_pro_arguments(group: _Options) -> None:
+    """Add the WiZ Pro options."""
+    group.add_argument(
+        "--webhook-url", help="Data export webhook URL for STATUSCHANGE notifications"
+    )
+    group.add_argument(
+        "--allow-http-webhooks",
+        action="store_true",
+        help="accept an http:// webhook URL (the real cloud supports https only)",
+    )
+    group.add_argument(
+        "--echo-state",
+        action="store_true",
+        help="add &state=... to the OAuth callback (the document's example has none)",
+    )
+    group.add_argument(
+        "--client-id",
+        action="append",
+        dest="client_ids",
+        metavar="ID",
+        help=f"registered OAuth client id (repeatable; default {DEFAULT_CLIENT_ID})",
+    )
+    group.add_argument(
+        "--token-lifetime",
+        type=float,
+        default=3 * 3600,
+        metavar="SECONDS",
+        help="access token lifetime (default 10800, the document's 3 hours)",
+    )
+    group.add_argument(
+        "--activity-interval",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="play one scripted, repeatable demo event this often (0: never)",
+    )
+
+
+async def _start_wiz_pro(args: argparse.Namespace, host: str, port: int) -> Running:
+    """Start the WiZ Pro simulator with the demo office and warehouse."""
+    sim = WizProSimulator(
+        demo_data(buildings=2),
+        client_ids=args.client_ids or (DEFAULT_CLIENT_ID,),
+        echo_state=args.echo_state,
+        require_https_webhooks=not args.allow_http_webhooks,
+        access_token_lifetime=timedelta(seconds=args.token_lifetime),
+    )
+    if args.webhook_url:
+        sim.webhook_url = args.webhook_url  # ValueError for http without the flag
+    await sim.start(host, port)
+    client_id = sorted(sim.client_ids)[0]
+    lines = [
+        f"WiZ Pro simulator   {sim.url}",
+        f"  client id         {', '.join(sorted(sim.client_ids))}",
+        (
+            f"  authorize         {sim.url}/dashboard/#/oauth/authorize?client_id="
+            f"{client_id}&code_challenge=...&code_challenge_method=S256&redirect_uri=..."
+        ),
+        f"  token endpoint    {sim.url}/api/oauth/token",
+        f"  GraphQL endpoint  {sim.url}/api/graphql",
+        (
+            f"  webhook           {sim.webhook_url or 'off'}"
+            f" (change: POST {sim.url}/_simulator/webhook)"
+        ),
+    ]
+    lines.extend(
+        f"  building          {building.name} ({building.id},"
+        f" {len(building.lights)} lights)"
+        for building in sim.buildings
+    )
+    running = Running(sim, lines)
+    if args.activity_interval > 0:
+        lines.append(
+            f"  demo activity     one scripted event every {args.activity_interval:g} s"
+        )
+        running.tasks.append(
+            asyncio.get_running_loop().create_task(
+                run_demo_activity(sim, args.activity_interval)
+            )
+        )
+    return running
+
+
+# Gizwits (8302) and WEGnology (8303) join this list with their own port options.
+VENDORS: tuple[Vendor, ...] = (
+    Vendor("wiz-pro", "WiZ Pro", 8301, _wiz_pro_arguments, _start_wiz_pro),
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the command-line parser."""
+    parser = argparse.ArgumentParser(
+        prog="python -m simulator",
+        description="Run local simulators of the vendor clouds until Ctrl-C.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument(
+        "--log-level", default="INFO", help="logging level (default INFO)"
+    )
+    for vendor in VENDORS:
+        group = parser.add_argument_group(vendor.title)
+        group.add_argument(
+            f"--{vendor.key}-port",
+            type=int,
+            default=vendor.default_port,
+            metavar="PORT",
+            help=f"port of the {vendor.title} simulator (default {vendor.default_port};"
+            " -1: do not start it)",
+        )
+        vendor.add_arguments(group)
+    return parser
+
+
+async def serve(args: argparse.Namespace) -> None:
+    """Start the chosen simulators and run until SIGINT/SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, stop.set)
+            signals.append(sig)
+    running: list[Running] = []
+    try:
+        for vendor in VENDORS:
+            port = getattr(args, f"{vendor.key.replace('-', '_')}_port")
+            if port < 0:
+                continue
+            started = await vendor.start(args, args.host, port)
+            running.append(started)
+            sys.stdout.write("\n".join(started.lines) + "\n")
+        sys.stdout.write("Press Ctrl-C to stop.\n")
+        sys.stdout.flush()
+        await stop.wait()
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+        for started in reversed(running):
+            for task in started.tasks:
+                task.cancel()
+            await asyncio.gather(*started.tasks, return_exceptions=True)
+            await started.server.stop()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s"
+    )
+    try:
+        asyncio.run(serve(args))
+    except (OSError, ValueError) as err:
+        sys.stderr.write(f"simulator: {err}\n")
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
