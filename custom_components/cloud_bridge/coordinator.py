@@ -1,11 +1,12 @@
 """One coordinator per entry: polls the adapter, applies commands and pushes."""
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from time import monotonic
-from typing import TYPE_CHECKING, override
+from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
@@ -59,6 +60,8 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
         self._topology_read_at: float | None = None
         self._polling = False
         self._updates_while_polling: list[PointUpdate] = []
+        self._online_while_polling: dict[str, bool] = {}
+        self._device_listeners: dict[str, list[CALLBACK_TYPE]] = {}
 
     @override
     async def _async_update_data(self) -> Snapshot:
@@ -70,6 +73,7 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
         )
         self._polling = True
         self._updates_while_polling = []
+        self._online_while_polling = {}
         try:
             snapshot = await self.adapter.async_poll(topology_due=topology_due)
         except CloudAuthError as err:
@@ -94,6 +98,8 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
             self._topology_read_at = now
         # A command answered while the poll was out is newer than what it read.
         snapshot = snapshot.with_updates(self._updates_while_polling)
+        for device_key, is_online in self._online_while_polling.items():
+            snapshot = snapshot.with_online(device_key, is_online)
         self._sync_registries(snapshot)
         return snapshot
 
@@ -103,18 +109,50 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
         if self.devices.async_sync(snapshot):
             self.topology_version += 1
 
+    @callback
+    @override
+    def async_add_listener(
+        self, update_callback: CALLBACK_TYPE, context: Any = None
+    ) -> Callable[[], None]:
+        """Listen for updates; a device key as context also hears its own pushes."""
+        remove = super().async_add_listener(update_callback, context)
+        if context is None:
+            return remove
+        listeners = self._device_listeners.setdefault(context, [])
+        listeners.append(update_callback)
+
+        @callback
+        def remove_both() -> None:
+            remove()
+            listeners.remove(update_callback)
+
+        return remove_both
+
+    @callback
+    def async_apply(
+        self, updates: list[PointUpdate], online: Mapping[str, bool] | None = None
+    ) -> None:
+        """Take new values from a command or a push; tell only their entities."""
+        snapshot = self.data.with_updates(updates)
+        for device_key, is_online in (online or {}).items():
+            snapshot = snapshot.with_online(device_key, is_online)
+        if snapshot is self.data:
+            return
+        self.data = snapshot
+        if self._polling:
+            # A poll already out read the cloud before this; it must not undo it.
+            self._updates_while_polling.extend(updates)
+            self._online_while_polling.update(online or {})
+        changed = {update.device_key for update in updates} | set(online or ())
+        for device_key in changed:
+            for listener in list(self._device_listeners.get(device_key, ())):
+                listener()
+
     @cloud_exception_handler
     async def async_execute(self, command: Command) -> None:
         """Carry out a command and show its outcome until the next poll."""
         updates = await self.adapter.async_execute(command)
-        if not updates:
+        if updates:
+            self.async_apply(updates)
+        else:
             await self.async_request_refresh()
-            return
-        if self._polling:
-            self._updates_while_polling.extend(updates)
-        self.async_set_updated_data(self.data.with_updates(updates))
-
-    @callback
-    def async_push(self, snapshot: Snapshot) -> None:
-        """Take a Snapshot the cloud pushed."""
-        self.async_set_updated_data(snapshot)

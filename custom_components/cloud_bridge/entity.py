@@ -47,7 +47,7 @@ class CloudBridgeEntity(CoordinatorEntity[CloudBridgeCoordinator]):
         description: EntityDescription,
     ) -> None:
         """Bind the entity to its device and point."""
-        super().__init__(coordinator)
+        super().__init__(coordinator, context=device.key)
         self.entity_description = description
         self._device_key = device.key
         self._point_key = point.key

@@ -45,10 +45,9 @@ def async_setup_push(
 
     @callback
     def on_status(status: StatusChange) -> bool:
-        snapshot = adapter.apply_status_change(coordinator.data, status)
-        if snapshot is None:
+        if (change := adapter.status_updates(status)) is None:
             return False
-        coordinator.async_push(snapshot)
+        coordinator.async_apply(*change)
         return True
 
     entry.async_on_unload(

@@ -22,11 +22,13 @@ from ...model import (
     Kind,
     LightCommand,
     LightFeatures,
+    LightState,
     Point,
     PointUpdate,
     Snapshot,
 )
 from ..base import VendorAdapter
+from .batch import Cover, PilotingBatcher, Request
 from .client import (
     WizProApiError,
     WizProAuthError,
@@ -86,6 +88,7 @@ class _Bulb:
     bulb: BulbClass
     features: LightFeatures
     state: PilotingState
+    value: LightState
     aggregates: tuple[tuple[str, str], ...]
 
 
@@ -119,6 +122,10 @@ class _Telemetry:
     power: float | None = None
 
 
+# Largest first, so one building mutation replaces a hundred room ones.
+_COVER_ORDER = ("building", "floor", "room", "group")
+
+
 def _key(building_id: str, kind: str, item_id: str) -> str:
     """Return a device key, unique within the vendor."""
     return f"{building_id}:{kind}-{item_id}"
@@ -143,6 +150,7 @@ class WizProAdapter(VendorAdapter):
         self._room_actions: dict[tuple[str, str], _RoomAction] = {}
         self._telemetry: dict[str, _Telemetry] = {}
         self._reported: set[str] = set()
+        self._batcher = PilotingBatcher(self._cover)
 
     async def _call[T](self, request: Callable[[], Awaitable[T]]) -> T:
         """Send a request; a refused token is renewed once and the request resent."""
@@ -264,13 +272,15 @@ class WizProAdapter(VendorAdapter):
         """Remember a bulb for commands and push messages; return its key."""
         key = _key(bid, "light", light.id)
         bulb = bulb_class(light.model)
+        features = light_features(light.model, bulb)
         self._bulbs[key] = _Bulb(
             key=key,
             light=light,
             floor_id=floor_id,
             bulb=bulb,
-            features=light_features(light.model, bulb),
+            features=features,
             state=light.state,
+            value=light_state(light.state, features),
             aggregates=(),
         )
         self._by_mac[light.mac] = key
@@ -314,11 +324,7 @@ class WizProAdapter(VendorAdapter):
         """Return the combined state of an aggregate's bulbs."""
         aggregate = self._aggregates[ref]
         return combined_state(
-            [
-                light_state(self._bulbs[key].state, self._bulbs[key].features)
-                for key in aggregate.members
-            ],
-            aggregate.features,
+            [self._bulbs[key].value for key in aggregate.members], aggregate.features
         )
 
     def _room_points(self, bid: str, floor_id: str, room: Room) -> list[Point]:
@@ -365,12 +371,7 @@ class WizProAdapter(VendorAdapter):
     def _bulb_points(self, bulb: _Bulb, telemetry: _Telemetry) -> list[Point]:
         """Return the points of one bulb."""
         points = [
-            Point(
-                key=LIGHT,
-                kind=Kind.LIGHT,
-                value=light_state(bulb.state, bulb.features),
-                light=bulb.features,
-            )
+            Point(key=LIGHT, kind=Kind.LIGHT, value=bulb.value, light=bulb.features)
         ]
         if bulb.features.effects:
             points.append(
@@ -453,26 +454,61 @@ class WizProAdapter(VendorAdapter):
                 change = PilotingState(ratio=round(command.value))
             case _:
                 raise CloudRejectedError(f"{command.point_key} cannot be set")
-        light = bulb.light
-        await self._call(
-            partial(
-                self._client.change_light_state,
-                floor_id=bulb.floor_id,
-                light_id=light.id,
-                mac=light.mac,
-                state=change,
-            )
+        piloted = await self._batcher.pilot(
+            frozenset({bulb.key}), change, self._bulb_request(bulb, change)
         )
-        return self._pilot({bulb.key}, change)
+        return self._pilot(piloted, change)
 
     async def _execute_on_aggregate(
         self, aggregate: _Aggregate, command: LightCommand
     ) -> list[PointUpdate]:
         """Pilot a room, group, floor or building with one mutation."""
         change = self._light_input(command, aggregate.features)
+        piloted = await self._batcher.pilot(
+            frozenset(aggregate.members),
+            change,
+            self._aggregate_request(aggregate, change),
+        )
+        return self._pilot(piloted, change)
+
+    async def _execute_room_action(
+        self, room_key: str, action: _RoomAction
+    ) -> list[PointUpdate]:
+        """Apply a room scene or a room favorite."""
+        if action.scene_id is not None:
+            await self._call(partial(self._client.apply_room_scene, action.scene_id))
+            return []
+        room = self._aggregates.get((room_key, LIGHT))
+        if action.state is None or room is None:
+            return []
+        piloted = await self._batcher.pilot(
+            frozenset(room.members),
+            action.state,
+            self._aggregate_request(room, action.state),
+        )
+        return self._pilot(piloted, action.state)
+
+    def _bulb_request(self, bulb: _Bulb, change: PilotingState) -> Request:
+        """Return the changeLightState request for one bulb."""
+        light = bulb.light
+        return partial(
+            self._call,
+            partial(
+                self._client.change_light_state,
+                floor_id=bulb.floor_id,
+                light_id=light.id,
+                mac=light.mac,
+                state=change,
+            ),
+        )
+
+    def _aggregate_request(
+        self, aggregate: _Aggregate, change: PilotingState
+    ) -> Request:
+        """Return the mutation that pilots a room, group, floor or building."""
         client = self._client
         target, floor_id = aggregate.target_id, aggregate.floor_id or ""
-        request: Callable[[], Awaitable[None]]
+        request: Request
         match aggregate.scope:
             case "room":
                 request = partial(
@@ -496,29 +532,34 @@ class WizProAdapter(VendorAdapter):
                 request = partial(
                     client.change_building_state, building_id=target, state=change
                 )
-        await self._call(request)
-        return self._pilot(set(aggregate.members), change)
+        return partial(self._call, request)
 
-    async def _execute_room_action(
-        self, room_key: str, action: _RoomAction
-    ) -> list[PointUpdate]:
-        """Apply a room scene or a room favorite."""
-        if action.scene_id is not None:
-            await self._call(partial(self._client.apply_room_scene, action.scene_id))
-            return []
-        if action.state is None:
-            return []
-        await self._call(
-            partial(
-                self._client.change_room_state,
-                floor_id=action.floor_id,
-                room_id=action.room_id,
-                state=action.state,
+    def _cover(self, change: PilotingState) -> Cover:
+        """Return how to pilot a set of bulbs with the fewest mutations."""
+
+        def cover(bulbs: set[str]) -> list[tuple[frozenset[str], Request]]:
+            remaining = set(bulbs)
+            requests: list[tuple[frozenset[str], Request]] = []
+            for scope in _COVER_ORDER:
+                for aggregate in self._aggregates.values():
+                    members = frozenset(aggregate.members)
+                    # Offline bulbs cannot be piloted anyway; they do not stop
+                    # a room's mutation from standing for the bulbs asked for.
+                    online = {
+                        key for key in members if self._is_online(self._bulbs[key])
+                    }
+                    if aggregate.scope == scope and online and online <= remaining:
+                        requests.append(
+                            (members, self._aggregate_request(aggregate, change))
+                        )
+                        remaining -= members
+            requests.extend(
+                (frozenset({key}), self._bulb_request(self._bulbs[key], change))
+                for key in sorted(remaining)
             )
-        )
-        if (room := self._aggregates.get((room_key, LIGHT))) is None:
-            return []
-        return self._pilot(set(room.members), action.state)
+            return requests
+
+        return cover
 
     @staticmethod
     def _light_input(command: Any, features: LightFeatures) -> PilotingState:
@@ -531,12 +572,17 @@ class WizProAdapter(VendorAdapter):
             raise CloudInvalidValueError(f"unknown light mode {command.effect!r}")
         return piloting_input(command, features)
 
-    def _pilot(self, bulb_keys: set[str], change: PilotingState) -> list[PointUpdate]:
+    def _pilot(
+        self, bulb_keys: frozenset[str], change: PilotingState
+    ) -> list[PointUpdate]:
         """Apply a change to bulbs as WiZ would; return the new point values."""
+        # A poll may have run while the request was out: bulbs it no longer
+        # lists are left alone.
+        bulbs = [self._bulbs[key] for key in bulb_keys if key in self._bulbs]
         states = {
-            key: apply_piloting(self._bulbs[key].state, change, self._bulbs[key].bulb)
-            for key in bulb_keys
-            if self._is_online(self._bulbs[key])
+            bulb.key: apply_piloting(bulb.state, change, bulb.bulb)
+            for bulb in bulbs
+            if self._is_online(bulb)
         }
         return self._updates(states)
 
@@ -552,12 +598,9 @@ class WizProAdapter(VendorAdapter):
         for key, state in states.items():
             bulb = self._bulbs[key]
             bulb.state = state
+            bulb.value = light_state(state, bulb.features)
             updates.append(
-                PointUpdate(
-                    device_key=key,
-                    point_key=LIGHT,
-                    value=light_state(state, bulb.features),
-                )
+                PointUpdate(device_key=key, point_key=LIGHT, value=bulb.value)
             )
             if bulb.features.effects:
                 updates.append(
@@ -578,16 +621,15 @@ class WizProAdapter(VendorAdapter):
         )
         return updates
 
-    def apply_status_change(
-        self, snapshot: Snapshot, status: StatusChange
-    ) -> Snapshot | None:
-        """Fold a STATUSCHANGE into the Snapshot; None when the MAC is unknown."""
+    def status_updates(
+        self, status: StatusChange
+    ) -> tuple[list[PointUpdate], dict[str, bool]] | None:
+        """Return what a STATUSCHANGE changes; None when the MAC is unknown."""
         if (key := self._by_mac.get(status.mac)) is None:
             return None
-        telemetry = _Telemetry(
+        self._telemetry[status.mac] = _Telemetry(
             connected=status.connected, rssi=status.rssi, power=status.power
         )
-        self._telemetry[status.mac] = telemetry
         bulb = self._bulbs[key]
         state = replace(
             status.state,
@@ -600,7 +642,7 @@ class WizProAdapter(VendorAdapter):
             PointUpdate(device_key=key, point_key=POWER, value=status.power),
             PointUpdate(device_key=key, point_key=CONNECTIVITY, value=status.connected),
         ]
-        return snapshot.with_updates(updates).with_online(key, status.connected)
+        return updates, {key: status.connected}
 
     def diagnostics(self) -> dict[str, Any]:
         """Return the buildings polled and the telemetry pushed so far."""

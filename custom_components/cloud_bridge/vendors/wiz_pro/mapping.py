@@ -26,11 +26,9 @@ def light_features(model: LightModel, bulb: BulbClass) -> LightFeatures:
     return LightFeatures(
         color_modes=modes,
         brightness_range=DIMMING_RANGE,
-        kelvin_range=(
-            (model.temperature_min, model.temperature_max)
-            if "color_temp" in modes
-            else None
-        ),
+        # Kept for DW bulbs too: the cloud refuses a room temperature outside
+        # any targeted bulb's range, so rooms must intersect with theirs.
+        kelvin_range=(model.temperature_min, model.temperature_max),
         effects=tuple(LIGHT_MODES[mode] for mode in CLASS_MODES[bulb]),
     )
 

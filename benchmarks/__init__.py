@@ -1,0 +1,1 @@
+"""Scale and cost measurements, printed as numbers."""
