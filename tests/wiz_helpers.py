@@ -5,12 +5,18 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
 from custom_components.cloud_bridge.const import DOMAIN
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID
+from simulator.wiz_pro_model import (
+    Group as SimGroup,
+    Light as SimLight,
+    Room as SimRoom,
+)
 
 
 async def approve(authorize_url: str) -> URL:
@@ -46,3 +52,49 @@ def unique_id(kind: str, item_id: str, point: str = "light") -> str:
 def mutations(sim: WizProSimulator, name: str) -> list[dict[str, Any]]:
     """Return the arguments of every mutation of a kind the cloud received."""
     return [args for field, args in sim.mutations if field == name]
+
+
+def sim_light(sim: WizProSimulator, name: str) -> SimLight:
+    """Return the simulated light with a name."""
+    found = [light for b in sim.buildings for light in b.lights if light.name == name]
+    assert len(found) == 1, name
+    return found[0]
+
+
+def sim_room(sim: WizProSimulator, name: str) -> SimRoom:
+    """Return the simulated room with a name."""
+    found = [
+        room
+        for building in sim.buildings
+        for floor in building.floors
+        for room in floor.rooms
+        if room.name == name
+    ]
+    assert len(found) == 1, name
+    return found[0]
+
+
+def sim_group(sim: WizProSimulator, name: str) -> SimGroup:
+    """Return the simulated group with a name."""
+    found = [group for group in sim.state.group_by_id.values() if group.name == name]
+    assert len(found) == 1, name
+    return found[0]
+
+
+def bulb_entity(hass: HomeAssistant, light: SimLight, point: str = "light") -> str:
+    """Return the entity id of a point of a simulated bulb."""
+    platform = "light" if point == "light" else "number"
+    return entity_id(hass, platform, unique_id("light", light.id, point))
+
+
+async def enable_entities(
+    hass: HomeAssistant, entry: ConfigEntry, platform: str, unique_ids: list[str]
+) -> list[str]:
+    """Enable disabled-by-default entities, reload the entry; return their ids."""
+    registry = er.async_get(hass)
+    entity_ids = [entity_id(hass, platform, uid) for uid in unique_ids]
+    for registered in entity_ids:
+        registry.async_update_entity(registered, disabled_by=None)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    return entity_ids
