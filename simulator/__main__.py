@@ -8,6 +8,7 @@ import contextlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 import logging
+from pathlib import Path
 import signal
 import sys
 from typing import TYPE_CHECKING, Any, Protocol
@@ -95,6 +96,7 @@ async def _start_wiz_pro(args: argparse.Namespace, host: str, port: int) -> Runn
         echo_state=args.echo_state,
         require_https_webhooks=not args.allow_http_webhooks,
         access_token_lifetime=timedelta(seconds=args.token_lifetime),
+        token_file=args.state_dir / "wiz_pro_tokens.json" if args.state_dir else None,
     )
     if args.webhook_url:
         sim.webhook_url = args.webhook_url  # ValueError for http without the flag
@@ -147,6 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument(
         "--log-level", default="INFO", help="logging level (default INFO)"
+    )
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        help="keep issued tokens here across restarts (default: forget them)",
     )
     for vendor in VENDORS:
         group = parser.add_argument_group(vendor.title)

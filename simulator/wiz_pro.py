@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 import json
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -93,6 +94,7 @@ class WizProSimulator(SimulatorServer):
         require_https_webhooks: bool = True,
         access_token_lifetime: timedelta = timedelta(hours=3),
         introspection: bool = False,
+        token_file: Path | None = None,
     ) -> None:
         """Set up the cloud with data (default: the demo office)."""
         super().__init__()
@@ -101,6 +103,7 @@ class WizProSimulator(SimulatorServer):
             client_ids,
             echo_state=echo_state,
             access_token_lifetime=access_token_lifetime,
+            token_file=token_file,
         )
         self.require_https_webhooks = require_https_webhooks
         self.graphql = WizProGraphQL(introspection=introspection)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 import hashlib
 import html
+import json
+from pathlib import Path
 import re
 import secrets
 from typing import TYPE_CHECKING, Any
@@ -88,8 +90,12 @@ class WizProOAuth:
         *,
         echo_state: bool,
         access_token_lifetime: timedelta,
+        token_file: Path | None = None,
     ) -> None:
-        """Register the client ids and set the lifetimes."""
+        """Register the client ids and set the lifetimes.
+
+        With a token file, issued tokens survive a restart, as a real cloud's do.
+        """
         self.client_ids: set[str] = set(client_ids)
         self.echo_state = echo_state
         self.access_token_lifetime = access_token_lifetime
@@ -97,6 +103,31 @@ class WizProOAuth:
         self._codes: dict[str, _AuthorizationCode] = {}
         self._access_tokens: dict[str, datetime] = {}
         self._refresh_tokens: set[str] = set()
+        self._token_file = token_file
+        if token_file is not None and token_file.exists():
+            saved = json.loads(token_file.read_text())
+            self._access_tokens = {
+                token: datetime.fromisoformat(expires)
+                for token, expires in saved["access"].items()
+            }
+            self._refresh_tokens = set(saved["refresh"])
+
+    def _save(self) -> None:
+        """Write the tokens to the token file, if there is one."""
+        if self._token_file is None:
+            return
+        self._token_file.parent.mkdir(parents=True, exist_ok=True)
+        self._token_file.write_text(
+            json.dumps(
+                {
+                    "access": {
+                        token: expires.isoformat()
+                        for token, expires in self._access_tokens.items()
+                    },
+                    "refresh": sorted(self._refresh_tokens),
+                }
+            )
+        )
 
     def add_routes(self, app: web.Application) -> None:
         """Add the dashboard page, the authorize step and the token endpoint."""
@@ -117,6 +148,7 @@ class WizProOAuth:
         expires_at = datetime.now(UTC) + self.access_token_lifetime
         self._access_tokens[access_token] = expires_at
         self._refresh_tokens.add(refresh_token)
+        self._save()
         return {
             "accessToken": access_token,
             "tokenType": "Bearer",
@@ -128,12 +160,14 @@ class WizProOAuth:
         """Make every access and refresh token stop working."""
         self._access_tokens.clear()
         self._refresh_tokens.clear()
+        self._save()
 
     def expire_access_tokens(self) -> None:
         """Make every access token expired (refresh tokens keep working)."""
         past = datetime.now(UTC) - timedelta(seconds=1)
         for token in self._access_tokens:
             self._access_tokens[token] = past
+        self._save()
 
     def access_token_valid(self, access_token: str) -> bool:
         """Return whether access_token is known and unexpired."""
