@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 import json
+import math
 from typing import Any
 from urllib.parse import urlencode
 
@@ -85,13 +86,19 @@ def _retry_after(response: aiohttp.ClientResponse) -> float | None:
     if (value := response.headers.get("Retry-After")) is None:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        # "inf" or "nan" are no delay; waiting forever would stop polling.
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         moment = parsedate_to_datetime(value)
     except TypeError, ValueError:
         return None
+    if moment.tzinfo is None:
+        # A "-0000" zone reads as naive; HTTP dates are GMT.
+        moment = moment.replace(tzinfo=UTC)
     return max(0.0, (moment - datetime.now(UTC)).total_seconds())
 
 

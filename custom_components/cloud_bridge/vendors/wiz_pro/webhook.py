@@ -38,7 +38,12 @@ def async_register_webhook(
         """Validate a notification and hand it on."""
         if (request.content_length or 0) > MAX_BODY_BYTES:
             return _reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-        body = await request.content.read(MAX_BODY_BYTES + 1)
+        # read(n) returns what has arrived so far: read on until the end.
+        body = b""
+        while len(body) <= MAX_BODY_BYTES and (
+            chunk := await request.content.read(MAX_BODY_BYTES + 1 - len(body))
+        ):
+            body += chunk
         if len(body) > MAX_BODY_BYTES:
             return _reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         try:

@@ -1,0 +1,699 @@
+"""Setting up, polling, failing, renewing and unloading a WiZ Pro entry."""
+
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from datetime import timedelta
+import logging
+import time
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.typing import (
+    ClientSessionGenerator,
+    WebSocketGenerator,
+)
+
+from homeassistant.components.light import ATTR_BRIGHTNESS
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import (
+    CONF_WEBHOOK_ID,
+    EVENT_STATE_CHANGED,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+)
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+)
+from homeassistant.helpers.update_coordinator import UpdateFailed
+from homeassistant.setup import async_setup_component
+
+from custom_components.cloud_bridge.const import CONF_VENDOR, DOMAIN
+from custom_components.cloud_bridge.vendors.wiz_pro.const import (
+    CONF_API_URL,
+    CONF_BUILDINGS,
+)
+from simulator.wiz_pro import WizProSimulator
+from simulator.wiz_pro_demo import (
+    A60_RGBTW,
+    DEMO_BUILDING_ID,
+    SECOND_BUILDING_ID,
+    demo_data,
+)
+from simulator.wiz_pro_model import Light, white_state
+
+from .conftest import AUTH_DOMAIN, WEBHOOK_ID, wiz_token
+from .wiz_helpers import entity_id, unique_id
+
+GRAPHQL = "/api/graphql"
+TOKEN = "/api/oauth/token"
+LOGGER_NAME = "custom_components.cloud_bridge"
+ADAPTER_LOGGER = "custom_components.cloud_bridge.vendors.wiz_pro.adapter"
+
+
+async def next_poll(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 30
+) -> None:
+    """Let time pass and wait for whatever poll it triggers to finish."""
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def light_id_named(sim: WizProSimulator, name: str) -> str:
+    """Return the id of the simulator's light with that name."""
+    (light,) = [
+        light
+        for building in sim.buildings
+        for light in building.lights
+        if light.name == name
+    ]
+    return light.id
+
+
+def light_entity(hass: HomeAssistant, sim: WizProSimulator, name: str) -> str:
+    """Return the light entity of a bulb of the demo office, by the bulb's name."""
+    return entity_id(hass, "light", unique_id("light", light_id_named(sim, name)))
+
+
+def device_of(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    kind: str,
+    item_id: str,
+    building_id: str = DEMO_BUILDING_ID,
+) -> dr.DeviceEntry | None:
+    """Return the registered device of a building, room, group or bulb."""
+    return dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, f"wiz_pro:{building_id}:{kind}-{item_id}"), entry.entry_id
+    )
+
+
+def poll_requests(sim: WizProSimulator) -> list[str]:
+    """Return the paths of every request the cloud received."""
+    return [request.path for request in sim.requests]
+
+
+def log_lines(
+    caplog: pytest.LogCaptureFixture, level: int, logger: str = LOGGER_NAME
+) -> list[str]:
+    """Return the messages logged at a level by a logger."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == logger and record.levelno == level
+    ]
+
+
+@pytest.fixture(autouse=True)
+def frozen_time(freezer: FrozenDateTimeFactory) -> None:
+    """Freeze time before anything is set up, so only ticks make polls happen."""
+
+
+@pytest.fixture
+async def two_building_sim(socket_enabled: None) -> AsyncGenerator[WizProSimulator]:
+    """Run a simulator whose account holds the office and the warehouse."""
+    sim = WizProSimulator(demo_data(buildings=2), require_https_webhooks=False)
+    await sim.start()
+    yield sim
+    await sim.stop()
+
+
+# --- setup, devices, unload -------------------------------------------------------
+
+
+async def test_setup_registers_devices(
+    hass: HomeAssistant, wiz_sim: WizProSimulator, wiz_loaded: MockConfigEntry
+) -> None:
+    """Every bulb, room and group is a device under the building device."""
+    assert wiz_loaded.state is ConfigEntryState.LOADED
+    devices = dr.async_get(hass)
+    areas = ar.async_get(hass)
+    building = wiz_sim.building(DEMO_BUILDING_ID)
+
+    def device(kind: str, item_id: str) -> dr.DeviceEntry:
+        found = device_of(hass, wiz_loaded, kind, item_id)
+        assert found is not None, (kind, item_id)
+        return found
+
+    building_device = device("building", DEMO_BUILDING_ID)
+    assert building_device.name == building.name
+    assert building_device.via_device_id is None
+
+    expected = 1
+    for floor in building.floors:
+        for room in floor.rooms:
+            area = areas.async_get_area_by_name(room.name)
+            assert area is not None, room.name
+            room_device = device("room", room.id)
+            assert room_device.name == room.name
+            assert room_device.via_device_id == building_device.id
+            for light in room.lights:
+                bulb = device("light", light.id)
+                assert bulb.name == light.name
+                assert bulb.connections == {
+                    (dr.CONNECTION_NETWORK_MAC, dr.format_mac(light.mac))
+                }
+                assert bulb.manufacturer == light.model.brand
+                assert bulb.model == light.model.name
+                assert bulb.area_id == area.id
+                assert bulb.via_device_id == building_device.id
+            for group in room.groups:
+                group_device = device("group", group.id)
+                assert group_device.name == group.name
+                assert group_device.via_device_id == building_device.id
+            expected += 1 + len(room.lights) + len(room.groups)
+    registered = dr.async_entries_for_config_entry(devices, wiz_loaded.entry_id)
+    assert len(registered) == expected
+
+
+async def test_unload(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    *,
+    hass_client_no_auth: ClientSessionGenerator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Unloading stops polling, takes the entities away and drops the webhook."""
+    light = light_entity(hass, wiz_sim, "Reception Accent 1")
+    assert hass.states.get(light).state == STATE_ON
+    http = await hass_client_no_auth()
+    url = f"/api/webhook/{wiz_loaded.data[CONF_WEBHOOK_ID]}"
+    caplog.set_level(logging.INFO, logger="homeassistant.components.webhook")
+
+    # While loaded, the webhook is there: an invalid body is refused.
+    response = await http.post(url, data=b"not json")
+    assert response.status == 400
+
+    assert await hass.config_entries.async_unload(wiz_loaded.entry_id)
+    await hass.async_block_till_done()
+    assert wiz_loaded.state is ConfigEntryState.NOT_LOADED
+    assert hass.states.get(light).state == STATE_UNAVAILABLE
+
+    response = await http.post(url, data=b"not json")
+    assert response.status == 200
+    assert "Received message for unregistered webhook" in caplog.text
+
+    wiz_sim.clear_requests()
+    await next_poll(hass, freezer)
+    await next_poll(hass, freezer, 600)
+    assert wiz_sim.requests == []
+
+
+# --- request cost -----------------------------------------------------------------
+
+
+async def test_one_query_per_poll(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Each poll is one buildingTopology query and nothing else."""
+    wiz_sim.clear_requests()
+    await next_poll(hass, freezer)
+    assert poll_requests(wiz_sim) == [GRAPHQL]
+    assert wiz_sim.queries == [("buildingTopology", {"buildingId": DEMO_BUILDING_ID})]
+    # The topology is due every ten minutes; WiZ's query carries it every time.
+    await next_poll(hass, freezer, 600)
+    await next_poll(hass, freezer)
+    assert poll_requests(wiz_sim) == [GRAPHQL] * 3
+    assert [field for field, _ in wiz_sim.queries] == ["buildingTopology"] * 3
+
+
+async def test_one_query_per_building(
+    hass: HomeAssistant,
+    two_building_sim: WizProSimulator,
+    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An entry for two buildings sends two queries per poll, one for each."""
+    buildings = [DEMO_BUILDING_ID, SECOND_BUILDING_ID]
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Demo Office, Demo Warehouse",
+        unique_id=f"wiz_pro:{','.join(sorted(buildings))}",
+        data={
+            CONF_VENDOR: "wiz_pro",
+            "auth_implementation": AUTH_DOMAIN,
+            "token": wiz_token(two_building_sim),
+            CONF_API_URL: two_building_sim.url,
+            CONF_BUILDINGS: buildings,
+            CONF_WEBHOOK_ID: WEBHOOK_ID,
+        },
+    )
+    entry.add_to_hass(hass)
+    await setup_entry(entry)
+    assert entry.state is ConfigEntryState.LOADED
+    for building_id in buildings:
+        assert device_of(hass, entry, "building", building_id, building_id)
+    warehouse_lamp = two_building_sim.building(SECOND_BUILDING_ID).lights[-1]
+    warehouse_entity = entity_id(
+        hass,
+        "light",
+        f"wiz_pro:{SECOND_BUILDING_ID}:light-{warehouse_lamp.id}:light",
+    )
+    assert hass.states.get(warehouse_entity).state == STATE_ON
+
+    two_building_sim.clear_requests()
+    await next_poll(hass, freezer)
+    assert poll_requests(two_building_sim) == [GRAPHQL, GRAPHQL]
+    assert sorted(args["buildingId"] for _, args in two_building_sim.queries) == (
+        sorted(buildings)
+    )
+    assert {field for field, _ in two_building_sim.queries} == {"buildingTopology"}
+
+
+# --- the cloud failing ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fault", ["server_error", "disconnect"])
+async def test_cloud_down_at_setup_retries(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_entry: MockConfigEntry,
+    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    freezer: FrozenDateTimeFactory,
+    *,
+    fault: Any,
+) -> None:
+    """The cloud cannot be reached at start: setup is retried until it can."""
+    wiz_sim.faults.add(fault, path=GRAPHQL, count=None)
+    await setup_entry(wiz_entry)
+    assert wiz_entry.state is ConfigEntryState.SETUP_RETRY
+    assert hass.states.async_entity_ids(DOMAIN) == []
+
+    wiz_sim.faults.clear()
+    await next_poll(hass, freezer, 120)
+    assert wiz_entry.state is ConfigEntryState.LOADED
+    assert hass.states.get(light_entity(hass, wiz_sim, "Reception Accent 1"))
+
+
+async def test_revoked_at_setup_starts_reauth(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_entry: MockConfigEntry,
+    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+) -> None:
+    """Tokens the cloud no longer takes at start: setup fails into reauth."""
+    wiz_sim.revoke_tokens()
+    await setup_entry(wiz_entry)
+    assert wiz_entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert poll_requests(wiz_sim) == [GRAPHQL, TOKEN]
+
+
+async def test_poll_failures_and_recoveries(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Failing polls make entities unavailable, logged once; recovery once too."""
+    caplog.set_level(logging.INFO, logger=LOGGER_NAME)
+    accent = light_id_named(wiz_sim, "Reception Accent 1")
+    light = light_entity(hass, wiz_sim, "Reception Accent 1")
+    spot = light_entity(hass, wiz_sim, "Reception Spot 1")
+    assert hass.states.get(light).state == STATE_ON
+
+    for dimming, fault in zip(
+        (30, 55, 80), ("server_error", "disconnect", "malformed_json"), strict=True
+    ):
+        caplog.clear()
+        wiz_sim.faults.add(fault, path=GRAPHQL, count=None)
+        await next_poll(hass, freezer)
+        await next_poll(hass, freezer)
+        await next_poll(hass, freezer)
+        assert hass.states.get(light).state == STATE_UNAVAILABLE, fault
+        assert hass.states.get(spot).state == STATE_UNAVAILABLE, fault
+        errors = log_lines(caplog, logging.ERROR)
+        assert len(errors) == 1, (fault, errors)
+        assert errors[0].startswith("Error fetching"), fault
+        assert "Unexpected error" not in caplog.text
+
+        # While the cloud is down someone dims a light at the wall.
+        wiz_sim.change_light_locally(accent, dimming=dimming)
+        wiz_sim.faults.clear()
+        await next_poll(hass, freezer)
+        await next_poll(hass, freezer)
+        state = hass.states.get(light)
+        assert state.state == STATE_ON, fault
+        assert state.attributes[ATTR_BRIGHTNESS] == round(dimming * 255 / 100)
+        assert hass.states.get(spot).state == STATE_ON
+        assert len(log_lines(caplog, logging.ERROR)) == 1, fault
+        recovered = [
+            line for line in log_lines(caplog, logging.INFO) if "recovered" in line
+        ]
+        assert len(recovered) == 1, (fault, recovered)
+
+
+async def test_rate_limited_poll_waits_as_asked(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A 429 makes entities unavailable and the next poll waits for Retry-After."""
+    light = light_entity(hass, wiz_sim, "Reception Accent 1")
+    wiz_sim.faults.add("rate_limit", path=GRAPHQL, retry_after=120)
+    await next_poll(hass, freezer)
+    assert hass.states.get(light).state == STATE_UNAVAILABLE
+    coordinator = wiz_loaded.runtime_data.coordinator
+    assert isinstance(coordinator.last_exception, UpdateFailed)
+    assert coordinator.last_exception.retry_after == 120
+
+    wiz_sim.clear_requests()
+    await next_poll(hass, freezer)  # the usual 30 s: no request yet
+    await next_poll(hass, freezer, 60)
+    assert wiz_sim.requests == []
+    await next_poll(hass, freezer, 30)  # 120 s after the 429
+    assert poll_requests(wiz_sim) == [GRAPHQL]
+    assert hass.states.get(light).state == STATE_ON
+
+
+# --- tokens -----------------------------------------------------------------------
+
+
+def set_token(hass: HomeAssistant, entry: MockConfigEntry, **changes: Any) -> None:
+    """Change the stored token of an entry."""
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, "token": {**entry.data["token"], **changes}}
+    )
+
+
+async def test_token_renewed_before_expiry(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An access token about to expire is renewed before the poll uses it."""
+    old = dict(wiz_loaded.data["token"])
+    set_token(hass, wiz_loaded, expires_at=time.time() + 5)
+    wiz_sim.clear_requests()
+    await next_poll(hass, freezer)
+
+    assert poll_requests(wiz_sim) == [TOKEN, GRAPHQL]
+    assert wiz_sim.requests[0].json == {
+        "grantType": "refreshToken",
+        "refreshToken": old["refresh_token"],
+    }
+    new = wiz_loaded.data["token"]
+    assert new["refresh_token"] != old["refresh_token"]
+    assert new["access_token"] != old["access_token"]
+    assert new["expires_at"] > time.time() + 3600
+    assert wiz_sim.requests[1].headers["Authorization"] == (
+        f"Bearer {new['access_token']}"
+    )
+    light = light_entity(hass, wiz_sim, "Reception Accent 1")
+    assert hass.states.get(light).state == STATE_ON
+
+
+async def test_refused_token_renewed_once(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The cloud refusing a token that should still work: renewed, poll succeeds."""
+    old = dict(wiz_loaded.data["token"])
+    wiz_sim.expire_access_tokens()
+    wiz_sim.clear_requests()
+    caplog.clear()
+    caplog.set_level(logging.DEBUG)
+    await next_poll(hass, freezer)
+
+    assert poll_requests(wiz_sim) == [GRAPHQL, TOKEN, GRAPHQL]
+    new = wiz_loaded.data["token"]
+    assert new["refresh_token"] != old["refresh_token"]
+    # Not even debug logging shows a token.
+    assert "WiZ Pro refused the access token; renewing it" in caplog.text
+    for token in (old, new):
+        assert token["access_token"] not in caplog.text
+        assert token["refresh_token"] not in caplog.text
+    light = light_entity(hass, wiz_sim, "Reception Accent 1")
+    assert hass.states.get(light).state == STATE_ON
+    assert wiz_loaded.runtime_data.coordinator.last_update_success
+    assert log_lines(caplog, logging.ERROR) == []
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+
+
+async def test_revoked_refresh_token_starts_reauth(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A refresh token the cloud no longer takes asks the user to link again."""
+    wiz_sim.revoke_tokens()
+    wiz_sim.clear_requests()
+    await next_poll(hass, freezer)
+
+    # One try, one renewal that fails; no retry loop.
+    assert poll_requests(wiz_sim) == [GRAPHQL, TOKEN]
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert len(flows) == 1
+    assert flows[0]["context"]["source"] == SOURCE_REAUTH
+    assert flows[0]["context"]["entry_id"] == wiz_loaded.entry_id
+    light = light_entity(hass, wiz_sim, "Reception Accent 1")
+    assert hass.states.get(light).state == STATE_UNAVAILABLE
+
+
+# --- malformed data ----------------------------------------------------------------
+
+
+def first_light(reply: dict[str, Any]) -> dict[str, Any] | None:
+    """Return the first light of a buildingTopology reply (None for other replies)."""
+    topology = (reply.get("data") or {}).get("buildingTopology")
+    if topology is None:
+        return None
+    light: dict[str, Any] = topology["floors"][0]["rooms"][0]["lights"][0]
+    return light
+
+
+def without(key: str) -> Callable[[dict[str, Any]], None]:
+    """Return a patch that deletes a key from the first light."""
+
+    def patch(reply: dict[str, Any]) -> None:
+        if (light := first_light(reply)) is not None:
+            del light[key]
+
+    return patch
+
+
+def string_state(reply: dict[str, Any]) -> None:
+    """Make the first light's currentState a string."""
+    if (light := first_light(reply)) is not None:
+        light["currentState"] = "on"
+
+
+MALFORMATIONS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "no model": without("model"),
+    "no mac": without("mac"),
+    "state is a string": string_state,
+}
+
+
+async def test_malformed_light_is_skipped(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """One odd light: the others keep working, it is skipped, warned about once."""
+    odd_light = wiz_sim.building(DEMO_BUILDING_ID).floors[0].rooms[0].lights[0]
+    odd_uid = unique_id("light", odd_light.id)
+    other_name = "Reception Accent 1"
+    other_id = light_id_named(wiz_sim, other_name)
+    other = light_entity(hass, wiz_sim, other_name)
+
+    for what, patch in MALFORMATIONS.items():
+        caplog.clear()
+        odd = entity_id(hass, "light", odd_uid)
+        wiz_sim.faults.add("patch_response", path=GRAPHQL, count=None, patch=patch)
+        await next_poll(hass, freezer)
+        state = hass.states.get(odd)
+        assert state is None or state.state == STATE_UNAVAILABLE, what
+        assert hass.states.get(other).state == STATE_ON, what
+        warnings = log_lines(caplog, logging.WARNING, ADAPTER_LOGGER)
+        assert len(warnings) == 1, (what, warnings)
+        assert odd_light.id in warnings[0]
+        assert log_lines(caplog, logging.ERROR) == []
+
+        # The next poll still reads the others, and does not warn again.
+        wiz_sim.change_light_locally(other_id, state=False)
+        await next_poll(hass, freezer)
+        assert hass.states.get(other).state == STATE_OFF, what
+        assert len(log_lines(caplog, logging.WARNING, ADAPTER_LOGGER)) == 1, what
+        assert wiz_loaded.runtime_data.coordinator.last_update_success
+
+        # Once the cloud sends it whole again, the light is back.
+        wiz_sim.faults.clear()
+        wiz_sim.change_light_locally(other_id, state=True)
+        await next_poll(hass, freezer)
+        assert hass.states.get(entity_id(hass, "light", odd_uid)).state == STATE_ON
+        assert hass.states.get(other).state == STATE_ON
+
+
+# --- devices coming and going -----------------------------------------------------
+
+
+async def test_new_light_appears_without_reload(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A bulb added in the cloud shows up at the next poll."""
+    room = wiz_sim.building(DEMO_BUILDING_ID).floors[0].rooms[0]
+    new = Light(
+        id="99001",
+        name="New Lamp",
+        mac="a8bb50fe0001",
+        model=A60_RGBTW,
+        state=white_state(3000, 50),
+    )
+    room.lights.append(new)
+    wiz_sim.reindex()
+    new_uid = unique_id("light", new.id)
+    assert er.async_get(hass).async_get_entity_id("light", DOMAIN, new_uid) is None
+
+    await next_poll(hass, freezer)
+    assert wiz_loaded.state is ConfigEntryState.LOADED
+    state = hass.states.get(entity_id(hass, "light", new_uid))
+    assert state.state == STATE_ON
+    assert state.attributes[ATTR_BRIGHTNESS] == round(50 * 255 / 100)
+    power = entity_id(hass, "sensor", unique_id("light", new.id, "power"))
+    assert hass.states.get(power) is not None
+    device = dr.async_get(hass).async_get_device_by_connection(
+        (dr.CONNECTION_NETWORK_MAC, dr.format_mac(new.mac)), wiz_loaded.entry_id
+    )
+    assert device is not None
+    assert device.name == "New Lamp"
+    assert device.model == A60_RGBTW.name
+
+
+async def test_removed_light_leaves_the_registries(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A bulb gone from the cloud is removed with its entities; others stay."""
+    entities = er.async_get(hass)
+    devices = dr.async_get(hass)
+    room = wiz_sim.building(DEMO_BUILDING_ID).floors[0].rooms[0]
+    gone = room.lights[-1]
+    device = device_of(hass, wiz_loaded, "light", gone.id)
+    assert device is not None
+    gone_entities = er.async_entries_for_device(
+        entities, device.id, include_disabled_entities=True
+    )
+    assert {e.domain for e in gone_entities} >= {"light", "sensor", "binary_sensor"}
+    before = len(er.async_entries_for_config_entry(entities, wiz_loaded.entry_id))
+
+    room.lights.remove(gone)
+    for group in room.groups:
+        if gone in group.lights:
+            group.lights.remove(gone)
+    wiz_sim.reindex()
+    await next_poll(hass, freezer)
+
+    assert device_of(hass, wiz_loaded, "light", gone.id) is None
+    assert devices.async_get(device.id) is None
+    for entry in gone_entities:
+        assert entities.async_get(entry.entity_id) is None
+        assert hass.states.get(entry.entity_id) is None
+    after = er.async_entries_for_config_entry(entities, wiz_loaded.entry_id)
+    assert len(after) == before - len(gone_entities)
+    other = light_entity(hass, wiz_sim, room.lights[0].name)
+    assert hass.states.get(other).state == STATE_ON
+
+
+async def test_only_stale_devices_can_be_removed(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """The user may delete a device the cloud no longer has, not one it still has."""
+    assert await async_setup_component(hass, "config", {})
+    devices = dr.async_get(hass)
+    light_id = light_id_named(wiz_sim, "Reception Accent 1")
+    live = device_of(hass, wiz_loaded, "light", light_id)
+    assert live is not None
+    stale = devices.async_get_or_create(
+        config_entry_id=wiz_loaded.entry_id,
+        identifiers={(DOMAIN, f"wiz_pro:{DEMO_BUILDING_ID}:light-00000")},
+        name="Old Lamp",
+    )
+    client = await hass_ws_client(hass)
+
+    await client.send_json_auto_id(
+        {"type": "config/device_registry/remove", "device_id": live.id}
+    )
+    response = await client.receive_json()
+    assert not response["success"]
+    assert devices.async_get(live.id) is not None
+
+    await client.send_json_auto_id(
+        {"type": "config/device_registry/remove", "device_id": stale.id}
+    )
+    response = await client.receive_json()
+    assert response["success"], response
+    assert devices.async_get(stale.id) is None
+
+
+# --- quiet polls -------------------------------------------------------------------
+
+
+async def test_unchanged_poll_writes_no_state(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A poll that finds nothing new writes nothing; a change writes only its own."""
+    our_ids = {
+        entry.entity_id
+        for entry in er.async_entries_for_config_entry(
+            er.async_get(hass), wiz_loaded.entry_id
+        )
+    }
+    changed: list[str] = []
+
+    @callback
+    def record(event: Event[EventStateChangedData]) -> None:
+        if event.data["entity_id"] in our_ids:
+            changed.append(event.data["entity_id"])
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, record)
+    wiz_sim.clear_requests()
+    await next_poll(hass, freezer)
+    await next_poll(hass, freezer)
+    assert poll_requests(wiz_sim) == [GRAPHQL, GRAPHQL]
+    assert changed == []
+
+    dimmed = light_entity(hass, wiz_sim, "Reception Accent 1")
+    untouched = light_entity(hass, wiz_sim, "Reception Accent 2")
+    wiz_sim.change_light_locally(
+        light_id_named(wiz_sim, "Reception Accent 1"), dimming=20
+    )
+    await next_poll(hass, freezer)
+    assert changed.count(dimmed) == 1
+    assert untouched not in changed
+    # Only the bulb and the lights that contain it (room, floor, building).
+    assert len(changed) <= 4, changed

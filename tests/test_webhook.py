@@ -1,0 +1,453 @@
+"""WiZ Pro's STATUSCHANGE webhook: what it changes at once and what it refuses."""
+
+import asyncio
+from collections.abc import AsyncGenerator, Callable
+from datetime import timedelta
+import json
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from homeassistant.components.light import (
+    ATTR_BRIGHTNESS,
+    ATTR_COLOR_MODE,
+    ATTR_COLOR_TEMP_KELVIN,
+    ATTR_EFFECT,
+    ATTR_RGBWW_COLOR,
+    ColorMode,
+)
+from homeassistant.const import (
+    ATTR_UNIT_OF_MEASUREMENT,
+    CONF_WEBHOOK_ID,
+    EVENT_STATE_CHANGED,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    EntityCategory,
+)
+from homeassistant.core import (
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    State,
+    callback,
+)
+from homeassistant.helpers import entity_registry as er
+
+from simulator.wiz_pro import WizProSimulator
+from simulator.wiz_pro_model import Light
+
+from .wiz_helpers import entity_id, unique_id
+
+ACCENT = "Reception Accent 1"  # an RGBTW bulb, on, in colour
+OTHER = "Reception Accent 2"
+GRAPHQL = "/api/graphql"
+
+
+def light_named(sim: WizProSimulator, name: str) -> Light:
+    """Return the simulator's light with that name."""
+    (light,) = [
+        light
+        for building in sim.buildings
+        for light in building.lights
+        if light.name == name
+    ]
+    return light
+
+
+def point_entity(
+    hass: HomeAssistant, sim: WizProSimulator, name: str, platform: str, point: str
+) -> str:
+    """Return the entity of one point of a bulb, by the bulb's name."""
+    return entity_id(
+        hass, platform, unique_id("light", light_named(sim, name).id, point)
+    )
+
+
+def status_body(sim: WizProSimulator, light: Light, **overrides: Any) -> dict[str, Any]:
+    """Return a STATUSCHANGE notification for a light, as WiZ Pro sends it."""
+    return {
+        "floorId": sim.floor_of(light.id).id,
+        "type": "STATUSCHANGE",
+        "payload": json.dumps({**light.status_payload(), **overrides}),
+    }
+
+
+async def settle(hass: HomeAssistant, sim: WizProSimulator) -> None:
+    """Wait until the cloud has delivered its notifications and HA took them."""
+    await sim.flush_webhooks()
+    await hass.async_block_till_done()
+
+
+@pytest.fixture(autouse=True)
+def frozen_time(freezer: FrozenDateTimeFactory) -> None:
+    """Freeze time before anything is set up, so only ticks make polls happen."""
+
+
+@pytest.fixture
+async def http(
+    wiz_loaded: MockConfigEntry, hass_client_no_auth: ClientSessionGenerator
+) -> TestClient:
+    """Return a client of Home Assistant's HTTP server."""
+    return await hass_client_no_auth()
+
+
+@pytest.fixture
+def webhook_path(wiz_loaded: MockConfigEntry) -> str:
+    """Return the path of the entry's webhook."""
+    return f"/api/webhook/{wiz_loaded.data[CONF_WEBHOOK_ID]}"
+
+
+@pytest.fixture
+def delivering(wiz_sim: WizProSimulator, http: TestClient, webhook_path: str) -> None:
+    """Point WiZ Pro's Data export at Home Assistant's webhook."""
+    wiz_sim.webhook_url = str(http.make_url(webhook_path))
+    wiz_sim.clear_requests()
+
+
+@pytest.fixture
+def state_writes(hass: HomeAssistant, wiz_loaded: MockConfigEntry) -> list[str]:
+    """Record the entity ids of this entry whose state is written from now on."""
+    ours = {
+        entry.entity_id
+        for entry in er.async_entries_for_config_entry(
+            er.async_get(hass), wiz_loaded.entry_id
+        )
+    }
+    written: list[str] = []
+
+    @callback
+    def record(event: Event[EventStateChangedData]) -> None:
+        if event.data["entity_id"] in ours:
+            written.append(event.data["entity_id"])
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, record)
+    return written
+
+
+# --- real deliveries from the cloud ----------------------------------------------
+
+
+def rgbww_of(light: Light) -> tuple[int, ...]:
+    """Return the colour channels the simulator holds for a light."""
+    return tuple(light.state[key] for key in ("r", "g", "b", "cw", "ww"))
+
+
+CHANGES: list[tuple[str, dict[str, Any], Callable[[State, Light], bool]]] = [
+    (
+        "dimming",
+        {"dimming": 40},
+        lambda state, _light: (
+            state.attributes[ATTR_BRIGHTNESS] == round(40 * 255 / 100)
+        ),
+    ),
+    (
+        "temperature",
+        {"temperature": 5000},
+        lambda state, _light: (
+            state.attributes[ATTR_COLOR_MODE] == ColorMode.COLOR_TEMP
+            and state.attributes[ATTR_COLOR_TEMP_KELVIN] == 5000
+        ),
+    ),
+    (
+        "rgb",
+        {"r": 255, "g": 0, "b": 0},
+        lambda state, light: (
+            state.attributes[ATTR_COLOR_MODE] == ColorMode.RGBWW
+            and state.attributes[ATTR_RGBWW_COLOR] == rgbww_of(light)
+            and rgbww_of(light)[:3] == (255, 0, 0)
+        ),
+    ),
+    (
+        "light mode",
+        {"sceneId": 1},
+        lambda state, _light: state.attributes[ATTR_EFFECT] == "Ocean",
+    ),
+    ("off", {"state": False}, lambda state, _light: state.state == STATE_OFF),
+    ("on", {"state": True}, lambda state, _light: state.state == STATE_ON),
+]
+
+
+@pytest.mark.usefixtures("delivering")
+async def test_status_change_updates_light_at_once(
+    hass: HomeAssistant, wiz_sim: WizProSimulator
+) -> None:
+    """Changes made outside HA reach the light entity with no poll."""
+    light = light_named(wiz_sim, ACCENT)
+    entity = point_entity(hass, wiz_sim, ACCENT, "light", "light")
+    assert hass.states.get(entity).state == STATE_ON
+    for number, (what, change, check) in enumerate(CHANGES, start=1):
+        assert not check(hass.states.get(entity), light), what
+        assert wiz_sim.change_light_locally(light.id, **change), what
+        await settle(hass, wiz_sim)
+        assert [d.status for d in wiz_sim.webhook_deliveries] == [200] * number
+        assert check(hass.states.get(entity), light), what
+    assert [r.path for r in wiz_sim.requests if r.path == GRAPHQL] == []
+
+
+@pytest.mark.usefixtures("delivering")
+async def test_status_change_from_a_command(
+    hass: HomeAssistant, wiz_sim: WizProSimulator
+) -> None:
+    """A room command notifies every bulb it changed; each one follows."""
+    kitchen = wiz_sim.room_of(light_named(wiz_sim, "Kitchen Ceiling 3").id)
+    room_light = entity_id(hass, "light", unique_id("room", kitchen.id))
+    were_on = {light.mac for light in kitchen.lights if light.is_on}
+    assert were_on
+    await hass.services.async_call(
+        "light", "turn_off", {"entity_id": room_light}, blocking=True
+    )
+    await settle(hass, wiz_sim)
+    notified = {delivery.payload["mac"] for delivery in wiz_sim.webhook_deliveries}
+    assert notified == were_on
+    assert {d.status for d in wiz_sim.webhook_deliveries} == {200}
+    for light in kitchen.lights:
+        entity = point_entity(hass, wiz_sim, light.name, "light", "light")
+        assert hass.states.get(entity).state == STATE_OFF
+
+
+async def test_status_change_feeds_sensors(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    http: TestClient,
+    webhook_path: str,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Power, signal strength and connectivity come from notifications only."""
+    entities = er.async_get(hass)
+    rssi = point_entity(hass, wiz_sim, ACCENT, "sensor", "rssi")
+    registered = entities.async_get(rssi)
+    assert registered.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert registered.entity_category is EntityCategory.DIAGNOSTIC
+    entities.async_update_entity(rssi, disabled_by=None)
+    # Home Assistant reloads the entry 30 s after an entity is enabled.
+    freezer.tick(timedelta(seconds=31))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(rssi) is not None
+
+    power = point_entity(hass, wiz_sim, ACCENT, "sensor", "power")
+    connectivity = point_entity(hass, wiz_sim, ACCENT, "binary_sensor", "connectivity")
+    # Polls carry none of these.
+    assert hass.states.get(power).state == STATE_UNKNOWN
+    assert hass.states.get(rssi).state == STATE_UNKNOWN
+    assert hass.states.get(connectivity).state == STATE_UNKNOWN
+
+    wiz_sim.webhook_url = str(http.make_url(webhook_path))
+    light = light_named(wiz_sim, ACCENT)
+    light.rssi = -63
+    delivery = await wiz_sim.send_status_change(light.id)
+    await hass.async_block_till_done()
+    assert delivery.status == 200
+    watts = delivery.payload["consumptionRateInHour"]
+    assert watts > 0
+
+    def check() -> None:
+        state = hass.states.get(power)
+        assert float(state.state) == watts
+        assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == "W"
+        assert hass.states.get(rssi).state == "-63"
+        assert hass.states.get(connectivity).state == STATE_ON
+
+    check()
+    # The next poll has no such fields and keeps what was pushed.
+    wiz_sim.clear_requests()
+    freezer.tick(timedelta(seconds=30))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert [r.path for r in wiz_sim.requests] == [GRAPHQL]
+    check()
+
+
+@pytest.mark.usefixtures("delivering")
+async def test_disconnected_bulb_is_unavailable(
+    hass: HomeAssistant, wiz_sim: WizProSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A bulb WiZ reports disconnected is unavailable but for its connectivity."""
+    light = light_named(wiz_sim, ACCENT)
+    light_entity = point_entity(hass, wiz_sim, ACCENT, "light", "light")
+    power = point_entity(hass, wiz_sim, ACCENT, "sensor", "power")
+    speed = point_entity(hass, wiz_sim, ACCENT, "number", "effect_speed")
+    connectivity = point_entity(hass, wiz_sim, ACCENT, "binary_sensor", "connectivity")
+    other = point_entity(hass, wiz_sim, OTHER, "light", "light")
+
+    wiz_sim.set_connected(light.id, False)
+    await settle(hass, wiz_sim)
+    for entity in (light_entity, power, speed):
+        assert hass.states.get(entity).state == STATE_UNAVAILABLE, entity
+    assert hass.states.get(connectivity).state == STATE_OFF
+    assert hass.states.get(other).state == STATE_ON
+
+    # A poll does not say a bulb is connected, so it stays as pushed.
+    freezer.tick(timedelta(seconds=30))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert [r.path for r in wiz_sim.requests] == [GRAPHQL]
+    assert hass.states.get(light_entity).state == STATE_UNAVAILABLE
+    assert hass.states.get(connectivity).state == STATE_OFF
+
+    wiz_sim.set_connected(light.id, True)
+    await settle(hass, wiz_sim)
+    assert hass.states.get(light_entity).state == STATE_ON
+    assert float(hass.states.get(power).state) == light.consumption_rate()
+    assert hass.states.get(speed).state != STATE_UNAVAILABLE
+    assert hass.states.get(connectivity).state == STATE_ON
+    assert hass.states.get(other).state == STATE_ON
+
+
+# --- what the webhook refuses or ignores -----------------------------------------
+
+
+async def test_notifications_for_nothing_we_know_are_ignored(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    http: TestClient,
+    webhook_path: str,
+    state_writes: list[str],
+) -> None:
+    """Unknown MACs and other event types are acknowledged and change nothing."""
+    light = light_named(wiz_sim, ACCENT)
+    unknown_mac = status_body(wiz_sim, light, mac="a8bb50000000", state=False)
+    other_type = {**status_body(wiz_sim, light, state=False), "type": "SENSOREVENT"}
+    for body in (unknown_mac, other_type):
+        response = await http.post(webhook_path, json=body)
+        assert response.status == 200, body
+    await hass.async_block_till_done()
+    assert state_writes == []
+
+
+def payload(**changes: Any) -> str:
+    """Return a STATUSCHANGE payload string with keys changed (None: removed)."""
+    base = {
+        "timestamp": 1580366320,
+        "mac": "a8bb50343f9a",
+        "connected": True,
+        "state": False,
+    }
+    base.update(changes)
+    return json.dumps({key: value for key, value in base.items() if value is not None})
+
+
+INVALID_BODIES: dict[str, bytes] = {
+    "not JSON": b"not json",
+    "not an object": b"[1, 2]",
+    "no type": json.dumps({"payload": payload()}).encode(),
+    "type not a string": json.dumps({"type": 7, "payload": payload()}).encode(),
+    "payload not a string": json.dumps(
+        {"type": "STATUSCHANGE", "payload": {"mac": "a8bb50343f9a"}}
+    ).encode(),
+    "payload not JSON": json.dumps(
+        {"type": "STATUSCHANGE", "payload": "{broken"}
+    ).encode(),
+    "payload not an object": json.dumps(
+        {"type": "STATUSCHANGE", "payload": "[]"}
+    ).encode(),
+    "no mac": json.dumps(
+        {"type": "STATUSCHANGE", "payload": payload(mac=None)}
+    ).encode(),
+    "no connected": json.dumps(
+        {"type": "STATUSCHANGE", "payload": payload(connected=None)}
+    ).encode(),
+    "connected not a bool": json.dumps(
+        {"type": "STATUSCHANGE", "payload": payload(connected="yes")}
+    ).encode(),
+}
+
+
+async def test_invalid_notifications_are_refused(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    http: TestClient,
+    webhook_path: str,
+    state_writes: list[str],
+) -> None:
+    """What is not a valid notification gets 400 and changes nothing."""
+    # Aimed at a real bulb, so that accepting one would show.
+    real_mac = light_named(wiz_sim, ACCENT).mac.encode()
+    for what, body in INVALID_BODIES.items():
+        response = await http.post(
+            webhook_path,
+            data=body.replace(b"a8bb50343f9a", real_mac),
+            headers={"Content-Type": "application/json"},
+        )
+        assert response.status == 400, what
+    await hass.async_block_till_done()
+    assert state_writes == []
+
+
+async def test_valid_notification_in_the_same_shape_is_taken(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    http: TestClient,
+    webhook_path: str,
+    state_writes: list[str],
+) -> None:
+    """The minimal payload the refusals above start from is itself accepted."""
+    light = light_named(wiz_sim, ACCENT)
+    body = {"type": "STATUSCHANGE", "payload": payload(mac=light.mac)}
+    response = await http.post(webhook_path, json=body)
+    assert response.status == 200
+    await hass.async_block_till_done()
+    entity = point_entity(hass, wiz_sim, ACCENT, "light", "light")
+    assert hass.states.get(entity).state == STATE_OFF
+    assert entity in state_writes
+
+
+async def _chunks(data: bytes, size: int = 4096) -> AsyncGenerator[bytes]:
+    """Yield a body in pieces, so it is sent without a Content-Length.
+
+    Each piece is its own write, as a slow network would deliver them.
+    """
+    for start in range(0, len(data), size):
+        yield data[start : start + size]
+        await asyncio.sleep(0)
+
+
+async def test_notification_in_pieces_is_read_whole(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    http: TestClient,
+    webhook_path: str,
+) -> None:
+    """A notification that arrives in several pieces is read to its end."""
+    entity = point_entity(hass, wiz_sim, ACCENT, "light", "light")
+    body = status_body(wiz_sim, light_named(wiz_sim, ACCENT), state=False)
+    data = json.dumps(body).encode()
+    response = await http.post(
+        webhook_path,
+        data=_chunks(data, 64),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status == 200
+    await hass.async_block_till_done()
+    assert hass.states.get(entity).state == STATE_OFF
+
+
+async def test_oversized_or_wrong_method_is_refused(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    http: TestClient,
+    webhook_path: str,
+    state_writes: list[str],
+) -> None:
+    """A body over 16 KiB is not read (413), sized or chunked; GET is refused."""
+    body = status_body(wiz_sim, light_named(wiz_sim, ACCENT), state=False)
+    body["padding"] = "x" * (16 * 1024)
+    data = json.dumps(body).encode()
+    for sent in (data, _chunks(data), _chunks(data, 1000)):
+        response = await http.post(
+            webhook_path, data=sent, headers={"Content-Type": "application/json"}
+        )
+        assert response.status == 413
+    response = await http.get(webhook_path)
+    assert response.status == 405
+    await hass.async_block_till_done()
+    assert state_writes == []
