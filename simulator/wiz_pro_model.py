@@ -233,7 +233,7 @@ class Light:
                 state[key] = wanted.get(key, state.get(key) or 0)
             state.update(sceneId=0, temperature=None)
             return
-        if "temperature" in wanted:
+        if "temperature" in wanted and self.model.bulb_class is not BulbClass.DW:
             state.update(dict.fromkeys(COLOUR_FIELDS, 0))
             state.update(sceneId=0, temperature=wanted["temperature"])
 

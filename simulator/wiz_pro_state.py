@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .wiz_pro_model import (
     Building,
+    BulbClass,
     Floor,
     Group,
     Light,
@@ -124,7 +125,7 @@ class WizProState:
             raise WizProError("Light not found", "NOT_FOUND")
         if mac is not None and mac != light.mac:
             raise WizProError("MAC address does not match the light")
-        return _pilot([light], request)
+        return _pilot([light], request, single=True)
 
     def change_group_state(
         self, floor_id: str, group_id: str, request: Mapping[str, Any]
@@ -190,15 +191,24 @@ def _check_provider(provider: str) -> None:
         raise WizProError(f"Unsupported provider {provider!r}")
 
 
-def _pilot(lights: Iterable[Light], request: Mapping[str, Any]) -> PilotResult:
+def _pilot(
+    lights: Iterable[Light], request: Mapping[str, Any], *, single: bool = False
+) -> PilotResult:
     """Check the input against every targeted light, then pilot the connected ones.
 
     The check covers offline lights too (the server validates before it pilots).
     Offline lights are skipped; the result is true when at least one light was piloted.
     """
     targets = list(lights)
+    # A group, room, floor or building: a DW bulb cannot change colour
+    # temperature and, per the document's NB, does what it can (dims, turns on),
+    # so its fixed temperature does not bind the others. changeLightState checks
+    # the one light's model as it is.
+    models = [light.model for light in targets]
+    if not single:
+        models = [model for model in models if model.bulb_class is not BulbClass.DW]
     try:
-        check_piloting_input(request, (light.model for light in targets))
+        check_piloting_input(request, models)
     except PilotingInputError as err:
         raise WizProError(str(err)) from err
     result = PilotResult(success=False)

@@ -877,10 +877,19 @@ async def test_room_temperature_must_suit_every_light(api: Api) -> None:
     }
     body = await api.pilot_room(reception, {"temperature": 2600})
     assert "2700-6500" in body["errors"][0]["message"]
-    kitchen = room_named(api.sim, "Kitchen")  # has DW pendants fixed at 2700
+    # DW pendants (fixed at 2700 K) do not bind a room: they just turn on.
+    kitchen = room_named(api.sim, "Kitchen")
     body = await api.pilot_room(kitchen, {"temperature": 3000})
-    assert body["data"] == {"changeRoomState": None}
-    assert "state.temperature" in body["errors"][0]["message"]
+    assert body["data"] == {"changeRoomState": True}
+    connected = [light for light in kitchen.lights if light.connected]
+    assert all(light.is_on for light in connected)
+    assert {
+        light.state["temperature"]
+        for light in connected
+        if light.model.bulb_class is not BulbClass.DW
+    } == {3000}
+    body = await api.pilot_room(kitchen, {"temperature": 2100})
+    assert "2200-6500" in body["errors"][0]["message"]
 
 
 async def test_room_with_offline_lights(api: Api) -> None:

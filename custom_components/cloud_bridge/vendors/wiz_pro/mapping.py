@@ -26,9 +26,13 @@ def light_features(model: LightModel, bulb: BulbClass) -> LightFeatures:
     return LightFeatures(
         color_modes=modes,
         brightness_range=DIMMING_RANGE,
-        # Kept for DW bulbs too: the cloud refuses a room temperature outside
-        # any targeted bulb's range, so rooms must intersect with theirs.
-        kelvin_range=(model.temperature_min, model.temperature_max),
+        # A DW bulb has no colour temperature to set; a room with one still
+        # offers its other bulbs' common range (the DW bulb just dims).
+        kelvin_range=(
+            (model.temperature_min, model.temperature_max)
+            if "color_temp" in modes
+            else None
+        ),
         effects=tuple(LIGHT_MODES[mode] for mode in CLASS_MODES[bulb]),
     )
 
