@@ -513,7 +513,11 @@ async def test_malformed_light_is_skipped(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """One odd light: the others keep working, it is skipped, warned about once."""
+    """One odd light: the others keep working, it is unavailable, warned once.
+
+    Its device and entities stay registered (with whatever the user changed on
+    them) and it comes back under the same entity id once the cloud sends it whole.
+    """
     odd_light = wiz_sim.building(DEMO_BUILDING_ID).floors[0].rooms[0].lights[0]
     odd_uid = unique_id("light", odd_light.id)
     other_name = "Reception Accent 1"
@@ -525,8 +529,11 @@ async def test_malformed_light_is_skipped(
         odd = entity_id(hass, "light", odd_uid)
         wiz_sim.faults.add("patch_response", path=GRAPHQL, count=None, patch=patch)
         await next_poll(hass, freezer)
-        state = hass.states.get(odd)
-        assert state is None or state.state == STATE_UNAVAILABLE, what
+        assert hass.states.get(odd).state == STATE_UNAVAILABLE, what
+        assert entity_id(hass, "light", odd_uid) == odd, what
+        registered = er.async_get(hass).async_get(odd)
+        assert registered is not None
+        assert dr.async_get(hass).async_get(registered.device_id) is not None
         assert hass.states.get(other).state == STATE_ON, what
         warnings = log_lines(caplog, logging.WARNING, ADAPTER_LOGGER)
         assert len(warnings) == 1, (what, warnings)
@@ -544,7 +551,8 @@ async def test_malformed_light_is_skipped(
         wiz_sim.faults.clear()
         wiz_sim.change_light_locally(other_id, state=True)
         await next_poll(hass, freezer)
-        assert hass.states.get(entity_id(hass, "light", odd_uid)).state == STATE_ON
+        assert entity_id(hass, "light", odd_uid) == odd
+        assert hass.states.get(odd).state == STATE_ON
         assert hass.states.get(other).state == STATE_ON
 
 

@@ -76,6 +76,9 @@ class DeviceSync:
             )
             self.device_ids[device.key] = entry.id
             self._facts[device.key] = _registry_facts(device)
+        if not snapshot.complete:
+            # What could not be read this time is not gone: keep its device.
+            return bool(changed)
         if not changed and len(self._facts) == len(snapshot.devices):
             return False
         self._remove_stale(registry, snapshot)

@@ -113,9 +113,14 @@ class PointUpdate:
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """Everything an account holds at one moment."""
+    """Everything an account holds at one moment.
+
+    ``complete`` is False when the cloud's answer had items that could not be
+    read: devices missing from such a Snapshot are unavailable, not gone.
+    """
 
     devices: Mapping[str, Device]
+    complete: bool = True
 
     def point(self, device_key: str, point_key: str) -> Point | None:
         """Return a point, or None when its device or the point is gone."""
@@ -139,14 +144,17 @@ class Snapshot:
         devices = dict(self.devices)
         for device_key, points in changed.items():
             devices[device_key] = replace(devices[device_key], points=points)
-        return Snapshot(devices)
+        return Snapshot(devices, self.complete)
 
     def with_online(self, device_key: str, online: bool) -> Snapshot:
         """Return a copy where one device is online or offline."""
         device = self.devices.get(device_key)
         if device is None or device.online == online:
             return self
-        return Snapshot({**self.devices, device_key: replace(device, online=online)})
+        return Snapshot(
+            {**self.devices, device_key: replace(device, online=online)},
+            self.complete,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

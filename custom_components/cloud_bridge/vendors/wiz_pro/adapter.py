@@ -176,7 +176,9 @@ class WizProAdapter(VendorAdapter):
         for building in buildings:
             self._report_problems(building)
             devices.update(self._building_devices(building))
-        return Snapshot(devices)
+        return Snapshot(
+            devices, complete=not any(building.problems for building in buildings)
+        )
 
     def _report_problems(self, building: Building) -> None:
         """Log each malformed item once, not on every poll."""
