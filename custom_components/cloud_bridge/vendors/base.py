@@ -23,6 +23,6 @@ class VendorAdapter(ABC):
         An empty list means the outcome cannot be foreseen (a scene, say).
         """
 
+    @abstractmethod
     def diagnostics(self) -> dict[str, Any]:
         """Return what the adapter knows beyond the Snapshot, for diagnostics."""
-        return {}

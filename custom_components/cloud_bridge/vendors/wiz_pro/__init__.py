@@ -1,6 +1,6 @@
 """WiZ Pro: professional WiZ lighting through its OAuth-protected GraphQL API."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_WEBHOOK_ID
@@ -39,9 +39,8 @@ def async_setup_push(
     coordinator: CloudBridgeCoordinator,
 ) -> None:
     """Listen for STATUSCHANGE notifications."""
-    adapter = coordinator.adapter
-    if not isinstance(adapter, WizProAdapter):
-        return
+    # async_create_adapter above made it.
+    adapter = cast(WizProAdapter, coordinator.adapter)
 
     @callback
     def on_status(status: StatusChange) -> bool:

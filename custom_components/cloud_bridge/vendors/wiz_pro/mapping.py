@@ -198,7 +198,8 @@ def combined_state(
 
 def _default_mode(features: LightFeatures) -> str:
     """Return the colour mode to report when members say nothing usable."""
-    for mode in ("color_temp", "rgbww", "brightness"):
-        if mode in features.color_modes:
-            return mode
-    return next(iter(features.color_modes))
+    return next(
+        mode
+        for mode in ("color_temp", "rgbww", "brightness")
+        if mode in features.color_modes
+    )
