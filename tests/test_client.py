@@ -433,3 +433,57 @@ async def test_token_endpoint_failures(
     wiz_sim.faults.add(fault, path=TOKEN, **params)
     with pytest.raises(WizProConnectionError):
         await auth.refresh(refresh_token)
+
+
+# --- replies of the wrong shape -----------------------------------------------------
+
+
+def replace_field(name: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    """Return a patch that sets one field of a reply's data."""
+
+    def patch(reply: dict[str, Any]) -> None:
+        reply["data"][name] = value
+
+    return patch
+
+
+@pytest.mark.parametrize("value", [None, {"id": DEMO_BUILDING_ID}, "Demo Office"])
+async def test_buildings_reply_that_is_not_a_list(
+    wiz_sim: WizProSimulator, client: WizProClient, value: Any
+) -> None:
+    """A building list that is not a list is a connection problem, not a crash."""
+    wiz_sim.faults.add(
+        "patch_response", path=GRAPHQL, patch=replace_field("buildings", value)
+    )
+    with pytest.raises(WizProConnectionError, match="no building list"):
+        await client.buildings()
+    assert await client.buildings() == [BuildingMeta(DEMO_BUILDING_ID, "Demo Office")]
+
+
+async def test_odd_items_in_the_building_list_are_left_out(
+    wiz_sim: WizProSimulator, client: WizProClient
+) -> None:
+    """Entries without a string id are skipped; a missing name reads as empty."""
+    odd = [None, "b1", {"name": "No id"}, {"id": 7}, {"id": "b2", "name": 9}]
+
+    def patch(reply: dict[str, Any]) -> None:
+        reply["data"]["buildings"].extend(odd)
+
+    wiz_sim.faults.add("patch_response", path=GRAPHQL, patch=patch)
+    assert await client.buildings() == [
+        BuildingMeta(DEMO_BUILDING_ID, "Demo Office"),
+        BuildingMeta("b2", ""),
+    ]
+
+
+@pytest.mark.parametrize("value", [None, [], "building", {"floors": []}])
+async def test_building_topology_that_is_not_a_building(
+    wiz_sim: WizProSimulator, client: WizProClient, value: Any
+) -> None:
+    """A topology that is not a building object is a connection problem."""
+    wiz_sim.faults.add(
+        "patch_response", path=GRAPHQL, patch=replace_field("buildingTopology", value)
+    )
+    with pytest.raises(WizProConnectionError, match="bad building"):
+        await client.building(DEMO_BUILDING_ID)
+    assert (await client.building(DEMO_BUILDING_ID)).id == DEMO_BUILDING_ID

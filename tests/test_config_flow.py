@@ -1,11 +1,15 @@
 """The config flow: choosing WiZ Pro, linking with and without state, buildings."""
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from pytest_homeassistant_custom_component.typing import (
+    ClientSessionGenerator,
+    WebSocketGenerator,
+)
 from yarl import URL
 
 from homeassistant.config_entries import (
@@ -19,11 +23,16 @@ from homeassistant.data_entry_flow import FlowResult, FlowResultType
 
 from custom_components.cloud_bridge.const import CONF_VENDOR, DOMAIN
 from custom_components.cloud_bridge.vendors.wiz_pro.config_flow import code_from
+from custom_components.cloud_bridge.vendors.wiz_pro.const import (
+    CONF_API_URL,
+    CONF_BUILDINGS,
+)
+from custom_components.cloud_bridge.vendors.wiz_pro.oauth import PENDING_LINKS
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID, SECOND_BUILDING_ID, demo_data
 
-from .conftest import AUTH_DOMAIN
-from .wiz_helpers import approve
+from .conftest import AUTH_DOMAIN, WEBHOOK_ID, wiz_token
+from .wiz_helpers import approve, leave_without_url
 
 CALLBACK = "/api/cloud_bridge/oauth/callback"
 
@@ -405,22 +414,57 @@ async def test_reauth_links_again(
     assert wiz_loaded.data["building_ids"] == [DEMO_BUILDING_ID]
 
 
+def office_entry(hass: HomeAssistant, sim: WizProSimulator) -> MockConfigEntry:
+    """Add an entry for the demo office alone on a simulator, not set up."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Demo Office",
+        unique_id=f"wiz_pro:{DEMO_BUILDING_ID}",
+        data={
+            CONF_VENDOR: "wiz_pro",
+            "auth_implementation": AUTH_DOMAIN,
+            "token": wiz_token(sim),
+            CONF_API_URL: sim.url,
+            CONF_BUILDINGS: [DEMO_BUILDING_ID],
+            CONF_WEBHOOK_ID: WEBHOOK_ID,
+        },
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("granted", "reason"),
+    [([SECOND_BUILDING_ID], "wrong_account"), ([], "no_buildings")],
+    ids=["another_building", "no_building"],
+)
 async def test_reauth_with_an_account_missing_the_building(
-    hass: HomeAssistant, wiz_sim: WizProSimulator, wiz_loaded: MockConfigEntry
+    hass: HomeAssistant,
+    two_building_sim: WizProSimulator,
+    granted: list[str],
+    reason: str,
 ) -> None:
-    """Linking an account that no longer grants the building aborts."""
-    result = await wiz_loaded.start_reauth_flow(hass)
+    """Linking an account that does not grant the entry's building aborts.
+
+    The account grants the warehouse but not the office: that is the wrong
+    account, not an account without buildings; the entry keeps its tokens.
+    """
+    entry = office_entry(hass, two_building_sim)
+    old_token = dict(entry.data["token"])
+    result = await entry.start_reauth_flow(hass)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": "link_paste"}
     )
     landed = await approve(result["description_placeholders"]["authorize_url"])
-    wiz_sim.granted_buildings = [SECOND_BUILDING_ID]
+    two_building_sim.granted_buildings = granted
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"code": landed.query["code"]}
     )
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] in {"wrong_account", "no_buildings"}
+    assert result["reason"] == reason
+    assert entry.data["token"] == old_token
+    assert entry.data[CONF_BUILDINGS] == [DEMO_BUILDING_ID]
 
 
 async def test_reconfigure_changes_buildings(
@@ -482,3 +526,105 @@ async def test_options_show_the_webhook_url(
     )
     result = await hass.config_entries.options.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_linked_tokens_refused_when_listing_buildings(
+    hass: HomeAssistant, wiz_sim: WizProSimulator
+) -> None:
+    """Tokens the cloud refuses right after handing them out: invalid_auth."""
+    result = await start_linking(hass, wiz_sim, "link_paste")
+    landed = await approve(result["description_placeholders"]["authorize_url"])
+    # Every access token from now on is born expired.
+    wiz_sim.access_token_lifetime = timedelta(0)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"code": landed.query["code"]}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "invalid_auth"
+    assert [r.path for r in wiz_sim.requests][-2:] == [
+        "/api/oauth/token",
+        "/api/graphql",
+    ]
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+async def test_callback_for_a_set_up_that_was_closed(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """The user closed the dialog before WiZ came back: the page says so."""
+    wiz_sim.echo_state = True
+    result = await start_linking(hass, wiz_sim)
+    assert result["type"] is FlowResultType.EXTERNAL_STEP
+    query = URL(f"/?{URL(result['url']).fragment.partition('?')[2]}").query
+    state = query["state"]
+    assert hass.data[PENDING_LINKS][state] == result["flow_id"]
+    hass.config_entries.flow.async_abort(result["flow_id"])
+
+    landed = await approve(result["url"])
+    assert landed.query["state"] == state
+    http = await hass_client_no_auth()
+    response = await http.get(f"{CALLBACK}?{landed.query_string}")
+    assert response.status == 404
+    text = await response.text()
+    assert "No WiZ Pro set-up in Home Assistant is waiting" in text
+    assert landed.query["code"] in text
+    # The closed set-up's link is forgotten, and nothing was set up.
+    assert state not in hass.data[PENDING_LINKS]
+    assert hass.config_entries.flow.async_progress() == []
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+async def test_options_without_a_home_assistant_url(
+    hass: HomeAssistant, wiz_loaded: MockConfigEntry
+) -> None:
+    """With no address for Home Assistant yet, the dialog shows "-" for the URL."""
+    leave_without_url(hass)
+    result = await hass.config_entries.options.async_init(wiz_loaded.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["description_placeholders"] == {"webhook_url": "-"}
+
+
+async def test_only_clouds_that_push_offer_options(
+    hass: HomeAssistant, wiz_entry: MockConfigEntry
+) -> None:
+    """A WiZ Pro entry has options (its webhook URL); an unknown cloud's has none."""
+    assert wiz_entry.supports_options is True
+    unknown = MockConfigEntry(
+        domain=DOMAIN, title="Elsewhere", data={CONF_VENDOR: "no_such_cloud"}
+    )
+    unknown.add_to_hass(hass)
+    assert unknown.supports_options is False
+
+
+@pytest.mark.parametrize(
+    ("external_url", "redirect_uri"),
+    [
+        ("https://home.example.com", f"https://home.example.com{CALLBACK}"),
+        (None, f"https://<your Home Assistant address>{CALLBACK}"),
+    ],
+    ids=["external_url", "no_url"],
+)
+async def test_credentials_dialog_shows_the_redirect_uri(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    external_url: str | None,
+    redirect_uri: str,
+) -> None:
+    """The application credentials dialog says which redirect URI to register."""
+    client = await hass_ws_client(hass)
+    if external_url is not None:
+        await hass.config.async_update(external_url=external_url)
+    else:
+        leave_without_url(hass)
+    await client.send_json_auto_id({"type": "application_credentials/config"})
+    response = await client.receive_json()
+    assert response["success"], response
+    assert DOMAIN in response["result"]["domains"]
+    assert response["result"]["integrations"][DOMAIN] == {
+        "description_placeholders": {
+            "redirect_uri": redirect_uri,
+            "more_info_url": "https://github.com/cloud-bridge/cloud-bridge#wiz-pro",
+        }
+    }

@@ -17,6 +17,8 @@ from homeassistant.setup import async_setup_component
 
 from simulator.wiz_pro import WizProSimulator
 
+from .wiz_helpers import leave_without_url
+
 
 async def test_diagnostics(
     hass: HomeAssistant,
@@ -56,3 +58,15 @@ async def test_diagnostics(
     assert diagnostics["adapter"]["pushed_telemetry"][light.mac]["rssi"] == light.rssi
     # The simulator's port changes from run to run.
     assert diagnostics == snapshot(matcher=path_type({"entry.data.api_url": (str,)}))
+
+
+async def test_diagnostics_without_a_home_assistant_url(
+    hass: HomeAssistant,
+    wiz_loaded: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """With no address for Home Assistant, the push section says there is none."""
+    assert await async_setup_component(hass, "diagnostics", {})
+    leave_without_url(hass)
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, wiz_loaded)
+    assert diagnostics["push"] == {"webhook_url": None, "https": None}

@@ -47,10 +47,10 @@ from simulator.wiz_pro_demo import (
     SECOND_BUILDING_ID,
     demo_data,
 )
-from simulator.wiz_pro_model import Light, white_state
+from simulator.wiz_pro_model import FavoriteStatus, Light, white_state
 
 from .conftest import AUTH_DOMAIN, WEBHOOK_ID, wiz_token
-from .wiz_helpers import entity_id, unique_id
+from .wiz_helpers import entity_id, sim_room, unique_id
 
 GRAPHQL = "/api/graphql"
 TOKEN = "/api/oauth/token"
@@ -471,6 +471,39 @@ async def test_revoked_refresh_token_starts_reauth(
     assert hass.states.get(light).state == STATE_UNAVAILABLE
 
 
+async def test_token_refused_again_after_renewal_starts_reauth(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Renewal works but the cloud refuses the new token too: link again, no loop."""
+    # Every access token from now on is born expired; the current one expires.
+    wiz_sim.access_token_lifetime = timedelta(0)
+    wiz_sim.expire_access_tokens()
+    wiz_sim.clear_requests()
+    await next_poll(hass, freezer)
+
+    requests = poll_requests(wiz_sim)
+    assert requests.count(GRAPHQL) == 2, requests
+    assert TOKEN in requests
+    assert requests[-1] == GRAPHQL
+    # The renewal itself succeeded: the entry holds the new tokens.
+    assert wiz_loaded.data["token"]["access_token"] == (
+        wiz_sim.requests[-1].headers["Authorization"].removeprefix("Bearer ")
+    )
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert flows[0]["context"]["entry_id"] == wiz_loaded.entry_id
+    light = light_entity(hass, wiz_sim, "Reception Accent 1")
+    assert hass.states.get(light).state == STATE_UNAVAILABLE
+
+    # The next poll does not hammer the cloud while the user is asked.
+    wiz_sim.clear_requests()
+    await next_poll(hass, freezer)
+    assert wiz_sim.requests == []
+
+
 # --- malformed data ----------------------------------------------------------------
 
 
@@ -705,3 +738,114 @@ async def test_unchanged_poll_writes_no_state(
     assert untouched not in changed
     # Only the bulb and the lights that contain it (room, floor, building).
     assert len(changed) <= 4, changed
+
+
+def reception_reply(reply: dict[str, Any]) -> dict[str, Any] | None:
+    """Return the Reception room of a buildingTopology reply (None for others)."""
+    topology = (reply.get("data") or {}).get("buildingTopology")
+    if topology is None:
+        return None
+    room: dict[str, Any] = topology["floors"][0]["rooms"][0]
+    assert room["name"] == "Reception"
+    return room
+
+
+async def test_malformed_room_scene_stays_unavailable(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A room scene sent without its name: kept but unavailable; the rest works."""
+    reception = sim_room(wiz_sim, "Reception")
+    welcome, evening = reception.scenes
+    odd = entity_id(
+        hass, "scene", unique_id("room", reception.id, f"scene-{welcome.id}")
+    )
+    other = entity_id(
+        hass, "scene", unique_id("room", reception.id, f"scene-{evening.id}")
+    )
+    room_light = entity_id(hass, "light", unique_id("room", reception.id))
+    assert hass.states.get(odd).state != STATE_UNAVAILABLE
+
+    def nameless_scene(reply: dict[str, Any]) -> None:
+        if (room := reception_reply(reply)) is not None:
+            room["roomScenes"][0]["name"] = None
+
+    wiz_sim.faults.add("patch_response", path=GRAPHQL, count=None, patch=nameless_scene)
+    await next_poll(hass, freezer)
+    assert hass.states.get(odd).state == STATE_UNAVAILABLE
+    assert er.async_get(hass).async_get(odd) is not None
+    assert hass.states.get(other).state != STATE_UNAVAILABLE
+    assert hass.states.get(room_light).state == STATE_ON
+
+    wiz_sim.faults.clear()
+    await next_poll(hass, freezer)
+    assert hass.states.get(odd).state != STATE_UNAVAILABLE
+
+
+async def test_malformed_group_does_not_fail_the_poll(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A group entry that is not an object is skipped like any odd item."""
+    light = light_entity(hass, wiz_sim, "Reception Accent 1")
+
+    def null_group(reply: dict[str, Any]) -> None:
+        if (room := reception_reply(reply)) is not None:
+            room["groups"].append(None)
+
+    wiz_sim.faults.add("patch_response", path=GRAPHQL, count=None, patch=null_group)
+    await next_poll(hass, freezer)
+    coordinator = wiz_loaded.runtime_data.coordinator
+    assert coordinator.last_update_success, (
+        "one group that is not a JSON object failed the whole poll "
+        f"({coordinator.last_exception!r}); every entity went unavailable"
+    )
+    assert hass.states.get(light).state == STATE_ON
+
+
+async def test_points_gone_from_a_room_leave_the_registry(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A favorite unset, a room scene deleted: their scenes go; the room stays."""
+    entities = er.async_get(hass)
+    reception = sim_room(wiz_sim, "Reception")
+    room_device = device_of(hass, wiz_loaded, "room", reception.id)
+    assert room_device is not None
+    welcome, evening = reception.scenes
+    favorite = entity_id(hass, "scene", unique_id("room", reception.id, "favorite-1"))
+    other_favorite = entity_id(
+        hass, "scene", unique_id("room", reception.id, "favorite-2")
+    )
+    scene = entity_id(
+        hass, "scene", unique_id("room", reception.id, f"scene-{welcome.id}")
+    )
+    other_scene = entity_id(
+        hass, "scene", unique_id("room", reception.id, f"scene-{evening.id}")
+    )
+    kept = (other_favorite, other_scene)
+    for entity in (favorite, scene, *kept):
+        assert hass.states.get(entity).state != STATE_UNAVAILABLE, entity
+
+    reception.favorites[0] = FavoriteStatus(status=False)
+    await next_poll(hass, freezer)
+    assert entities.async_get(favorite) is None
+    assert hass.states.get(favorite) is None
+    assert entities.async_get(scene) is not None
+
+    reception.scenes.remove(welcome)
+    wiz_sim.reindex()
+    await next_poll(hass, freezer)
+    assert entities.async_get(scene) is None
+    assert hass.states.get(scene) is None
+
+    assert device_of(hass, wiz_loaded, "room", reception.id) == room_device
+    for entity in kept:
+        assert entities.async_get(entity) is not None, entity
+        assert hass.states.get(entity).state != STATE_UNAVAILABLE, entity

@@ -1,6 +1,9 @@
 """The neutral model and WiZ Pro's light mapping, as plain functions."""
 
+from collections.abc import Callable
+import copy
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -27,8 +30,15 @@ from custom_components.cloud_bridge.vendors.wiz_pro.mapping import (
     piloting_input,
 )
 from custom_components.cloud_bridge.vendors.wiz_pro.models import (
+    Building,
+    Light,
     LightModel,
     PilotingState,
+    TokenSet,
+    WizProParseError,
+    favorite_state,
+    parse_building,
+    parse_time,
 )
 
 RGBTW = LightFeatures(
@@ -469,3 +479,265 @@ def test_bulb_class(name: str, low: int, high: int, expected: BulbClass) -> None
         temperature_max=high,
     )
     assert bulb_class(model) is expected
+
+
+# --- WiZ Pro JSON, read leniently ---------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["yesterday", "", "2019-13-45T99:00:00Z", None, 7])
+def test_parse_time_refuses_garbage(value: Any) -> None:
+    """Anything but an ISO 8601 time is a parse error, not a crash."""
+    with pytest.raises(WizProParseError, match="not an ISO time"):
+        parse_time(value)
+
+
+def test_token_with_a_garbled_expiry_is_refused() -> None:
+    """A token reply whose expiresAt is not a time is a parse error."""
+    reply = {"accessToken": "a", "refreshToken": "r", "expiresAt": "soon"}
+    with pytest.raises(WizProParseError, match="soon"):
+        TokenSet.from_json(reply)
+    reply["expiresAt"] = "2019-07-03T10:57:55.397Z"
+    assert TokenSet.from_json(reply).expires_at.year == 2019
+
+
+def model_json(**changes: Any) -> dict[str, Any]:
+    """Return a LightModel as the API sends it, with keys changed (None: removed)."""
+    model = {
+        "id": "m1",
+        "brand": "WiZ",
+        "name": "A60 E27 RGBTW",
+        "hasRatio": False,
+        "temperatureMin": 2200,
+        "temperatureMax": 6500,
+    }
+    model.update(changes)
+    return {key: value for key, value in model.items() if value is not None}
+
+
+@pytest.mark.parametrize(
+    ("model", "error"),
+    [
+        (model_json(temperatureMin=None), "range is missing"),
+        (model_json(temperatureMax=None), "range is missing"),
+        (model_json(temperatureMin="2200"), "range is missing"),
+        (model_json(temperatureMax=True), "range is missing"),
+        (model_json(temperatureMin=6500, temperatureMax=2200), "range is reversed"),
+        ("A60", "model is missing"),
+        (None, "model is missing"),
+    ],
+    ids=[
+        "no_min",
+        "no_max",
+        "min_a_string",
+        "max_a_bool",
+        "reversed",
+        "a_string",
+        "absent",
+    ],
+)
+def test_light_model_needs_a_temperature_range(model: Any, error: str) -> None:
+    """A model without a usable Kelvin range cannot be described as a light."""
+    with pytest.raises(WizProParseError, match=error):
+        LightModel.from_json(model)
+
+
+def test_light_model_with_one_temperature_is_read() -> None:
+    """A range of one Kelvin value (a dimmable-white bulb) is a valid range."""
+    model = LightModel.from_json(
+        model_json(temperatureMin=2700, temperatureMax=2700, brand=None, name=5)
+    )
+    assert (model.temperature_min, model.temperature_max) == (2700, 2700)
+    assert (model.brand, model.name) == ("WiZ", "")
+
+
+@pytest.mark.parametrize("light", ["lamp", 7, None, ["id", "l1"]])
+def test_a_light_that_is_not_an_object(light: Any) -> None:
+    """A light that is not a JSON object is a parse error."""
+    with pytest.raises(WizProParseError, match="light is not an object"):
+        Light.from_json(light)
+
+
+@pytest.mark.parametrize(
+    ("favorite", "expected"),
+    [
+        (
+            {"__typename": "FavoriteStateScene", "sceneId": 12, "specificDimming": 80},
+            PilotingState(state=True, sceneId=12, dimming=80),
+        ),
+        ({"__typename": "FavoriteStateScene", "specificDimming": 80}, None),
+        ({"__typename": "FavoriteStateScene", "sceneId": "12"}, None),
+        (
+            {"__typename": "FavoriteStateCustomWhite", "temperature": 4000},
+            PilotingState(state=True, temperature=4000),
+        ),
+        ({"__typename": "FavoriteStateCustomWhite", "dimming": 90}, None),
+        ({"__typename": "FavoriteStateMoment", "momentId": "m"}, None),
+        ({"__typename": "FavoriteStateSomethingNew", "sceneId": 12}, None),
+        ({"sceneId": 12, "temperature": 4000}, None),
+        (
+            {"__typename": "FavoriteStateStatus", "status": True},
+            PilotingState(state=True),
+        ),
+        ({"__typename": "FavoriteStateStatus", "status": False}, None),
+        ("FavoriteStateStatus", None),
+    ],
+    ids=[
+        "scene",
+        "scene_without_scene_id",
+        "scene_id_a_string",
+        "custom_white",
+        "custom_white_without_temperature",
+        "moment",
+        "unknown_typename",
+        "no_typename",
+        "status_on",
+        "unset",
+        "not_an_object",
+    ],
+)
+def test_favorite_state(favorite: Any, expected: PilotingState | None) -> None:
+    """A favorite is applied only when it says fully what to set."""
+    assert favorite_state(favorite) == expected
+
+
+def light_json(light_id: str) -> dict[str, Any]:
+    """Return a BuildingLight as the API sends it."""
+    return {
+        "id": light_id,
+        "name": f"Lamp {light_id}",
+        "mac": "A8:BB:50:00:00:01",
+        "model": model_json(),
+        "currentState": {"state": True, "dimming": 50, "temperature": 3000},
+    }
+
+
+def building_json() -> dict[str, Any]:
+    """Return a well-formed buildingTopology: one floor, one room, one of each."""
+    return {
+        "id": "b1",
+        "name": "Office",
+        "floors": [
+            {
+                "id": "f1",
+                "name": "Ground Floor",
+                "rooms": [
+                    {
+                        "id": "r1",
+                        "name": "Hall",
+                        "lights": [light_json("l1"), light_json("l2")],
+                        "groups": [
+                            {"id": "g1", "name": "Desk", "lights": [{"id": "l1"}]}
+                        ],
+                        "roomScenes": [{"id": "s1", "name": "Evening"}],
+                        "favorite1": {
+                            "__typename": "FavoriteStateStatus",
+                            "status": True,
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def inventory(building: Building) -> dict[str, list[str]]:
+    """Return the ids of everything a building holds, by kind."""
+    rooms = [room for floor in building.floors for room in floor.rooms]
+    return {
+        "floors": [floor.id for floor in building.floors],
+        "rooms": [room.id for room in rooms],
+        "lights": [light.id for room in rooms for light in room.lights],
+        "groups": [group.id for room in rooms for group in room.groups],
+        "scenes": [scene.id for room in rooms for scene in room.scenes],
+        "favorites": [str(fav.slot) for room in rooms for fav in room.favorites],
+    }
+
+
+def room(data: dict[str, Any]) -> dict[str, Any]:
+    """Return the room of a building_json()."""
+    found: dict[str, Any] = data["floors"][0]["rooms"][0]
+    return found
+
+
+MALFORMED: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
+    "light not an object": (
+        lambda data: room(data)["lights"].append("lamp"),
+        "light without id in room r1: light is not an object",
+    ),
+    "light with a reversed range": (
+        lambda data: room(data)["lights"].append(
+            {**light_json("l3"), "model": model_json(temperatureMin=7000)}
+        ),
+        "light 'l3' in room r1: model temperature range is reversed",
+    ),
+    "group without name": (
+        lambda data: room(data)["groups"].append({"id": "g2", "lights": []}),
+        "group 'g2' in room r1: name is missing or not a string",
+    ),
+    "group member without id": (
+        lambda data: room(data)["groups"].append(
+            {"id": "g3", "name": "Odd", "lights": [{"name": "x"}]}
+        ),
+        "group 'g3' in room r1: id is missing or not a string",
+    ),
+    "group not an object": (
+        lambda data: room(data)["groups"].append(None),
+        "group without id in room r1: id is missing or not a string",
+    ),
+    "room scene without name": (
+        lambda data: room(data)["roomScenes"].append({"id": "s2", "name": ""}),
+        "scene 's2' in room r1: name is missing or not a string",
+    ),
+    "room scene without id": (
+        lambda data: room(data)["roomScenes"].append({"name": "Morning"}),
+        "scene without id in room r1: id is missing or not a string",
+    ),
+    "room without name": (
+        lambda data: data["floors"][0]["rooms"].append(
+            {"id": "r2", "lights": [light_json("l9")]}
+        ),
+        "room 'r2' on floor f1: name is missing or not a string",
+    ),
+    "room not an object": (
+        lambda data: data["floors"][0]["rooms"].append(["r3"]),
+        "room without id on floor f1: id is missing or not a string",
+    ),
+    "floor without name": (
+        lambda data: data["floors"].append(
+            {"id": "f2", "rooms": [{"id": "r4", "name": "Attic"}]}
+        ),
+        "floor 'f2': name is missing or not a string",
+    ),
+    "floor with an id that is a number": (
+        lambda data: data["floors"].append({"id": 2, "name": "Roof", "rooms": []}),
+        "floor without id: id is missing or not a string",
+    ),
+}
+
+
+@pytest.mark.parametrize(("change", "problem"), MALFORMED.values(), ids=list(MALFORMED))
+def test_malformed_item_is_skipped_and_named(
+    change: Callable[[dict[str, Any]], None], problem: str
+) -> None:
+    """One odd item is left out with a problem naming it; the rest is read."""
+    expected = inventory(parse_building(building_json()))
+    assert parse_building(building_json()).problems == ()
+    data = building_json()
+    change(data)
+    try:
+        building = parse_building(copy.deepcopy(data))
+    except (AttributeError, TypeError) as err:
+        pytest.fail(
+            f"parse_building crashed ({err!r}) instead of skipping the item "
+            f"and reporting {problem!r}"
+        )
+    assert building.problems == (problem,)
+    assert inventory(building) == expected
+    assert (building.id, building.name) == ("b1", "Office")
+
+
+@pytest.mark.parametrize("data", [None, [], {"name": "Office"}, {"id": "b1"}])
+def test_building_without_id_or_name_is_refused(data: Any) -> None:
+    """A building that cannot be named is a parse error (the client's to report)."""
+    with pytest.raises(WizProParseError):
+        parse_building(data)

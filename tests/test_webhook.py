@@ -1,7 +1,8 @@
 """WiZ Pro's STATUSCHANGE webhook: what it changes at once and what it refuses."""
 
 import asyncio
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from datetime import timedelta
 import json
 from typing import Any
@@ -27,6 +28,7 @@ from homeassistant.const import (
     ATTR_UNIT_OF_MEASUREMENT,
     CONF_WEBHOOK_ID,
     EVENT_STATE_CHANGED,
+    EVENT_STATE_REPORTED,
     STATE_OFF,
     STATE_ON,
     STATE_UNAVAILABLE,
@@ -42,10 +44,11 @@ from homeassistant.core import (
 )
 from homeassistant.helpers import entity_registry as er
 
+from simulator.recording import RecordedRequest
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_model import Light
 
-from .wiz_helpers import entity_id, unique_id
+from .wiz_helpers import entity_id, sim_group, unique_id
 
 ACCENT = "Reception Accent 1"  # an RGBTW bulb, on, in colour
 OTHER = "Reception Accent 2"
@@ -451,3 +454,230 @@ async def test_oversized_or_wrong_method_is_refused(
     assert response.status == 405
     await hass.async_block_till_done()
     assert state_writes == []
+
+
+# --- pushes and commands while a poll is out ---------------------------------------
+
+
+def is_query(request: RecordedRequest) -> bool:
+    """Tell whether a request is a GraphQL query (a poll), not a mutation."""
+    return request.graphql is not None and request.graphql.kind == "query"
+
+
+@asynccontextmanager
+async def slow_poll(
+    hass: HomeAssistant,
+    sim: WizProSimulator,
+    freezer: FrozenDateTimeFactory,
+    *read_before: Light,
+) -> AsyncIterator[list[str]]:
+    """Start a poll whose answer lands only when the block ends.
+
+    The cloud holds its answer, and gives the lights named the state they had
+    when the poll was sent, as a reply read before a change and delivered after
+    it would. Yields the ids of the lights the answer gave their old state.
+    """
+    before = {light.id: dict(light.state) for light in read_before}
+    answered_as_before: list[str] = []
+    arrived = asyncio.Event()
+
+    def held(request: RecordedRequest) -> bool:
+        if not is_query(request):
+            return False
+        arrived.set()
+        return True
+
+    def as_before(reply: dict[str, Any]) -> None:
+        for floor in reply["data"]["buildingTopology"]["floors"]:
+            for room in floor["rooms"]:
+                for light in room["lights"]:
+                    if (old := before.get(light["id"])) is not None:
+                        state = light["currentState"]
+                        state.update({key: old[key] for key in state})
+                        answered_as_before.append(light["id"])
+
+    sim.faults.add("latency", path=GRAPHQL, match=held, seconds=10)
+    sim.faults.add("patch_response", path=GRAPHQL, match=is_query, patch=as_before)
+    freezer.tick(timedelta(seconds=30))
+    async_fire_time_changed(hass)
+    for _ in range(10_000):
+        if arrived.is_set():
+            break
+        await asyncio.sleep(0)
+    assert arrived.is_set(), "the poll did not reach the cloud"
+    yield answered_as_before
+    # Time passes: the cloud answers.
+    freezer.tick(timedelta(seconds=10))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def next_poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Let the next poll happen and land."""
+    freezer.tick(timedelta(seconds=30))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def executed_polls(sim: WizProSimulator) -> int:
+    """Return how many buildingTopology queries the cloud answered."""
+    return [field for field, _ in sim.queries].count("buildingTopology")
+
+
+@pytest.mark.usefixtures("delivering")
+async def test_push_during_a_poll_is_not_undone_by_it(
+    hass: HomeAssistant, wiz_sim: WizProSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A change pushed while a poll is out survives that poll's older answer."""
+    light = light_named(wiz_sim, ACCENT)
+    entity = point_entity(hass, wiz_sim, ACCENT, "light", "light")
+    assert hass.states.get(entity).state == STATE_ON
+
+    async with slow_poll(hass, wiz_sim, freezer, light) as answered_as_before:
+        wiz_sim.change_light_locally(light.id, state=False)
+        await settle(hass, wiz_sim)
+        assert hass.states.get(entity).state == STATE_OFF
+    assert answered_as_before == [light.id]
+    assert executed_polls(wiz_sim) == 1
+    assert hass.states.get(entity).state == STATE_OFF
+
+    await next_poll(hass, freezer)
+    assert executed_polls(wiz_sim) == 2
+    assert hass.states.get(entity).state == STATE_OFF
+
+
+@pytest.mark.usefixtures("wiz_loaded")
+async def test_command_during_a_poll_is_not_undone_by_it(
+    hass: HomeAssistant, wiz_sim: WizProSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A light turned off while a poll is out stays off when its answer lands.
+
+    The poll also brings news (another bulb dimmed at the wall), so its answer
+    is not one Home Assistant could leave unannounced.
+    """
+    light = light_named(wiz_sim, ACCENT)
+    entity = point_entity(hass, wiz_sim, ACCENT, "light", "light")
+    other = point_entity(hass, wiz_sim, OTHER, "light", "light")
+    assert wiz_sim.change_light_locally(light_named(wiz_sim, OTHER).id, dimming=20)
+    wiz_sim.clear_requests()
+
+    async with slow_poll(hass, wiz_sim, freezer, light) as answered_as_before:
+        await hass.services.async_call(
+            "light", "turn_off", {"entity_id": entity}, blocking=True
+        )
+        assert wiz_sim.mutations == [
+            (
+                "changeLightState",
+                {
+                    "floorId": wiz_sim.floor_of(light.id).id,
+                    "lightId": light.id,
+                    "provider": "WiZ",
+                    "mac": light.mac,
+                    "state": {"state": False},
+                },
+            )
+        ]
+        assert hass.states.get(entity).state == STATE_OFF
+    assert answered_as_before == [light.id]
+    assert hass.states.get(other).attributes[ATTR_BRIGHTNESS] == round(20 * 255 / 100)
+    assert hass.states.get(entity).state == STATE_OFF
+
+    await next_poll(hass, freezer)
+    assert executed_polls(wiz_sim) == 2
+    assert not light.is_on
+    assert hass.states.get(entity).state == STATE_OFF
+
+
+@pytest.mark.usefixtures("delivering")
+async def test_disconnect_pushed_during_a_poll_stays(
+    hass: HomeAssistant, wiz_sim: WizProSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A bulb reported disconnected while a poll is out stays unavailable after it."""
+    light = light_named(wiz_sim, ACCENT)
+    entity = point_entity(hass, wiz_sim, ACCENT, "light", "light")
+    connectivity = point_entity(hass, wiz_sim, ACCENT, "binary_sensor", "connectivity")
+
+    async with slow_poll(hass, wiz_sim, freezer):
+        wiz_sim.set_connected(light.id, False)
+        await settle(hass, wiz_sim)
+        assert hass.states.get(entity).state == STATE_UNAVAILABLE
+    assert executed_polls(wiz_sim) == 1
+    assert hass.states.get(entity).state == STATE_UNAVAILABLE
+    assert hass.states.get(connectivity).state == STATE_OFF
+
+
+@pytest.mark.usefixtures("delivering")
+async def test_member_pushed_during_a_poll_counts_for_its_group(
+    hass: HomeAssistant, wiz_sim: WizProSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A group light follows its members, also after a poll with an older answer.
+
+    Kitchen Ceiling 1 is turned off at the wall while a poll is out; then
+    Kitchen Ceiling 2. Both members of Kitchen Island are off: so is the group.
+    """
+    first = light_named(wiz_sim, "Kitchen Ceiling 1")
+    second = light_named(wiz_sim, "Kitchen Ceiling 2")
+    island = sim_group(wiz_sim, "Kitchen Island")
+    assert set(island.lights) == {first, second}
+    group = entity_id(hass, "light", unique_id("group", island.id))
+    first_entity = point_entity(hass, wiz_sim, first.name, "light", "light")
+    assert hass.states.get(group).state == STATE_ON
+
+    async with slow_poll(hass, wiz_sim, freezer, first):
+        wiz_sim.change_light_locally(first.id, state=False)
+        await settle(hass, wiz_sim)
+    assert hass.states.get(first_entity).state == STATE_OFF
+    assert hass.states.get(group).state == STATE_ON
+
+    wiz_sim.change_light_locally(second.id, state=False)
+    await settle(hass, wiz_sim)
+    assert hass.states.get(group).state == STATE_OFF, (
+        "Kitchen Island shows on although both its lights were pushed off: "
+        "the adapter kept Kitchen Ceiling 1 as the older poll answer read it "
+        "(only the coordinator's Snapshot kept the push)"
+    )
+
+
+async def test_repeated_notification_writes_nothing(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    http: TestClient,
+    webhook_path: str,
+) -> None:
+    """A notification that repeats what is shown writes no state.
+
+    Home Assistant fires state_changed only for a state that differs; a state
+    written again unchanged fires state_reported, so both are counted.
+    """
+    ours_ids = {
+        entry.entity_id
+        for entry in er.async_entries_for_config_entry(
+            er.async_get(hass), wiz_loaded.entry_id
+        )
+    }
+    written: list[str] = []
+
+    @callback
+    def ours_only(data: Mapping[str, Any]) -> bool:
+        return data["entity_id"] in ours_ids
+
+    @callback
+    def record(event: Event[Any]) -> None:
+        written.append(event.data["entity_id"])
+
+    for event_type in (EVENT_STATE_CHANGED, EVENT_STATE_REPORTED):
+        hass.bus.async_listen(event_type, record, event_filter=ours_only)
+    body = status_body(wiz_sim, light_named(wiz_sim, ACCENT))
+    response = await http.post(webhook_path, json=body)
+    assert response.status == 200
+    await hass.async_block_till_done()
+    # The first one brings power and connectivity, which polls do not carry.
+    power = point_entity(hass, wiz_sim, ACCENT, "sensor", "power")
+    assert power in written
+    written.clear()
+
+    response = await http.post(webhook_path, json=body)
+    assert response.status == 200
+    await hass.async_block_till_done()
+    assert written == []

@@ -98,3 +98,16 @@ async def enable_entities(
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
     return entity_ids
+
+
+def leave_without_url(hass: HomeAssistant) -> None:
+    """Leave Home Assistant with no address to give out.
+
+    No internal or external URL is configured and Home Assistant serves HTTPS
+    itself, so its local IP address cannot stand in as a plain-HTTP internal URL
+    (the test harness's http component reports 10.10.10.10 otherwise).
+    """
+    assert hass.config.api is not None, "set up http first"
+    assert hass.config.internal_url is None
+    assert hass.config.external_url is None
+    hass.config.api.use_ssl = True

@@ -150,6 +150,8 @@ class WizProAdapter(VendorAdapter):
         self._room_actions: dict[tuple[str, str], _RoomAction] = {}
         self._telemetry: dict[str, _Telemetry] = {}
         self._reported: set[str] = set()
+        # States set by commands and pushes while a poll was out: newer than it.
+        self._newer: dict[str, PilotingState] = {}
         self._batcher = PilotingBatcher(self._cover)
 
     async def _call[T](self, request: Callable[[], Awaitable[T]]) -> T:
@@ -164,6 +166,7 @@ class WizProAdapter(VendorAdapter):
 
     async def async_poll(self, *, topology_due: bool) -> Snapshot:
         """Read every building: one buildingTopology query each."""
+        self._newer.clear()
         buildings = [
             await self._call(partial(self._client.building, building_id))
             for building_id in self._building_ids
@@ -275,14 +278,15 @@ class WizProAdapter(VendorAdapter):
         key = _key(bid, "light", light.id)
         bulb = bulb_class(light.model)
         features = light_features(light.model, bulb)
+        state = self._newer.get(key, light.state)
         self._bulbs[key] = _Bulb(
             key=key,
             light=light,
             floor_id=floor_id,
             bulb=bulb,
             features=features,
-            state=light.state,
-            value=light_state(light.state, features),
+            state=state,
+            value=light_state(state, features),
             aggregates=(),
         )
         self._by_mac[light.mac] = key
@@ -599,7 +603,7 @@ class WizProAdapter(VendorAdapter):
         touched: dict[tuple[str, str], None] = {}
         for key, state in states.items():
             bulb = self._bulbs[key]
-            bulb.state = state
+            bulb.state = self._newer[key] = state
             bulb.value = light_state(state, bulb.features)
             updates.append(
                 PointUpdate(device_key=key, point_key=LIGHT, value=bulb.value)

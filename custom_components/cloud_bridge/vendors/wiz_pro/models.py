@@ -36,9 +36,9 @@ def _bool(data: dict[str, Any], key: str) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def _list(data: dict[str, Any], key: str) -> list[Any]:
+def _list(data: Any, key: str) -> list[Any]:
     """Return a list field, or an empty list when it is missing or not a list."""
-    value = data.get(key)
+    value = data.get(key) if isinstance(data, dict) else None
     return value if isinstance(value, list) else []
 
 
@@ -308,7 +308,7 @@ def parse_building(data: Any) -> Building:
     """Parse a buildingTopology reply, skipping the odd floor, room or light."""
     problems: list[str] = []
     floors: list[Floor] = []
-    for floor_data in _list(data, "floors") if isinstance(data, dict) else []:
+    for floor_data in _list(data, "floors"):
         try:
             floor_id = _str(floor_data, "id")
             rooms: list[Room] = []
