@@ -195,85 +195,94 @@ class WizProAdapter(VendorAdapter):
         bid = building.id
         building_key = _key(bid, "building", bid)
         devices: dict[str, Device] = {}
-        floor_members: dict[str, list[str]] = {}
+        floor_bulbs: dict[str, list[str]] = {}
         for floor in building.floors:
-            members = floor_members.setdefault(floor.id, [])
-            for room in floor.rooms:
-                room_key = _key(bid, "room", room.id)
-                room_bulbs = [
-                    self._index_bulb(bid, floor.id, light, room_key)
-                    for light in room.lights
-                ]
-                members.extend(room_bulbs)
-                for bulb_key in room_bulbs:
-                    devices[bulb_key] = self._bulb_device(
-                        self._bulbs[bulb_key], room.name, building_key
-                    )
-                room_points = self._room_points(bid, floor.id, room)
-                if light := self._aggregate(
-                    ("room", room.id, floor.id), room_key, LIGHT, room_bulbs
-                ):
-                    room_points.insert(0, light)
-                devices[room_key] = Device(
-                    key=room_key,
-                    name=room.name,
-                    manufacturer=MANUFACTURER,
-                    model="Room",
-                    suggested_area=room.name,
-                    via_device=building_key,
-                    points={point.key: point for point in room_points},
+            floor_bulbs[floor.id] = [
+                bulb_key
+                for room in floor.rooms
+                for bulb_key in self._room_devices(
+                    devices, bid, floor.id, room, building_key
                 )
-                for group in room.groups:
-                    group_key = _key(bid, "group", group.id)
-                    group_bulbs = [
-                        _key(bid, "light", light_id)
-                        for light_id in group.light_ids
-                        if _key(bid, "light", light_id) in self._bulbs
-                    ]
-                    points = []
-                    if light := self._aggregate(
-                        ("group", group.id, floor.id), group_key, LIGHT, group_bulbs
-                    ):
-                        points.append(light)
-                    devices[group_key] = Device(
-                        key=group_key,
-                        name=group.name,
-                        manufacturer=MANUFACTURER,
-                        model="Group",
-                        suggested_area=room.name,
-                        via_device=building_key,
-                        points={point.key: point for point in points},
-                    )
-        building_points: list[Point] = []
-        all_bulbs = [key for members in floor_members.values() for key in members]
-        if light := self._aggregate(
-            ("building", bid, None), building_key, LIGHT, all_bulbs, enabled=False
-        ):
-            building_points.append(light)
-        building_points.extend(
-            light
-            for floor in building.floors
-            if (
-                light := self._aggregate(
+            ]
+        all_bulbs = [key for bulbs in floor_bulbs.values() for key in bulbs]
+        lights = [
+            self._aggregate(
+                ("building", bid, None), building_key, LIGHT, all_bulbs, enabled=False
+            ),
+            *(
+                self._aggregate(
                     ("floor", floor.id, floor.id),
                     building_key,
                     f"floor-{floor.id}",
-                    floor_members[floor.id],
+                    floor_bulbs[floor.id],
                     name=floor.name,
                     enabled=False,
                 )
-            )
-        )
+                for floor in building.floors
+            ),
+        ]
         devices[building_key] = Device(
             key=building_key,
             name=building.name,
             manufacturer=MANUFACTURER,
             model="Building",
-            points={point.key: point for point in building_points},
+            points={point.key: point for point in lights if point is not None},
         )
         return devices
 
-    def _index_bulb(self, bid: str, floor_id: str, light: Light, room_key: str) -> str:
+    def _room_devices(
+        self,
+        devices: dict[str, Device],
+        bid: str,
+        floor_id: str,
+        room: Room,
+        building_key: str,
+    ) -> list[str]:
+        """Add a room's bulbs, the room and its groups as devices; return its bulbs."""
+        room_key = _key(bid, "room", room.id)
+        room_bulbs = [self._index_bulb(bid, floor_id, light) for light in room.lights]
+        for bulb_key in room_bulbs:
+            devices[bulb_key] = self._bulb_device(
+                self._bulbs[bulb_key], room.name, building_key
+            )
+        room_light = self._aggregate(
+            ("room", room.id, floor_id), room_key, LIGHT, room_bulbs
+        )
+        room_points = [
+            *([room_light] if room_light else []),
+            *self._room_points(bid, floor_id, room),
+        ]
+        devices[room_key] = Device(
+            key=room_key,
+            name=room.name,
+            manufacturer=MANUFACTURER,
+            model="Room",
+            suggested_area=room.name,
+            via_device=building_key,
+            points={point.key: point for point in room_points},
+        )
+        for group in room.groups:
+            group_key = _key(bid, "group", group.id)
+            group_bulbs = [
+                key
+                for light_id in group.light_ids
+                if (key := _key(bid, "light", light_id)) in self._bulbs
+            ]
+            group_light = self._aggregate(
+                ("group", group.id, floor_id), group_key, LIGHT, group_bulbs
+            )
+            devices[group_key] = Device(
+                key=group_key,
+                name=group.name,
+                manufacturer=MANUFACTURER,
+                model="Group",
+                suggested_area=room.name,
+                via_device=building_key,
+                points={group_light.key: group_light} if group_light else {},
+            )
+        return room_bulbs
+
+    def _index_bulb(self, bid: str, floor_id: str, light: Light) -> str:
         """Remember a bulb for commands and push messages; return its key."""
         key = _key(bid, "light", light.id)
         bulb = bulb_class(light.model)
