@@ -18,7 +18,7 @@ from homeassistant.const import (
     SERVICE_TURN_OFF,
 )
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import area_registry as ar, entity_registry as er
 
 from custom_components.cloud_bridge.const import CONF_VENDOR, DOMAIN
 from simulator.wiz_pro import WizProSimulator
@@ -80,7 +80,14 @@ async def set_up(
         f"{perf_counter() - started:.2f}",
         "s",
     )
-    report("entities with a state", len(hass.states.async_all()))
+    registry = er.async_get(hass)
+    entries = er.async_entries_for_config_entry(registry, entry.entry_id)
+    report("entities registered", len(entries))
+    report(
+        "  enabled (Home Assistant's limit: 10,000)",
+        sum(not e.disabled for e in entries),
+    )
+    report("  light entities with a state", len(hass.states.async_entity_ids("light")))
     return entry
 
 

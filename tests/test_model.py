@@ -17,6 +17,7 @@ from custom_components.cloud_bridge.model import (
     PointUpdate,
     Snapshot,
     apply_light_command,
+    fit_entity_budget,
 )
 from custom_components.cloud_bridge.vendors.wiz_pro.light_modes import (
     LIGHT_MODES,
@@ -741,3 +742,41 @@ def test_building_without_id_or_name_is_refused(data: Any) -> None:
     """A building that cannot be named is a parse error (the client's to report)."""
     with pytest.raises(WizProParseError):
         parse_building(data)
+
+
+def _budget_snapshot(bulbs: int) -> Snapshot:
+    """Return a Snapshot of bulbs with a primary and an optional point each."""
+    return Snapshot(
+        {
+            f"b{index}": Device(
+                key=f"b{index}",
+                name=f"Bulb {index}",
+                points={
+                    "light": Point(key="light", kind=Kind.LIGHT),
+                    "power": Point(key="power", kind=Kind.SENSOR, optional=True),
+                    "rssi": Point(
+                        key="rssi",
+                        kind=Kind.SENSOR,
+                        optional=True,
+                        enabled_by_default=False,
+                    ),
+                },
+            )
+            for index in range(bulbs)
+        },
+        complete=False,
+    )
+
+
+@pytest.mark.parametrize(("bulbs", "power_enabled"), [(5, True), (6, False)])
+def test_fit_entity_budget(bulbs: int, power_enabled: bool) -> None:
+    """Past the budget, optional points start disabled; primary ones never do."""
+    snapshot = _budget_snapshot(bulbs)
+    fitted = fit_entity_budget(snapshot, budget=10)
+    if power_enabled:
+        assert fitted is snapshot
+    assert fitted.complete is snapshot.complete
+    for device in fitted.devices.values():
+        assert device.points["light"].enabled_by_default
+        assert device.points["power"].enabled_by_default is power_enabled
+        assert not device.points["rssi"].enabled_by_default

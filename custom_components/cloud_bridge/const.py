@@ -12,3 +12,7 @@ STATE_INTERVAL: Final = timedelta(seconds=30)
 TOPOLOGY_INTERVAL: Final = timedelta(minutes=10)
 
 CONF_VENDOR: Final = "vendor"
+
+# Home Assistant adds at most 10,000 enabled entities to one entry; past this
+# many, optional entities start disabled, keeping room for the account to grow.
+ENTITY_BUDGET: Final = 9000

@@ -10,11 +10,17 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from .const import DOMAIN, LOGGER, STATE_INTERVAL, TOPOLOGY_INTERVAL
+from .const import (
+    DOMAIN,
+    ENTITY_BUDGET,
+    LOGGER,
+    STATE_INTERVAL,
+    TOPOLOGY_INTERVAL,
+)
 from .devices import DeviceSync
 from .errors import CloudAuthError, CloudError, CloudRateLimitedError
 from .helpers import cloud_exception_handler
-from .model import Command, PointUpdate, Snapshot
+from .model import Command, PointUpdate, Snapshot, fit_entity_budget
 
 if TYPE_CHECKING:
     from .vendors import Vendor
@@ -96,6 +102,7 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
             self._polling = False
         if topology_due:
             self._topology_read_at = now
+        snapshot = fit_entity_budget(snapshot, ENTITY_BUDGET)
         # A command answered while the poll was out is newer than what it read.
         snapshot = snapshot.with_updates(self._updates_while_polling)
         for device_key, is_online in self._online_while_polling.items():

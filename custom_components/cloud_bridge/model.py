@@ -80,6 +80,7 @@ class Point:
     state_class: str | None = None
     category: Category | None = None
     enabled_by_default: bool = True
+    optional: bool = False
     survives_offline: bool = False
     native_range: tuple[float, float] | None = None
     step: float | None = None
@@ -155,6 +156,38 @@ class Snapshot:
             {**self.devices, device_key: replace(device, online=online)},
             self.complete,
         )
+
+
+def fit_entity_budget(snapshot: Snapshot, budget: int) -> Snapshot:
+    """Start optional points disabled when the account has too many entities.
+
+    Home Assistant stops adding enabled entities to an entry at 10,000; the
+    primary ones must not be the ones left out.
+    """
+    enabled = sum(
+        point.enabled_by_default
+        for device in snapshot.devices.values()
+        for point in device.points.values()
+    )
+    if enabled <= budget:
+        return snapshot
+    return Snapshot(
+        {
+            key: replace(
+                device,
+                points={
+                    point_key: (
+                        replace(point, enabled_by_default=False)
+                        if point.optional
+                        else point
+                    )
+                    for point_key, point in device.points.items()
+                },
+            )
+            for key, device in snapshot.devices.items()
+        },
+        snapshot.complete,
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

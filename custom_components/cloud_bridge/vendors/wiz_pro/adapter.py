@@ -392,6 +392,7 @@ class WizProAdapter(VendorAdapter):
             points.append(
                 Point(
                     key=EFFECT_SPEED,
+                    optional=True,
                     kind=Kind.NUMBER,
                     translation_key=EFFECT_SPEED,
                     value=bulb.state.speed,
@@ -404,6 +405,7 @@ class WizProAdapter(VendorAdapter):
             points.append(
                 Point(
                     key=RATIO,
+                    optional=True,
                     kind=Kind.NUMBER,
                     translation_key=RATIO,
                     value=bulb.state.ratio,
@@ -427,6 +429,7 @@ class WizProAdapter(VendorAdapter):
                 ),
                 Point(
                     key=POWER,
+                    optional=True,
                     kind=Kind.SENSOR,
                     value=telemetry.power,
                     device_class="power",
@@ -435,6 +438,7 @@ class WizProAdapter(VendorAdapter):
                 ),
                 Point(
                     key=CONNECTIVITY,
+                    optional=True,
                     kind=Kind.BINARY_SENSOR,
                     value=telemetry.connected,
                     device_class="connectivity",
