@@ -14,10 +14,9 @@ from homeassistant.components.light import DOMAIN as LIGHT_DOMAIN
 from homeassistant.const import (
     ATTR_AREA_ID,
     CONF_WEBHOOK_ID,
-    EVENT_STATE_CHANGED,
     SERVICE_TURN_OFF,
 )
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar, entity_registry as er
 
 from custom_components.cloud_bridge.const import CONF_VENDOR, DOMAIN
@@ -25,6 +24,7 @@ from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import generated_data
 from simulator.wiz_pro_model import Building
 from tests.conftest import AUTH_DOMAIN, WEBHOOK_ID, wiz_token
+from tests.wiz_helpers import record_state_writes
 
 LIGHTS = 5000
 POLLS = 10
@@ -33,25 +33,6 @@ POLLS = 10
 def report(name: str, value: Any, unit: str = "") -> None:
     """Print one figure."""
     print(f"  {name:<55} {value} {unit}".rstrip())
-
-
-class WriteCounter:
-    """Counts state writes while it listens."""
-
-    def __init__(self, hass: HomeAssistant) -> None:
-        """Start listening."""
-        self.count = 0
-        self._unsubscribe = hass.bus.async_listen(EVENT_STATE_CHANGED, self._count)
-
-    @callback
-    def _count(self, event: Event) -> None:
-        """Count one write."""
-        self.count += 1
-
-    def stop(self) -> int:
-        """Stop listening; return the count."""
-        self._unsubscribe()
-        return self.count
 
 
 async def set_up(
@@ -96,7 +77,7 @@ async def measure_polls(
 ) -> None:
     """Poll unchanged state a few times: requests, time and writes."""
     coordinator = entry.runtime_data.coordinator
-    writes = WriteCounter(hass)
+    writes = record_state_writes(hass, entry.entry_id)
     durations = []
     sim.clear_requests()
     for _ in range(POLLS):
@@ -110,18 +91,18 @@ async def measure_polls(
         f"{median(durations) * 1000:.0f}",
         "ms",
     )
-    report("state writes per poll when nothing changed", writes.stop() / POLLS)
+    report("state writes per poll when nothing changed", len(writes) / POLLS)
 
 
 async def measure_room_off(
-    hass: HomeAssistant, sim: WizProSimulator, building: Building
+    hass: HomeAssistant, sim: WizProSimulator, building: Building, entry_id: str
 ) -> None:
     """Turn off every light in one room's area, as Assist would."""
     room = building.floors[0].rooms[0]
     area = ar.async_get(hass).async_get_area_by_name(room.name)
     assert area is not None
     sim.clear_requests()
-    writes = WriteCounter(hass)
+    writes = record_state_writes(hass, entry_id)
     started = perf_counter()
     await hass.services.async_call(
         LIGHT_DOMAIN, SERVICE_TURN_OFF, {ATTR_AREA_ID: area.id}, blocking=True
@@ -133,7 +114,7 @@ async def measure_room_off(
     report("  requests sent", len(sent))
     report("  of which", ", ".join(f"{sent.count(f)} {f}" for f in sorted(set(sent))))
     report("  lights off in the cloud", sum(not light.is_on for light in room.lights))
-    report("  state writes (entities that changed)", writes.stop())
+    report("  state writes (entities that changed)", len(writes))
     report("  time", f"{elapsed * 1000:.0f}", "ms")
 
 
@@ -148,7 +129,7 @@ async def test_5000_light_building(
     try:
         entry = await set_up(hass, sim, buildings[0])
         await measure_polls(hass, sim, entry)
-        await measure_room_off(hass, sim, buildings[0])
+        await measure_room_off(hass, sim, buildings[0], entry.entry_id)
         await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
     finally:

@@ -21,12 +21,11 @@ from homeassistant.components.light import ATTR_BRIGHTNESS
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import (
     CONF_WEBHOOK_ID,
-    EVENT_STATE_CHANGED,
     STATE_OFF,
     STATE_ON,
     STATE_UNAVAILABLE,
 )
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
     area_registry as ar,
     device_registry as dr,
@@ -50,7 +49,7 @@ from simulator.wiz_pro_demo import (
 from simulator.wiz_pro_model import FavoriteStatus, Light, white_state
 
 from .conftest import AUTH_DOMAIN, WEBHOOK_ID, wiz_token
-from .wiz_helpers import entity_id, sim_room, unique_id
+from .wiz_helpers import entity_id, record_state_writes, sim_room, unique_id
 
 GRAPHQL = "/api/graphql"
 TOKEN = "/api/oauth/token"
@@ -708,20 +707,7 @@ async def test_unchanged_poll_writes_no_state(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A poll that finds nothing new writes nothing; a change writes only its own."""
-    our_ids = {
-        entry.entity_id
-        for entry in er.async_entries_for_config_entry(
-            er.async_get(hass), wiz_loaded.entry_id
-        )
-    }
-    changed: list[str] = []
-
-    @callback
-    def record(event: Event[EventStateChangedData]) -> None:
-        if event.data["entity_id"] in our_ids:
-            changed.append(event.data["entity_id"])
-
-    hass.bus.async_listen(EVENT_STATE_CHANGED, record)
+    changed = record_state_writes(hass, wiz_loaded.entry_id)
     wiz_sim.clear_requests()
     await next_poll(hass, freezer)
     await next_poll(hass, freezer)

@@ -1,7 +1,7 @@
 """WiZ Pro's STATUSCHANGE webhook: what it changes at once and what it refuses."""
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 import json
@@ -27,8 +27,6 @@ from homeassistant.components.light import (
 from homeassistant.const import (
     ATTR_UNIT_OF_MEASUREMENT,
     CONF_WEBHOOK_ID,
-    EVENT_STATE_CHANGED,
-    EVENT_STATE_REPORTED,
     STATE_OFF,
     STATE_ON,
     STATE_UNAVAILABLE,
@@ -36,11 +34,8 @@ from homeassistant.const import (
     EntityCategory,
 )
 from homeassistant.core import (
-    Event,
-    EventStateChangedData,
     HomeAssistant,
     State,
-    callback,
 )
 from homeassistant.helpers import entity_registry as er
 
@@ -48,31 +43,18 @@ from simulator.recording import RecordedRequest
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_model import Light
 
-from .wiz_helpers import entity_id, sim_group, unique_id
+from .wiz_helpers import entity_id, record_state_writes, sim_group, sim_light, unique_id
 
 ACCENT = "Reception Accent 1"  # an RGBTW bulb, on, in colour
 OTHER = "Reception Accent 2"
 GRAPHQL = "/api/graphql"
 
 
-def light_named(sim: WizProSimulator, name: str) -> Light:
-    """Return the simulator's light with that name."""
-    (light,) = [
-        light
-        for building in sim.buildings
-        for light in building.lights
-        if light.name == name
-    ]
-    return light
-
-
 def point_entity(
     hass: HomeAssistant, sim: WizProSimulator, name: str, platform: str, point: str
 ) -> str:
     """Return the entity of one point of a bulb, by the bulb's name."""
-    return entity_id(
-        hass, platform, unique_id("light", light_named(sim, name).id, point)
-    )
+    return entity_id(hass, platform, unique_id("light", sim_light(sim, name).id, point))
 
 
 def status_body(sim: WizProSimulator, light: Light, **overrides: Any) -> dict[str, Any]:
@@ -119,21 +101,7 @@ def delivering(wiz_sim: WizProSimulator, http: TestClient, webhook_path: str) ->
 @pytest.fixture
 def state_writes(hass: HomeAssistant, wiz_loaded: MockConfigEntry) -> list[str]:
     """Record the entity ids of this entry whose state is written from now on."""
-    ours = {
-        entry.entity_id
-        for entry in er.async_entries_for_config_entry(
-            er.async_get(hass), wiz_loaded.entry_id
-        )
-    }
-    written: list[str] = []
-
-    @callback
-    def record(event: Event[EventStateChangedData]) -> None:
-        if event.data["entity_id"] in ours:
-            written.append(event.data["entity_id"])
-
-    hass.bus.async_listen(EVENT_STATE_CHANGED, record)
-    return written
+    return record_state_writes(hass, wiz_loaded.entry_id)
 
 
 # --- real deliveries from the cloud ----------------------------------------------
@@ -184,7 +152,7 @@ async def test_status_change_updates_light_at_once(
     hass: HomeAssistant, wiz_sim: WizProSimulator
 ) -> None:
     """Changes made outside HA reach the light entity with no poll."""
-    light = light_named(wiz_sim, ACCENT)
+    light = sim_light(wiz_sim, ACCENT)
     entity = point_entity(hass, wiz_sim, ACCENT, "light", "light")
     assert hass.states.get(entity).state == STATE_ON
     for number, (what, change, check) in enumerate(CHANGES, start=1):
@@ -201,7 +169,7 @@ async def test_status_change_from_a_command(
     hass: HomeAssistant, wiz_sim: WizProSimulator
 ) -> None:
     """A room command notifies every bulb it changed; each one follows."""
-    kitchen = wiz_sim.room_of(light_named(wiz_sim, "Kitchen Ceiling 3").id)
+    kitchen = wiz_sim.room_of(sim_light(wiz_sim, "Kitchen Ceiling 3").id)
     room_light = entity_id(hass, "light", unique_id("room", kitchen.id))
     were_on = {light.mac for light in kitchen.lights if light.is_on}
     assert were_on
@@ -245,7 +213,7 @@ async def test_status_change_feeds_sensors(
     assert hass.states.get(connectivity).state == STATE_UNKNOWN
 
     wiz_sim.webhook_url = str(http.make_url(webhook_path))
-    light = light_named(wiz_sim, ACCENT)
+    light = sim_light(wiz_sim, ACCENT)
     light.rssi = -63
     delivery = await wiz_sim.send_status_change(light.id)
     await hass.async_block_till_done()
@@ -275,7 +243,7 @@ async def test_disconnected_bulb_is_unavailable(
     hass: HomeAssistant, wiz_sim: WizProSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
     """A bulb WiZ reports disconnected is unavailable but for its connectivity."""
-    light = light_named(wiz_sim, ACCENT)
+    light = sim_light(wiz_sim, ACCENT)
     light_entity = point_entity(hass, wiz_sim, ACCENT, "light", "light")
     power = point_entity(hass, wiz_sim, ACCENT, "sensor", "power")
     speed = point_entity(hass, wiz_sim, ACCENT, "number", "effect_speed")
@@ -317,7 +285,7 @@ async def test_notifications_for_nothing_we_know_are_ignored(
     state_writes: list[str],
 ) -> None:
     """Unknown MACs and other event types are acknowledged and change nothing."""
-    light = light_named(wiz_sim, ACCENT)
+    light = sim_light(wiz_sim, ACCENT)
     unknown_mac = status_body(wiz_sim, light, mac="a8bb50000000", state=False)
     other_type = {**status_body(wiz_sim, light, state=False), "type": "SENSOREVENT"}
     for body in (unknown_mac, other_type):
@@ -374,7 +342,7 @@ async def test_invalid_notifications_are_refused(
 ) -> None:
     """What is not a valid notification gets 400 and changes nothing."""
     # Aimed at a real bulb, so that accepting one would show.
-    real_mac = light_named(wiz_sim, ACCENT).mac.encode()
+    real_mac = sim_light(wiz_sim, ACCENT).mac.encode()
     for what, body in INVALID_BODIES.items():
         response = await http.post(
             webhook_path,
@@ -394,7 +362,7 @@ async def test_valid_notification_in_the_same_shape_is_taken(
     state_writes: list[str],
 ) -> None:
     """The minimal payload the refusals above start from is itself accepted."""
-    light = light_named(wiz_sim, ACCENT)
+    light = sim_light(wiz_sim, ACCENT)
     body = {"type": "STATUSCHANGE", "payload": payload(mac=light.mac)}
     response = await http.post(webhook_path, json=body)
     assert response.status == 200
@@ -422,7 +390,7 @@ async def test_notification_in_pieces_is_read_whole(
 ) -> None:
     """A notification that arrives in several pieces is read to its end."""
     entity = point_entity(hass, wiz_sim, ACCENT, "light", "light")
-    body = status_body(wiz_sim, light_named(wiz_sim, ACCENT), state=False)
+    body = status_body(wiz_sim, sim_light(wiz_sim, ACCENT), state=False)
     data = json.dumps(body).encode()
     response = await http.post(
         webhook_path,
@@ -442,7 +410,7 @@ async def test_oversized_or_wrong_method_is_refused(
     state_writes: list[str],
 ) -> None:
     """A body over 16 KiB is not read (413), sized or chunked; GET is refused."""
-    body = status_body(wiz_sim, light_named(wiz_sim, ACCENT), state=False)
+    body = status_body(wiz_sim, sim_light(wiz_sim, ACCENT), state=False)
     body["padding"] = "x" * (16 * 1024)
     data = json.dumps(body).encode()
     for sent in (data, _chunks(data), _chunks(data, 1000)):
@@ -529,7 +497,7 @@ async def test_push_during_a_poll_is_not_undone_by_it(
     hass: HomeAssistant, wiz_sim: WizProSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
     """A change pushed while a poll is out survives that poll's older answer."""
-    light = light_named(wiz_sim, ACCENT)
+    light = sim_light(wiz_sim, ACCENT)
     entity = point_entity(hass, wiz_sim, ACCENT, "light", "light")
     assert hass.states.get(entity).state == STATE_ON
 
@@ -555,10 +523,10 @@ async def test_command_during_a_poll_is_not_undone_by_it(
     The poll also brings news (another bulb dimmed at the wall), so its answer
     is not one Home Assistant could leave unannounced.
     """
-    light = light_named(wiz_sim, ACCENT)
+    light = sim_light(wiz_sim, ACCENT)
     entity = point_entity(hass, wiz_sim, ACCENT, "light", "light")
     other = point_entity(hass, wiz_sim, OTHER, "light", "light")
-    assert wiz_sim.change_light_locally(light_named(wiz_sim, OTHER).id, dimming=20)
+    assert wiz_sim.change_light_locally(sim_light(wiz_sim, OTHER).id, dimming=20)
     wiz_sim.clear_requests()
 
     async with slow_poll(hass, wiz_sim, freezer, light) as answered_as_before:
@@ -593,7 +561,7 @@ async def test_disconnect_pushed_during_a_poll_stays(
     hass: HomeAssistant, wiz_sim: WizProSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
     """A bulb reported disconnected while a poll is out stays unavailable after it."""
-    light = light_named(wiz_sim, ACCENT)
+    light = sim_light(wiz_sim, ACCENT)
     entity = point_entity(hass, wiz_sim, ACCENT, "light", "light")
     connectivity = point_entity(hass, wiz_sim, ACCENT, "binary_sensor", "connectivity")
 
@@ -615,8 +583,8 @@ async def test_member_pushed_during_a_poll_counts_for_its_group(
     Kitchen Ceiling 1 is turned off at the wall while a poll is out; then
     Kitchen Ceiling 2. Both members of Kitchen Island are off: so is the group.
     """
-    first = light_named(wiz_sim, "Kitchen Ceiling 1")
-    second = light_named(wiz_sim, "Kitchen Ceiling 2")
+    first = sim_light(wiz_sim, "Kitchen Ceiling 1")
+    second = sim_light(wiz_sim, "Kitchen Ceiling 2")
     island = sim_group(wiz_sim, "Kitchen Island")
     assert set(island.lights) == {first, second}
     group = entity_id(hass, "light", unique_id("group", island.id))
@@ -650,25 +618,8 @@ async def test_repeated_notification_writes_nothing(
     Home Assistant fires state_changed only for a state that differs; a state
     written again unchanged fires state_reported, so both are counted.
     """
-    ours_ids = {
-        entry.entity_id
-        for entry in er.async_entries_for_config_entry(
-            er.async_get(hass), wiz_loaded.entry_id
-        )
-    }
-    written: list[str] = []
-
-    @callback
-    def ours_only(data: Mapping[str, Any]) -> bool:
-        return data["entity_id"] in ours_ids
-
-    @callback
-    def record(event: Event[Any]) -> None:
-        written.append(event.data["entity_id"])
-
-    for event_type in (EVENT_STATE_CHANGED, EVENT_STATE_REPORTED):
-        hass.bus.async_listen(event_type, record, event_filter=ours_only)
-    body = status_body(wiz_sim, light_named(wiz_sim, ACCENT))
+    written = record_state_writes(hass, wiz_loaded.entry_id)
+    body = status_body(wiz_sim, sim_light(wiz_sim, ACCENT))
     response = await http.post(webhook_path, json=body)
     assert response.status == 200
     await hass.async_block_till_done()

@@ -1,12 +1,14 @@
 """Shared steps of WiZ Pro tests: a browser that approves, entity lookups."""
 
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
 from yarl import URL
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 
 from custom_components.cloud_bridge.const import DOMAIN
@@ -111,3 +113,28 @@ def leave_without_url(hass: HomeAssistant) -> None:
     assert hass.config.internal_url is None
     assert hass.config.external_url is None
     hass.config.api.use_ssl = True
+
+
+def record_state_writes(hass: HomeAssistant, entry_id: str) -> list[str]:
+    """Record every state written for an entry's entities, changed or not.
+
+    Home Assistant fires state_changed for a new state and state_reported for
+    a state written again unchanged; both count as a write.
+    """
+    ours = {
+        entry.entity_id
+        for entry in er.async_entries_for_config_entry(er.async_get(hass), entry_id)
+    }
+    written: list[str] = []
+
+    @callback
+    def ours_only(data: Mapping[str, Any]) -> bool:
+        return data["entity_id"] in ours
+
+    @callback
+    def record(event: Event[Any]) -> None:
+        written.append(event.data["entity_id"])
+
+    for event_type in (EVENT_STATE_CHANGED, EVENT_STATE_REPORTED):
+        hass.bus.async_listen(event_type, record, event_filter=ours_only)
+    return written
