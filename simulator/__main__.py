@@ -13,6 +13,8 @@ import signal
 import sys
 from typing import TYPE_CHECKING, Any, Protocol
 
+from . import gizwits_demo
+from .gizwits import GizwitsSimulator
 from .wiz_pro import WizProSimulator
 from .wiz_pro_demo import demo_data, run_demo_activity
 from .wiz_pro_oauth import DEFAULT_CLIENT_ID
@@ -134,9 +136,61 @@ async def _start_wiz_pro(args: argparse.Namespace, host: str, port: int) -> Runn
     return running
 
 
-# Gizwits (8302) and WEGnology (8303) join this list with their own port options.
+def _gizwits_arguments(group: _Options) -> None:
+    """Add the Gizwits options."""
+    group.add_argument(
+        "--gizwits-app-id",
+        action="append",
+        dest="gizwits_app_ids",
+        metavar="APPID",
+        help=f"registered AppID (repeatable; default {gizwits_demo.DEMO_APP_ID})",
+    )
+    group.add_argument(
+        "--gizwits-no-super-app",
+        action="store_true",
+        help="the AppIDs are not super AppIDs: GET /app/datapoint answers 9003",
+    )
+    group.add_argument(
+        "--gizwits-token-lifetime",
+        type=float,
+        default=7 * 24 * 3600,
+        metavar="SECONDS",
+        help="user token lifetime (default 604800, the document's 7 days)",
+    )
+
+
+async def _start_gizwits(args: argparse.Namespace, host: str, port: int) -> Running:
+    """Start the Gizwits simulator with the demo home."""
+    app_ids = args.gizwits_app_ids or (gizwits_demo.DEMO_APP_ID,)
+    sim = GizwitsSimulator(
+        gizwits_demo.demo_data(),
+        app_ids=app_ids,
+        super_app_ids=() if args.gizwits_no_super_app else None,
+        token_lifetime=timedelta(seconds=args.gizwits_token_lifetime),
+    )
+    await sim.start(host, port)
+    user = sim.user(gizwits_demo.DEMO_USERNAME)
+    super_app = "no" if args.gizwits_no_super_app else "yes"
+    app_ids = ", ".join(sorted(sim.app_ids))
+    logins = f"{user.username} / {user.email} / {user.phone}"
+    counts = (
+        f"{len(user.bindings)} devices, {len(user.groups)} groups,"
+        f" {len(user.scenes)} scenes"
+    )
+    lines = [
+        f"Gizwits simulator   {sim.url}",
+        f"  AppID             {app_ids} (super AppID: {super_app})",
+        f"  login             POST {sim.url}/app/login",
+        f"  user              {logins}, password {user.password}",
+        f"  account           {counts}",
+    ]
+    return Running(sim, lines)
+
+
+# WEGnology (8303) joins this list with its own port option.
 VENDORS: tuple[Vendor, ...] = (
     Vendor("wiz-pro", "WiZ Pro", 8301, _wiz_pro_arguments, _start_wiz_pro),
+    Vendor("gizwits", "Gizwits", 8302, _gizwits_arguments, _start_gizwits),
 )
 
 

@@ -129,8 +129,10 @@ class SimulatorServer:
 
     async def wait_background(self) -> None:
         """Wait until every background task (e.g. webhook delivery) is done."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        # Skip finished tasks whose done-callback has not run yet: gathering only
+        # finished tasks never yields, so waiting on them would spin forever.
+        while pending := [task for task in self._tasks if not task.done()]:
+            await asyncio.gather(*pending, return_exceptions=True)
 
     @web.middleware
     async def _record_middleware(

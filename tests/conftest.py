@@ -24,6 +24,13 @@ from custom_components.cloud_bridge.vendors.wiz_pro.const import (
 )
 from custom_components.cloud_bridge.vendors.wiz_pro.models import TokenSet
 from custom_components.cloud_bridge.vendors.wiz_pro.oauth import token_dict
+from simulator.gizwits import GizwitsSimulator
+from simulator.gizwits_demo import (
+    DEMO_APP_ID as GIZWITS_APP_ID,
+    DEMO_PASSWORD as GIZWITS_PASSWORD,
+    DEMO_UID as GIZWITS_UID,
+    DEMO_USERNAME as GIZWITS_USERNAME,
+)
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID
 
@@ -104,3 +111,53 @@ async def wiz_loaded(
 ) -> MockConfigEntry:
     """Return the demo office entry, set up."""
     return await setup_entry(wiz_entry)
+
+
+@pytest.fixture
+async def gizwits_sim(socket_enabled: None) -> AsyncGenerator[GizwitsSimulator]:
+    """Run the Gizwits simulator with the demo home on 127.0.0.1."""
+    sim = GizwitsSimulator()
+    await sim.start()
+    yield sim
+    await sim.stop()
+
+
+def gizwits_data(sim: GizwitsSimulator) -> dict[str, Any]:
+    """Return the data of a Gizwits entry for the demo user, logged in already."""
+    token = sim.issue_token()
+    return {
+        CONF_VENDOR: "gizwits",
+        "region": "custom",
+        "base_url": sim.url,
+        "app_id": GIZWITS_APP_ID,
+        "username": GIZWITS_USERNAME,
+        "password": GIZWITS_PASSWORD,
+        "uid": GIZWITS_UID,
+        "token": token.token,
+        "expire_at": token.expire_at,
+    }
+
+
+@pytest.fixture
+def gizwits_entry(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator
+) -> MockConfigEntry:
+    """Return a Gizwits entry for the demo user, not yet set up."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=f"Gizwits {GIZWITS_USERNAME}",
+        unique_id=f"gizwits:{GIZWITS_APP_ID}:{GIZWITS_UID}",
+        data=gizwits_data(gizwits_sim),
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+@pytest.fixture
+async def gizwits_loaded(
+    hass: HomeAssistant,
+    gizwits_entry: MockConfigEntry,
+    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+) -> MockConfigEntry:
+    """Return the demo Gizwits entry, set up."""
+    return await setup_entry(gizwits_entry)

@@ -17,6 +17,7 @@ from custom_components.cloud_bridge.model import (
     PointUpdate,
     Snapshot,
     apply_light_command,
+    combine_light_states,
     fit_entity_budget,
 )
 from custom_components.cloud_bridge.vendors.wiz_pro.light_modes import (
@@ -26,7 +27,6 @@ from custom_components.cloud_bridge.vendors.wiz_pro.light_modes import (
 )
 from custom_components.cloud_bridge.vendors.wiz_pro.mapping import (
     combined_features,
-    combined_state,
     light_state,
     piloting_input,
 )
@@ -328,17 +328,17 @@ OFF = LightState(on=False, brightness=90, color_mode="color_temp")
         "most_common_mode",
     ],
 )
-def test_combined_state(members: list[LightState], expected: LightState) -> None:
+def test_combine_light_states(members: list[LightState], expected: LightState) -> None:
     """On when any member is on; brightness and Kelvin the lit members' mean."""
-    assert combined_state(members, RGBTW) == expected
+    assert combine_light_states(members, RGBTW) == expected
 
 
-def test_combined_state_keeps_to_supported_modes() -> None:
+def test_combine_light_states_keeps_to_supported_modes() -> None:
     """A member's mode the group cannot show is not reported for the group."""
     members = [lit(50, color_mode="rgbww", rgbww_color=(1, 2, 3, 0, 0))]
-    assert combined_state(members, TW).color_mode == "color_temp"
-    assert combined_state(members, TW).rgbww_color is None
-    assert combined_state([OFF], DW).color_mode == "brightness"
+    assert combine_light_states(members, TW).color_mode == "color_temp"
+    assert combine_light_states(members, TW).rgbww_color is None
+    assert combine_light_states([OFF], DW).color_mode == "brightness"
 
 
 # --- one bulb -------------------------------------------------------------------------

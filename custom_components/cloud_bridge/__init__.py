@@ -16,7 +16,9 @@ PLATFORMS = [
     Platform.LIGHT,
     Platform.NUMBER,
     Platform.SCENE,
+    Platform.SELECT,
     Platform.SENSOR,
+    Platform.SWITCH,
 ]
 
 
@@ -27,8 +29,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: CloudBridgeConfigEntry) 
     coordinator = CloudBridgeCoordinator(hass, entry, adapter, vendor.id)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = CloudBridgeData(coordinator=coordinator, vendor=vendor)
-    if vendor.async_setup_push is not None:
-        vendor.async_setup_push(hass, entry, coordinator)
+    if vendor.async_setup_entry is not None:
+        vendor.async_setup_entry(hass, entry, coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 

@@ -13,10 +13,12 @@ from homeassistant.core import callback
 
 from .const import CONF_VENDOR, DOMAIN, LOGGER
 from .vendors import VENDORS
+from .vendors.gizwits.config_flow import GizwitsFlowMixin
+from .vendors.gizwits.const import VENDOR_ID as GIZWITS
 from .vendors.wiz_pro.config_flow import WizProFlowMixin
 
 
-class CloudBridgeConfigFlow(WizProFlowMixin, domain=DOMAIN):
+class CloudBridgeConfigFlow(GizwitsFlowMixin, WizProFlowMixin, domain=DOMAIN):
     """Set up one account of one cloud."""
 
     DOMAIN = DOMAIN
@@ -39,12 +41,16 @@ class CloudBridgeConfigFlow(WizProFlowMixin, domain=DOMAIN):
         self, entry_data: Mapping[str, Any]
     ) -> ConfigFlowResult:
         """Sign in again with the entry's cloud."""
+        if entry_data.get(CONF_VENDOR) == GIZWITS:
+            return await self.async_step_gizwits_reauth(entry_data)
         return await self.async_step_wiz_pro_reauth(entry_data)
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change what the entry covers."""
+        """Change what the entry covers, or where it connects."""
+        if self._get_reconfigure_entry().data.get(CONF_VENDOR) == GIZWITS:
+            return await self.async_step_gizwits_reconfigure()
         return await self.async_step_wiz_pro_reconfigure()
 
     @classmethod

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import (
@@ -18,7 +19,12 @@ from .const import (
     TOPOLOGY_INTERVAL,
 )
 from .devices import DeviceSync
-from .errors import CloudAuthError, CloudError, CloudRateLimitedError
+from .errors import (
+    CloudAccountError,
+    CloudAuthError,
+    CloudError,
+    CloudRateLimitedError,
+)
 from .helpers import cloud_exception_handler
 from .model import Command, PointUpdate, Snapshot, fit_entity_budget
 
@@ -68,6 +74,7 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
         self._updates_while_polling: list[PointUpdate] = []
         self._online_while_polling: dict[str, bool] = {}
         self._device_listeners: dict[str, list[CALLBACK_TYPE]] = {}
+        self._account_issue: str | None = None
 
     @override
     async def _async_update_data(self) -> Snapshot:
@@ -86,6 +93,11 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
+        except CloudAccountError as err:
+            self._async_raise_account_issue(err.issue)
+            raise ConfigEntryError(
+                translation_domain=DOMAIN, translation_key=err.issue
+            ) from err
         except CloudRateLimitedError as err:
             raise UpdateFailed(
                 translation_domain=DOMAIN,
@@ -102,6 +114,9 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
             self._polling = False
         if topology_due:
             self._topology_read_at = now
+        if self._account_issue is not None:
+            ir.async_delete_issue(self.hass, DOMAIN, self._account_issue)
+            self._account_issue = None
         snapshot = fit_entity_budget(snapshot, ENTITY_BUDGET)
         # A command answered while the poll was out is newer than what it read.
         snapshot = snapshot.with_updates(self._updates_while_polling)
@@ -109,6 +124,20 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
             snapshot = snapshot.with_online(device_key, is_online)
         self._sync_registries(snapshot)
         return snapshot
+
+    @callback
+    def _async_raise_account_issue(self, issue: str) -> None:
+        """Tell the user, in Repairs, what to do about the account."""
+        self._account_issue = f"{issue}_{self.config_entry.entry_id}"
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self._account_issue,
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key=issue,
+            translation_placeholders={"title": self.config_entry.title},
+        )
 
     @callback
     def _sync_registries(self, snapshot: Snapshot) -> None:

@@ -1,5 +1,10 @@
 """Vendor-neutral errors that adapters raise and the core turns into HA errors."""
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import PointUpdate
+
 
 class CloudError(Exception):
     """A cloud could not do what was asked."""
@@ -7,6 +12,18 @@ class CloudError(Exception):
 
 class CloudAuthError(CloudError):
     """The cloud no longer accepts the stored credentials."""
+
+
+class CloudAccountError(CloudError):
+    """The account cannot be used until its owner acts outside Home Assistant.
+
+    ``issue`` names the repair issue (a translation key) that explains what to do.
+    """
+
+    def __init__(self, message: str, issue: str) -> None:
+        """Remember which repair issue explains the problem."""
+        super().__init__(message)
+        self.issue = issue
 
 
 class CloudUnavailableError(CloudError):
@@ -32,3 +49,15 @@ class CloudInvalidValueError(CloudRejectedError):
 
 class DeviceOfflineError(CloudRejectedError):
     """The device a command was for is offline."""
+
+
+class CloudPartialError(CloudRejectedError):
+    """Some of the devices a command was for did not take it; the rest did."""
+
+    def __init__(
+        self, message: str, failed: list[str], updates: list[PointUpdate]
+    ) -> None:
+        """Remember who failed and what the others now show."""
+        super().__init__(message)
+        self.failed = failed
+        self.updates = updates

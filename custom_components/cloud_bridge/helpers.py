@@ -7,8 +7,10 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .const import DOMAIN
 from .errors import (
+    CloudAccountError,
     CloudAuthError,
     CloudInvalidValueError,
+    CloudPartialError,
     CloudRateLimitedError,
     CloudRejectedError,
     CloudUnavailableError,
@@ -33,6 +35,14 @@ def cloud_exception_handler[CoordinatorT: CloudBridgeCoordinator, **P](
                 translation_key="invalid_value",
                 translation_placeholders={"error": str(err)},
             ) from err
+        except CloudPartialError as err:
+            # What the other devices took stays shown; the user hears who failed.
+            self.async_apply(err.updates)
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="partial_failure",
+                translation_placeholders={"devices": ", ".join(err.failed)},
+            ) from err
         except DeviceOfflineError as err:
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
@@ -49,6 +59,10 @@ def cloud_exception_handler[CoordinatorT: CloudBridgeCoordinator, **P](
             self.config_entry.async_start_reauth(self.hass)
             raise HomeAssistantError(
                 translation_domain=DOMAIN, translation_key="auth_failed"
+            ) from err
+        except CloudAccountError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key=err.issue
             ) from err
         except CloudRateLimitedError as err:
             raise HomeAssistantError(

@@ -6,6 +6,7 @@ from homeassistant.components.light import (
     ATTR_BRIGHTNESS,
     ATTR_COLOR_TEMP_KELVIN,
     ATTR_EFFECT,
+    ATTR_RGB_COLOR,
     ATTR_RGBWW_COLOR,
     ColorMode,
     LightEntity,
@@ -121,7 +122,12 @@ class CloudBridgeLight(CloudBridgeEntity, LightEntity):
         modes = self.supported_color_modes
         if (mode := self._state.color_mode) is not None and ColorMode(mode) in modes:
             return ColorMode(mode)
-        for fallback in (ColorMode.COLOR_TEMP, ColorMode.RGBWW, ColorMode.BRIGHTNESS):
+        for fallback in (
+            ColorMode.COLOR_TEMP,
+            ColorMode.RGB,
+            ColorMode.RGBWW,
+            ColorMode.BRIGHTNESS,
+        ):
             if fallback in modes:
                 return fallback
         return next(iter(modes))
@@ -131,6 +137,12 @@ class CloudBridgeLight(CloudBridgeEntity, LightEntity):
     def color_temp_kelvin(self) -> int | None:
         """Return the colour temperature."""
         return self._state.color_temp_kelvin
+
+    @property
+    @override
+    def rgb_color(self) -> tuple[int, int, int] | None:
+        """Return the colour."""
+        return self._state.rgb_color
 
     @property
     @override
@@ -157,6 +169,7 @@ class CloudBridgeLight(CloudBridgeEntity, LightEntity):
                     else to_native_brightness(brightness, self._features)
                 ),
                 color_temp_kelvin=kwargs.get(ATTR_COLOR_TEMP_KELVIN),
+                rgb_color=kwargs.get(ATTR_RGB_COLOR),
                 rgbww_color=kwargs.get(ATTR_RGBWW_COLOR),
                 effect=kwargs.get(ATTR_EFFECT),
             )

@@ -5,9 +5,11 @@ Values use Home Assistant's vocabulary (device classes, units, colour modes) as
 plain strings, so this module stays free of Home Assistant imports.
 """
 
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from statistics import fmean
 from typing import Any
 
 
@@ -18,7 +20,9 @@ class Kind(StrEnum):
     LIGHT = "light"
     NUMBER = "number"
     SCENE = "scene"
+    SELECT = "select"
     SENSOR = "sensor"
+    SWITCH = "switch"
 
 
 class Category(StrEnum):
@@ -50,6 +54,7 @@ class LightState:
     brightness: int | None = None
     color_mode: str | None = None
     color_temp_kelvin: int | None = None
+    rgb_color: tuple[int, int, int] | None = None
     rgbww_color: tuple[int, int, int, int, int] | None = None
     effect: str | None = None
 
@@ -61,6 +66,7 @@ class LightCommand:
     on: bool
     brightness: int | None = None
     color_temp_kelvin: int | None = None
+    rgb_color: tuple[int, int, int] | None = None
     rgbww_color: tuple[int, int, int, int, int] | None = None
     effect: str | None = None
 
@@ -206,22 +212,62 @@ def apply_light_command(state: LightState, command: LightCommand) -> LightState:
     new = replace(state, on=True)
     if command.brightness is not None:
         new = replace(new, brightness=command.brightness)
+    # A new colour replaces whichever colour the light showed before.
+    cleared = replace(new, color_temp_kelvin=None, rgb_color=None, rgbww_color=None)
     if command.color_temp_kelvin is not None:
         new = replace(
-            new,
+            cleared,
             color_mode="color_temp",
             color_temp_kelvin=command.color_temp_kelvin,
-            rgbww_color=None,
             effect=None,
+        )
+    if command.rgb_color is not None:
+        new = replace(
+            cleared, color_mode="rgb", rgb_color=command.rgb_color, effect=None
         )
     if command.rgbww_color is not None:
         new = replace(
-            new,
-            color_mode="rgbww",
-            rgbww_color=command.rgbww_color,
-            color_temp_kelvin=None,
-            effect=None,
+            cleared, color_mode="rgbww", rgbww_color=command.rgbww_color, effect=None
         )
     if command.effect is not None:
         new = replace(new, effect=command.effect)
     return new
+
+
+def combine_light_states(
+    members: Sequence[LightState], features: LightFeatures
+) -> LightState:
+    """Return what several lights show together: on when any is on."""
+    known = [member for member in members if member.on is not None]
+    if not known:
+        return LightState()
+    lit = [member for member in known if member.on]
+    if not lit:
+        return LightState(on=False, color_mode=_default_mode(features))
+    modes = Counter(m.color_mode for m in lit if m.color_mode in features.color_modes)
+    color_mode = modes.most_common(1)[0][0] if modes else _default_mode(features)
+    brightness = [m.brightness for m in lit if m.brightness is not None]
+    kelvin = [m.color_temp_kelvin for m in lit if m.color_temp_kelvin is not None]
+    rgb = [m.rgb_color for m in lit if m.rgb_color is not None]
+    rgbww = [m.rgbww_color for m in lit if m.rgbww_color is not None]
+    effects = {m.effect for m in lit}
+    return LightState(
+        on=True,
+        brightness=round(fmean(brightness)) if brightness else None,
+        color_mode=color_mode,
+        color_temp_kelvin=(
+            round(fmean(kelvin)) if kelvin and color_mode == "color_temp" else None
+        ),
+        rgb_color=rgb[0] if rgb and color_mode == "rgb" else None,
+        rgbww_color=rgbww[0] if rgbww and color_mode == "rgbww" else None,
+        effect=effects.pop() if len(effects) == 1 else None,
+    )
+
+
+def _default_mode(features: LightFeatures) -> str:
+    """Return the colour mode to report when the lights say nothing usable."""
+    return next(
+        mode
+        for mode in ("color_temp", "rgb", "rgbww", "brightness")
+        if mode in features.color_modes
+    )

@@ -31,9 +31,22 @@ CLOUD_BRIDGE = "cloud_bridge"
 CLIENT_ID = "cloud-bridge-demo"
 AUTH_DOMAIN = "cloud_bridge_simulator"
 CONF_WIZ_PRO_URL = "wiz_pro_url"
+CONF_GIZWITS_URL = "gizwits_url"
+GIZWITS_LOGIN = {
+    "app_id": "cloud-bridge-demo-app",
+    "username": "demo",
+    "password": "demo-password",
+}
 
 CONFIG_SCHEMA = probatio.Schema(
-    {DOMAIN: probatio.Schema({probatio.Required(CONF_WIZ_PRO_URL): str})},
+    {
+        DOMAIN: probatio.Schema(
+            {
+                probatio.Required(CONF_WIZ_PRO_URL): str,
+                probatio.Optional(CONF_GIZWITS_URL): str,
+            }
+        )
+    },
     extra=probatio.ALLOW_EXTRA,
 )
 
@@ -41,6 +54,7 @@ CONFIG_SCHEMA = probatio.Schema(
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the simulator's credentials; link WiZ Pro once HA has started."""
     wiz_pro_url = config[DOMAIN][CONF_WIZ_PRO_URL].rstrip("/")
+    gizwits_url = config[DOMAIN].get(CONF_GIZWITS_URL)
     await async_import_client_credential(
         hass,
         CLOUD_BRIDGE,
@@ -53,6 +67,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
             await _async_link_wiz_pro(hass, wiz_pro_url)
         except (aiohttp.ClientError, KeyError, ValueError) as err:
             _LOGGER.warning("Could not link the WiZ Pro simulator: %s", err)
+        if gizwits_url:
+            await _async_add_gizwits(hass, gizwits_url)
 
     hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STARTED, link)
     return True
@@ -122,3 +138,20 @@ async def _async_point_webhook(
         f"{wiz_pro_url}/_simulator/webhook", json={"url": target}
     ) as response:
         _LOGGER.info("Simulator webhook → %s (HTTP %s)", target, response.status)
+
+
+async def _async_add_gizwits(hass: HomeAssistant, gizwits_url: str) -> None:
+    """Add the Gizwits demo account through the config flow unless it is there."""
+    if any(
+        entry.data.get("vendor") == "gizwits"
+        for entry in hass.config_entries.async_entries(CLOUD_BRIDGE)
+    ):
+        return
+    flow = hass.config_entries.flow
+    result: Any = await flow.async_init(CLOUD_BRIDGE, context={"source": "user"})
+    result = await flow.async_configure(result["flow_id"], {"next_step_id": "gizwits"})
+    result = await flow.async_configure(
+        result["flow_id"],
+        {"region": "custom", "base_url": gizwits_url, **GIZWITS_LOGIN},
+    )
+    _LOGGER.info("Gizwits simulator added: %s", result.get("title", result))

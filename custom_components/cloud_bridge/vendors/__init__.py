@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 
-from . import wiz_pro
+from . import gizwits, wiz_pro
 from .base import VendorAdapter
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ class Vendor:
     async_create_adapter: Callable[
         [HomeAssistant, CloudBridgeConfigEntry], Awaitable[VendorAdapter]
     ]
-    async_setup_push: (
+    async_setup_entry: (
         Callable[[HomeAssistant, CloudBridgeConfigEntry, CloudBridgeCoordinator], None]
         | None
     ) = None
@@ -33,7 +33,12 @@ VENDORS: dict[str, Vendor] = {
     wiz_pro.VENDOR_ID: Vendor(
         id=wiz_pro.VENDOR_ID,
         async_create_adapter=wiz_pro.async_create_adapter,
-        async_setup_push=wiz_pro.async_setup_push,
+        async_setup_entry=wiz_pro.async_setup_entry,
         push_url=wiz_pro.push_url,
+    ),
+    gizwits.VENDOR_ID: Vendor(
+        id=gizwits.VENDOR_ID,
+        async_create_adapter=gizwits.async_create_adapter,
+        async_setup_entry=gizwits.async_setup_entry,
     ),
 }

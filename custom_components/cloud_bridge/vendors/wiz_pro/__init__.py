@@ -33,12 +33,12 @@ def push_url(hass: HomeAssistant, entry: ConfigEntry) -> str | None:
 
 
 @callback
-def async_setup_push(
+def async_setup_entry(
     hass: HomeAssistant,
     entry: CloudBridgeConfigEntry,
     coordinator: CloudBridgeCoordinator,
 ) -> None:
-    """Listen for STATUSCHANGE notifications."""
+    """Listen for STATUSCHANGE notifications through the entry's webhook."""
     # async_create_adapter above made it.
     adapter = cast(WizProAdapter, coordinator.adapter)
 
@@ -56,4 +56,4 @@ def async_setup_push(
     )
 
 
-__all__ = ["VENDOR_ID", "async_create_adapter", "async_setup_push", "push_url"]
+__all__ = ["VENDOR_ID", "async_create_adapter", "async_setup_entry", "push_url"]

@@ -26,6 +26,7 @@ from ...model import (
     Point,
     PointUpdate,
     Snapshot,
+    combine_light_states,
 )
 from ..base import VendorAdapter
 from .batch import Cover, PilotingBatcher, Request
@@ -43,7 +44,6 @@ from .mapping import (
     SPEED_RANGE,
     apply_piloting,
     combined_features,
-    combined_state,
     light_features,
     light_state,
     piloting_input,
@@ -338,7 +338,7 @@ class WizProAdapter(VendorAdapter):
     def _aggregate_value(self, ref: tuple[str, str]) -> Any:
         """Return the combined state of an aggregate's bulbs."""
         aggregate = self._aggregates[ref]
-        return combined_state(
+        return combine_light_states(
             [self._bulbs[key].value for key in aggregate.members], aggregate.features
         )
 

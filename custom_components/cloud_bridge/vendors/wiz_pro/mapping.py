@@ -1,9 +1,7 @@
 """Pure conversions between WiZ Pro light states and the neutral light model."""
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
-from statistics import fmean
 
 from ...model import LightCommand, LightFeatures, LightState
 from .light_modes import CLASS_MODES, LIGHT_MODES, MODE_IDS, BulbClass
@@ -165,41 +163,4 @@ def combined_features(members: Iterable[LightFeatures]) -> LightFeatures | None:
         brightness_range=DIMMING_RANGE,
         kelvin_range=kelvin_range,
         effects=tuple(sorted(effects, key=MODE_IDS.__getitem__)),
-    )
-
-
-def combined_state(
-    members: Sequence[LightState], features: LightFeatures
-) -> LightState:
-    """Return what a set of bulbs shows together: on when any is on."""
-    known = [member for member in members if member.on is not None]
-    if not known:
-        return LightState()
-    lit = [member for member in known if member.on]
-    if not lit:
-        return LightState(on=False, color_mode=_default_mode(features))
-    modes = Counter(m.color_mode for m in lit if m.color_mode in features.color_modes)
-    color_mode = modes.most_common(1)[0][0] if modes else _default_mode(features)
-    brightness = [m.brightness for m in lit if m.brightness is not None]
-    kelvin = [m.color_temp_kelvin for m in lit if m.color_temp_kelvin is not None]
-    rgbww = [m.rgbww_color for m in lit if m.rgbww_color is not None]
-    effects = {m.effect for m in lit}
-    return LightState(
-        on=True,
-        brightness=round(fmean(brightness)) if brightness else None,
-        color_mode=color_mode,
-        color_temp_kelvin=(
-            round(fmean(kelvin)) if kelvin and color_mode == "color_temp" else None
-        ),
-        rgbww_color=rgbww[0] if rgbww and color_mode == "rgbww" else None,
-        effect=effects.pop() if len(effects) == 1 else None,
-    )
-
-
-def _default_mode(features: LightFeatures) -> str:
-    """Return the colour mode to report when members say nothing usable."""
-    return next(
-        mode
-        for mode in ("color_temp", "rgbww", "brightness")
-        if mode in features.color_modes
     )

@@ -1,0 +1,114 @@
+"""Gizwits: appliances described by datapoints, through the Gizwits Open API."""
+
+from typing import TYPE_CHECKING, cast
+
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+
+from ...const import DOMAIN
+from ..base import VendorAdapter
+from .adapter import GizwitsAdapter
+from .client import GizwitsClient
+from .const import (
+    CONF_APP_ID,
+    CONF_BASE_URL,
+    CONF_EXPIRE_AT,
+    CONF_TOKEN,
+    CONF_UID,
+    VENDOR_ID,
+)
+from .definitions import async_get_definition_store
+from .models import UserSession
+
+if TYPE_CHECKING:
+    from ...coordinator import CloudBridgeConfigEntry, CloudBridgeCoordinator
+
+DEFINITION_ISSUE = "gizwits_definition"
+
+
+def definition_issue_id(entry_id: str, product_key: str) -> str:
+    """Return the repair issue of a product whose definition is missing."""
+    return f"{DEFINITION_ISSUE}_{entry_id}_{product_key}"
+
+
+def client_for(hass: HomeAssistant, entry: CloudBridgeConfigEntry) -> GizwitsClient:
+    """Return a client for an entry; new tokens are stored in the entry."""
+    data = entry.data
+    stored = (
+        UserSession(data[CONF_UID], data[CONF_TOKEN], data[CONF_EXPIRE_AT])
+        if data.get(CONF_TOKEN)
+        else None
+    )
+
+    @callback
+    def store_login(user: UserSession) -> None:
+        hass.config_entries.async_update_entry(
+            entry,
+            data={**entry.data, CONF_TOKEN: user.token, CONF_EXPIRE_AT: user.expire_at},
+        )
+
+    return GizwitsClient(
+        async_get_clientsession(hass),
+        base_url=data[CONF_BASE_URL],
+        app_id=data[CONF_APP_ID],
+        username=data[CONF_USERNAME],
+        password=data[CONF_PASSWORD],
+        user=stored,
+        on_login=store_login,
+    )
+
+
+async def async_create_adapter(
+    hass: HomeAssistant, entry: CloudBridgeConfigEntry
+) -> VendorAdapter:
+    """Return the adapter for a Gizwits entry."""
+    return GizwitsAdapter(
+        client_for(hass, entry),
+        await async_get_definition_store(hass),
+        entry.data[CONF_UID],
+        entry.title,
+    )
+
+
+@callback
+def async_setup_entry(
+    hass: HomeAssistant,
+    entry: CloudBridgeConfigEntry,
+    coordinator: CloudBridgeCoordinator,
+) -> None:
+    """Keep a repair issue for each product whose definition Gizwits refused."""
+    adapter = cast(GizwitsAdapter, coordinator.adapter)
+    prefix = definition_issue_id(entry.entry_id, "")
+
+    @callback
+    def sync_issues() -> None:
+        missing = set(adapter.without_definition)
+        for product_key in missing:
+            ir.async_create_issue(
+                hass,
+                DOMAIN,
+                definition_issue_id(entry.entry_id, product_key),
+                is_fixable=True,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key=DEFINITION_ISSUE,
+                translation_placeholders={
+                    "product_key": product_key,
+                    "title": entry.title,
+                },
+                data={"entry_id": entry.entry_id, "product_key": product_key},
+            )
+        for domain, issue_id in list(ir.async_get(hass).issues):
+            if (
+                domain == DOMAIN
+                and issue_id.startswith(prefix)
+                and issue_id.removeprefix(prefix) not in missing
+            ):
+                ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+    sync_issues()
+    entry.async_on_unload(coordinator.async_add_listener(sync_issues))
+
+
+__all__ = ["VENDOR_ID", "async_create_adapter", "async_setup_entry"]

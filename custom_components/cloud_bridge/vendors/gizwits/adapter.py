@@ -1,0 +1,463 @@
+"""Gizwits bindings, groups and scenarios as a Snapshot; commands as control calls.
+
+Each poll reads the bindings (a page per 100 devices: they carry who is online)
+and the latest data of every online device, at most four at a time. Groups,
+scenarios and product definitions are topology, read when it is due.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from functools import partial
+import logging
+from statistics import fmean
+from typing import Any, Protocol
+
+from ...errors import (
+    CloudAccountError,
+    CloudAuthError,
+    CloudInvalidValueError,
+    CloudPartialError,
+    CloudRateLimitedError,
+    CloudRejectedError,
+    CloudUnavailableError,
+    DeviceOfflineError,
+)
+from ...model import (
+    Command,
+    Device,
+    Kind,
+    LightCommand,
+    Point,
+    PointUpdate,
+    Snapshot,
+    combine_light_states,
+)
+from ..base import VendorAdapter
+from .client import (
+    GizwitsAccountMovedError,
+    GizwitsApiError,
+    GizwitsAuthError,
+    GizwitsClient,
+    GizwitsConnectionError,
+    GizwitsDeviceOfflineError,
+    GizwitsInvalidAttrError,
+    GizwitsRateLimitError,
+    GizwitsTokenError,
+)
+from .lamp import LIGHT_KEY, Lamp, find_lamp
+from .mapping import (
+    datapoint_point,
+    inferred_point,
+    is_number,
+    read_value,
+    snap,
+    write_value,
+)
+from .models import Binding, DeviceData, Group, ProductDefinition, Scenario
+
+_LOGGER = logging.getLogger(__name__)
+
+MANUFACTURER = "Gizwits"
+MAX_CONCURRENT_READS = 4
+ACCOUNT = "account"
+
+
+class DefinitionCache(Protocol):
+    """Where product definitions are kept between restarts."""
+
+    def get(self, product_key: str) -> ProductDefinition | None:
+        """Return a kept definition."""
+
+    def is_due(self, product_key: str) -> bool:
+        """Tell whether a definition should be read from the cloud again."""
+
+    async def async_put(self, definition: ProductDefinition) -> None:
+        """Keep a definition read from the cloud."""
+
+
+@contextmanager
+def _neutral_errors() -> Iterator[None]:
+    """Turn the client's errors into the core's."""
+    try:
+        yield
+    except GizwitsAccountMovedError as err:
+        raise CloudAccountError(str(err), "account_moved") from err
+    except (GizwitsAuthError, GizwitsTokenError) as err:
+        raise CloudAuthError(str(err)) from err
+    except GizwitsRateLimitError as err:
+        raise CloudRateLimitedError(str(err), err.retry_after) from err
+    except GizwitsConnectionError as err:
+        raise CloudUnavailableError(str(err)) from err
+    except GizwitsDeviceOfflineError as err:
+        raise DeviceOfflineError(str(err)) from err
+    except GizwitsInvalidAttrError as err:
+        raise CloudInvalidValueError(str(err)) from err
+    except GizwitsApiError as err:
+        raise CloudRejectedError(str(err)) from err
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Product:
+    """What a product's definition makes of its devices."""
+
+    name: str
+    datapoints: dict[str, Any]
+    lamp: Lamp | None
+
+    @classmethod
+    def of(cls, definition: ProductDefinition) -> _Product:
+        """Index a definition."""
+        return cls(
+            name=definition.name,
+            datapoints={dp.name: dp for dp in definition.datapoints},
+            lamp=find_lamp(definition.datapoints),
+        )
+
+    def points(
+        self, values: dict[str, Any], *, writable_only: bool = False
+    ) -> list[Point]:
+        """Return the points of a device (or group) of this product."""
+        points = [self.lamp.point(values)] if self.lamp else []
+        lamp_names = self.lamp.names if self.lamp else frozenset()
+        points.extend(
+            datapoint_point(dp, values.get(name))
+            for name, dp in self.datapoints.items()
+            if name not in lamp_names and (dp.writable or not writable_only)
+        )
+        return points
+
+    def attrs(self, point_key: str, value: Any) -> dict[str, Any]:
+        """Return the datapoints a command sets; ValueError for a bad value."""
+        if point_key == LIGHT_KEY and self.lamp is not None:
+            if not isinstance(value, LightCommand):
+                raise ValueError("not a light command")
+            return self.lamp.attrs(value)
+        datapoint = self.datapoints.get(point_key)
+        if datapoint is None or not datapoint.writable:
+            raise ValueError(f"{point_key} cannot be set")
+        return {point_key: write_value(datapoint, value)}
+
+
+class GizwitsAdapter(VendorAdapter):
+    """Turns one Gizwits user's devices into a Snapshot."""
+
+    def __init__(
+        self,
+        client: GizwitsClient,
+        definitions: DefinitionCache,
+        account: str,
+        account_name: str,
+    ) -> None:
+        """Keep the client, the definition cache and the user's id and name."""
+        self._client = client
+        self._definitions = definitions
+        self._account = account
+        self._account_name = account_name
+        self._bindings: dict[str, Binding] = {}
+        self._data: dict[str, DeviceData] = {}
+        self._products: dict[str, _Product] = {}
+        self._groups: list[Group] = []
+        self._members: dict[str, list[str]] = {}
+        self._scenarios: list[Scenario] = []
+        self._topology_read = False
+        self._reported: set[str] = set()
+        self.without_definition: dict[str, str] = {}
+
+    def _key(self, item: str) -> str:
+        """Return a device key, unique within the vendor."""
+        return f"{self._account}:{item}"
+
+    async def _call[T](self, request: Callable[[], Awaitable[T]]) -> T:
+        """Send a request with the client's errors made neutral."""
+        with _neutral_errors():
+            return await request()
+
+    async def async_poll(self, *, topology_due: bool) -> Snapshot:
+        """Read bindings and device data; groups, scenarios and definitions when due."""
+        bindings = await self._call(self._client.bindings)
+        self._bindings = {binding.did: binding for binding in bindings}
+        self._data = {did: d for did, d in self._data.items() if did in self._bindings}
+        if topology_due or not self._topology_read:
+            await self._read_topology()
+        await self._read_definitions(stale_too=topology_due)
+        await self._read_data([b for b in bindings if b.online])
+        return self._snapshot()
+
+    async def _read_topology(self) -> None:
+        """Read groups, their members and the scenarios."""
+        self._groups = await self._call(self._client.groups)
+        self._members = {}
+        for group in self._groups:
+            if group.product_key:
+                self._members[group.id] = await self._call(
+                    partial(self._client.group_devices, group.id)
+                )
+        self._scenarios = await self._call(self._client.scenarios)
+        self._topology_read = True
+
+    async def _read_definitions(self, *, stale_too: bool) -> None:
+        """Read the definitions of products not known yet (and stale ones when due)."""
+        keys = {binding.product_key for binding in self._bindings.values()}
+        keys.update(group.product_key for group in self._groups if group.product_key)
+        for product_key in sorted(keys):
+            cached = self._definitions.get(product_key)
+            if cached is not None and not (
+                stale_too and self._definitions.is_due(product_key)
+            ):
+                self._use_definition(cached)
+                continue
+            try:
+                definition = await self._call(
+                    partial(self._client.definition, product_key)
+                )
+            except CloudRejectedError as err:
+                # The document reserves /app/datapoint for a "super AppID".
+                self._report(f"definition of {product_key} refused: {err}")
+                if cached is not None:
+                    self._use_definition(cached)
+                else:
+                    self._products.pop(product_key, None)
+                    self.without_definition[product_key] = product_key
+                continue
+            await self._definitions.async_put(definition)
+            self._use_definition(definition)
+
+    def _use_definition(self, definition: ProductDefinition) -> None:
+        """Take a definition into use."""
+        self._products[definition.product_key] = _Product.of(definition)
+        self.without_definition.pop(definition.product_key, None)
+        for problem in definition.problems:
+            self._report(f"datapoint of {definition.product_key} skipped: {problem}")
+
+    async def _read_data(self, online: list[Binding]) -> None:
+        """Read the latest data of online devices, a few at a time."""
+        slots = asyncio.Semaphore(MAX_CONCURRENT_READS)
+
+        async def read(did: str) -> None:
+            async with slots:
+                try:
+                    self._data[did] = await self._call(
+                        partial(self._client.latest, did)
+                    )
+                except (CloudRejectedError, DeviceOfflineError) as err:
+                    # One device's answer does not stop the others; it keeps
+                    # what it last reported.
+                    self._report(f"data of {did} not read: {err}")
+
+        await asyncio.gather(*(read(binding.did) for binding in online))
+
+    def _report(self, problem: str) -> None:
+        """Log a problem once, not on every poll."""
+        if problem not in self._reported:
+            self._reported.add(problem)
+            _LOGGER.warning("Gizwits: %s", problem)
+
+    def _snapshot(self) -> Snapshot:
+        """Build the Snapshot from what was read."""
+        devices: dict[str, Device] = {}
+        for did, binding in self._bindings.items():
+            devices[self._key(did)] = self._device(binding)
+        for group in self._groups:
+            if (device := self._group_device(group)) is not None:
+                devices[device.key] = device
+        if self._scenarios:
+            key = self._key(ACCOUNT)
+            devices[key] = Device(
+                key=key,
+                name=self._account_name,
+                manufacturer=MANUFACTURER,
+                model="Scenarios",
+                points={
+                    f"scene-{s.id}": Point(
+                        key=f"scene-{s.id}", kind=Kind.SCENE, name=s.name
+                    )
+                    for s in self._scenarios
+                },
+            )
+        return Snapshot(devices)
+
+    def _device(self, binding: Binding) -> Device:
+        """Return a bound device with its points."""
+        product = self._products.get(binding.product_key)
+        data = self._data.get(binding.did)
+        attr = data.attr if data is not None and data.updated_at else {}
+        if product is not None:
+            points = product.points(attr)
+        else:
+            points = [
+                point
+                for name, raw in sorted(attr.items())
+                if (point := inferred_point(name, raw)) is not None
+            ]
+        mac = binding.mac.lower().replace(":", "")
+        return Device(
+            key=self._key(binding.did),
+            name=binding.alias or (product.name if product else "") or binding.did,
+            manufacturer=MANUFACTURER,
+            model=product.name if product and product.name else binding.product_key,
+            mac=mac
+            if len(mac) == 12 and all(c in "0123456789abcdef" for c in mac)
+            else None,
+            online=binding.online,
+            points={point.key: point for point in points},
+        )
+
+    def _group_device(self, group: Group) -> Device | None:
+        """Return a one-product group with that product's writable points."""
+        product = self._products.get(group.product_key)
+        if product is None:
+            return None
+        return Device(
+            key=self._key(f"group-{group.id}"),
+            name=group.name,
+            manufacturer=MANUFACTURER,
+            model=f"Group of {product.name or group.product_key}",
+            points={p.key: p for p in self._group_points(group, product)},
+        )
+
+    def _group_reports(self, group: Group) -> list[dict[str, Any]]:
+        """Return what the group's bound members last reported."""
+        return [
+            self._data[did].attr
+            for did in self._members.get(group.id, [])
+            if did in self._data and did in self._bindings
+        ]
+
+    def _group_points(self, group: Group, product: _Product) -> list[Point]:
+        """Return a group's writable points; a lamp group's light combines its lamps."""
+        points = product.points(self._group_values(group, product), writable_only=True)
+        if product.lamp is None:
+            return points
+        features = product.lamp.features()
+        light = combine_light_states(
+            [
+                product.lamp.state(report, features)
+                for report in self._group_reports(group)
+            ],
+            features,
+        )
+        return [replace(p, value=light) if p.key == LIGHT_KEY else p for p in points]
+
+    def _group_values(self, group: Group, product: _Product) -> dict[str, Any]:
+        """Return what a group shows.
+
+        A switch is on when any member is; a number is the members' mean (on
+        the datapoint's grid); anything else shows when every member agrees.
+        """
+        reports = self._group_reports(group)
+        values: dict[str, Any] = {}
+        for name, datapoint in product.datapoints.items():
+            seen = [read_value(datapoint, report.get(name)) for report in reports]
+            known = [value for value in seen if value is not None]
+            if not known:
+                continue
+            if datapoint.data_type == "bool":
+                values[name] = any(known)
+            elif is_number(datapoint):
+                values[name] = snap(datapoint, fmean(known))
+            elif all(value == known[0] for value in known):
+                values[name] = known[0]
+        return values
+
+    async def async_execute(self, command: Command) -> list[PointUpdate]:
+        """Send the control call a command needs; return the optimistic values."""
+        if command.device_key == self._key(ACCOUNT):
+            scenario_id = command.point_key.removeprefix("scene-")
+            await self._call(partial(self._client.run_scenario, scenario_id))
+            return []
+        item = command.device_key.removeprefix(f"{self._account}:")
+        if item.startswith("group-"):
+            return await self._execute_on_group(item.removeprefix("group-"), command)
+        binding = self._bindings.get(item)
+        product = self._products.get(binding.product_key) if binding else None
+        if binding is None or product is None:
+            raise CloudRejectedError(f"{command.point_key} of {item} cannot be set")
+        attrs = self._attrs(product, command)
+        await self._call(partial(self._client.control, binding.did, attrs))
+        return self._after_control(binding.did, product, attrs)
+
+    async def _execute_on_group(
+        self, group_id: str, command: Command
+    ) -> list[PointUpdate]:
+        """Control every member of a group with one request."""
+        group = next((g for g in self._groups if g.id == group_id), None)
+        product = self._products.get(group.product_key) if group else None
+        if group is None or product is None:
+            raise CloudRejectedError(f"group {group_id} cannot be controlled")
+        attrs = self._attrs(product, command)
+        results = await self._call(partial(self._client.group_control, group.id, attrs))
+        updates = [
+            update
+            for did, took in results.items()
+            if took and did in self._bindings
+            for update in self._after_control(did, product, attrs)
+        ]
+        updates.extend(
+            PointUpdate(
+                device_key=command.device_key, point_key=point.key, value=point.value
+            )
+            for point in self._group_points(group, product)
+        )
+        if failed := [did for did, took in results.items() if not took]:
+            names = [
+                self._bindings[did].alias if did in self._bindings else did
+                for did in failed
+            ]
+            raise CloudPartialError(
+                f"{len(failed)} of {len(results)} devices did not take it",
+                names,
+                updates,
+            )
+        return updates
+
+    @staticmethod
+    def _attrs(product: _Product, command: Command) -> dict[str, Any]:
+        """Return the datapoints a command sets, or refuse the value."""
+        try:
+            return product.attrs(command.point_key, command.value)
+        except ValueError as err:
+            raise CloudInvalidValueError(str(err)) from err
+
+    def _after_control(
+        self, did: str, product: _Product, attrs: dict[str, Any]
+    ) -> list[PointUpdate]:
+        """Keep what a device took as its data; return its new point values."""
+        old = self._data.get(did)
+        attr = {**(old.attr if old else {}), **attrs}
+        self._data[did] = DeviceData(
+            did=did,
+            updated_at=old.updated_at if old and old.updated_at else 1,
+            attr=attr,
+        )
+        key = self._key(did)
+        return [
+            PointUpdate(device_key=key, point_key=point.key, value=point.value)
+            for point in product.points(attr)
+        ]
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Return the products known, the groups and what could not be read."""
+        return {
+            "devices": len(self._bindings),
+            "online": sum(binding.online for binding in self._bindings.values()),
+            "products": {
+                key: {
+                    "name": p.name,
+                    "datapoints": sorted(p.datapoints),
+                    "lamp": bool(p.lamp),
+                }
+                for key, p in sorted(self._products.items())
+            },
+            "without_definition": sorted(self.without_definition),
+            "groups": [
+                {
+                    "id": g.id,
+                    "product_key": g.product_key,
+                    "members": len(self._members.get(g.id, [])),
+                }
+                for g in self._groups
+            ],
+            "reported_problems": sorted(self._reported),
+        }

@@ -1,0 +1,358 @@
+"""Async client for the Gizwits Open API, with its user token kept valid.
+
+Free of Home Assistant: it takes the aiohttp session it is given. The user
+token is renewed by logging in again with the stored credentials, ahead of its
+expiry or when the cloud says it is invalid or expired (9004, 9006) — once,
+under a lock.
+"""
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+import json
+import math
+import time
+from typing import Any
+
+import aiohttp
+
+from .models import (
+    Binding,
+    DeviceData,
+    GizwitsParseError,
+    Group,
+    ProductDefinition,
+    Scenario,
+    UserSession,
+)
+
+REQUEST_TIMEOUT = 20.0
+# Log in again this long before the token expires.
+RENEW_MARGIN = 3600.0
+PAGE_SIZE = 100
+MAX_PAGES = 1000
+
+
+class GizwitsError(Exception):
+    """Base error of the Gizwits client."""
+
+
+class GizwitsConnectionError(GizwitsError):
+    """The cloud could not be reached, timed out, failed or answered garbage."""
+
+
+class GizwitsRateLimitError(GizwitsConnectionError):
+    """The cloud throttled the request (9041)."""
+
+    def __init__(self, message: str, retry_after: float | None) -> None:
+        """Remember how long the cloud asked us to wait."""
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class GizwitsApiError(GizwitsError):
+    """The cloud answered with an error code."""
+
+    def __init__(self, code: int, message: str) -> None:
+        """Keep the cloud's code with its message."""
+        super().__init__(f"{message} ({code})")
+        self.code = code
+
+
+class GizwitsTokenError(GizwitsApiError):
+    """The user token is invalid or expired (9004, 9006)."""
+
+
+class GizwitsAuthError(GizwitsApiError):
+    """The username or password is refused (9005, 9020)."""
+
+
+class GizwitsAccountMovedError(GizwitsApiError):
+    """The account moved to Gizwits' newer app login (9026)."""
+
+
+class GizwitsAppIdError(GizwitsApiError):
+    """The AppID is not valid (9003)."""
+
+
+class GizwitsNotBoundError(GizwitsApiError):
+    """The device is no longer bound to the user (9017)."""
+
+
+class GizwitsDeviceOfflineError(GizwitsApiError):
+    """The device is offline (9042)."""
+
+
+class GizwitsInvalidAttrError(GizwitsApiError):
+    """A datapoint or its value was refused (9025)."""
+
+
+_ERRORS: dict[int, type[GizwitsApiError]] = {
+    9003: GizwitsAppIdError,
+    9004: GizwitsTokenError,
+    9005: GizwitsAuthError,
+    9006: GizwitsTokenError,
+    9017: GizwitsNotBoundError,
+    9020: GizwitsAuthError,
+    9025: GizwitsInvalidAttrError,
+    9026: GizwitsAccountMovedError,
+    9042: GizwitsDeviceOfflineError,
+}
+_SERVER_ERROR = 9008
+_THROTTLED = 9041
+
+
+def _retry_after(headers: Any) -> float | None:
+    """Read Retry-After as seconds or as an HTTP date."""
+    if (value := headers.get("Retry-After")) is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except TypeError, ValueError:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        seconds = (moment - datetime.now(UTC)).total_seconds()
+    return max(0.0, seconds) if math.isfinite(seconds) else None
+
+
+def _error(status: int, reply: Any, headers: Any) -> GizwitsError:
+    """Return the typed error for a reply that is not a success."""
+    code = reply.get("error_code") if isinstance(reply, dict) else None
+    if isinstance(code, str) and code.isdigit():
+        code = int(code)
+    message = reply.get("error_message") if isinstance(reply, dict) else None
+    if code == _THROTTLED or status == 429:
+        return GizwitsRateLimitError(
+            "Gizwits is throttling requests", _retry_after(headers)
+        )
+    if not isinstance(code, int) or code == _SERVER_ERROR or status >= 500:
+        return GizwitsConnectionError(f"Gizwits failed with HTTP {status}")
+    return _ERRORS.get(code, GizwitsApiError)(code, str(message or "error"))
+
+
+class GizwitsClient:
+    """The Open API for one user of one AppID."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        base_url: str,
+        app_id: str,
+        username: str,
+        password: str,
+        user: UserSession | None = None,
+        on_login: Callable[[UserSession], None] | None = None,
+        request_timeout: float = REQUEST_TIMEOUT,
+    ) -> None:
+        """Use the given session; a stored user session saves a first login."""
+        self._session = session
+        self._base_url = base_url.rstrip("/")
+        self._app_id = app_id
+        self._username = username
+        self._password = password
+        self._user = user
+        self._on_login = on_login
+        self._timeout = request_timeout
+        self._login_lock = asyncio.Lock()
+
+    @property
+    def user(self) -> UserSession | None:
+        """Return the current user session."""
+        return self._user
+
+    async def login(self) -> UserSession:
+        """Log in with the stored credentials."""
+        reply = await self._request(
+            "POST",
+            "/app/login",
+            body={"username": self._username, "password": self._password},
+        )
+        try:
+            self._user = UserSession.from_json(reply)
+        except GizwitsParseError as err:
+            raise GizwitsConnectionError(f"Gizwits sent a bad login: {err}") from err
+        if self._on_login is not None:
+            self._on_login(self._user)
+        return self._user
+
+    async def bindings(self) -> list[Binding]:
+        """Return every bound device, page by page."""
+        devices: list[Binding] = []
+        for page in range(MAX_PAGES):
+            reply = await self._user_request(
+                "GET",
+                "/app/bindings",
+                params={"limit": PAGE_SIZE, "skip": page * PAGE_SIZE},
+            )
+            items = reply.get("devices") if isinstance(reply, dict) else None
+            if not isinstance(items, list):
+                raise GizwitsConnectionError("Gizwits sent no device list")
+            for item in items:
+                try:
+                    devices.append(Binding.from_json(item))
+                except GizwitsParseError:
+                    continue
+            if len(items) < PAGE_SIZE:
+                break
+        return devices
+
+    async def definition(self, product_key: str) -> ProductDefinition:
+        """Return a product's datapoint definition."""
+        reply = await self._user_request(
+            "GET", "/app/datapoint", params={"product_key": product_key}
+        )
+        try:
+            return ProductDefinition.from_json(reply, product_key)
+        except GizwitsParseError as err:
+            raise GizwitsConnectionError(
+                f"Gizwits sent a bad definition: {err}"
+            ) from err
+
+    async def latest(self, did: str) -> DeviceData:
+        """Return what a device last reported."""
+        reply = await self._user_request("GET", f"/app/devdata/{did}/latest")
+        try:
+            return DeviceData.from_json(reply, did)
+        except GizwitsParseError as err:
+            raise GizwitsConnectionError(
+                f"Gizwits sent bad device data: {err}"
+            ) from err
+
+    async def control(self, did: str, attrs: dict[str, Any]) -> None:
+        """Set datapoints of a device."""
+        await self._user_request("POST", f"/app/control/{did}", body={"attrs": attrs})
+
+    async def groups(self) -> list[Group]:
+        """Return the user's device groups."""
+        reply = await self._user_request("GET", "/app/group")
+        return _parse_all(reply, Group.from_json)
+
+    async def group_devices(self, group_id: str) -> list[str]:
+        """Return the devices of a group."""
+        reply = await self._user_request("GET", f"/app/group/{group_id}/devices")
+        return [
+            item["did"] for item in _objects(reply) if isinstance(item.get("did"), str)
+        ]
+
+    async def group_control(
+        self, group_id: str, attrs: dict[str, Any]
+    ) -> dict[str, bool]:
+        """Set datapoints of every device of a one-product group; return who took it."""
+        reply = await self._user_request(
+            "POST", f"/app/group/{group_id}/control", body={"attrs": attrs}
+        )
+        return {
+            item["did"]: item.get("result") is True
+            for item in _objects(reply)
+            if isinstance(item.get("did"), str)
+        }
+
+    async def scenarios(self) -> list[Scenario]:
+        """Return the user's scenarios."""
+        reply = await self._user_request("GET", "/app/scene")
+        return _parse_all(reply, Scenario.from_json)
+
+    async def run_scenario(self, scenario_id: str) -> None:
+        """Run a scenario's tasks."""
+        await self._user_request("POST", f"/app/scene/{scenario_id}/task")
+
+    async def _token(self) -> str:
+        """Return a token with time left, logging in first when needed."""
+        async with self._login_lock:
+            user = self._user
+            if user is None or user.expire_at - RENEW_MARGIN <= time.time():
+                user = await self.login()
+            return user.token
+
+    async def _renew(self, refused: str) -> None:
+        """Log in again after the cloud refused a token, unless already done."""
+        async with self._login_lock:
+            if self._user is None or self._user.token == refused:
+                await self.login()
+
+    async def _user_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> Any:
+        """Call an endpoint as the user; a refused token is renewed once."""
+        token = await self._token()
+        try:
+            return await self._request(
+                method, path, params=params, body=body, token=token
+            )
+        except GizwitsTokenError:
+            await self._renew(token)
+            token = await self._token()
+            return await self._request(
+                method, path, params=params, body=body, token=token
+            )
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: dict[str, Any] | None = None,
+        token: str | None = None,
+    ) -> Any:
+        """Send one request and return its decoded JSON reply."""
+        headers = {"X-Gizwits-Application-Id": self._app_id}
+        if token is not None:
+            headers["X-Gizwits-User-token"] = token
+        try:
+            async with asyncio.timeout(self._timeout):
+                response = await self._session.request(
+                    method,
+                    f"{self._base_url}{path}",
+                    params=params,
+                    json=body,
+                    headers=headers,
+                )
+                async with response:
+                    text = await response.text()
+                    status = response.status
+                    response_headers = response.headers
+        except TimeoutError as err:
+            raise GizwitsConnectionError("Gizwits did not answer in time") from err
+        except aiohttp.ClientError as err:
+            raise GizwitsConnectionError(f"cannot reach Gizwits: {err}") from err
+        try:
+            reply = json.loads(text) if text.strip() else {}
+        except ValueError as err:
+            if status >= 400:
+                raise _error(status, None, response_headers) from err
+            raise GizwitsConnectionError(
+                f"Gizwits sent a malformed reply (HTTP {status})"
+            ) from err
+        if status >= 400 or (isinstance(reply, dict) and "error_code" in reply):
+            raise _error(status, reply, response_headers)
+        return reply
+
+
+def _objects(reply: Any) -> list[dict[str, Any]]:
+    """Return the objects of a list reply."""
+    if not isinstance(reply, list):
+        raise GizwitsConnectionError("Gizwits sent no list")
+    return [item for item in reply if isinstance(item, dict)]
+
+
+def _parse_all[T](reply: Any, parse: Callable[[Any], T]) -> list[T]:
+    """Parse every object of a list reply, skipping the ones that do not parse."""
+    parsed: list[T] = []
+    for item in _objects(reply):
+        try:
+            parsed.append(parse(item))
+        except GizwitsParseError:
+            continue
+    return parsed

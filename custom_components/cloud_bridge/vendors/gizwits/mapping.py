@@ -1,0 +1,137 @@
+"""Gizwits datapoints as points, and values between the cloud and the model.
+
+The cloud reports values already scaled (raw * ratio + addition: its own example
+has ``room_temp: -10``, which no raw unsigned value can be) and enums by label
+(``"mode": "制冷"``); it takes numbers scaled and enums by their order number,
+as its scenario section says ("fill in order number for enumeration data
+point"). Booleans may come as true/false or 1/0.
+"""
+
+import math
+from typing import Any
+
+from ...model import Category, Kind, Point
+from .models import Datapoint
+from .quantities import quantity
+
+_READ_ONLY = ("status_readonly", "alert", "fault")
+_PROBLEM_CLASS = {"alert": "safety", "fault": "problem"}
+
+
+def is_number(datapoint: Datapoint) -> bool:
+    """Return whether a datapoint holds a number."""
+    return datapoint.data_type.startswith("uint")
+
+
+def datapoint_point(datapoint: Datapoint, raw: Any) -> Point:
+    """Return the point a datapoint becomes: its platform from type and data_type."""
+    base: dict[str, Any] = {
+        "key": datapoint.name,
+        "name": datapoint.display_name,
+        "value": read_value(datapoint, raw),
+    }
+    measured = quantity(datapoint) if is_number(datapoint) else None
+    match (datapoint.type, datapoint.data_type):
+        case (_, "binary"):
+            return Point(
+                **base,
+                kind=Kind.SENSOR,
+                category=Category.DIAGNOSTIC,
+                enabled_by_default=False,
+            )
+        case ("status_writable", "bool"):
+            return Point(**base, kind=Kind.SWITCH)
+        case (kind, "bool"):
+            return Point(
+                **base, kind=Kind.BINARY_SENSOR, device_class=_PROBLEM_CLASS.get(kind)
+            )
+        case ("status_writable", "enum"):
+            return Point(**base, kind=Kind.SELECT, options=datapoint.labels)
+        case (_, "enum"):
+            return Point(
+                **base, kind=Kind.SENSOR, device_class="enum", options=datapoint.labels
+            )
+        case ("status_writable", _):
+            return Point(
+                **base,
+                kind=Kind.NUMBER,
+                native_range=datapoint.scaled_range,
+                step=datapoint.ratio,
+                device_class=measured.device_class if measured else None,
+                unit=measured.unit if measured else None,
+            )
+    return Point(
+        **base,
+        kind=Kind.SENSOR,
+        device_class=measured.device_class if measured else None,
+        unit=measured.unit if measured else None,
+        state_class=measured.state_class if measured else "measurement",
+    )
+
+
+def inferred_point(name: str, raw: Any) -> Point | None:
+    """Return a read-only point guessed from a value (no definition known)."""
+    if isinstance(raw, bool):
+        return Point(key=name, name=name, kind=Kind.BINARY_SENSOR, value=raw)
+    if isinstance(raw, int | float):
+        guess = Datapoint(
+            name=name, display_name=name, type="status_readonly", data_type="uint32"
+        )
+        return datapoint_point(guess, raw)
+    if isinstance(raw, str):
+        return Point(key=name, name=name, kind=Kind.SENSOR, value=raw)
+    return None
+
+
+def read_value(datapoint: Datapoint, raw: Any) -> Any:
+    """Return a reported value as the model holds it; None when it is not one."""
+    match datapoint.data_type:
+        case "bool":
+            if isinstance(raw, bool):
+                return raw
+            return bool(raw) if raw in (0, 1) else None
+        case "enum":
+            if isinstance(raw, str) and raw in datapoint.labels:
+                return raw
+            if (
+                isinstance(raw, int)
+                and not isinstance(raw, bool)
+                and 0 <= raw < len(datapoint.labels)
+            ):
+                return datapoint.labels[raw]
+            return None
+        case "binary":
+            if isinstance(raw, str):
+                return raw
+            if isinstance(raw, list) and all(isinstance(byte, int) for byte in raw):
+                return bytes(byte & 0xFF for byte in raw).hex()
+            return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return None
+    return raw
+
+
+def write_value(datapoint: Datapoint, value: Any) -> Any:
+    """Return a value as the cloud takes it; ValueError when it cannot be one."""
+    match datapoint.data_type:
+        case "bool":
+            return bool(value)
+        case "enum":
+            try:
+                return datapoint.labels.index(value)
+            except ValueError:
+                raise ValueError(
+                    f"{value!r} is not one of {datapoint.labels}"
+                ) from None
+    return snap(datapoint, float(value))
+
+
+def snap(datapoint: Datapoint, value: float) -> float | int:
+    """Return the closest value on the datapoint's grid, within its range."""
+    steps = round((value - datapoint.addition) / datapoint.ratio)
+    steps = min(max(steps, int(datapoint.minimum)), int(datapoint.maximum))
+    scaled = steps * datapoint.ratio + datapoint.addition
+    if float(datapoint.ratio).is_integer() and float(datapoint.addition).is_integer():
+        return round(scaled)
+    decimals = max(0, -math.floor(math.log10(abs(datapoint.ratio))))
+    return round(scaled, decimals)

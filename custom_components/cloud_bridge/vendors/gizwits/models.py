@@ -1,0 +1,261 @@
+"""Typed Gizwits data, parsed leniently from the cloud's JSON.
+
+Product definitions come from ``/app/datapoint`` or, when that is refused, from
+the JSON a user pastes (as the Gizwits developer console exports it).
+"""
+
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+# The document's table names the read/write types W/R/N/E; real definitions
+# spell them out. Both are read.
+_TYPES = {
+    "W": "status_writable",
+    "R": "status_readonly",
+    "N": "alert",
+    "E": "fault",
+}
+DATAPOINT_TYPES = frozenset(_TYPES.values())
+DATA_TYPES = frozenset({"bool", "enum", "uint8", "uint16", "uint32", "binary"})
+
+
+class GizwitsParseError(ValueError):
+    """A piece of Gizwits JSON does not have the documented shape."""
+
+
+def _str(data: Any, key: str) -> str:
+    """Return a required non-empty string field."""
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, str) or not value:
+        raise GizwitsParseError(f"{key} is missing or not a string")
+    return value
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    """Return an optional string field, empty when missing."""
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _number(data: Any, key: str, default: float) -> float:
+    """Return a numeric field, or a default when it is missing or not a number."""
+    value = data.get(key) if isinstance(data, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return default
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class UserSession:
+    """A logged-in user: the token and when it expires (a UNIX timestamp)."""
+
+    uid: str
+    token: str
+    expire_at: float
+
+    @classmethod
+    def from_json(cls, data: Any) -> Self:
+        """Parse a login reply."""
+        expire_at = _number(data, "expire_at", 0)
+        if expire_at <= 0:
+            raise GizwitsParseError("expire_at is missing")
+        return cls(
+            uid=_str(data, "uid"), token=_str(data, "token"), expire_at=expire_at
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Binding:
+    """A device bound to the user."""
+
+    did: str
+    product_key: str
+    mac: str
+    online: bool
+    alias: str
+    remark: str
+
+    @classmethod
+    def from_json(cls, data: Any) -> Self:
+        """Parse one item of /app/bindings."""
+        if not isinstance(data, dict):
+            raise GizwitsParseError("binding is not an object")
+        return cls(
+            did=_str(data, "did"),
+            product_key=_str(data, "product_key"),
+            mac=_text(data, "mac"),
+            online=data.get("is_online") is True,
+            alias=_text(data, "dev_alias"),
+            remark=_text(data, "remark"),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Datapoint:
+    """One datapoint of a product: what a device reports and takes."""
+
+    name: str
+    display_name: str
+    type: str
+    data_type: str
+    minimum: float = 0
+    maximum: float = 0
+    ratio: float = 1
+    addition: float = 0
+    labels: tuple[str, ...] = ()
+    length: int = 0
+
+    @property
+    def writable(self) -> bool:
+        """Return whether the datapoint can be set."""
+        return self.type == "status_writable"
+
+    @property
+    def scaled_range(self) -> tuple[float, float]:
+        """Return the range of values as read and written (raw * ratio + addition)."""
+        return (
+            self.minimum * self.ratio + self.addition,
+            self.maximum * self.ratio + self.addition,
+        )
+
+    @classmethod
+    def from_json(cls, data: Any) -> Self:
+        """Parse an AttrItem."""
+        if not isinstance(data, dict):
+            raise GizwitsParseError("datapoint is not an object")
+        name = _str(data, "name")
+        kind = _TYPES.get(_text(data, "type"), _text(data, "type"))
+        if kind not in DATAPOINT_TYPES:
+            raise GizwitsParseError(f"{name}: unknown type {data.get('type')!r}")
+        data_type = _text(data, "data_type")
+        if data_type not in DATA_TYPES:
+            raise GizwitsParseError(f"{name}: unknown data_type {data_type!r}")
+        spec = data.get("uint_spec")
+        labels = data.get("enum")
+        position = data.get("position")
+        if data_type == "enum" and not (
+            isinstance(labels, list)
+            and labels
+            and all(isinstance(x, str) for x in labels)
+        ):
+            raise GizwitsParseError(f"{name}: enum without labels")
+        if data_type.startswith("uint") and not isinstance(spec, dict):
+            raise GizwitsParseError(f"{name}: number without uint_spec")
+        ratio = _number(spec, "ratio", 1) or 1
+        return cls(
+            name=name,
+            display_name=_text(data, "display_name") or name,
+            type=kind,
+            data_type=data_type,
+            minimum=_number(spec, "min", 0),
+            maximum=_number(spec, "max", 0),
+            ratio=ratio,
+            addition=_number(spec, "addition", 0),
+            labels=tuple(labels)
+            if isinstance(labels, list) and data_type == "enum"
+            else (),
+            length=int(_number(position, "len", 0)),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProductDefinition:
+    """A product's name and datapoints."""
+
+    product_key: str
+    name: str
+    datapoints: tuple[Datapoint, ...]
+    problems: tuple[str, ...] = ()
+    raw: Any = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def from_json(cls, data: Any, product_key: str) -> Self:
+        """Parse a definition: the API's reply, its ``entities``, or bare ``attrs``.
+
+        Raises GizwitsParseError when nothing in it is a datapoint.
+        """
+        attrs: list[Any] = []
+        name = ""
+        if isinstance(data, list):
+            attrs = data
+        elif isinstance(data, dict):
+            name = _text(data, "name")
+            entities = data.get("entities")
+            if isinstance(entities, list):
+                for entity in entities:
+                    if isinstance(entity, dict) and isinstance(
+                        entity.get("attrs"), list
+                    ):
+                        attrs.extend(entity["attrs"])
+            elif isinstance(data.get("attrs"), list):
+                attrs = data["attrs"]
+        datapoints: list[Datapoint] = []
+        problems: list[str] = []
+        for item in attrs:
+            try:
+                datapoints.append(Datapoint.from_json(item))
+            except GizwitsParseError as err:
+                problems.append(str(err))
+        if not datapoints:
+            raise GizwitsParseError("no datapoints in the definition")
+        return cls(
+            product_key=product_key,
+            name=name,
+            datapoints=tuple(datapoints),
+            problems=tuple(problems),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeviceData:
+    """What a device last reported: ``updated_at`` 0 means it never did."""
+
+    did: str
+    updated_at: float
+    attr: dict[str, Any]
+
+    @classmethod
+    def from_json(cls, data: Any, did: str) -> Self:
+        """Parse /app/devdata/{did}/latest."""
+        if not isinstance(data, dict):
+            raise GizwitsParseError("device data is not an object")
+        attr = data.get("attr")
+        return cls(
+            did=did,
+            updated_at=_number(data, "updated_at", 0),
+            attr=attr if isinstance(attr, dict) else {},
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Group:
+    """A device group; only a group of one product can be controlled."""
+
+    id: str
+    name: str
+    product_key: str
+
+    @classmethod
+    def from_json(cls, data: Any) -> Self:
+        """Parse one item of /app/group."""
+        return cls(
+            id=_str(data, "id"),
+            name=_text(data, "group_name") or _str(data, "id"),
+            product_key=_text(data, "product_key"),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario:
+    """A user scenario that can be run."""
+
+    id: str
+    name: str
+
+    @classmethod
+    def from_json(cls, data: Any) -> Self:
+        """Parse one item of /app/scene."""
+        return cls(
+            id=_str(data, "id"), name=_text(data, "scene_name") or _str(data, "id")
+        )
