@@ -202,10 +202,14 @@ class GizwitsAdapter(VendorAdapter):
         keys = {binding.product_key for binding in self._bindings.values()}
         keys.update(group.product_key for group in self._groups if group.product_key)
         for product_key in sorted(keys):
+            due = stale_too and self._definitions.is_due(product_key)
+            if product_key in self._products and not due:
+                continue
+            # A refused definition is asked for again with the topology only.
+            if product_key in self.without_definition and not stale_too:
+                continue
             cached = self._definitions.get(product_key)
-            if cached is not None and not (
-                stale_too and self._definitions.is_due(product_key)
-            ):
+            if cached is not None and not due:
                 self._use_definition(cached)
                 continue
             try:
@@ -426,6 +430,7 @@ class GizwitsAdapter(VendorAdapter):
         """Keep what a device took as its data; return its new point values."""
         old = self._data.get(did)
         attr = {**(old.attr if old else {}), **attrs}
+        # A device that never reported has now at least been told these values.
         self._data[did] = DeviceData(
             did=did,
             updated_at=old.updated_at if old and old.updated_at else 1,
