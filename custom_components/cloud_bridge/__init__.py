@@ -2,7 +2,11 @@
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    issue_registry as ir,
+)
 
 from .const import CONF_VENDOR, DOMAIN
 from .coordinator import CloudBridgeConfigEntry, CloudBridgeCoordinator, CloudBridgeData
@@ -40,6 +44,15 @@ async def async_unload_entry(
 ) -> bool:
     """Unload a cloud account."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(
+    hass: HomeAssistant, entry: CloudBridgeConfigEntry
+) -> None:
+    """Delete the repair issues of an entry that is gone: none can be fixed now."""
+    for domain, issue_id in list(ir.async_get(hass).issues):
+        if domain == DOMAIN and entry.entry_id in issue_id:
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 async def async_remove_config_entry_device(

@@ -74,7 +74,17 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
         self._updates_while_polling: list[PointUpdate] = []
         self._online_while_polling: dict[str, bool] = {}
         self._device_listeners: dict[str, list[CALLBACK_TYPE]] = {}
-        self._account_issue: str | None = None
+        # An account issue raised before this setup (a failed setup, a restart)
+        # is deleted by the first poll that works, like one raised since.
+        self._account_issue: str | None = next(
+            (
+                issue.issue_id
+                for issue in ir.async_get(hass).issues.values()
+                if issue.domain == DOMAIN
+                and issue.issue_id == f"{issue.translation_key}_{entry.entry_id}"
+            ),
+            None,
+        )
 
     @override
     async def _async_update_data(self) -> Snapshot:

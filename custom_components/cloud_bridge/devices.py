@@ -97,12 +97,14 @@ class DeviceSync:
             if key not in snapshot.devices:
                 del self._facts[key]
                 self.device_ids.pop(key, None)
-        unique_ids = {
-            entity_unique_id(self.vendor, device.key, point_key)
+        # A point that changed platform (a sensor that became a switch) leaves
+        # its old entity behind otherwise: compare platform and unique id.
+        current = {
+            (point.kind.value, entity_unique_id(self.vendor, device.key, point_key))
             for device in snapshot.devices.values()
-            for point_key in device.points
+            for point_key, point in device.points.items()
         }
         entities = er.async_get(self.hass)
         for entity in er.async_entries_for_config_entry(entities, self.entry.entry_id):
-            if entity.unique_id not in unique_ids:
+            if (entity.domain, entity.unique_id) not in current:
                 entities.async_remove(entity.entity_id)

@@ -4,7 +4,7 @@ from dataclasses import asdict
 from typing import Any
 
 from homeassistant.components.diagnostics import REDACTED, async_redact_data
-from homeassistant.const import CONF_WEBHOOK_ID
+from homeassistant.const import CONF_USERNAME, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 
 from .coordinator import CloudBridgeConfigEntry
@@ -17,6 +17,10 @@ TO_REDACT = {
     "password",
     "token",
     CONF_WEBHOOK_ID,
+    # Gizwits: a login name is often an e-mail or phone number; the AppID with
+    # a device's did reads that device (devdata/latest needs no user token).
+    CONF_USERNAME,
+    "app_id",
 }
 
 
@@ -43,6 +47,22 @@ def _redacted_url(url: str | None, secret: str | None) -> str | None:
     return url.replace(secret, REDACTED)
 
 
+def _scrubbed(value: Any, secrets: tuple[str, ...]) -> Any:
+    """Return value with each secret replaced wherever it appears (titles, ids)."""
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, REDACTED)
+        return value
+    if isinstance(value, dict):
+        return {
+            _scrubbed(key, secrets): _scrubbed(item, secrets)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_scrubbed(item, secrets) for item in value]
+    return value
+
+
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: CloudBridgeConfigEntry
 ) -> dict[str, Any]:
@@ -50,7 +70,19 @@ async def async_get_config_entry_diagnostics(
     runtime = entry.runtime_data
     coordinator = runtime.coordinator
     push_url = runtime.vendor.push_url(hass, entry) if runtime.vendor.push_url else None
-    return {
+    # Longest first, so a secret inside another (a username in an AppID) goes too.
+    secrets = tuple(
+        sorted(
+            {
+                value
+                for key, value in entry.data.items()
+                if key in TO_REDACT and isinstance(value, str) and value
+            },
+            key=len,
+            reverse=True,
+        )
+    )
+    diagnostics = {
         "entry": {
             "title": entry.title,
             "unique_id": entry.unique_id,
@@ -70,3 +102,4 @@ async def async_get_config_entry_diagnostics(
         "adapter": async_redact_data(coordinator.adapter.diagnostics(), TO_REDACT),
         "snapshot": snapshot_as_dict(coordinator.data),
     }
+    return dict(_scrubbed(diagnostics, secrets))

@@ -44,6 +44,8 @@ def cloud_exception_handler[CoordinatorT: CloudBridgeCoordinator, **P](
                 translation_placeholders={"devices": ", ".join(err.failed)},
             ) from err
         except DeviceOfflineError as err:
+            # Ask the cloud again soon, so the device shows as it really is.
+            await self.async_request_refresh()
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="device_offline",

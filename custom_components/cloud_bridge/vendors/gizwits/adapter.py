@@ -163,6 +163,8 @@ class GizwitsAdapter(VendorAdapter):
         self._scenarios: list[Scenario] = []
         self._topology_read = False
         self._reported: set[str] = set()
+        # Devices the cloud answered "offline" (9042) for in the last poll.
+        self._offline: set[str] = set()
         self.without_definition: dict[str, str] = {}
 
     def _key(self, item: str) -> str:
@@ -238,6 +240,7 @@ class GizwitsAdapter(VendorAdapter):
     async def _read_data(self, online: list[Binding]) -> None:
         """Read the latest data of online devices, a few at a time."""
         slots = asyncio.Semaphore(MAX_CONCURRENT_READS)
+        self._offline = set()
 
         async def read(did: str) -> None:
             async with slots:
@@ -245,7 +248,12 @@ class GizwitsAdapter(VendorAdapter):
                     self._data[did] = await self._call(
                         partial(self._client.latest, did)
                     )
-                except (CloudRejectedError, DeviceOfflineError) as err:
+                except DeviceOfflineError as err:
+                    # The cloud says it is offline (9042): unavailable until it
+                    # answers again, whatever the bindings said.
+                    self._offline.add(did)
+                    self._report(f"data of {did} not read: {err}")
+                except CloudRejectedError as err:
                     # One device's answer does not stop the others; it keeps
                     # what it last reported.
                     self._report(f"data of {did} not read: {err}")
@@ -298,15 +306,20 @@ class GizwitsAdapter(VendorAdapter):
         mac = binding.mac.lower().replace(":", "")
         return Device(
             key=self._key(binding.did),
-            name=binding.alias or (product.name if product else "") or binding.did,
+            name=self._name(binding),
             manufacturer=MANUFACTURER,
             model=product.name if product and product.name else binding.product_key,
             mac=mac
             if len(mac) == 12 and all(c in "0123456789abcdef" for c in mac)
             else None,
-            online=binding.online,
+            online=binding.online and binding.did not in self._offline,
             points={point.key: point for point in points},
         )
+
+    def _name(self, binding: Binding) -> str:
+        """Return a device's name: its alias, else its product's name, else its did."""
+        product = self._products.get(binding.product_key)
+        return binding.alias or (product.name if product else "") or binding.did
 
     def _group_device(self, group: Group) -> Device | None:
         """Return a one-product group with that product's writable points."""
@@ -322,11 +335,13 @@ class GizwitsAdapter(VendorAdapter):
         )
 
     def _group_reports(self, group: Group) -> list[dict[str, Any]]:
-        """Return what the group's bound members last reported."""
+        """Return what the group's online members last reported."""
         return [
             self._data[did].attr
             for did in self._members.get(group.id, [])
-            if did in self._data and did in self._bindings
+            if did in self._data
+            and did in self._bindings
+            and self._bindings[did].online
         ]
 
     def _group_points(self, group: Group, product: _Product) -> list[Point]:
@@ -406,7 +421,7 @@ class GizwitsAdapter(VendorAdapter):
         )
         if failed := [did for did, took in results.items() if not took]:
             names = [
-                self._bindings[did].alias if did in self._bindings else did
+                self._name(self._bindings[did]) if did in self._bindings else did
                 for did in failed
             ]
             raise CloudPartialError(

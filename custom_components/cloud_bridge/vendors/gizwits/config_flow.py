@@ -77,7 +77,7 @@ class GizwitsFlowMixin(ConfigFlow):
         """Log in; return the session or the form errors, and the base URL used."""
         region = server[CONF_REGION]
         base_url = (
-            str(server.get(CONF_BASE_URL) or "").rstrip("/")
+            str(server.get(CONF_BASE_URL) or "").strip().rstrip("/")
             if region == REGION_CUSTOM
             else REGIONS[region]
         )

@@ -7,6 +7,7 @@ read-only datapoints stay sensors.
 """
 
 from dataclasses import dataclass
+import math
 from typing import Any
 
 from ...model import Kind, LightCommand, LightFeatures, LightState, Point
@@ -73,7 +74,8 @@ class Lamp:
         low, high = self.brightness.scaled_range
         return LightFeatures(
             color_modes=frozenset(modes or {"brightness"}),
-            brightness_range=(int(max(low, self.brightness.ratio)), int(high)),
+            # The lowest whole brightness above 0: a ratio of 0.1 starts at 1.
+            brightness_range=(math.ceil(max(low, self.brightness.ratio)), int(high)),
             kelvin_range=self.kelvin_range,
         )
 

@@ -7,7 +7,7 @@ as its scenario section says ("fill in order number for enumeration data
 point"). Booleans may come as true/false or 1/0.
 """
 
-import math
+from decimal import Decimal
 from typing import Any
 
 from ...model import Category, Kind, Point
@@ -133,5 +133,12 @@ def snap(datapoint: Datapoint, value: float) -> float | int:
     scaled = steps * datapoint.ratio + datapoint.addition
     if float(datapoint.ratio).is_integer() and float(datapoint.addition).is_integer():
         return round(scaled)
-    decimals = max(0, -math.floor(math.log10(abs(datapoint.ratio))))
+    # As many decimals as the ratio and addition have: 0.25 needs two, not one.
+    decimals = max(_decimals(datapoint.ratio), _decimals(datapoint.addition))
     return round(scaled, decimals)
+
+
+def _decimals(number: float) -> int:
+    """Return how many decimal places a number has as written (0.25: 2)."""
+    exponent = Decimal(str(number)).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0

@@ -55,10 +55,17 @@ def words(name: str) -> frozenset[str]:
     return frozenset(parts | {name.lower()})
 
 
+# A colour temperature is not a temperature in °C.
+_NOT_A_TEMPERATURE = frozenset({"color", "colour", "colortemp", "cct"})
+
+
 def quantity(datapoint: Datapoint) -> Quantity | None:
     """Return what a numeric datapoint measures, if its names say so plainly."""
     found = words(datapoint.name)
+    colour = bool(found & _NOT_A_TEMPERATURE) or "色温" in datapoint.display_name
     for names, terms, measured in QUANTITIES:
+        if colour and measured.device_class == "temperature":
+            continue
         if found & names or any(term in datapoint.display_name for term in terms):
             return measured
     return None

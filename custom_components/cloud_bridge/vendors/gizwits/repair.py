@@ -27,7 +27,8 @@ class DefinitionRepairFlow(RepairsFlow):
     ) -> RepairsFlowResult:
         """Ask for the definition, and check it before keeping it."""
         errors: dict[str, str] = {}
-        if user_input is not None:
+        # Repairs opens the flow with {"issue_id": ...}: only a paste is an answer.
+        if user_input is not None and CONF_DEFINITION in user_input:
             try:
                 raw = json.loads(user_input[CONF_DEFINITION])
                 definition = ProductDefinition.from_json(raw, self._product_key)

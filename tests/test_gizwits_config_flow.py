@@ -1,0 +1,583 @@
+"""The Gizwits config flow: region and AppID, the user's login, reauth, reconfigure."""
+
+from collections.abc import AsyncGenerator, Iterator
+import socket
+from typing import Any
+from unittest.mock import patch
+
+from aiohttp.abc import AbstractResolver, ResolveResult
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResult, FlowResultType
+
+from custom_components.cloud_bridge.const import DOMAIN
+from simulator.gizwits import GizwitsSimulator
+from simulator.gizwits_demo import (
+    DEMO_APP_ID,
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    DEMO_PHONE,
+    DEMO_UID,
+    DEMO_USERNAME,
+    TV_PLUG_DID,
+    demo_data,
+)
+from simulator.gizwits_model import User, error_body
+
+from .gizwits_helpers import BINDINGS, LOGIN, make_entry, paths
+
+SECOND_APP_ID = "cloud-bridge-second-app"
+
+
+@pytest.fixture
+async def gizwits_sim(socket_enabled: None) -> AsyncGenerator[GizwitsSimulator]:
+    """Run the Gizwits simulator with the demo user owning one plug.
+
+    The flows do not depend on the devices; a small account keeps the entries
+    they create quick to set up.
+    """
+    data = demo_data()
+    (user,) = data.users
+    user.bindings = {TV_PLUG_DID: "special"}
+    user.groups = []
+    user.scenes = []
+    sim = GizwitsSimulator(data)
+    await sim.start()
+    yield sim
+    await sim.stop()
+
+
+def form(sim: GizwitsSimulator, **changes: Any) -> dict[str, Any]:
+    """Return the Gizwits form filled in for the demo user on the simulator."""
+    return {
+        "region": "custom",
+        "base_url": sim.url,
+        "app_id": DEMO_APP_ID,
+        "username": DEMO_USERNAME,
+        "password": DEMO_PASSWORD,
+        **changes,
+    }
+
+
+async def start(hass: HomeAssistant) -> FlowResult:
+    """Choose Gizwits in the first step; return its form."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "user"
+    assert result["menu_options"] == ["wiz_pro", "gizwits"]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "gizwits"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "gizwits"
+    assert result["errors"] == {}
+    return result
+
+
+async def submit(hass: HomeAssistant, user_input: dict[str, Any]) -> FlowResult:
+    """Fill in the Gizwits form of a new flow."""
+    result = await start(hass)
+    return await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+
+
+# --- a new entry ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("login", [DEMO_USERNAME, DEMO_EMAIL, DEMO_PHONE])
+async def test_login_creates_entry(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, login: str
+) -> None:
+    """Username, e-mail or phone and password make an entry with the session."""
+    result = await submit(
+        hass, form(gizwits_sim, username=login, app_id=" " + DEMO_APP_ID)
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == f"Gizwits {login}"
+    data = dict(result["data"])
+    token = gizwits_sim.tokens[data.pop("token")]
+    assert (token.uid, token.app_id) == (DEMO_UID, DEMO_APP_ID)
+    assert data == {
+        "vendor": "gizwits",
+        "region": "custom",
+        "base_url": gizwits_sim.url,
+        "app_id": DEMO_APP_ID,
+        "username": login,
+        "password": DEMO_PASSWORD,
+        "uid": DEMO_UID,
+        "expire_at": token.expire_at,
+    }
+    entry = result["result"]
+    assert entry.unique_id == f"gizwits:{DEMO_APP_ID}:{DEMO_UID}"
+    login_request = gizwits_sim.requests[0]
+    assert login_request.path == LOGIN
+    assert login_request.json == {"username": login, "password": DEMO_PASSWORD}
+    assert login_request.headers["X-Gizwits-Application-Id"] == DEMO_APP_ID
+    # The entry starts with the flow's token: no second login.
+    assert entry.state is ConfigEntryState.LOADED
+    assert paths(gizwits_sim).count(LOGIN) == 1
+    assert BINDINGS in paths(gizwits_sim)
+
+
+async def test_base_url_trailing_slash(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator
+) -> None:
+    """A server address typed with a trailing slash is stored without it."""
+    result = await submit(hass, form(gizwits_sim, base_url=gizwits_sim.url + "/"))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["base_url"] == gizwits_sim.url
+
+
+class UnreachableDNS(AbstractResolver):
+    """A resolver that notes which hosts are looked up and finds none of them."""
+
+    def __init__(self) -> None:
+        """Start with nothing looked up."""
+        self.asked: list[tuple[str, int]] = []
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        """Fail the lookup as a network without DNS would."""
+        self.asked.append((host, port))
+        raise OSError(f"cannot resolve {host}")
+
+    async def close(self) -> None:
+        """Nothing to close."""
+
+    async def real_close(self) -> None:
+        """Nothing to close (Home Assistant closes its resolver with this)."""
+
+
+@pytest.fixture
+def dns() -> Iterator[UnreachableDNS]:
+    """Give Home Assistant's HTTP session a DNS that reaches no Gizwits host."""
+    resolver = UnreachableDNS()
+    with patch(
+        "homeassistant.helpers.aiohttp_client._async_make_resolver",
+        return_value=resolver,
+    ):
+        yield resolver
+
+
+@pytest.mark.parametrize(
+    ("region", "host"),
+    [
+        ("cn", "api.gizwits.com"),
+        ("us", "usapi.gizwits.com"),
+        ("eu", "euapi.gizwits.com"),
+    ],
+)
+async def test_regions_use_the_documented_hosts(
+    hass: HomeAssistant, dns: UnreachableDNS, region: str, host: str
+) -> None:
+    """Each region logs in at its documented host over HTTPS; unreachable here.
+
+    The tests have no network: the login fails to resolve the host, which
+    shows which host the flow went to, and that a cloud out of reach is told
+    as cannot_connect with no entry made.
+    """
+    result = await submit(
+        hass,
+        {
+            "region": region,
+            "base_url": "http://ignored.example",
+            "app_id": DEMO_APP_ID,
+            "username": DEMO_USERNAME,
+            "password": DEMO_PASSWORD,
+        },
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert dns.asked == [(host, 443)]
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+async def test_region_defaults_to_china(hass: HomeAssistant) -> None:
+    """The form offers the three regions and another address; China first."""
+    result = await start(hass)
+    schema = result["data_schema"].schema
+    region = next(key for key in schema if key == "region")
+    assert region.default() == "cn"
+    assert schema[region].config["options"] == ["cn", "us", "eu", "custom"]
+
+
+async def test_custom_region_needs_an_address(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator
+) -> None:
+    """Another address chosen but not given: the form says so, nothing is sent."""
+    user_input = form(gizwits_sim)
+    del user_input["base_url"]
+    result = await submit(hass, user_input)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base_url": "base_url_required"}
+    assert gizwits_sim.requests == []
+
+    # The form keeps what was typed.
+    keys = {key: key for key in result["data_schema"].schema}
+    assert keys["username"].default() == DEMO_USERNAME
+    assert keys["app_id"].default() == DEMO_APP_ID
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], form(gizwits_sim)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize(
+    ("change", "errors"),
+    [
+        pytest.param({"password": "wrong"}, {"base": "invalid_auth"}, id="9020"),
+        pytest.param({"username": "nobody"}, {"base": "invalid_auth"}, id="9005"),
+        pytest.param(
+            {"app_id": "no-such-app"}, {"app_id": "invalid_app_id"}, id="9003"
+        ),
+    ],
+)
+async def test_login_refused(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    change: dict[str, str],
+    errors: dict[str, str],
+) -> None:
+    """A refused login shows why on the form; corrected, it creates the entry."""
+    result = await submit(hass, form(gizwits_sim, **change))
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    assert paths(gizwits_sim) == [LOGIN]
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], form(gizwits_sim)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_moved_account(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator
+) -> None:
+    """An account moved to the newer app login (9026) is explained on the form."""
+    gizwits_sim.user().moved = True
+    result = await submit(hass, form(gizwits_sim))
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "account_moved"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"kind": "server_error"},
+        {"kind": "disconnect"},
+        {"kind": "malformed_json"},
+        {"kind": "patch_response", "patch": lambda _: error_body(9008)},
+        {"kind": "patch_response", "patch": lambda _: {"uid": DEMO_UID}},
+    ],
+    ids=["500", "disconnect", "malformed JSON", "9008", "no token"],
+)
+async def test_cloud_down(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, fault: dict[str, Any]
+) -> None:
+    """The cloud failing or answering garbage: cannot_connect, no entry."""
+    options = dict(fault)
+    gizwits_sim.faults.add(options.pop("kind"), path=LOGIN, **options)
+    result = await submit(hass, form(gizwits_sim))
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+async def test_unexpected_code(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator
+) -> None:
+    """An error code the flow has no words for is shown as unknown."""
+    gizwits_sim.faults.add(
+        "patch_response", path=LOGIN, patch=lambda _: error_body(9999)
+    )
+    result = await submit(hass, form(gizwits_sim))
+    assert result["errors"] == {"base": "unknown"}
+
+
+@pytest.mark.parametrize("login", [DEMO_USERNAME, DEMO_EMAIL])
+async def test_same_account_twice_aborts(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_entry: MockConfigEntry,
+    login: str,
+) -> None:
+    """The same user of the same AppID, by any login name, is refused."""
+    result = await submit(hass, form(gizwits_sim, username=login))
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert hass.config_entries.async_entries(DOMAIN) == [gizwits_entry]
+
+
+async def test_same_user_of_another_app_is_another_entry(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, gizwits_entry: MockConfigEntry
+) -> None:
+    """The AppID is part of the account: the same user in another app is new."""
+    gizwits_sim.app_ids.add(SECOND_APP_ID)
+    gizwits_sim.super_app_ids.add(SECOND_APP_ID)
+    result = await submit(hass, form(gizwits_sim, app_id=SECOND_APP_ID))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == f"gizwits:{SECOND_APP_ID}:{DEMO_UID}"
+
+
+# --- reauth -----------------------------------------------------------------------
+
+
+async def test_reauth_with_the_new_password(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, gizwits_loaded: MockConfigEntry
+) -> None:
+    """The wrong password is refused on the form; the right one is stored."""
+    gizwits_sim.user().password = "new-password"
+    old_token = gizwits_loaded.data["token"]
+    result = await gizwits_loaded.start_reauth_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "gizwits_reauth_confirm"
+    placeholders = result["description_placeholders"]
+    assert placeholders is not None
+    assert placeholders["username"] == DEMO_USERNAME
+    assert placeholders["title"] == gizwits_loaded.title
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"password": DEMO_PASSWORD}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert gizwits_loaded.data["password"] == DEMO_PASSWORD
+
+    gizwits_sim.clear_requests()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"password": "new-password"}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert gizwits_loaded.data["password"] == "new-password"
+    new_token = gizwits_loaded.data["token"]
+    assert new_token != old_token
+    assert gizwits_sim.tokens[new_token].expire_at == gizwits_loaded.data["expire_at"]
+    assert gizwits_sim.requests[0].json == {
+        "username": DEMO_USERNAME,
+        "password": "new-password",
+    }
+    # Reloaded: set up again with the new token, without another login.
+    assert gizwits_loaded.state is ConfigEntryState.LOADED
+    assert paths(gizwits_sim).count(LOGIN) == 1
+    bindings = next(r for r in gizwits_sim.requests if r.path == BINDINGS)
+    assert bindings.headers["X-Gizwits-User-token"] == new_token
+
+
+async def test_reauth_with_another_account(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, gizwits_loaded: MockConfigEntry
+) -> None:
+    """The username now belongs to another user (another uid): refused."""
+    data = dict(gizwits_loaded.data)
+    gizwits_sim.user().uid = "e" * 32  # the account was deleted and made again
+    result = await gizwits_loaded.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"password": DEMO_PASSWORD}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+    assert dict(gizwits_loaded.data) == data
+
+
+async def test_reauth_when_the_cloud_is_down(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, gizwits_loaded: MockConfigEntry
+) -> None:
+    """The cloud down during reauth: the form says so and can be tried again."""
+    gizwits_sim.faults.add("server_error", path=LOGIN)
+    result = await gizwits_loaded.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"password": DEMO_PASSWORD}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"password": DEMO_PASSWORD}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+
+
+# --- reconfigure -----------------------------------------------------------------
+
+
+async def test_reconfigure_to_another_app_id(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, gizwits_loaded: MockConfigEntry
+) -> None:
+    """Another AppID: the stored login is tried there; unique id and data follow."""
+    gizwits_sim.app_ids.add(SECOND_APP_ID)
+    gizwits_sim.super_app_ids.add(SECOND_APP_ID)
+    result = await gizwits_loaded.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "gizwits_reconfigure"
+    keys = {key: key for key in result["data_schema"].schema}
+    assert keys["app_id"].default() == DEMO_APP_ID
+    assert keys["region"].default() == "custom"
+    assert "password" not in keys
+
+    gizwits_sim.clear_requests()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"region": "custom", "base_url": gizwits_sim.url, "app_id": SECOND_APP_ID},
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert gizwits_loaded.unique_id == f"gizwits:{SECOND_APP_ID}:{DEMO_UID}"
+    assert gizwits_loaded.data["app_id"] == SECOND_APP_ID
+    token = gizwits_sim.tokens[gizwits_loaded.data["token"]]
+    assert token.app_id == SECOND_APP_ID
+    assert gizwits_loaded.data["expire_at"] == token.expire_at
+    assert gizwits_loaded.data["password"] == DEMO_PASSWORD
+    login = gizwits_sim.requests[0]
+    assert login.path == LOGIN
+    assert login.headers["X-Gizwits-Application-Id"] == SECOND_APP_ID
+    assert login.json == {"username": DEMO_USERNAME, "password": DEMO_PASSWORD}
+    # Reloaded, and talking as the new AppID.
+    assert gizwits_loaded.state is ConfigEntryState.LOADED
+    after = [r for r in gizwits_sim.requests if r.path == BINDINGS]
+    assert after
+    assert {r.headers["X-Gizwits-Application-Id"] for r in after} == {SECOND_APP_ID}
+
+
+async def test_reconfigure_to_a_region(
+    hass: HomeAssistant,
+    dns: UnreachableDNS,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+) -> None:
+    """Moving to a region logs in at its host; out of reach, nothing changes."""
+    data = dict(gizwits_loaded.data)
+    result = await gizwits_loaded.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"region": "eu", "app_id": DEMO_APP_ID}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    # The simulator, at an IP address, needed no lookup; the region did.
+    assert dns.asked == [("euapi.gizwits.com", 443)]
+    assert dict(gizwits_loaded.data) == data
+
+
+@pytest.mark.parametrize(
+    ("user_input", "errors"),
+    [
+        pytest.param(
+            {"region": "custom", "app_id": DEMO_APP_ID},
+            {"base_url": "base_url_required"},
+            id="no address",
+        ),
+        pytest.param(
+            {"region": "custom", "app_id": "no-such-app"},
+            {"app_id": "invalid_app_id"},
+            id="unknown AppID",
+        ),
+    ],
+)
+async def test_reconfigure_errors_on_the_form(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    user_input: dict[str, str],
+    errors: dict[str, str],
+) -> None:
+    """Login errors show on the reconfigure form; the entry stays as it was."""
+    if "no-such-app" in user_input.values():
+        user_input = {**user_input, "base_url": gizwits_sim.url}
+    data = dict(gizwits_loaded.data)
+    result = await gizwits_loaded.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "gizwits_reconfigure"
+    assert result["errors"] == errors
+    assert dict(gizwits_loaded.data) == data
+    assert gizwits_loaded.unique_id == f"gizwits:{DEMO_APP_ID}:{DEMO_UID}"
+
+
+@pytest.mark.parametrize("problem", ["password", "moved", "down"])
+async def test_reconfigure_login_refused(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    problem: str,
+) -> None:
+    """The stored login refused or the cloud down: shown on the form."""
+    if problem == "password":
+        gizwits_sim.user().password = "changed"
+    elif problem == "moved":
+        gizwits_sim.user().moved = True
+    else:
+        gizwits_sim.faults.add("disconnect", path=LOGIN)
+    result = await gizwits_loaded.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"region": "custom", "base_url": gizwits_sim.url, "app_id": DEMO_APP_ID},
+    )
+    assert (
+        result["errors"]
+        == {
+            "password": {"base": "invalid_auth"},
+            "moved": {"base": "account_moved"},
+            "down": {"base": "cannot_connect"},
+        }[problem]
+    )
+
+
+async def test_reconfigure_onto_another_entry(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, gizwits_loaded: MockConfigEntry
+) -> None:
+    """Reconfiguring onto the AppID and user of another entry is refused."""
+    gizwits_sim.app_ids.add(SECOND_APP_ID)
+    other = MockConfigEntry(
+        domain=DOMAIN,
+        title="Gizwits demo (second app)",
+        unique_id=f"gizwits:{SECOND_APP_ID}:{DEMO_UID}",
+        data={**gizwits_loaded.data, "app_id": SECOND_APP_ID},
+    )
+    other.add_to_hass(hass)
+    data = dict(gizwits_loaded.data)
+
+    result = await gizwits_loaded.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"region": "custom", "base_url": gizwits_sim.url, "app_id": SECOND_APP_ID},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert gizwits_loaded.unique_id == f"gizwits:{DEMO_APP_ID}:{DEMO_UID}"
+    assert dict(gizwits_loaded.data) == data
+
+
+async def test_reconfigure_keeps_the_entry_of_another_user(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator
+) -> None:
+    """Another user's entry on the same AppID does not block reconfiguring."""
+    gizwits_sim.users.append(
+        User(uid="f" * 32, username="neighbour", password="neighbour-password")
+    )
+    neighbour = MockConfigEntry(
+        domain=DOMAIN,
+        title="Gizwits neighbour",
+        unique_id=f"gizwits:{DEMO_APP_ID}:{'f' * 32}",
+        data={"vendor": "gizwits"},
+    )
+    neighbour.add_to_hass(hass)
+    entry = make_entry(hass, gizwits_sim)
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"region": "custom", "base_url": gizwits_sim.url + "/", "app_id": DEMO_APP_ID},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data["base_url"] == gizwits_sim.url

@@ -1,0 +1,645 @@
+"""Gizwits datapoints as entities: what each type becomes and what commands send."""
+
+from collections.abc import Awaitable, Callable
+import dataclasses
+import time
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from homeassistant.components.binary_sensor import BinarySensorDeviceClass
+from homeassistant.components.number import (
+    ATTR_MAX,
+    ATTR_MIN,
+    ATTR_STEP,
+    ATTR_VALUE,
+    DOMAIN as NUMBER_DOMAIN,
+    SERVICE_SET_VALUE,
+)
+from homeassistant.components.select import (
+    ATTR_OPTION,
+    ATTR_OPTIONS,
+    DOMAIN as SELECT_DOMAIN,
+    SERVICE_SELECT_OPTION,
+)
+from homeassistant.components.sensor import (
+    ATTR_STATE_CLASS,
+    SensorDeviceClass,
+    SensorStateClass,
+)
+from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
+from homeassistant.const import (
+    ATTR_DEVICE_CLASS,
+    ATTR_FRIENDLY_NAME,
+    ATTR_UNIT_OF_MEASUREMENT,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    EntityCategory,
+)
+from homeassistant.core import HomeAssistant, State
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+
+from custom_components.cloud_bridge.const import DOMAIN
+from custom_components.cloud_bridge.model import Command
+from simulator.gizwits import GizwitsSimulator
+from simulator.gizwits_demo import (
+    AIR_CONDITIONER,
+    BALCONY_PLUG_DID,
+    BEDROOM_AC_DID,
+    CEILING_LAMP_DID,
+    DEMO_UID,
+    LIVING_AC_DID,
+    PET_HOUSE_DID,
+    TV_PLUG_DID,
+    did_for,
+)
+from simulator.gizwits_model import (
+    READONLY,
+    WRITABLE,
+    Datapoint,
+    Device,
+    Product,
+    UintSpec,
+)
+
+from .wiz_helpers import entity_id
+
+MODES = ["自动", "制冷", "制热", "送风", "除湿"]
+FAN_SPEEDS = ["低风", "中风", "高风", "自动"]
+AC_DATAPOINTS = {dp.name for dp in AIR_CONDITIONER.datapoints}
+
+
+def _number(
+    i: int, name: str, display: str, data_type: str, spec: UintSpec
+) -> Datapoint:
+    """Return a writable number datapoint of the simulator."""
+    return Datapoint(i, name, display, WRITABLE, data_type, uint_spec=spec)
+
+
+# A product the demo lacks: writable numbers on fine grids, a read-only enum.
+THERMOSTAT = Product(
+    "f0e1d2c3b4a5968778695a4b3c2d1e0f",
+    "温控器",
+    [
+        Datapoint(0, "switch", "开关", WRITABLE, "bool"),
+        _number(1, "target_temp", "目标温度", "uint16", UintSpec(0, 1000, 0.1, -20)),
+        _number(2, "power_limit", "功率上限", "uint32", UintSpec(0, 100000, 0.01)),
+        _number(3, "current_limit", "电流上限", "uint16", UintSpec(0, 16000, 0.001)),
+        _number(4, "fan_level", "风量", "uint8", UintSpec(0, 40, 0.25)),
+        Datapoint(5, "run_state", "运行状态", READONLY, "enum", enum=("待机", "加热")),
+    ],
+)
+THERMOSTAT_DID = did_for("thermostat")
+
+
+def uid(item: str, point: str) -> str:
+    """Return the unique id of a point of a demo device (or group, or account)."""
+    return f"gizwits:{DEMO_UID}:{item}:{point}"
+
+
+def eid(hass: HomeAssistant, platform: str, item: str, point: str) -> str:
+    """Return the entity id of a point, found through the entity registry."""
+    return entity_id(hass, platform, uid(item, point))
+
+
+def device_of(hass: HomeAssistant, item: str) -> dr.DeviceEntry | None:
+    """Return the registered device of a demo device, group or the account."""
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    return dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, f"gizwits:{DEMO_UID}:{item}"), entry.entry_id
+    )
+
+
+def state_of(hass: HomeAssistant, entity: str) -> State:
+    """Return an entity's state, which must exist."""
+    state = hass.states.get(entity)
+    assert state is not None, entity
+    return state
+
+
+async def refresh(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Poll the cloud now, as the 30 s timer would."""
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+
+
+async def call(hass: HomeAssistant, domain: str, service: str, **data: Any) -> None:
+    """Call a service and wait for it."""
+    await hass.services.async_call(domain, service, data, blocking=True)
+
+
+def polls(sim: GizwitsSimulator) -> int:
+    """Return how many times the cloud was polled since its requests were cleared."""
+    return sum(r.path == "/app/bindings" for r in sim.requests)
+
+
+@pytest.fixture
+async def thermostat(
+    gizwits_sim: GizwitsSimulator,
+    gizwits_entry: MockConfigEntry,
+    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+) -> MockConfigEntry:
+    """Bind a thermostat to the demo user, then set the entry up."""
+    gizwits_sim.products[THERMOSTAT.product_key] = THERMOSTAT
+    readings = {
+        "switch": True,
+        "target_temp": 21.5,
+        "power_limit": 800.5,
+        "current_limit": 10,
+        "fan_level": 2.5,
+        "run_state": "加热",
+    }
+    gizwits_sim.add_device(
+        Device(
+            did=THERMOSTAT_DID,
+            product_key=THERMOSTAT.product_key,
+            mac="accf2350d601",
+            alias="书房温控器",
+            attr=THERMOSTAT.raw_values(readings),
+            updated_at=int(time.time()) - 10,
+        )
+    )
+    return await setup_entry(gizwits_entry)
+
+
+# --- what each datapoint becomes ---------------------------------------------
+
+
+@pytest.mark.usefixtures("gizwits_loaded")
+async def test_air_conditioner_datapoints(hass: HomeAssistant) -> None:
+    """Each AC datapoint is one entity of its type, named by its display name."""
+    registry = er.async_get(hass)
+    device = device_of(hass, LIVING_AC_DID)
+    assert device is not None
+    assert (device.name, device.model, device.manufacturer) == (
+        "客厅空调",
+        "空调",
+        "Gizwits",
+    )
+    entities = er.async_entries_for_device(registry, device.id, True)
+    assert {e.unique_id for e in entities} == {
+        uid(LIVING_AC_DID, name) for name in AC_DATAPOINTS
+    }
+    assert not [e for e in entities if e.domain == "light"]
+
+    power = state_of(hass, eid(hass, "switch", LIVING_AC_DID, "switch"))
+    assert power.state == STATE_ON
+    assert power.attributes[ATTR_FRIENDLY_NAME] == "客厅空调 开关"
+    swing = state_of(hass, eid(hass, "switch", LIVING_AC_DID, "fan_swing"))
+    assert swing.state == STATE_OFF
+
+    mode = state_of(hass, eid(hass, "select", LIVING_AC_DID, "mode"))
+    assert (mode.state, mode.attributes[ATTR_OPTIONS]) == ("制冷", MODES)
+    assert mode.attributes[ATTR_FRIENDLY_NAME] == "客厅空调 模式"
+    fan = state_of(hass, eid(hass, "select", LIVING_AC_DID, "fan_speed"))
+    assert (fan.state, fan.attributes[ATTR_OPTIONS]) == ("自动", FAN_SPEEDS)
+
+    set_temp = state_of(hass, eid(hass, "number", LIVING_AC_DID, "set_temp"))
+    assert float(set_temp.state) == 26
+    assert (
+        set_temp.attributes[ATTR_MIN],
+        set_temp.attributes[ATTR_MAX],
+        set_temp.attributes[ATTR_STEP],
+    ) == (16, 30, 1)
+    assert set_temp.attributes[ATTR_UNIT_OF_MEASUREMENT] == "°C"
+    assert set_temp.attributes[ATTR_DEVICE_CLASS] == "temperature"
+    assert set_temp.attributes[ATTR_FRIENDLY_NAME] == "客厅空调 设定温度"
+    timer = state_of(hass, eid(hass, "number", LIVING_AC_DID, "on_timing"))
+    assert float(timer.state) == 0
+    assert (timer.attributes[ATTR_MIN], timer.attributes[ATTR_MAX]) == (0, 1440)
+    assert ATTR_DEVICE_CLASS not in timer.attributes
+
+    room = state_of(hass, eid(hass, "sensor", LIVING_AC_DID, "room_temp"))
+    assert float(room.state) == 28
+    assert room.attributes[ATTR_DEVICE_CLASS] == SensorDeviceClass.TEMPERATURE
+    assert room.attributes[ATTR_UNIT_OF_MEASUREMENT] == "°C"
+    assert room.attributes[ATTR_STATE_CLASS] == SensorStateClass.MEASUREMENT
+
+    for name, device_class in (
+        ("alert_full", BinarySensorDeviceClass.SAFETY),
+        ("alert_shutdown", BinarySensorDeviceClass.SAFETY),
+        ("fault_roomtemp", BinarySensorDeviceClass.PROBLEM),
+    ):
+        alarm = state_of(hass, eid(hass, "binary_sensor", LIVING_AC_DID, name))
+        assert alarm.state == STATE_OFF, name
+        assert alarm.attributes[ATTR_DEVICE_CLASS] == device_class, name
+
+
+@pytest.mark.usefixtures("gizwits_loaded")
+async def test_pet_house_is_no_lamp(hass: HomeAssistant) -> None:
+    """One switch and read-only datapoints: a switch and sensors, no light."""
+    registry = er.async_get(hass)
+    device = device_of(hass, PET_HOUSE_DID)
+    assert device is not None
+    assert device.name == "宠物屋"  # no alias: the product's name
+    domains = {
+        e.unique_id.rpartition(":")[2]: e.domain
+        for e in er.async_entries_for_device(registry, device.id)
+    }
+    assert domains == {
+        "LED_OnOff": "switch",
+        "Infrared": "binary_sensor",
+        "Temperature": "sensor",
+        "Alert_1": "binary_sensor",
+        "Fault_LED": "binary_sensor",
+    }
+    led = state_of(hass, eid(hass, "switch", PET_HOUSE_DID, "LED_OnOff"))
+    assert led.state == STATE_OFF
+    assert led.attributes[ATTR_FRIENDLY_NAME] == "宠物屋 开启/关闭红色灯"
+    infrared = state_of(hass, eid(hass, "binary_sensor", PET_HOUSE_DID, "Infrared"))
+    assert infrared.state == STATE_ON
+    assert ATTR_DEVICE_CLASS not in infrared.attributes
+    # raw 8 with addition -13
+    temperature = state_of(hass, eid(hass, "sensor", PET_HOUSE_DID, "Temperature"))
+    assert float(temperature.state) == -5
+    assert temperature.attributes[ATTR_UNIT_OF_MEASUREMENT] == "°C"
+    assert temperature.attributes[ATTR_FRIENDLY_NAME] == "宠物屋 温度"
+    alert = state_of(hass, eid(hass, "binary_sensor", PET_HOUSE_DID, "Alert_1"))
+    assert alert.attributes[ATTR_DEVICE_CLASS] == BinarySensorDeviceClass.SAFETY
+    fault = state_of(hass, eid(hass, "binary_sensor", PET_HOUSE_DID, "Fault_LED"))
+    assert fault.attributes[ATTR_DEVICE_CLASS] == BinarySensorDeviceClass.PROBLEM
+
+
+@pytest.mark.usefixtures("gizwits_loaded")
+async def test_plug_measurements(hass: HomeAssistant) -> None:
+    """Read-only numbers with ratios 0.1/0.01/0.001: power, energy, voltage, current."""
+    expected = {
+        "power": (85.3, "W", SensorDeviceClass.POWER, SensorStateClass.MEASUREMENT),
+        "energy": (
+            123.45,
+            "kWh",
+            SensorDeviceClass.ENERGY,
+            SensorStateClass.TOTAL_INCREASING,
+        ),
+        "voltage": (
+            229.8,
+            "V",
+            SensorDeviceClass.VOLTAGE,
+            SensorStateClass.MEASUREMENT,
+        ),
+        "current": (
+            0.371,
+            "A",
+            SensorDeviceClass.CURRENT,
+            SensorStateClass.MEASUREMENT,
+        ),
+    }
+    for name, (value, unit, device_class, state_class) in expected.items():
+        state = state_of(hass, eid(hass, "sensor", TV_PLUG_DID, name))
+        assert float(state.state) == value, name
+        assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == unit, name
+        assert state.attributes[ATTR_DEVICE_CLASS] == device_class, name
+        assert state.attributes[ATTR_STATE_CLASS] == state_class, name
+    assert state_of(hass, eid(hass, "switch", TV_PLUG_DID, "switch")).state == STATE_ON
+
+
+async def test_fine_grid_numbers_and_read_only_enum(
+    hass: HomeAssistant, thermostat: MockConfigEntry
+) -> None:
+    """Writable numbers take their scaled range and step; a read-only enum: sensor."""
+    expected = {
+        "target_temp": (21.5, -20, 80, 0.1, "°C"),
+        "power_limit": (800.5, 0, 1000, 0.01, "W"),
+        "current_limit": (10, 0, 16, 0.001, "A"),
+        "fan_level": (2.5, 0, 10, 0.25, None),
+    }
+    for name, (value, low, high, step, unit) in expected.items():
+        state = state_of(hass, eid(hass, "number", THERMOSTAT_DID, name))
+        assert float(state.state) == value, name
+        assert state.attributes[ATTR_MIN] == pytest.approx(low), name
+        assert state.attributes[ATTR_MAX] == pytest.approx(high), name
+        assert state.attributes[ATTR_STEP] == step, name
+        assert state.attributes.get(ATTR_UNIT_OF_MEASUREMENT) == unit, name
+    run_state = state_of(hass, eid(hass, "sensor", THERMOSTAT_DID, "run_state"))
+    assert run_state.state == "加热"
+    assert run_state.attributes[ATTR_DEVICE_CLASS] == SensorDeviceClass.ENUM
+    assert run_state.attributes[ATTR_OPTIONS] == ["待机", "加热"]
+    assert ATTR_STATE_CLASS not in run_state.attributes
+
+
+async def test_binary_is_a_hidden_diagnostic_hex_sensor(
+    hass: HomeAssistant, gizwits_loaded: MockConfigEntry
+) -> None:
+    """A binary datapoint starts disabled; enabled, it shows its bytes as hex."""
+    registry = er.async_get(hass)
+    status = eid(hass, "sensor", LIVING_AC_DID, "status_code")
+    entry = registry.async_get(status)
+    assert entry is not None
+    assert entry.entity_category is EntityCategory.DIAGNOSTIC
+    assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert hass.states.get(status) is None
+
+    registry.async_update_entity(status, disabled_by=None)
+    assert await hass.config_entries.async_reload(gizwits_loaded.entry_id)
+    await hass.async_block_till_done()
+
+    state = state_of(hass, status)
+    assert state.state == "0000a1b2"
+    assert state.attributes[ATTR_FRIENDLY_NAME] == "客厅空调 状态码"
+
+
+async def test_unknown_unavailable_and_negative_values(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+) -> None:
+    """Never reported: unknown; offline: unavailable; scaled values below zero."""
+    balcony = [
+        e
+        for e in er.async_entries_for_config_entry(
+            er.async_get(hass), gizwits_loaded.entry_id
+        )
+        if e.unique_id.startswith(uid(BALCONY_PLUG_DID, ""))
+    ]
+    assert len(balcony) == 5
+    for entry in balcony:
+        assert state_of(hass, entry.entity_id).state == STATE_UNKNOWN, entry.unique_id
+
+    bedroom = [
+        e
+        for e in er.async_entries_for_config_entry(
+            er.async_get(hass), gizwits_loaded.entry_id
+        )
+        if e.unique_id.startswith(uid(BEDROOM_AC_DID, "")) and not e.disabled_by
+    ]
+    assert len(bedroom) == len(AC_DATAPOINTS) - 1  # status_code starts disabled
+    for entry in bedroom:
+        assert state_of(hass, entry.entity_id).state == STATE_UNAVAILABLE
+
+    plug = eid(hass, "switch", TV_PLUG_DID, "switch")
+    power = eid(hass, "sensor", TV_PLUG_DID, "power")
+    gizwits_sim.set_online(TV_PLUG_DID, False)
+    gizwits_sim.set_attr(LIVING_AC_DID, "room_temp", -10)  # the document's example
+    gizwits_sim.set_attr(PET_HOUSE_DID, "Temperature", -13)
+    await refresh(hass, gizwits_loaded)
+
+    assert state_of(hass, plug).state == STATE_UNAVAILABLE
+    assert state_of(hass, power).state == STATE_UNAVAILABLE
+    room = eid(hass, "sensor", LIVING_AC_DID, "room_temp")
+    assert float(state_of(hass, room).state) == -10
+    pet = eid(hass, "sensor", PET_HOUSE_DID, "Temperature")
+    assert float(state_of(hass, pet).state) == -13
+
+    gizwits_sim.set_online(TV_PLUG_DID, True)
+    await refresh(hass, gizwits_loaded)
+    assert state_of(hass, plug).state == STATE_ON
+    assert float(state_of(hass, power).state) == 85.3
+
+
+# --- commands -------------------------------------------------------------------
+
+
+async def test_switch_sends_true_and_false(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+) -> None:
+    """A switch sets its bool; the state changes at once and stays after a poll."""
+    for did, name in ((LIVING_AC_DID, "fan_swing"), (PET_HOUSE_DID, "LED_OnOff")):
+        switch = eid(hass, "switch", did, name)
+        for service, value, shown in (
+            (SERVICE_TURN_ON, True, STATE_ON),
+            (SERVICE_TURN_OFF, False, STATE_OFF),
+        ):
+            gizwits_sim.clear_requests()
+            gizwits_sim.controls.clear()
+            await call(hass, SWITCH_DOMAIN, service, entity_id=switch)
+
+            assert gizwits_sim.controls == [(did, {name: value})]
+            assert [r.path for r in gizwits_sim.requests] == [f"/app/control/{did}"]
+            assert gizwits_sim.device(did).attr[name] is value
+            assert state_of(hass, switch).state == shown, (name, service)
+            assert polls(gizwits_sim) == 0
+
+            await refresh(hass, gizwits_loaded)
+            assert state_of(hass, switch).state == shown, (name, service)
+
+
+async def set_number(hass: HomeAssistant, entity: str, value: float) -> None:
+    """Set a number and wait for it."""
+    await call(
+        hass, NUMBER_DOMAIN, SERVICE_SET_VALUE, entity_id=entity, **{ATTR_VALUE: value}
+    )
+
+
+async def test_number_sends_the_scaled_value_on_the_grid(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+) -> None:
+    """set_temp 24.4 goes as 24 (an integer) and shows at once and after a poll."""
+    set_temp = eid(hass, "number", LIVING_AC_DID, "set_temp")
+    await set_number(hass, set_temp, 24.4)
+
+    assert gizwits_sim.controls == [(LIVING_AC_DID, {"set_temp": 24})]
+    assert type(gizwits_sim.controls[0][1]["set_temp"]) is int
+    assert gizwits_sim.attrs(LIVING_AC_DID)["set_temp"] == 24
+    assert float(state_of(hass, set_temp).state) == 24
+    await refresh(hass, gizwits_loaded)
+    assert float(state_of(hass, set_temp).state) == 24
+
+
+@pytest.mark.usefixtures("gizwits_loaded")
+async def test_number_out_of_range_is_refused_by_home_assistant(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator
+) -> None:
+    """A value outside the scaled range never reaches the cloud."""
+    set_temp = eid(hass, "number", LIVING_AC_DID, "set_temp")
+    for value in (15, 31):
+        with pytest.raises(ServiceValidationError) as exc:
+            await set_number(hass, set_temp, value)
+        assert exc.value.translation_key == "out_of_range"
+    assert gizwits_sim.controls == []
+    assert float(state_of(hass, set_temp).state) == 26
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "sent", "raw"),
+    [
+        ("target_temp", 21.46, 21.5, 415),
+        ("target_temp", -20, -20, 0),
+        ("target_temp", 80, 80, 1000),
+        ("power_limit", 123.456, 123.46, 12346),
+        ("current_limit", 0.3714, 0.371, 371),
+        ("fan_level", 7.3, 7.25, 29),
+    ],
+)
+async def test_number_on_a_fine_grid(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    thermostat: MockConfigEntry,
+    *,
+    name: str,
+    value: float,
+    sent: float,
+    raw: int,
+) -> None:
+    """Ratios 0.1 (with addition -20), 0.01, 0.001 and 0.25 send grid values."""
+    number = eid(hass, "number", THERMOSTAT_DID, name)
+    await set_number(hass, number, value)
+
+    assert gizwits_sim.controls == [(THERMOSTAT_DID, {name: sent})]
+    assert gizwits_sim.device(THERMOSTAT_DID).attr[name] == raw
+    assert float(state_of(hass, number).state) == sent
+    await refresh(hass, thermostat)
+    assert float(state_of(hass, number).state) == sent
+
+
+async def test_select_sends_the_order_number(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+) -> None:
+    """Choosing 制热 sends mode 2; the select shows the label."""
+    mode = eid(hass, "select", LIVING_AC_DID, "mode")
+    fan = eid(hass, "select", LIVING_AC_DID, "fan_speed")
+    await call(
+        hass, SELECT_DOMAIN, SERVICE_SELECT_OPTION, entity_id=mode, option="制热"
+    )
+    await call(hass, SELECT_DOMAIN, SERVICE_SELECT_OPTION, entity_id=fan, option="低风")
+
+    assert gizwits_sim.controls == [
+        (LIVING_AC_DID, {"mode": 2}),
+        (LIVING_AC_DID, {"fan_speed": 0}),
+    ]
+    assert gizwits_sim.attrs(LIVING_AC_DID)["mode"] == "制热"
+    assert state_of(hass, mode).state == "制热"
+    assert state_of(hass, fan).state == "低风"
+    await refresh(hass, gizwits_loaded)
+    assert state_of(hass, mode).state == "制热"
+    assert state_of(hass, fan).state == "低风"
+
+    with pytest.raises(ServiceValidationError):
+        await call(
+            hass,
+            SELECT_DOMAIN,
+            SERVICE_SELECT_OPTION,
+            entity_id=mode,
+            **{ATTR_OPTION: "heat"},
+        )
+    assert len(gizwits_sim.controls) == 2
+
+
+# --- values refused before they leave ------------------------------------------
+
+
+async def test_values_that_cannot_be_written_never_leave(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+) -> None:
+    """An unknown label or a read-only datapoint is refused before any request."""
+    coordinator = gizwits_loaded.runtime_data.coordinator
+    gizwits_sim.clear_requests()
+    for did, point_key, value in (
+        (LIVING_AC_DID, "mode", "heat"),
+        (LIVING_AC_DID, "room_temp", 20),
+        (CEILING_LAMP_DID, "light", True),  # not a light command
+    ):
+        command = Command(
+            device_key=f"{DEMO_UID}:{did}", point_key=point_key, value=value
+        )
+        with pytest.raises(ServiceValidationError) as exc:
+            await coordinator.async_execute(command)
+        assert exc.value.translation_key == "invalid_value", point_key
+    assert gizwits_sim.requests == []
+
+
+# --- failures from the cloud ----------------------------------------------------
+
+
+@pytest.mark.usefixtures("gizwits_loaded")
+async def test_offline_device_refuses_a_command(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator
+) -> None:
+    """A device gone offline since the last poll: device_offline (9042).
+
+    The failed command makes the cloud be asked again at once, which shows the
+    device as unavailable without waiting for the next poll.
+    """
+    switch = eid(hass, "switch", LIVING_AC_DID, "switch")
+    gizwits_sim.set_online(LIVING_AC_DID, False)
+    with pytest.raises(HomeAssistantError) as exc:
+        await call(hass, SWITCH_DOMAIN, SERVICE_TURN_OFF, entity_id=switch)
+    assert exc.value.translation_key == "device_offline"
+    assert "9042" in str(exc.value.translation_placeholders)
+    assert gizwits_sim.controls == []
+    assert state_of(hass, switch).state == STATE_UNAVAILABLE
+
+
+@pytest.mark.usefixtures("gizwits_loaded")
+async def test_value_the_cloud_refuses_is_invalid(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator
+) -> None:
+    """The product's range narrowed in the cloud since its definition was read: 9025."""
+    narrowed = [
+        dataclasses.replace(dp, uint_spec=UintSpec(16, 28))
+        if dp.name == "set_temp"
+        else dp
+        for dp in AIR_CONDITIONER.datapoints
+    ]
+    gizwits_sim.products[AIR_CONDITIONER.product_key] = Product(
+        AIR_CONDITIONER.product_key, AIR_CONDITIONER.name, narrowed
+    )
+    set_temp = eid(hass, "number", LIVING_AC_DID, "set_temp")
+    with pytest.raises(ServiceValidationError) as exc:
+        await set_number(hass, set_temp, 30)
+    assert exc.value.translation_key == "invalid_value"
+    assert "9025" in exc.value.translation_placeholders["error"]
+    assert gizwits_sim.controls == []
+    assert float(state_of(hass, set_temp).state) == 26
+
+
+async def test_unbound_device_refuses_then_disappears(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+) -> None:
+    """A device unbound in the app: command_rejected (9017), gone after a poll."""
+    switch = eid(hass, "switch", TV_PLUG_DID, "switch")
+    gizwits_sim.unbind(TV_PLUG_DID)
+    with pytest.raises(HomeAssistantError) as exc:
+        await call(hass, SWITCH_DOMAIN, SERVICE_TURN_OFF, entity_id=switch)
+    assert exc.value.translation_key == "command_rejected"
+    assert "9017" in exc.value.translation_placeholders["error"]
+    assert device_of(hass, TV_PLUG_DID) is not None
+
+    await refresh(hass, gizwits_loaded)
+    assert device_of(hass, TV_PLUG_DID) is None
+    assert er.async_get(hass).async_get(switch) is None
+    assert hass.states.get(switch) is None
+    # The rest of the account is untouched.
+    other = eid(hass, "switch", LIVING_AC_DID, "switch")
+    assert state_of(hass, other).state == STATE_ON
+
+
+@pytest.mark.usefixtures("gizwits_loaded")
+@pytest.mark.parametrize(
+    ("fault", "translation_key"),
+    [
+        ("rate_limit", "rate_limited"),
+        ("server_error", "cloud_unavailable"),
+        ("disconnect", "cloud_unavailable"),
+    ],
+)
+async def test_cloud_failures_on_a_command(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    fault: Any,
+    translation_key: str,
+) -> None:
+    """Throttled (9041) or a cloud that fails: the user hears which."""
+    switch = eid(hass, "switch", LIVING_AC_DID, "switch")
+    gizwits_sim.faults.add(fault, path=f"/app/control/{LIVING_AC_DID}")
+    with pytest.raises(HomeAssistantError) as exc:
+        await call(hass, SWITCH_DOMAIN, SERVICE_TURN_OFF, entity_id=switch)
+    assert exc.value.translation_key == translation_key
+    assert gizwits_sim.controls == []
+    assert state_of(hass, switch).state == STATE_ON
+    assert gizwits_sim.device(LIVING_AC_DID).attr["switch"] is True

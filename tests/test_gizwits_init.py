@@ -1,0 +1,982 @@
+"""Setting up, polling, renewing, failing and unloading a Gizwits entry."""
+
+import asyncio
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+import logging
+import time
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
+from homeassistant.helpers.update_coordinator import UpdateFailed
+
+from custom_components.cloud_bridge.const import DOMAIN
+from custom_components.cloud_bridge.vendors.gizwits.definitions import (
+    DATA_STORE,
+    STORAGE_KEY,
+)
+from simulator.gizwits import GizwitsSimulator
+from simulator.gizwits_demo import (
+    AIR_CONDITIONER,
+    BALCONY_PLUG_DID,
+    BEDROOM_AC_DID,
+    CEILING_LAMP_DID,
+    DEMO_APP_ID,
+    DEMO_PASSWORD,
+    DEMO_UID,
+    DEMO_USERNAME,
+    LIVING_AC_DID,
+    LIVING_LIGHTS_GROUP_ID,
+    PET_HOUSE,
+    PET_HOUSE_DID,
+    PRODUCTS,
+    SMART_PLUG,
+    TV_PLUG_DID,
+    did_for,
+)
+from simulator.gizwits_model import (
+    Datapoint,
+    Device,
+    GizwitsData,
+    Product,
+    User,
+    error_body,
+)
+from simulator.recording import RecordedRequest
+
+from .gizwits_helpers import (
+    ADAPTER_LOGGER,
+    BINDINGS,
+    DATAPOINT,
+    GROUPS,
+    LOGIN,
+    SCENES,
+    devdata,
+    devdata_dids,
+    device_entities,
+    device_entry,
+    entity,
+    entity_of,
+    errors_logged,
+    group_devices,
+    log_lines,
+    make_entry,
+    next_poll,
+    online_dids,
+    paths,
+)
+
+type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
+
+
+@pytest.fixture(autouse=True)
+def frozen_time(freezer: FrozenDateTimeFactory) -> None:
+    """Freeze time before anything is set up, so only ticks make polls happen."""
+
+
+def ac_switch(hass: HomeAssistant) -> str:
+    """Return the power switch of the living-room air conditioner."""
+    return entity(hass, "switch", LIVING_AC_DID, "switch")
+
+
+def plug_switch(hass: HomeAssistant) -> str:
+    """Return the switch of the TV plug."""
+    return entity(hass, "switch", TV_PLUG_DID, "switch")
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> str:
+    """Return an entity's state, which must exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+def poll_paths(sim: GizwitsSimulator) -> Counter[str]:
+    """Return how often each path was requested."""
+    return Counter(request.path for request in sim.requests)
+
+
+def state_poll(sim: GizwitsSimulator) -> Counter[str]:
+    """Return the requests a state poll of the demo user should make."""
+    return Counter([BINDINGS, *(devdata(did) for did in online_dids(sim))])
+
+
+# --- setup, devices, unload -------------------------------------------------------
+
+
+async def test_setup_registers_devices(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, gizwits_loaded: MockConfigEntry
+) -> None:
+    """Every bound device is a device: alias (or product name), MAC and product."""
+    assert gizwits_loaded.state is ConfigEntryState.LOADED
+    for did in gizwits_sim.user().bindings:
+        sim_device = gizwits_sim.device(did)
+        product = gizwits_sim.product(sim_device.product_key)
+        device = device_entry(hass, did)
+        assert device is not None, did
+        assert device.name == (sim_device.alias or product.name)
+        assert device.model == product.name
+        assert device.manufacturer == "Gizwits"
+        assert device.connections == {
+            (dr.CONNECTION_NETWORK_MAC, dr.format_mac(sim_device.mac))
+        }
+        assert device.config_entry_id == gizwits_loaded.entry_id
+    pet_house = device_entry(hass, PET_HOUSE_DID)
+    assert pet_house is not None
+    assert pet_house.name == "宠物屋"  # dev_alias is "": the product's name
+
+    registered = dr.async_entries_for_config_entry(
+        dr.async_get(hass), gizwits_loaded.entry_id
+    )
+    # The bound devices, the one-product group and the account's scenarios.
+    assert len(registered) == len(gizwits_sim.user().bindings) + 2
+    group = device_entry(hass, f"group-{LIVING_LIGHTS_GROUP_ID}")
+    assert group is not None
+    assert group.name == "客厅灯"
+    account = device_entry(hass, "account")
+    assert account is not None
+    assert account.name == gizwits_loaded.title
+
+    assert state_of(hass, ac_switch(hass)) == STATE_ON
+    assert state_of(hass, entity(hass, "sensor", LIVING_AC_DID, "room_temp")) == "28"
+    # Offline from the start: registered, its entities unavailable.
+    assert device_entry(hass, BEDROOM_AC_DID) is not None
+    for platform, point in (("switch", "switch"), ("select", "mode")):
+        bedroom = entity(hass, platform, BEDROOM_AC_DID, point)
+        assert state_of(hass, bedroom) == STATE_UNAVAILABLE
+
+
+async def test_setup_reads_topology_and_definitions_once(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, gizwits_loaded: MockConfigEntry
+) -> None:
+    """Setup reads bindings, groups, scenes, each product's definition and data."""
+    online = online_dids(gizwits_sim)
+    assert BEDROOM_AC_DID not in online
+    assert poll_paths(gizwits_sim) == Counter(
+        {
+            BINDINGS: 1,
+            GROUPS: 1,
+            # Only the one-product group can become a device.
+            group_devices(LIVING_LIGHTS_GROUP_ID): 1,
+            SCENES: 1,
+            DATAPOINT: len(PRODUCTS),
+            **{devdata(did): 1 for did in online},
+        }
+    )
+    asked = sorted(
+        r.query["product_key"] for r in gizwits_sim.requests if r.path == DATAPOINT
+    )
+    assert asked == sorted(product.product_key for product in PRODUCTS)
+    (bindings,) = [r for r in gizwits_sim.requests if r.path == BINDINGS]
+    assert bindings.query == {"limit": "100", "skip": "0"}
+    # The stored token was used: no login.
+    assert LOGIN not in poll_paths(gizwits_sim)
+    assert {
+        r.headers.get("X-Gizwits-User-token")
+        for r in gizwits_sim.requests
+        if not r.path.startswith("/app/devdata/") and r.path != DATAPOINT
+    } == {gizwits_loaded.data["token"]}
+
+
+async def test_unload(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Unloading takes the entities away and stops polling."""
+    switch = ac_switch(hass)
+    assert await hass.config_entries.async_unload(gizwits_loaded.entry_id)
+    await hass.async_block_till_done()
+    assert gizwits_loaded.state is ConfigEntryState.NOT_LOADED
+    assert state_of(hass, switch) == STATE_UNAVAILABLE
+
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer)
+    await next_poll(hass, freezer, 600)
+    assert gizwits_sim.requests == []
+
+
+# --- request cost -----------------------------------------------------------------
+
+
+async def test_state_poll_cost(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A poll reads the bindings and each online device; topology every 10 min."""
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer)
+    assert poll_paths(gizwits_sim) == state_poll(gizwits_sim)
+    assert BEDROOM_AC_DID not in devdata_dids(gizwits_sim)
+
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer, 600)
+    # Definitions are kept: the topology poll does not ask for them again.
+    assert poll_paths(gizwits_sim) == state_poll(gizwits_sim) + Counter(
+        [GROUPS, group_devices(LIVING_LIGHTS_GROUP_ID), SCENES]
+    )
+
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer)
+    await next_poll(hass, freezer)
+    assert poll_paths(gizwits_sim) == state_poll(gizwits_sim) + state_poll(gizwits_sim)
+
+
+async def test_definitions_read_again_after_a_week(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Definitions from the cloud are refreshed rarely: after seven days."""
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer, 6 * 24 * 3600)
+    assert DATAPOINT not in poll_paths(gizwits_sim)
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer, 24 * 3600 + 600)
+    assert poll_paths(gizwits_sim)[DATAPOINT] == len(PRODUCTS)
+    assert gizwits_loaded.runtime_data.coordinator.last_update_success
+
+
+def switches(count: int) -> GizwitsData:
+    """Return the demo user with count one-switch devices, every 10th offline."""
+    product = Product(
+        "0f" * 16,
+        "开关",
+        [Datapoint(0, "switch", "开关", "status_writable", "bool")],
+    )
+    devices = [
+        Device(
+            did=did_for(f"switch-{index}"),
+            product_key=product.product_key,
+            mac=f"accf24{index:06x}",
+            alias=f"开关{index + 1}",
+            online=index % 10 != 9,
+            attr={"switch": index % 2 == 0},
+            updated_at=int(time.time()),
+        )
+        for index in range(count)
+    ]
+    user = User(
+        uid=DEMO_UID,
+        username=DEMO_USERNAME,
+        password=DEMO_PASSWORD,
+        bindings={device.did: "special" for device in devices},
+    )
+    return GizwitsData(products=[product], devices=devices, users=[user])
+
+
+async def test_refused_refresh_keeps_the_stored_definition(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A week on, the cloud refuses the refresh: the definition read before stays."""
+    gizwits_sim.super_app_ids = set()
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer, 7 * 24 * 3600 + 600)
+    assert poll_paths(gizwits_sim)[DATAPOINT] == len(PRODUCTS)
+    assert gizwits_loaded.runtime_data.coordinator.last_update_success
+    assert state_of(hass, ac_switch(hass)) != STATE_UNAVAILABLE
+    assert entity_of(hass, "select", LIVING_AC_DID, "mode") is not None
+    assert not ir.async_get(hass).issues
+
+
+async def test_odd_datapoint_skipped_and_warned_once(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_entry: MockConfigEntry,
+    setup_entry: SetupEntry,
+    *,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A datapoint that cannot be read is left out; the product's others work."""
+
+    def add_odd(reply: dict[str, Any]) -> None:
+        if reply.get("product_key") == AIR_CONDITIONER.product_key:
+            reply["entities"][0]["attrs"].append(
+                {"name": "turbo", "type": "status_writable", "data_type": "float"}
+            )
+
+    gizwits_sim.faults.add("patch_response", path=DATAPOINT, count=None, patch=add_odd)
+    await setup_entry(gizwits_entry)
+    assert state_of(hass, ac_switch(hass)) == STATE_ON
+    assert entity_of(hass, "switch", LIVING_AC_DID, "turbo") is None
+    await next_poll(hass, freezer)
+    await next_poll(hass, freezer, 600)
+    warnings = [
+        record.getMessage()
+        for phase in ("setup", "call")
+        for record in caplog.get_records(phase)
+        if record.name == ADAPTER_LOGGER and record.levelno == logging.WARNING
+    ]
+    expected = (
+        f"Gizwits: datapoint of {AIR_CONDITIONER.product_key} skipped: "
+        "turbo: unknown data_type 'float'"
+    )
+    assert warnings == [expected]
+
+
+async def test_unreadable_stored_definition_read_again(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_entry: MockConfigEntry,
+    setup_entry: SetupEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A stored definition that no longer parses is read from the cloud again."""
+    hass_storage[STORAGE_KEY] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": STORAGE_KEY,
+        "data": {
+            AIR_CONDITIONER.product_key: {
+                "fetched_at": time.time(),
+                "pasted": False,
+                "definition": {"name": "空调", "entities": []},
+            },
+            PET_HOUSE.product_key: "not an object",
+        },
+    }
+    await setup_entry(gizwits_entry)
+    asked = sorted(
+        r.query["product_key"] for r in gizwits_sim.requests if r.path == DATAPOINT
+    )
+    assert asked == sorted(product.product_key for product in PRODUCTS)
+    assert state_of(hass, ac_switch(hass)) == STATE_ON
+    stored = hass_storage[STORAGE_KEY]["data"][AIR_CONDITIONER.product_key]
+    assert stored["definition"] == AIR_CONDITIONER.definition()
+
+
+async def test_bindings_paged_per_hundred_devices(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    setup_entry: SetupEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """With 101 devices a poll reads two pages of bindings, then online devices."""
+    async with GizwitsSimulator(switches(101)) as sim:
+        entry = make_entry(hass, sim)
+        await setup_entry(entry)
+        assert entry.state is ConfigEntryState.LOADED
+        devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+        assert len(devices) == 101
+        sim.clear_requests()
+        await next_poll(hass, freezer)
+        bindings = [r.query for r in sim.requests if r.path == BINDINGS]
+        assert bindings == [
+            {"limit": "100", "skip": "0"},
+            {"limit": "100", "skip": "100"},
+        ]
+        assert devdata_dids(sim) == online_dids(sim)
+        assert len(online_dids(sim)) == 91
+        assert len(sim.requests) == 2 + 91
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_at_most_four_devdata_requests_at_once(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The cloud never holds more than four latest-data requests of a poll."""
+    in_flight = 0
+    peak = 0
+
+    def is_devdata(request: RecordedRequest) -> bool:
+        return request.path.startswith("/app/devdata/")
+
+    def arrives(request: RecordedRequest) -> bool:
+        nonlocal in_flight, peak
+        if not is_devdata(request):
+            return False
+        in_flight += 1
+        peak = max(peak, in_flight)
+        return True
+
+    def answered(reply: Any) -> None:
+        nonlocal in_flight
+        in_flight -= 1
+
+    # Each answer waits a second: requests pile up unless the client holds back.
+    gizwits_sim.faults.add("latency", count=None, match=arrives, seconds=1)
+    gizwits_sim.faults.add(
+        "patch_response", count=None, match=is_devdata, patch=answered
+    )
+    gizwits_sim.clear_requests()
+    freezer.tick(timedelta(seconds=30))
+    async_fire_time_changed(hass)
+    online = online_dids(gizwits_sim)
+    for _ in range(len(online)):
+        for _ in range(200):
+            await asyncio.sleep(0)
+        freezer.tick(timedelta(seconds=1))
+        async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert devdata_dids(gizwits_sim) == online
+    assert len(online) > 4
+    assert peak == 4
+    assert in_flight == 0
+    assert gizwits_loaded.runtime_data.coordinator.last_update_success
+
+
+# --- definitions kept with Store -------------------------------------------------
+
+
+async def test_definitions_survive_a_restart(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Definitions are stored: a reload or a restart asks the cloud for none."""
+    stored = hass_storage[STORAGE_KEY]["data"]
+    assert sorted(stored) == sorted(product.product_key for product in PRODUCTS)
+    for product in PRODUCTS:
+        assert stored[product.product_key]["definition"] == product.definition()
+
+    gizwits_sim.clear_requests()
+    assert await hass.config_entries.async_reload(gizwits_loaded.entry_id)
+    await hass.async_block_till_done()
+    assert gizwits_loaded.state is ConfigEntryState.LOADED
+    assert DATAPOINT not in poll_paths(gizwits_sim)
+
+    # A restart: what was in memory is gone; what was stored stays.
+    assert await hass.config_entries.async_unload(gizwits_loaded.entry_id)
+    hass.data.pop(DATA_STORE)
+    gizwits_sim.clear_requests()
+    gizwits_sim.super_app_ids = set()  # it could not be read again now
+    assert await hass.config_entries.async_setup(gizwits_loaded.entry_id)
+    await hass.async_block_till_done()
+    assert gizwits_loaded.state is ConfigEntryState.LOADED
+    assert DATAPOINT not in poll_paths(gizwits_sim)
+    assert state_of(hass, ac_switch(hass)) == STATE_ON
+    assert entity_of(hass, "select", LIVING_AC_DID, "mode") is not None
+    assert not ir.async_get(hass).issues
+
+
+async def test_second_account_reads_no_definitions(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    setup_entry: SetupEntry,
+) -> None:
+    """Another account with the same products costs no definition requests."""
+    gizwits_sim.users.append(
+        User(
+            uid="f" * 32,
+            username="neighbour",
+            password="neighbour-password",
+            bindings={TV_PLUG_DID: "guest"},
+        )
+    )
+    token = gizwits_sim.issue_token("neighbour")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Gizwits neighbour",
+        unique_id=f"gizwits:{DEMO_APP_ID}:{'f' * 32}",
+        data={
+            **gizwits_loaded.data,
+            "username": "neighbour",
+            "password": "neighbour-password",
+            "uid": "f" * 32,
+            "token": token.token,
+            "expire_at": token.expire_at,
+        },
+    )
+    entry.add_to_hass(hass)
+    gizwits_sim.clear_requests()
+    await setup_entry(entry)
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert DATAPOINT not in poll_paths(gizwits_sim)
+    assert BINDINGS in poll_paths(gizwits_sim)
+    neighbours_plug = er.async_get(hass).async_get_entity_id(
+        "switch", DOMAIN, f"gizwits:{'f' * 32}:{TV_PLUG_DID}:switch"
+    )
+    assert neighbours_plug is not None
+    assert state_of(hass, neighbours_plug) == STATE_ON
+
+
+# --- the user token -----------------------------------------------------------------
+
+
+async def test_expired_token_renewed_silently(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A token the cloud says expired (9006): one login, the poll goes on."""
+    old = gizwits_loaded.data["token"]
+    gizwits_sim.expire_tokens()
+    gizwits_sim.clear_requests()
+    caplog.set_level(logging.DEBUG)
+    caplog.clear()
+    await next_poll(hass, freezer)
+
+    assert [r.path for r in gizwits_sim.requests[:3]] == [BINDINGS, LOGIN, BINDINGS]
+    assert poll_paths(gizwits_sim) == state_poll(gizwits_sim) + Counter(
+        [BINDINGS, LOGIN]
+    )
+    new = gizwits_loaded.data["token"]
+    assert new != old
+    assert gizwits_sim.requests[2].headers["X-Gizwits-User-token"] == new
+    assert gizwits_loaded.data["expire_at"] == gizwits_sim.tokens[new].expire_at
+    assert gizwits_loaded.data["expire_at"] > time.time() + 6 * 24 * 3600
+    assert gizwits_loaded.runtime_data.coordinator.last_update_success
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+    assert errors_logged(caplog) == []
+    # Not even debug logging shows a token or the password.
+    for secret in (old, new, gizwits_loaded.data["password"]):
+        assert secret not in caplog.text
+    assert state_of(hass, ac_switch(hass)) == STATE_ON
+
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer)
+    assert poll_paths(gizwits_sim) == state_poll(gizwits_sim)
+
+
+async def test_token_near_expiry_renewed_before_setup(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    setup_entry: SetupEntry,
+) -> None:
+    """A stored token past its expiry is renewed first; the new one is stored."""
+    entry = make_entry(hass, gizwits_sim, expire_at=time.time() - 5)
+    old = entry.data["token"]
+    gizwits_sim.clear_requests()
+    await setup_entry(entry)
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert paths(gizwits_sim)[:2] == [LOGIN, BINDINGS]
+    assert paths(gizwits_sim).count(LOGIN) == 1
+    new = entry.data["token"]
+    assert new != old
+    assert gizwits_sim.tokens[new].expire_at == entry.data["expire_at"]
+    assert gizwits_sim.requests[1].headers["X-Gizwits-User-token"] == new
+
+
+async def test_token_renewed_an_hour_before_it_expires(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    setup_entry: SetupEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The expiry the cloud gave is read (not assumed): renewal ahead of it."""
+    gizwits_sim.token_lifetime = timedelta(hours=2)
+    entry = make_entry(hass, gizwits_sim)
+    await setup_entry(entry)
+    assert LOGIN not in paths(gizwits_sim)
+
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer, 1800)
+    assert LOGIN not in paths(gizwits_sim)
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer, 1800)
+    assert paths(gizwits_sim)[0] == LOGIN
+    assert paths(gizwits_sim).count(LOGIN) == 1
+    assert entry.data["expire_at"] == pytest.approx(time.time() + 2 * 3600, abs=1)
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer)
+    assert LOGIN not in paths(gizwits_sim)
+
+
+async def test_changed_password_starts_reauth(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The stored password refused at re-login (9020): reauth, no retry loop."""
+    gizwits_sim.user().password = "changed-in-the-app"
+    gizwits_sim.expire_tokens()
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer)
+
+    assert paths(gizwits_sim) == [BINDINGS, LOGIN]
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert flows[0]["context"]["entry_id"] == gizwits_loaded.entry_id
+    assert flows[0]["step_id"] == "gizwits_reauth_confirm"
+    assert state_of(hass, ac_switch(hass)) == STATE_UNAVAILABLE
+
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer)
+    assert gizwits_sim.requests == []
+
+
+async def test_user_gone_at_setup_starts_reauth(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, setup_entry: SetupEntry
+) -> None:
+    """The user unknown at login (9005) when setting up: reauth."""
+    entry = make_entry(hass, gizwits_sim, expire_at=0)
+    gizwits_sim.user().username = "renamed"
+    await setup_entry(entry)
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert paths(gizwits_sim) == [LOGIN]
+
+
+def account_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
+    """Return the repair issue about a moved account."""
+    return ir.async_get(hass).async_get_issue(DOMAIN, f"account_moved_{entry.entry_id}")
+
+
+async def test_moved_account_while_polling(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """9026 at re-login: a repair issue explains; it goes once the login works."""
+    gizwits_sim.user().moved = True
+    gizwits_sim.expire_tokens()
+    await next_poll(hass, freezer)
+
+    issue = account_issue(hass, gizwits_loaded)
+    assert issue is not None
+    assert issue.translation_key == "account_moved"
+    assert issue.translation_placeholders == {"title": gizwits_loaded.title}
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert not issue.is_fixable
+    assert state_of(hass, ac_switch(hass)) == STATE_UNAVAILABLE
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+    # One line that says what happened, no stack trace.
+    assert len(errors_logged(caplog)) == 1
+    assert all(
+        record.exc_info is None
+        for record in caplog.records
+        if record.levelno >= logging.WARNING
+    )
+
+    await next_poll(hass, freezer)
+    assert len(errors_logged(caplog)) == 1
+    gizwits_sim.user().moved = False
+    await next_poll(hass, freezer)
+    assert account_issue(hass, gizwits_loaded) is None
+    assert state_of(hass, ac_switch(hass)) == STATE_ON
+
+
+async def test_moved_account_at_setup(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, setup_entry: SetupEntry
+) -> None:
+    """9026 at setup: the entry fails to set up with the issue; fixed, both go."""
+    entry = make_entry(hass, gizwits_sim, expire_at=0)
+    gizwits_sim.user().moved = True
+    await setup_entry(entry)
+
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.reason is not None
+    assert "newer app login; see Repairs" in entry.reason
+    issue = account_issue(hass, entry)
+    assert issue is not None
+    assert issue.translation_key == "account_moved"
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+
+    gizwits_sim.user().moved = False
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert account_issue(hass, entry) is None, (
+        "BUG: the account_moved repair issue stays after the account works again "
+        "and the entry is set up anew"
+    )
+
+
+async def test_account_issue_leaves_with_the_entry(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, setup_entry: SetupEntry
+) -> None:
+    """The README says: remove the entry and add it again; the issue goes with it."""
+    entry = make_entry(hass, gizwits_sim, expire_at=0)
+    gizwits_sim.user().moved = True
+    await setup_entry(entry)
+    assert account_issue(hass, entry) is not None
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert account_issue(hass, entry) is None
+
+
+# --- the cloud failing ------------------------------------------------------------
+
+
+async def test_throttled_poll_waits_as_asked(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """9041 makes entities unavailable and the next poll waits for Retry-After."""
+    switch = ac_switch(hass)
+    gizwits_sim.throttle = (1, 90)  # one request per 90 s: the poll needs more
+    await next_poll(hass, freezer)
+    assert state_of(hass, switch) == STATE_UNAVAILABLE
+    coordinator = gizwits_loaded.runtime_data.coordinator
+    assert isinstance(coordinator.last_exception, UpdateFailed)
+    assert coordinator.last_exception.retry_after == 90
+
+    gizwits_sim.throttle = None
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer)  # the usual 30 s: no request yet
+    await next_poll(hass, freezer, 30)
+    assert gizwits_sim.requests == []
+    await next_poll(hass, freezer, 30)  # 90 s after the refusal
+    assert poll_paths(gizwits_sim) == state_poll(gizwits_sim)
+    assert state_of(hass, switch) == STATE_ON
+
+
+@pytest.mark.parametrize(
+    ("fault", "path"),
+    [
+        ("server_error", BINDINGS),
+        ("malformed_json", BINDINGS),
+        ("disconnect", BINDINGS),
+        ("malformed_json", devdata(LIVING_AC_DID)),
+    ],
+)
+async def test_poll_failure_and_recovery(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    *,
+    caplog: pytest.LogCaptureFixture,
+    fault: Any,
+    path: str,
+) -> None:
+    """A failing cloud: entities unavailable, one line at start, one at recovery."""
+    caplog.set_level(logging.INFO, logger="custom_components.cloud_bridge")
+    ac = ac_switch(hass)
+    plug = plug_switch(hass)
+    gizwits_sim.faults.add(fault, path=path, count=None)
+    for _ in range(3):
+        await next_poll(hass, freezer)
+    assert state_of(hass, ac) == STATE_UNAVAILABLE
+    assert state_of(hass, plug) == STATE_UNAVAILABLE
+    errors = log_lines(caplog, logging.ERROR)
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("Error fetching")
+    assert "Unexpected error" not in caplog.text
+
+    # Meanwhile someone switches the plug off in the app.
+    gizwits_sim.set_attr(TV_PLUG_DID, "switch", False)
+    gizwits_sim.faults.clear()
+    await next_poll(hass, freezer)
+    await next_poll(hass, freezer)
+    assert state_of(hass, ac) == STATE_ON
+    assert state_of(hass, plug) == "off"
+    assert len(log_lines(caplog, logging.ERROR)) == 1
+    recovered = [
+        line for line in log_lines(caplog, logging.INFO) if "recovered" in line
+    ]
+    assert len(recovered) == 1, recovered
+
+
+async def test_cloud_down_at_setup_retries(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_entry: MockConfigEntry,
+    setup_entry: SetupEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The cloud failing at start: setup is retried until it answers."""
+    gizwits_sim.faults.add("server_error", path=BINDINGS, count=None)
+    await setup_entry(gizwits_entry)
+    assert gizwits_entry.state is ConfigEntryState.SETUP_RETRY
+    assert hass.states.async_entity_ids() == []
+
+    gizwits_sim.faults.clear()
+    await next_poll(hass, freezer, 120)
+    assert gizwits_entry.state is ConfigEntryState.LOADED
+    assert state_of(hass, ac_switch(hass)) == STATE_ON
+
+
+# --- devices coming, going, offline -------------------------------------------------
+
+
+async def test_offline_device_unavailable_and_not_asked(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A device going offline: its entities unavailable, no data asked, rest fine."""
+    ac_entities = [e.entity_id for e in device_entities(hass, LIVING_AC_DID)]
+    gizwits_sim.set_online(LIVING_AC_DID, False)
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer)
+
+    assert LIVING_AC_DID not in devdata_dids(gizwits_sim)
+    assert devdata_dids(gizwits_sim) == online_dids(gizwits_sim)
+    for entity_id in ac_entities:
+        state = hass.states.get(entity_id)
+        # Disabled-by-default entities have no state at all.
+        assert state is None or state.state == STATE_UNAVAILABLE, entity_id
+    assert state_of(hass, plug_switch(hass)) == STATE_ON
+    assert device_entry(hass, LIVING_AC_DID) is not None
+
+    gizwits_sim.set_online(LIVING_AC_DID, True)
+    await next_poll(hass, freezer)
+    assert state_of(hass, ac_switch(hass)) == STATE_ON
+
+
+async def test_device_the_cloud_calls_offline(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Its data answered 9042: that device unavailable, the rest fine, warned once."""
+    gizwits_sim.faults.add(
+        "patch_response",
+        path=devdata(LIVING_AC_DID),
+        count=None,
+        patch=lambda _: error_body(9042),
+    )
+    await next_poll(hass, freezer)
+    await next_poll(hass, freezer)
+    assert state_of(hass, ac_switch(hass)) == STATE_UNAVAILABLE
+    assert state_of(hass, plug_switch(hass)) == STATE_ON
+    assert gizwits_loaded.runtime_data.coordinator.last_update_success
+    warnings = log_lines(caplog, logging.WARNING, ADAPTER_LOGGER)
+    assert len(warnings) == 1
+    assert LIVING_AC_DID in warnings[0]
+    assert "(9042)" in warnings[0]
+
+    gizwits_sim.faults.clear()
+    await next_poll(hass, freezer)
+    assert state_of(hass, ac_switch(hass)) == STATE_ON
+
+
+async def test_device_data_refused_keeps_the_last_report(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A device no longer bound (9017) in one answer does not fail the poll."""
+    gizwits_sim.faults.add(
+        "patch_response", path=devdata(TV_PLUG_DID), patch=lambda _: error_body(9017)
+    )
+    gizwits_sim.set_attr(LIVING_AC_DID, "switch", False)
+    await next_poll(hass, freezer)
+    assert gizwits_loaded.runtime_data.coordinator.last_update_success
+    assert state_of(hass, plug_switch(hass)) == STATE_ON
+    assert state_of(hass, ac_switch(hass)) == "off"
+
+
+async def test_unbound_device_leaves_the_registries(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A device unbound in the app is removed with its entities at the next poll."""
+    gone = device_entities(hass, TV_PLUG_DID)
+    assert {e.domain for e in gone} == {"switch", "sensor"}
+    device = device_entry(hass, TV_PLUG_DID)
+    assert device is not None
+
+    gizwits_sim.unbind(TV_PLUG_DID)
+    await next_poll(hass, freezer)
+
+    assert device_entry(hass, TV_PLUG_DID) is None
+    assert dr.async_get(hass).async_get(device.id) is None
+    for registered in gone:
+        assert er.async_get(hass).async_get(registered.entity_id) is None
+        assert hass.states.get(registered.entity_id) is None
+    assert state_of(hass, ac_switch(hass)) == STATE_ON
+
+
+async def test_new_device_appears_without_reload(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A device bound in the app appears at the next poll."""
+    did = "NewPlug0000000000000001"
+    gizwits_sim.add_device(
+        Device(
+            did=did,
+            product_key=SMART_PLUG.product_key,
+            mac="DC:4F:22:A1:03:99",
+            alias="厨房插座",
+            attr=SMART_PLUG.raw_values({"switch": True, "power": 12.5}),
+            updated_at=int(time.time()),
+        )
+    )
+    assert device_entry(hass, did) is None
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer)
+
+    assert gizwits_loaded.state is ConfigEntryState.LOADED
+    device = device_entry(hass, did)
+    assert device is not None
+    assert device.name == "厨房插座"
+    assert device.model == SMART_PLUG.name
+    assert device.connections == {(dr.CONNECTION_NETWORK_MAC, "dc:4f:22:a1:03:99")}
+    assert state_of(hass, entity(hass, "switch", did, "switch")) == STATE_ON
+    assert state_of(hass, entity(hass, "sensor", did, "power")) == "12.5"
+    assert devdata(did) in poll_paths(gizwits_sim)
+    assert DATAPOINT not in poll_paths(gizwits_sim)
+
+
+async def test_device_that_never_reported(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """updated_at 0: the entities are there and available, their state unknown."""
+    switch = entity(hass, "switch", BALCONY_PLUG_DID, "switch")
+    power = entity(hass, "sensor", BALCONY_PLUG_DID, "power")
+    assert state_of(hass, switch) == STATE_UNKNOWN
+    assert state_of(hass, power) == STATE_UNKNOWN
+
+    gizwits_sim.set_attr(BALCONY_PLUG_DID, "switch", True)
+    gizwits_sim.set_attr(BALCONY_PLUG_DID, "power", 3.2)
+    await next_poll(hass, freezer)
+    assert state_of(hass, switch) == STATE_ON
+    assert state_of(hass, power) == "3.2"
+
+
+async def test_lamp_group_follows_its_members(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A member unbound leaves the group; the group shows the rest."""
+    group_light = entity(hass, "light", f"group-{LIVING_LIGHTS_GROUP_ID}", "light")
+    assert state_of(hass, group_light) == STATE_ON
+    gizwits_sim.unbind(CEILING_LAMP_DID)  # the lit one
+    await next_poll(hass, freezer, 600)
+    assert device_entry(hass, CEILING_LAMP_DID) is None
+    assert state_of(hass, group_light) == "off"
