@@ -10,6 +10,7 @@ from custom_components.cloud_bridge.model import (
     LightFeatures,
     LightState,
 )
+from custom_components.cloud_bridge.quantities import quantity, words
 from custom_components.cloud_bridge.vendors.gizwits.lamp import (
     DEFAULT_KELVIN,
     LIGHT_KEY,
@@ -24,7 +25,6 @@ from custom_components.cloud_bridge.vendors.gizwits.mapping import (
     write_value,
 )
 from custom_components.cloud_bridge.vendors.gizwits.models import Datapoint
-from custom_components.cloud_bridge.vendors.gizwits.quantities import quantity, words
 
 W = "status_writable"
 R = "status_readonly"
@@ -107,7 +107,7 @@ def test_quantity_from_names(
     name: str, display_name: str, device_class: str, unit: str, state_class: str
 ) -> None:
     """The name's words or the Chinese display name say what is measured."""
-    measured = quantity(dp(name, kind=R, display_name=display_name))
+    measured = quantity(name, display_name)
     assert measured is not None
     assert (measured.device_class, measured.unit, measured.state_class) == (
         device_class,
@@ -130,7 +130,7 @@ def test_quantity_from_names(
 )
 def test_no_quantity_without_a_plain_name(name: str, display_name: str) -> None:
     """A word inside another word is no quantity; a colour temperature is no °C."""
-    assert quantity(dp(name, kind=R, display_name=display_name)) is None
+    assert quantity(name, display_name) is None
 
 
 # --- values ---------------------------------------------------------------------

@@ -11,9 +11,9 @@ import math
 from typing import Any
 
 from ...model import Kind, LightCommand, LightFeatures, LightState, Point
+from ...quantities import words
 from .mapping import is_number, read_value, snap
 from .models import Datapoint
-from .quantities import words
 
 LIGHT_KEY = "light"
 BRIGHTNESS_WORDS = frozenset(

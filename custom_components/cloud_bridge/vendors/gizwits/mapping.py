@@ -11,8 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from ...model import Category, Kind, Point
+from ...quantities import quantity
 from .models import Datapoint
-from .quantities import quantity
 
 _READ_ONLY = ("status_readonly", "alert", "fault")
 _PROBLEM_CLASS = {"alert": "safety", "fault": "problem"}
@@ -30,7 +30,11 @@ def datapoint_point(datapoint: Datapoint, raw: Any) -> Point:
         "name": datapoint.display_name,
         "value": read_value(datapoint, raw),
     }
-    measured = quantity(datapoint) if is_number(datapoint) else None
+    measured = (
+        quantity(datapoint.name, datapoint.display_name)
+        if is_number(datapoint)
+        else None
+    )
     match (datapoint.type, datapoint.data_type):
         case (_, "binary"):
             return Point(

@@ -1,13 +1,12 @@
-"""What a datapoint measures, read from its name: device class and unit.
+"""What a value measures, read from its name: device class and unit.
 
-A datapoint's name (``room_temp``, ``Temperature``, ``power``) is split into
-words; its display name (often Chinese) is searched for the listed terms.
+A name (``room_temp``, ``Temperature``, ``batteryLevel``) is split into words;
+a display name (often Chinese) is searched for the listed terms. Gizwits
+datapoints and WEGnology attributes are read the same way.
 """
 
 from dataclasses import dataclass
 import re
-
-from .models import Datapoint
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +58,13 @@ def words(name: str) -> frozenset[str]:
 _NOT_A_TEMPERATURE = frozenset({"color", "colour", "colortemp", "cct"})
 
 
-def quantity(datapoint: Datapoint) -> Quantity | None:
-    """Return what a numeric datapoint measures, if its names say so plainly."""
-    found = words(datapoint.name)
-    colour = bool(found & _NOT_A_TEMPERATURE) or "色温" in datapoint.display_name
+def quantity(name: str, display_name: str = "") -> Quantity | None:
+    """Return what a numeric value measures, if its names say so plainly."""
+    found = words(name)
+    colour = bool(found & _NOT_A_TEMPERATURE) or "色温" in display_name
     for names, terms, measured in QUANTITIES:
         if colour and measured.device_class == "temperature":
             continue
-        if found & names or any(term in datapoint.display_name for term in terms):
+        if found & names or any(term in display_name for term in terms):
             return measured
     return None
