@@ -47,7 +47,7 @@ async def start_linking(
         DOMAIN, context={"source": SOURCE_USER}
     )
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["wiz_pro", "gizwits"]
+    assert result["menu_options"] == ["wiz_pro", "gizwits", "wegnology"]
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": "wiz_pro"}
     )

@@ -69,7 +69,7 @@ async def start(hass: HomeAssistant) -> FlowResult:
     )
     assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "user"
-    assert result["menu_options"] == ["wiz_pro", "gizwits"]
+    assert result["menu_options"] == ["wiz_pro", "gizwits", "wegnology"]
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": "gizwits"}
     )

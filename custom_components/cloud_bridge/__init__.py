@@ -7,6 +7,7 @@ from homeassistant.helpers import (
     device_registry as dr,
     issue_registry as ir,
 )
+from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_VENDOR, DOMAIN
 from .coordinator import CloudBridgeConfigEntry, CloudBridgeCoordinator, CloudBridgeData
@@ -14,6 +15,15 @@ from .devices import device_identifier
 from .vendors import VENDORS
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the clouds' actions, so automations validate before entries load."""
+    for vendor in VENDORS.values():
+        if vendor.async_setup_services is not None:
+            vendor.async_setup_services(hass)
+    return True
+
 
 PLATFORMS = [
     Platform.BINARY_SENSOR,

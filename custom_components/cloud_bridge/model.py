@@ -196,6 +196,14 @@ def fit_entity_budget(snapshot: Snapshot, budget: int) -> Snapshot:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class DeviceCommand:
+    """A named command with a payload, sent to a device rather than a point."""
+
+    name: str
+    payload: Any = None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Command:
     """A change the user asked for, on one point."""

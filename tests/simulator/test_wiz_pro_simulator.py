@@ -1262,7 +1262,16 @@ async def test_cli_serves_until_stopped(
 ) -> None:
     # Only WiZ Pro: the other clouds' fixed ports may be taken.
     args = build_parser().parse_args(
-        ["--wiz-pro-port", "0", "--activity-interval", "60", "--gizwits-port", "-1"]
+        [
+            "--wiz-pro-port",
+            "0",
+            "--activity-interval",
+            "60",
+            "--gizwits-port",
+            "-1",
+            "--wegnology-port",
+            "-1",
+        ]
     )
     task = asyncio.ensure_future(serve(args))
     output = ""

@@ -7,7 +7,7 @@ CONF_REGION: Final = "region"
 CONF_BASE_URL: Final = "base_url"
 CONF_APP_ID: Final = "app_id"
 CONF_UID: Final = "uid"
-CONF_TOKEN: Final = "token"  # noqa: S105 - a key, not a secret
+CONF_TOKEN: Final = "token"
 CONF_EXPIRE_AT: Final = "expire_at"
 
 # Regional Open API hosts; "custom" takes a base URL (a private or test server).

@@ -1,0 +1,314 @@
+"""A WEGnology application as a Snapshot; commands as device commands.
+
+Each poll reads the composite state a page of devices at a time (the bulk
+endpoint); the device list (attributes, gateways, connection) is topology.
+Where the bulk endpoint answers 404, each device's own composite state is read
+instead, a few at a time.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from functools import partial
+import logging
+from typing import Any
+
+from ...errors import (
+    CloudAuthError,
+    CloudInvalidValueError,
+    CloudRateLimitedError,
+    CloudRejectedError,
+    CloudUnavailableError,
+)
+from ...model import (
+    Category,
+    Command,
+    Device,
+    DeviceCommand,
+    Kind,
+    Point,
+    PointUpdate,
+    Snapshot,
+)
+from ...quantities import quantity
+from ..base import VendorAdapter
+from .client import (
+    WegnologyApiError,
+    WegnologyAuthError,
+    WegnologyClient,
+    WegnologyConnectionError,
+    WegnologyNotFoundError,
+    WegnologyRateLimitError,
+)
+from .models import AttributeState, Device as WegnologyDevice
+
+_LOGGER = logging.getLogger(__name__)
+
+MANUFACTURER = "WEGnology"
+# "$" cannot appear in an attribute name, so this key never meets one.
+CONNECTED = "$connected"
+MAX_CONCURRENT_READS = 4
+_MAX_STATE_LENGTH = 255
+
+
+@contextmanager
+def _neutral_errors() -> Iterator[None]:
+    """Turn the client's errors into the core's."""
+    try:
+        yield
+    except WegnologyAuthError as err:
+        raise CloudAuthError(str(err)) from err
+    except WegnologyRateLimitError as err:
+        raise CloudRateLimitedError(str(err), err.retry_after) from err
+    except WegnologyConnectionError as err:
+        raise CloudUnavailableError(str(err)) from err
+    except WegnologyApiError as err:
+        raise CloudRejectedError(str(err)) from err
+
+
+def attribute_value(data_type: str, raw: Any) -> Any:
+    """Return a reported value as the model holds it; None when it is not one."""
+    match data_type:
+        case "number":
+            if isinstance(raw, bool):
+                return None
+            if isinstance(raw, int | float):
+                return raw
+            try:
+                return float(raw) if isinstance(raw, str) else None
+            except ValueError:
+                return None
+        case "boolean":
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower() if raw is not None else ""
+            return {"true": True, "1": True, "false": False, "0": False}.get(text)
+        case "gps":
+            return _gps(raw)
+    if raw is None or isinstance(raw, dict | list):
+        return None
+    return str(raw)[:_MAX_STATE_LENGTH]
+
+
+def _gps(raw: Any) -> str | None:
+    """Return a location as "lat,lon" from text, a pair, or a lat/lon object."""
+    if isinstance(raw, dict):
+        raw = (raw.get("lat", raw.get("latitude")), raw.get("lon", raw.get("lng")))
+    elif isinstance(raw, str):
+        raw = raw.split(",")
+    if not isinstance(raw, list | tuple) or len(raw) != 2:
+        return None
+    try:
+        lat, lon = (float(part) for part in raw)
+    except TypeError, ValueError:
+        return None
+    return f"{lat:g},{lon:g}"
+
+
+class WegnologyAdapter(VendorAdapter):
+    """Turns one WEGnology application into a Snapshot."""
+
+    def __init__(
+        self,
+        client: WegnologyClient,
+        application_id: str,
+        *,
+        overrides: Mapping[str, Mapping[str, str]] | None = None,
+        switches: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
+        """Keep the client, the application and the user's options."""
+        self._client = client
+        self._application_id = application_id
+        self._overrides = overrides or {}
+        self._switches = switches or {}
+        self._devices: dict[str, WegnologyDevice] = {}
+        self._states: dict[str, dict[str, AttributeState]] = {}
+        self._bulk = True
+        self._stale = True
+
+    def _key(self, device_id: str) -> str:
+        """Return a device key, unique within the vendor."""
+        return f"{self._application_id}:{device_id}"
+
+    async def _call[T](self, request: Callable[[], Awaitable[T]]) -> T:
+        """Send a request with the client's errors made neutral."""
+        with _neutral_errors():
+            return await request()
+
+    async def async_poll(self, *, topology_due: bool) -> Snapshot:
+        """Read the composite state; the device list when topology is due."""
+        if topology_due or self._stale:
+            await self._read_devices()
+            self._bulk = True
+        states = await self._read_states()
+        if set(states) - set(self._devices):
+            # State names a device the list did not have: read the list now.
+            await self._read_devices()
+        self._states = states
+        return Snapshot(
+            {
+                self._key(device.id): self._device(device)
+                for device in self._devices.values()
+            }
+        )
+
+    async def _read_devices(self) -> None:
+        """Read the application's devices."""
+        devices = await self._call(partial(self._client.devices, self._application_id))
+        self._devices = {device.id: device for device in devices}
+        self._stale = False
+
+    async def _read_states(self) -> dict[str, dict[str, AttributeState]]:
+        """Read every device's state: in bulk, or one by one where bulk is missing."""
+        if self._bulk:
+            try:
+                return await self._call(
+                    partial(self._client.composite_states, self._application_id)
+                )
+            except CloudRejectedError as err:
+                if not isinstance(err.__cause__, WegnologyNotFoundError):
+                    raise
+                _LOGGER.info(
+                    "WEGnology has no bulk composite state; reading devices one by one"
+                )
+                self._bulk = False
+        slots = asyncio.Semaphore(MAX_CONCURRENT_READS)
+
+        async def read(device_id: str) -> tuple[str, dict[str, AttributeState]]:
+            async with slots:
+                try:
+                    return device_id, await self._call(
+                        partial(
+                            self._client.composite_state,
+                            self._application_id,
+                            device_id,
+                        )
+                    )
+                except CloudRejectedError:
+                    # Gone since the list was read: read the list again next time.
+                    self._stale = True
+                    return device_id, {}
+
+        return dict(
+            await asyncio.gather(*(read(device_id) for device_id in self._devices))
+        )
+
+    def _device(self, device: WegnologyDevice) -> Device:
+        """Return a device with its connectivity and attribute points."""
+        state = self._states.get(device.id, {})
+        points = [
+            Point(
+                key=CONNECTED,
+                kind=Kind.BINARY_SENSOR,
+                value=device.connected,
+                device_class="connectivity",
+                category=Category.DIAGNOSTIC,
+                survives_offline=True,
+            )
+        ]
+        for attribute in device.attributes:
+            reported = state.get(attribute.name)
+            raw = reported.value if reported else None
+            point = self._attribute_point(
+                device.id, attribute.name, attribute.data_type, raw
+            )
+            if point is not None:
+                points.append(point)
+        parent = device.parent_id if device.parent_id in self._devices else None
+        return Device(
+            key=self._key(device.id),
+            name=device.name,
+            manufacturer=MANUFACTURER,
+            model=device.device_class.replace("_", " ").capitalize(),
+            via_device=self._key(parent) if parent else None,
+            online=device.connected is not False,
+            points={point.key: point for point in points},
+        )
+
+    def _attribute_point(
+        self, device_id: str, name: str, data_type: str, raw: Any
+    ) -> Point | None:
+        """Return the point an attribute becomes, by its data type and the options."""
+        value = attribute_value(data_type, raw)
+        option = f"{device_id}/{name}"
+        match data_type:
+            case "boolean" if option in self._switches:
+                return Point(key=name, name=name, kind=Kind.SWITCH, value=value)
+            case "boolean":
+                return Point(key=name, name=name, kind=Kind.BINARY_SENSOR, value=value)
+            case "number":
+                override = self._overrides.get(option, {})
+                measured = quantity(name)
+                return Point(
+                    key=name,
+                    name=name,
+                    kind=Kind.SENSOR,
+                    value=value,
+                    device_class=override.get("device_class")
+                    or (measured.device_class if measured else None),
+                    unit=override.get("unit") or (measured.unit if measured else None),
+                    state_class=measured.state_class if measured else "measurement",
+                )
+            case "string" | "gps":
+                return Point(key=name, name=name, kind=Kind.SENSOR, value=value)
+        return None
+
+    async def async_execute(self, command: Command) -> list[PointUpdate]:
+        """Send the device command a command needs; switches show it at once."""
+        device_id = command.device_key.removeprefix(f"{self._application_id}:")
+        if isinstance(command.value, DeviceCommand):
+            await self._send(device_id, command.value.name, command.value.payload)
+            return []
+        switch = self._switches.get(f"{device_id}/{command.point_key}")
+        if switch is None or not isinstance(command.value, bool):
+            raise CloudInvalidValueError(f"{command.point_key} cannot be set")
+        side = "on" if command.value else "off"
+        await self._send(
+            device_id, switch[f"{side}_command"], switch.get(f"{side}_payload")
+        )
+        return [
+            PointUpdate(
+                device_key=command.device_key,
+                point_key=command.point_key,
+                value=command.value,
+            )
+        ]
+
+    async def _send(self, device_id: str, name: str, payload: Any) -> None:
+        """Send a command; a device the cloud no longer has makes topology stale."""
+        try:
+            await self._call(
+                partial(
+                    self._client.send_command,
+                    self._application_id,
+                    device_id,
+                    name,
+                    payload,
+                )
+            )
+        except CloudRejectedError as err:
+            if isinstance(err.__cause__, WegnologyNotFoundError):
+                self._stale = True
+            raise
+
+    def attributes(self, data_type: str) -> list[tuple[str, str, str]]:
+        """Return (device id, device name, attribute) of every attribute of a type."""
+        return sorted(
+            (device.id, device.name, attribute.name)
+            for device in self._devices.values()
+            for attribute in device.attributes
+            if attribute.data_type == data_type
+        )
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Return the devices known, the read mode and the options in use."""
+        return {
+            "application_id": self._application_id,
+            "devices": len(self._devices),
+            "bulk_composite_state": self._bulk,
+            "device_classes": sorted(
+                {device.device_class for device in self._devices.values()}
+            ),
+            "overrides": dict(self._overrides),
+            "switches": dict(self._switches),
+        }

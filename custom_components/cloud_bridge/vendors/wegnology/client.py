@@ -1,0 +1,289 @@
+"""Async client for the WEGnology REST API (Losant's, white-labelled).
+
+Free of Home Assistant: it takes the aiohttp session it is given. It holds a
+bearer token: an API token pasted by the user (it does not expire), or a user
+token from ``/auth/user``, which it gets again with the stored e-mail and
+password when the cloud answers 401 — once, under a lock.
+"""
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+import json
+import math
+from typing import Any
+
+import aiohttp
+
+from .models import (
+    Application,
+    AttributeState,
+    Device,
+    WegnologyParseError,
+    parse_composite_state,
+)
+
+REQUEST_TIMEOUT = 20.0
+PER_PAGE = 100
+MAX_PAGES = 1000
+
+
+class WegnologyError(Exception):
+    """Base error of the WEGnology client."""
+
+
+class WegnologyConnectionError(WegnologyError):
+    """The cloud could not be reached, timed out, failed or answered garbage."""
+
+
+class WegnologyRateLimitError(WegnologyConnectionError):
+    """The cloud answered 429 Too Many Requests."""
+
+    def __init__(self, message: str, retry_after: float | None) -> None:
+        """Remember how long the cloud asked us to wait."""
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class WegnologyAuthError(WegnologyError):
+    """The token, or the e-mail and password, are refused (401)."""
+
+
+class WegnologyApiError(WegnologyError):
+    """The cloud refused the request; ``type`` is its error type."""
+
+    def __init__(self, status: int, error_type: str, message: str) -> None:
+        """Keep the status and type with the message."""
+        super().__init__(f"{message} ({error_type or status})")
+        self.status = status
+        self.type = error_type
+
+
+class WegnologyNotFoundError(WegnologyApiError):
+    """The application, device or endpoint does not exist (404)."""
+
+
+def _retry_after(headers: Any) -> float | None:
+    """Read Retry-After as seconds or as an HTTP date."""
+    if (value := headers.get("Retry-After")) is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except TypeError, ValueError:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        seconds = (moment - datetime.now(UTC)).total_seconds()
+    return max(0.0, seconds) if math.isfinite(seconds) else None
+
+
+class WegnologyClient:
+    """The REST API as one user or one API token."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        base_url: str,
+        token: str | None = None,
+        email: str | None = None,
+        password: str | None = None,
+        on_login: Callable[[str], None] | None = None,
+        request_timeout: float = REQUEST_TIMEOUT,
+    ) -> None:
+        """Use a pasted API token, or log in with an e-mail and password."""
+        self._session = session
+        self._base_url = base_url.rstrip("/")
+        self._token = token
+        self._email = email
+        self._password = password
+        self._on_login = on_login
+        self._timeout = request_timeout
+        self._login_lock = asyncio.Lock()
+
+    async def login(self) -> str:
+        """Log in with the e-mail and password; return the user token."""
+        if self._email is None or self._password is None:
+            raise WegnologyAuthError("no e-mail and password to log in with")
+        reply = await self._send(
+            "POST",
+            "/auth/user",
+            body={"email": self._email, "password": self._password},
+        )
+        token = reply.get("token") if isinstance(reply, dict) else None
+        if not isinstance(token, str) or not token:
+            raise WegnologyConnectionError("WEGnology sent no token")
+        self._token = token
+        if self._on_login is not None:
+            self._on_login(token)
+        return token
+
+    async def applications(self) -> list[Application]:
+        """Return the applications the token may read."""
+        return await self._paged("/applications", Application.from_json)
+
+    async def devices(self, application_id: str) -> list[Device]:
+        """Return every device of an application."""
+        return await self._paged(
+            f"/applications/{application_id}/devices", Device.from_json
+        )
+
+    async def composite_states(
+        self, application_id: str
+    ) -> dict[str, dict[str, AttributeState]]:
+        """Return every device's last state, a page of devices per request."""
+        states: dict[str, dict[str, AttributeState]] = {}
+        for page in range(MAX_PAGES):
+            reply = await self._request(
+                "GET",
+                f"/applications/{application_id}/devices/compositeState",
+                params={"page": page, "perPage": PER_PAGE},
+            )
+            items = _items(reply)
+            for item in items:
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    states[item["id"]] = parse_composite_state(
+                        item.get("compositeState")
+                    )
+            if _last_page(reply, page, len(items)):
+                break
+        return states
+
+    async def composite_state(
+        self, application_id: str, device_id: str
+    ) -> dict[str, AttributeState]:
+        """Return one device's last state."""
+        reply = await self._request(
+            "GET", f"/applications/{application_id}/devices/{device_id}/compositeState"
+        )
+        return parse_composite_state(reply)
+
+    async def send_command(
+        self, application_id: str, device_id: str, name: str, payload: Any = None
+    ) -> None:
+        """Send a named command to a device."""
+        body: dict[str, Any] = {"name": name}
+        if payload is not None:
+            body["payload"] = payload
+        await self._request(
+            "POST",
+            f"/applications/{application_id}/devices/{device_id}/command",
+            body=body,
+        )
+
+    async def _paged[T](self, path: str, parse: Callable[[Any], T]) -> list[T]:
+        """Read a list page by page until totalCount is reached."""
+        found: list[T] = []
+        for page in range(MAX_PAGES):
+            reply = await self._request(
+                "GET", path, params={"page": page, "perPage": PER_PAGE}
+            )
+            items = _items(reply)
+            for item in items:
+                try:
+                    found.append(parse(item))
+                except WegnologyParseError:
+                    continue
+            if _last_page(reply, page, len(items)):
+                break
+        return found
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> Any:
+        """Send a request with the token; a refused user token is renewed once."""
+        token = self._token or await self._relogin(None)
+        try:
+            return await self._send(method, path, params=params, body=body, token=token)
+        except WegnologyAuthError:
+            if self._email is None:
+                raise
+            token = await self._relogin(token)
+            return await self._send(method, path, params=params, body=body, token=token)
+
+    async def _relogin(self, refused: str | None) -> str:
+        """Log in again unless another request already did."""
+        async with self._login_lock:
+            if self._token is not None and self._token != refused:
+                return self._token
+            return await self.login()
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: dict[str, Any] | None = None,
+        token: str | None = None,
+    ) -> Any:
+        """Send one request and return its decoded JSON reply."""
+        headers = {"Accept": "application/json"}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        try:
+            async with asyncio.timeout(self._timeout):
+                response = await self._session.request(
+                    method,
+                    f"{self._base_url}{path}",
+                    params=params,
+                    json=body,
+                    headers=headers,
+                )
+                async with response:
+                    text = await response.text()
+                    status = response.status
+                    response_headers = response.headers
+        except TimeoutError as err:
+            raise WegnologyConnectionError("WEGnology did not answer in time") from err
+        except aiohttp.ClientError as err:
+            raise WegnologyConnectionError(f"cannot reach WEGnology: {err}") from err
+        try:
+            reply = json.loads(text) if text.strip() else {}
+        except ValueError:
+            if status < 400:
+                raise WegnologyConnectionError(
+                    f"WEGnology sent a malformed reply (HTTP {status})"
+                ) from None
+            reply = {}
+        if status < 400:
+            return reply
+        error_type = reply.get("type", "") if isinstance(reply, dict) else ""
+        message = reply.get("message", "") if isinstance(reply, dict) else ""
+        if status == 401:
+            raise WegnologyAuthError(message or "WEGnology refused the token")
+        if status == 429:
+            raise WegnologyRateLimitError(
+                message or "WEGnology is throttling requests",
+                _retry_after(response_headers),
+            )
+        if status >= 500:
+            raise WegnologyConnectionError(f"WEGnology failed with HTTP {status}")
+        error = WegnologyNotFoundError if status == 404 else WegnologyApiError
+        raise error(status, str(error_type), str(message or f"HTTP {status}"))
+
+
+def _items(reply: Any) -> list[Any]:
+    """Return the items of a list reply."""
+    items = reply.get("items") if isinstance(reply, dict) else None
+    if not isinstance(items, list):
+        raise WegnologyConnectionError("WEGnology sent no item list")
+    return items
+
+
+def _last_page(reply: dict[str, Any], page: int, count: int) -> bool:
+    """Tell whether a page is the last: totalCount reached, or a short page."""
+    total = reply.get("totalCount")
+    per_page = reply.get("perPage")
+    if isinstance(total, int) and isinstance(per_page, int) and per_page > 0:
+        return (page + 1) * per_page >= total or count == 0
+    return count < PER_PAGE
