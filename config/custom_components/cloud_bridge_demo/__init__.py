@@ -32,6 +32,9 @@ CLIENT_ID = "cloud-bridge-demo"
 AUTH_DOMAIN = "cloud_bridge_simulator"
 CONF_WIZ_PRO_URL = "wiz_pro_url"
 CONF_GIZWITS_URL = "gizwits_url"
+CONF_WEGNOLOGY_URL = "wegnology_url"
+WEGNOLOGY_LOGIN = {"email": "demo@wegnology.example", "password": "demo-password"}
+WEGNOLOGY_APPLICATION = "Demo Plant"
 GIZWITS_LOGIN = {
     "app_id": "cloud-bridge-demo-app",
     "username": "demo",
@@ -44,6 +47,7 @@ CONFIG_SCHEMA = probatio.Schema(
             {
                 probatio.Required(CONF_WIZ_PRO_URL): str,
                 probatio.Optional(CONF_GIZWITS_URL): str,
+                probatio.Optional(CONF_WEGNOLOGY_URL): str,
             }
         )
     },
@@ -55,6 +59,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the simulator's credentials; link WiZ Pro once HA has started."""
     wiz_pro_url = config[DOMAIN][CONF_WIZ_PRO_URL].rstrip("/")
     gizwits_url = config[DOMAIN].get(CONF_GIZWITS_URL)
+    wegnology_url = config[DOMAIN].get(CONF_WEGNOLOGY_URL)
     await async_import_client_credential(
         hass,
         CLOUD_BRIDGE,
@@ -69,6 +74,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
             _LOGGER.warning("Could not link the WiZ Pro simulator: %s", err)
         if gizwits_url:
             await _async_add_gizwits(hass, gizwits_url)
+        if wegnology_url:
+            await _async_add_wegnology(hass, wegnology_url)
 
     hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STARTED, link)
     return True
@@ -155,3 +162,30 @@ async def _async_add_gizwits(hass: HomeAssistant, gizwits_url: str) -> None:
         {"region": "custom", "base_url": gizwits_url, **GIZWITS_LOGIN},
     )
     _LOGGER.info("Gizwits simulator added: %s", result.get("title", result))
+
+
+async def _async_add_wegnology(hass: HomeAssistant, wegnology_url: str) -> None:
+    """Add the WEGnology demo application through the config flow unless it is there."""
+    if any(
+        entry.data.get("vendor") == "wegnology"
+        for entry in hass.config_entries.async_entries(CLOUD_BRIDGE)
+    ):
+        return
+    flow = hass.config_entries.flow
+    result: Any = await flow.async_init(CLOUD_BRIDGE, context={"source": "user"})
+    flow_id = result["flow_id"]
+    for step in (
+        {"next_step_id": "wegnology"},
+        {"base_url": wegnology_url},
+        {"next_step_id": "wegnology_login"},
+        WEGNOLOGY_LOGIN,
+    ):
+        result = await flow.async_configure(flow_id, step)
+    if result.get("step_id") == "wegnology_application":
+        options = result["data_schema"].schema["application_id"].config["options"]
+        chosen = next(
+            (o["value"] for o in options if o["label"] == WEGNOLOGY_APPLICATION),
+            options[0]["value"],
+        )
+        result = await flow.async_configure(flow_id, {"application_id": chosen})
+    _LOGGER.info("WEGnology simulator added: %s", result.get("title", result))
