@@ -13,8 +13,9 @@ import signal
 import sys
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import gizwits_demo
+from . import gizwits_demo, wegnology_demo
 from .gizwits import GizwitsSimulator
+from .wegnology import WegnologySimulator
 from .wiz_pro import WizProSimulator
 from .wiz_pro_demo import demo_data, run_demo_activity
 from .wiz_pro_oauth import DEFAULT_CLIENT_ID
@@ -187,10 +188,55 @@ async def _start_gizwits(args: argparse.Namespace, host: str, port: int) -> Runn
     return Running(sim, lines)
 
 
-# WEGnology (8303) joins this list with its own port option.
+def _wegnology_arguments(group: _Options) -> None:
+    """Add the WEGnology options."""
+    group.add_argument(
+        "--wegnology-no-bulk-state",
+        action="store_true",
+        help="GET .../devices/compositeState answers 404, as an older deployment"
+        " would (clients fall back to one request per device)",
+    )
+    group.add_argument(
+        "--wegnology-token-lifetime",
+        type=float,
+        default=30 * 24 * 3600,
+        metavar="SECONDS",
+        help="lifetime of user tokens issued without tokenTTL"
+        " (default 2592000, 30 days)",
+    )
+
+
+async def _start_wegnology(args: argparse.Namespace, host: str, port: int) -> Running:
+    """Start the WEGnology simulator with the demo plant."""
+    sim = WegnologySimulator(
+        wegnology_demo.demo_data(),
+        token_lifetime=timedelta(seconds=args.wegnology_token_lifetime),
+    )
+    sim.bulk_composite_state = not args.wegnology_no_bulk_state
+    await sim.start(host, port)
+    user = sim.user(wegnology_demo.DEMO_EMAIL)
+    token = sim.api_tokens[wegnology_demo.DEMO_API_TOKEN]
+    scoped = sim.application(token.application_id or "").name
+    bulk = "on" if sim.bulk_composite_state else "off (404)"
+    lines = [
+        f"WEGnology simulator {sim.url}",
+        f"  login             POST {sim.url}/auth/user",
+        f"  user              {user.email}, password {user.password}",
+        f"  API token         {token.token} ({', '.join(token.scope)}, {scoped})",
+        f"  user API token    {wegnology_demo.DEMO_USER_API_TOKEN} (all.User)",
+        f"  bulk state        {bulk}",
+    ]
+    lines.extend(
+        f"  application       {app.name} ({app.id}, {len(app.devices)} devices)"
+        for app in sim.applications.values()
+    )
+    return Running(sim, lines)
+
+
 VENDORS: tuple[Vendor, ...] = (
     Vendor("wiz-pro", "WiZ Pro", 8301, _wiz_pro_arguments, _start_wiz_pro),
     Vendor("gizwits", "Gizwits", 8302, _gizwits_arguments, _start_gizwits),
+    Vendor("wegnology", "WEGnology", 8303, _wegnology_arguments, _start_wegnology),
 )
 
 

@@ -31,6 +31,13 @@ from simulator.gizwits_demo import (
     DEMO_UID as GIZWITS_UID,
     DEMO_USERNAME as GIZWITS_USERNAME,
 )
+from simulator.wegnology import WegnologySimulator
+from simulator.wegnology_demo import (
+    DEMO_API_TOKEN as WEGNOLOGY_API_TOKEN,
+    DEMO_APPLICATION_ID as WEGNOLOGY_APPLICATION_ID,
+    DEMO_EMAIL as WEGNOLOGY_EMAIL,
+    DEMO_PASSWORD as WEGNOLOGY_PASSWORD,
+)
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID
 
@@ -161,3 +168,55 @@ async def gizwits_loaded(
 ) -> MockConfigEntry:
     """Return the demo Gizwits entry, set up."""
     return await setup_entry(gizwits_entry)
+
+
+@pytest.fixture
+async def wegnology_sim(socket_enabled: None) -> AsyncGenerator[WegnologySimulator]:
+    """Run the WEGnology simulator with the demo plant on 127.0.0.1."""
+    sim = WegnologySimulator()
+    await sim.start()
+    yield sim
+    await sim.stop()
+
+
+def wegnology_data(sim: WegnologySimulator, *, login: bool = True) -> dict[str, Any]:
+    """Return the data of a WEGnology entry for the demo plant."""
+    data: dict[str, Any] = {
+        CONF_VENDOR: "wegnology",
+        "base_url": sim.url,
+        "application_id": WEGNOLOGY_APPLICATION_ID,
+    }
+    if login:
+        return {
+            **data,
+            "auth": "login",
+            "email": WEGNOLOGY_EMAIL,
+            "password": WEGNOLOGY_PASSWORD,
+            "user_token": sim.issue_user_token(),
+        }
+    return {**data, "auth": "token", "api_token": WEGNOLOGY_API_TOKEN}
+
+
+@pytest.fixture
+def wegnology_entry(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
+) -> MockConfigEntry:
+    """Return a WEGnology entry for the demo plant (e-mail login), not yet set up."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Demo Plant",
+        unique_id=f"wegnology:{WEGNOLOGY_APPLICATION_ID}",
+        data=wegnology_data(wegnology_sim),
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+@pytest.fixture
+async def wegnology_loaded(
+    hass: HomeAssistant,
+    wegnology_entry: MockConfigEntry,
+    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+) -> MockConfigEntry:
+    """Return the demo plant's entry, set up."""
+    return await setup_entry(wegnology_entry)

@@ -1,0 +1,569 @@
+"""Deterministic WEGnology data: the demo plant and generated applications.
+
+The demo user owns two applications: "Demo Plant" (its id is the document's example
+application id) with 31 devices of every kind, and a small "Test Bench". Ids are
+ObjectId-shaped and the same on every run; state times are recent (relative to now).
+
+The demo relays run :class:`~simulator.wegnology_model.RelayFirmware`: the commands
+``relayOn`` and ``relayOff`` (no payload) and ``setRelay`` with
+``{"state": true|false}`` switch the boolean attribute ``relay``, which the firmware
+then reports back. Every other device, and any other command, only records the
+command.
+"""
+
+from __future__ import annotations
+
+import base64
+import struct
+import time
+from typing import Any
+
+from .wegnology_model import (
+    ApiToken,
+    Application,
+    Attribute,
+    Device,
+    RelayFirmware,
+    Reported,
+    Tag,
+    User,
+    WegnologyData,
+    object_id,
+)
+
+DEMO_EMAIL = "demo@wegnology.example"
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - the documented demo credential
+DEMO_API_TOKEN = "wegnology-demo-api-token"  # noqa: S105 - all.Application, Demo Plant
+DEMO_USER_API_TOKEN = "wegnology-demo-user-api-token"  # noqa: S105 - all.User
+
+RELAY_ON = "relayOn"
+RELAY_OFF = "relayOff"
+SET_RELAY = "setRelay"  # payload {"state": true|false}
+RELAY_FIRMWARE = RelayFirmware("relay", RELAY_ON, RELAY_OFF, SET_RELAY, "state")
+
+# Creation dates are fixed so that ids (which start with them) never change.
+_BASE_MS = 1_678_784_400_000  # 2023-03-14T09:00:00.000Z
+_HOUR_MS = 3_600_000
+
+DEMO_USER_ID = object_id("user:demo", _BASE_MS - 400 * _HOUR_MS)
+DEMO_APPLICATION_ID = "575ec8687ae143cd83dc4a97"  # the document's example id
+TEST_BENCH_APPLICATION_ID = object_id("app:test-bench", _BASE_MS + 2_000 * _HOUR_MS)
+
+ENVIRONMENT_ATTRIBUTES = (
+    Attribute("temperature"),
+    Attribute("humidity"),
+    Attribute("co2"),
+    Attribute("pressure"),
+    Attribute("battery"),
+    Attribute("location", "gps"),
+    Attribute("firmware", "string"),
+    Attribute("rawFrame", "blob"),
+)
+METER_ATTRIBUTES = (
+    Attribute("voltage"),
+    Attribute("current"),
+    Attribute("power"),
+    Attribute("energy"),
+    Attribute("status", "string"),
+)
+RELAY_ATTRIBUTES = (Attribute("relay", "boolean"), Attribute("coilTemperature"))
+
+
+def _created(index: int) -> int:
+    """Return the creation time of the index-th demo device (one every 7 hours)."""
+    return _BASE_MS + index * 7 * _HOUR_MS
+
+
+def _id(name: str, index: int) -> str:
+    """Return the deterministic id of a demo device."""
+    return object_id(f"demo:{name}", _created(index))
+
+
+def _frame(*values: float) -> str:
+    """Return a blob value: the readings packed as little-endian floats, base64."""
+    return base64.b64encode(struct.pack(f"<{len(values)}f", *values)).decode()
+
+
+def _environment(
+    temperature: float, humidity: float, co2: int, battery: int, *, lat: float = 51.5
+) -> dict[str, Any]:
+    """Return the state an environment sensor reports."""
+    return {
+        "temperature": temperature,
+        "humidity": humidity,
+        "co2": co2,
+        "pressure": 1013.2,
+        "battery": battery,
+        "location": f"{lat},-0.12",
+        "firmware": "2.4.1",
+        "rawFrame": _frame(temperature, humidity, co2),
+    }
+
+
+def _meter(voltage: float, current: float, energy: float) -> dict[str, Any]:
+    """Return the state a power meter reports."""
+    return {
+        "voltage": voltage,
+        "current": current,
+        "power": round(voltage * current, 1),
+        "energy": energy,
+        "status": "ok",
+    }
+
+
+def _tags(**pairs: str) -> list[Tag]:
+    """Return tags from keyword pairs."""
+    return [Tag(key, value) for key, value in pairs.items()]
+
+
+def _device(
+    index: int,
+    name: str,
+    attributes: tuple[Attribute, ...],
+    state: dict[str, Any] | None,
+    *,
+    device_class: str = "standalone",
+    description: str = "",
+    tags: list[Tag] | None = None,
+    parent: str | None = None,
+    connected: bool = True,
+    age: int = 60,
+    firmware: RelayFirmware | None = None,
+    now: int,
+) -> Device:
+    """Return a demo device whose state was reported age seconds ago (None: never)."""
+    reported_at = now - age * 1000
+    created = _created(index)
+    return Device(
+        id=_id(name, index),
+        name=name,
+        device_class=device_class,
+        description=description,
+        tags=tags or [],
+        attributes=list(attributes),
+        parent_id=parent,
+        connected=connected,
+        connection_time=reported_at if state else created,
+        creation_date=created,
+        last_updated=reported_at if state else created,
+        state={k: Reported(v, reported_at) for k, v in (state or {}).items()},
+        firmware=firmware,
+    )
+
+
+BOILER_ROOM_SENSOR_ID = _id("Boiler Room Sensor", 0)
+YARD_SENSOR_ID = _id("Yard Sensor", 8)  # offline, old state
+SPARE_SENSOR_ID = _id("Spare Sensor", 9)  # connected, never reported
+LINE_2_POWER_METER_ID = _id("Line 2 Power Meter", 12)
+PUMP_GATEWAY_ID = _id("Pump Station Gateway", 14)
+TANK_LEVEL_ID = _id("Tank Level", 15)
+PUMP_ID = _id("Feed Pump", 16)
+FLOW_METER_ID = _id("Flow Meter", 17)
+INLET_VALVE_ID = _id("Inlet Valve", 18)
+LINE_2_GATEWAY_ID = _id("Line 2 Gateway", 19)
+BOILER_RELAY_ID = _id("Boiler Relay", 23)
+FAN_RELAY_ID = _id("Extractor Fan Relay", 24)
+PLANT_SYSTEM_ID = _id("Plant Overview", 30)
+
+
+def _plant_devices(now: int) -> list[Device]:
+    """Return the 31 devices of Demo Plant."""
+    env = ENVIRONMENT_ATTRIBUTES
+    sensors = [
+        ("Boiler Room Sensor", "0", "boiler room", (31.4, 38.0, 612, 87)),
+        ("Compressor Room Sensor", "0", "compressors", (27.9, 41.5, 540, 92)),
+        ("Office Sensor", "1", "office", (21.6, 45.2, 780, 64)),
+        ("Warehouse North Sensor", "0", "warehouse", (17.2, 55.0, 455, 71)),
+        ("Warehouse South Sensor", "0", "warehouse", (17.8, 53.4, 470, 23)),
+        ("Cold Store Sensor", "0", "cold store", (3.9, 81.2, 420, 55)),
+        ("Lab Sensor", "1", "lab", (22.3, 39.9, 690, 98)),
+        ("Roof Sensor", "2", "roof", (12.5, 72.3, 410, 46)),
+    ]
+    devices = [
+        _device(
+            index,
+            name,
+            env,
+            _environment(*values, lat=51.5 + index / 1000),
+            description=f"Temperature, humidity and CO2 in the {area}",
+            tags=_tags(floor=floor, area=area, kind="environment"),
+            age=30 + index * 7,
+            now=now,
+        )
+        for index, (name, floor, area, values) in enumerate(sensors)
+    ]
+    devices += [
+        _device(
+            8,
+            "Yard Sensor",
+            env,
+            _environment(8.1, 88.0, 405, 3),
+            description="Outdoor sensor by the loading yard (battery flat)",
+            tags=_tags(floor="0", area="yard", kind="environment"),
+            connected=False,
+            age=21 * 86400,
+            now=now,
+        ),
+        _device(
+            9,
+            "Spare Sensor",
+            env,
+            None,
+            description="Connected, not yet reporting (commissioning)",
+            tags=_tags(floor="1", kind="environment"),
+            now=now,
+        ),
+    ]
+    meters = [
+        ("Main Incomer Meter", (231.2, 84.5, 918_233.4)),
+        ("Line 1 Power Meter", (230.8, 21.3, 203_117.9)),
+        ("Line 2 Power Meter", (229.9, 17.8, 187_402.2)),
+        ("HVAC Power Meter", (230.4, 12.7, 96_551.0)),
+    ]
+    devices += [
+        _device(
+            10 + offset,
+            name,
+            METER_ATTRIBUTES,
+            _meter(*values),
+            description="Three-phase energy meter",
+            tags=_tags(floor="0", kind="meter", line=name.split()[1])
+            if name.startswith("Line")
+            else _tags(floor="0", kind="meter"),
+            age=15,
+            now=now,
+        )
+        for offset, (name, values) in enumerate(meters)
+    ]
+    pump = PUMP_GATEWAY_ID
+    devices += [
+        _device(
+            14,
+            "Pump Station Gateway",
+            (Attribute("signal"), Attribute("uptime")),
+            {"signal": -67, "uptime": 1_209_600},
+            device_class="gateway",
+            description="Modbus gateway of the pump station",
+            tags=_tags(floor="-1", area="pump station"),
+            now=now,
+        ),
+        _device(
+            15,
+            "Tank Level",
+            (Attribute("level"),),
+            {"level": 72.5},
+            device_class="peripheral",
+            parent=pump,
+            tags=_tags(floor="-1", area="pump station"),
+            now=now,
+        ),
+        _device(
+            16,
+            "Feed Pump",
+            (Attribute("running", "boolean"), Attribute("speed")),
+            {"running": True, "speed": 1450},
+            device_class="peripheral",
+            parent=pump,
+            tags=_tags(floor="-1", area="pump station"),
+            now=now,
+        ),
+        _device(
+            17,
+            "Flow Meter",
+            (Attribute("flowRate"),),
+            {"flowRate": 12.8},
+            device_class="peripheral",
+            parent=pump,
+            tags=_tags(floor="-1", area="pump station"),
+            now=now,
+        ),
+        _device(
+            18,
+            "Inlet Valve",
+            (Attribute("open", "boolean"),),
+            {"open": False},
+            device_class="peripheral",
+            parent=pump,
+            tags=_tags(floor="-1", area="pump station"),
+            now=now,
+        ),
+    ]
+    line = LINE_2_GATEWAY_ID
+    devices += [
+        _device(
+            19,
+            "Line 2 Gateway",
+            (Attribute("signal"),),
+            {"signal": -58},
+            device_class="gateway",
+            tags=_tags(floor="0", line="2"),
+            now=now,
+        ),
+        _device(
+            20,
+            "Conveyor Motor",
+            (Attribute("running", "boolean"), Attribute("speed")),
+            {"running": True, "speed": 0.8},
+            device_class="peripheral",
+            parent=line,
+            tags=_tags(floor="0", line="2"),
+            now=now,
+        ),
+        _device(
+            21,
+            "Line 2 Counter",
+            (Attribute("count"),),
+            {"count": 48_211},
+            device_class="peripheral",
+            parent=line,
+            tags=_tags(floor="0", line="2"),
+            now=now,
+        ),
+        _device(
+            22,
+            "Line 2 Guard Door",
+            (Attribute("open", "boolean"),),
+            {"open": False},
+            device_class="peripheral",
+            parent=line,
+            tags=_tags(floor="0", line="2"),
+            now=now,
+        ),
+        _device(
+            23,
+            "Boiler Relay",
+            RELAY_ATTRIBUTES,
+            {"relay": False, "coilTemperature": 24.5},
+            description="Burner enable relay (relayOn / relayOff / setRelay)",
+            tags=_tags(floor="0", area="boiler room", kind="relay"),
+            firmware=RELAY_FIRMWARE,
+            now=now,
+        ),
+        _device(
+            24,
+            "Extractor Fan Relay",
+            RELAY_ATTRIBUTES,
+            {"relay": True, "coilTemperature": 36.1},
+            description="Extractor fan contactor (relayOn / relayOff / setRelay)",
+            tags=_tags(floor="1", area="lab", kind="relay"),
+            firmware=RELAY_FIRMWARE,
+            now=now,
+        ),
+        _device(
+            25,
+            "Chiller Controller",
+            (
+                Attribute("supplyTemp"),
+                Attribute("returnTemp"),
+                Attribute("setpoint"),
+                Attribute("running", "boolean"),
+                Attribute("mode", "string"),
+            ),
+            {
+                "supplyTemp": 6.8,
+                "returnTemp": 11.9,
+                "setpoint": 7,
+                "running": True,
+                "mode": "cooling",
+            },
+            tags=_tags(floor="2", area="roof"),
+            now=now,
+        ),
+        _device(
+            26,
+            "Compressed Air Meter",
+            (Attribute("flow"), Attribute("pressure"), Attribute("dewPoint")),
+            {"flow": 3.4, "pressure": 7.1, "dewPoint": 3.2},
+            tags=_tags(floor="0", area="compressors", kind="meter"),
+            now=now,
+        ),
+        _device(
+            27,
+            "Water Meter",
+            (Attribute("volume"), Attribute("flowRate")),
+            {"volume": 12_873.41, "flowRate": 0.6},
+            tags=_tags(floor="0", kind="meter"),
+            now=now,
+        ),
+        _device(
+            28,
+            "Forklift Charger",
+            (
+                Attribute("charging", "boolean"),
+                Attribute("battery"),
+                Attribute("voltage"),
+            ),
+            {"charging": True, "battery": 64, "voltage": 51.2},
+            tags=_tags(floor="0", area="warehouse"),
+            now=now,
+        ),
+        _device(
+            29,
+            "Loading Dock Door",
+            (Attribute("open", "boolean"), Attribute("openCount")),
+            {"open": True, "openCount": 1_532},
+            tags=_tags(floor="0", area="yard"),
+            age=400,
+            now=now,
+        ),
+        _device(
+            30,
+            "Plant Overview",
+            (),
+            None,
+            device_class="system",
+            description="System device grouping the plant (never connects)",
+            connected=False,
+            now=now,
+        ),
+    ]
+    return devices
+
+
+def _bench_devices(now: int) -> list[Device]:
+    """Return the 3 devices of Test Bench."""
+    edge = _id("Bench Edge Agent", 40)
+    return [
+        _device(
+            40,
+            "Bench Edge Agent",
+            (Attribute("cpu"), Attribute("agentVersion", "string")),
+            {"cpu": 12.5, "agentVersion": "1.41.0"},
+            device_class="edgeCompute",
+            tags=_tags(bench="A"),
+            now=now,
+        ),
+        _device(
+            41,
+            "Bench Probe",
+            (Attribute("temperature"),),
+            {"temperature": 24.0},
+            device_class="floating",
+            tags=_tags(bench="A"),
+            parent=edge,
+            now=now,
+        ),
+        _device(
+            42,
+            "Bench Power Supply",
+            (
+                Attribute("voltage"),
+                Attribute("current"),
+                Attribute("output", "boolean"),
+            ),
+            {"voltage": 12.0, "current": 0.42, "output": True},
+            tags=_tags(bench="A"),
+            now=now,
+        ),
+    ]
+
+
+def _user() -> User:
+    """Return the demo user."""
+    return User(DEMO_USER_ID, DEMO_EMAIL, DEMO_PASSWORD, "Demo", "User")
+
+
+def _tokens(application_id: str) -> list[ApiToken]:
+    """Return the pre-made API tokens: one for application_id, one for the user."""
+    return [
+        ApiToken(DEMO_API_TOKEN, DEMO_USER_ID, application_id, name="Cloud Bridge"),
+        ApiToken(DEMO_USER_API_TOKEN, DEMO_USER_ID, name="Demo user token"),
+    ]
+
+
+def demo_data() -> WegnologyData:
+    """Return the demo user with Demo Plant (31 devices) and Test Bench (3 devices)."""
+    now = int(time.time() * 1000)
+    plant = Application(
+        DEMO_APPLICATION_ID,
+        "Demo Plant",
+        DEMO_USER_ID,
+        "Sensors, meters, pumps and relays of the demo factory",
+        creation_date=_BASE_MS - 24 * _HOUR_MS,
+        devices={d.id: d for d in _plant_devices(now)},
+    )
+    bench = Application(
+        TEST_BENCH_APPLICATION_ID,
+        "Test Bench",
+        DEMO_USER_ID,
+        "Lab bench for firmware tests",
+        creation_date=_BASE_MS + 2_000 * _HOUR_MS,
+        devices={d.id: d for d in _bench_devices(now)},
+    )
+    return WegnologyData([_user()], [plant, bench], _tokens(DEMO_APPLICATION_ID))
+
+
+def generated_data(devices: int = 1000) -> WegnologyData:
+    """Return the demo user with one application "Generated Plant" of devices devices.
+
+    Every 10 devices: a gateway with 3 peripherals, 3 environment sensors, 2 power
+    meters and a relay. Every 10th device (an environment sensor) is offline, every
+    25th never reported. The demo API token is scoped to this application.
+    """
+    now = int(time.time() * 1000)
+    app_id = object_id("app:generated", _BASE_MS)
+    made: dict[str, Device] = {}
+    gateway = ""
+    for index in range(devices):
+        slot = index % 10
+        created = _BASE_MS + index * 60_000
+        device_id = object_id(f"generated:{index}", created)
+        kind: dict[str, Any]
+        if slot == 0:
+            gateway = device_id
+            kind = {
+                "device_class": "gateway",
+                "attributes": [Attribute("signal")],
+                "state": {"signal": -50 - index % 40},
+            }
+        elif slot <= 3:
+            kind = {
+                "device_class": "peripheral",
+                "parent_id": gateway,
+                "attributes": [Attribute("level"), Attribute("running", "boolean")],
+                "state": {"level": index % 100, "running": index % 2 == 0},
+            }
+        elif slot in (4, 5, 9):
+            kind = {
+                "attributes": list(ENVIRONMENT_ATTRIBUTES),
+                "state": _environment(
+                    15 + index % 150 / 10,
+                    40 + index % 30,
+                    400 + index % 500,
+                    index % 101,
+                ),
+            }
+        elif slot in (6, 7):
+            kind = {
+                "attributes": list(METER_ATTRIBUTES),
+                "state": _meter(230.0 + index % 5, index % 40 / 2, index * 10.5),
+            }
+        else:
+            kind = {
+                "attributes": list(RELAY_ATTRIBUTES),
+                "state": {"relay": index % 3 == 0, "coilTemperature": 30.0},
+                "firmware": RELAY_FIRMWARE,
+            }
+        state = {} if index % 25 == 24 else kind.pop("state")
+        kind.pop("state", None)
+        reported_at = now - (index % 600) * 1000
+        made[device_id] = Device(
+            id=device_id,
+            name=f"Device {index + 1:04d}",
+            tags=[Tag("floor", str(index % 5)), Tag("batch", str(index // 100))],
+            connected=slot != 9,
+            connection_time=reported_at,
+            creation_date=created,
+            last_updated=reported_at if state else created,
+            state={k: Reported(v, reported_at) for k, v in state.items()},
+            **kind,
+        )
+    app = Application(
+        app_id,
+        "Generated Plant",
+        DEMO_USER_ID,
+        f"{devices} generated devices",
+        creation_date=_BASE_MS,
+        devices=made,
+    )
+    return WegnologyData([_user()], [app], _tokens(app_id))
