@@ -4,7 +4,7 @@ from dataclasses import asdict
 from typing import Any
 
 from homeassistant.components.diagnostics import REDACTED, async_redact_data
-from homeassistant.const import CONF_USERNAME, CONF_WEBHOOK_ID
+from homeassistant.const import CONF_EMAIL, CONF_USERNAME, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 
 from .coordinator import CloudBridgeConfigEntry
@@ -21,6 +21,11 @@ TO_REDACT = {
     # a device's did reads that device (devdata/latest needs no user token).
     CONF_USERNAME,
     "app_id",
+    # WEGnology: a pasted API token and the user token each read the whole
+    # application; the e-mail is the login name and personal, as above.
+    "api_token",
+    "user_token",
+    CONF_EMAIL,
 }
 
 

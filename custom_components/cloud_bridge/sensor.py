@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import override
 
 from homeassistant.components.sensor import (
+    DEVICE_CLASS_STATE_CLASSES,
     SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
@@ -29,6 +30,26 @@ async def async_setup_entry(
     async_add_point_entities(entry, Kind.SENSOR, CloudBridgeSensor, async_add_entities)
 
 
+# A meter counts up; other totals (money) may go down; else no state class.
+_FALLBACK_STATE_CLASSES = (
+    SensorStateClass.TOTAL_INCREASING,
+    SensorStateClass.TOTAL,
+    SensorStateClass.MEASUREMENT,
+)
+
+
+def allowed_state_class(
+    device_class: SensorDeviceClass | None, wanted: str | None
+) -> SensorStateClass | None:
+    """Return the wanted state class, or the nearest one the device class allows."""
+    if wanted is None:
+        return None
+    allowed = DEVICE_CLASS_STATE_CLASSES.get(device_class) if device_class else None
+    if allowed is None or wanted in allowed:
+        return SensorStateClass(wanted)
+    return next((cls for cls in _FALLBACK_STATE_CLASSES if cls in allowed), None)
+
+
 class CloudBridgeSensor(CloudBridgeEntity, SensorEntity):
     """A sensor point."""
 
@@ -36,21 +57,18 @@ class CloudBridgeSensor(CloudBridgeEntity, SensorEntity):
         self, coordinator: CloudBridgeCoordinator, device: Device, point: Point
     ) -> None:
         """Describe the sensor from its point."""
+        device_class = (
+            SensorDeviceClass(point.device_class) if point.device_class else None
+        )
         super().__init__(
             coordinator,
             device,
             point,
             SensorEntityDescription(
                 **description_fields(point),
-                device_class=(
-                    SensorDeviceClass(point.device_class)
-                    if point.device_class
-                    else None
-                ),
+                device_class=device_class,
                 native_unit_of_measurement=point.unit,
-                state_class=(
-                    SensorStateClass(point.state_class) if point.state_class else None
-                ),
+                state_class=allowed_state_class(device_class, point.state_class),
                 options=list(point.options) if point.options else None,
             ),
         )

@@ -102,7 +102,31 @@ def _gps(raw: Any) -> str | None:
         lat, lon = (float(part) for part in raw)
     except TypeError, ValueError:
         return None
-    return f"{lat:g},{lon:g}"
+    # 15 significant digits: ":g" (6) would cut a GPS fix to about 100 m.
+    return f"{lat:.15g},{lon:.15g}"
+
+
+def measurement(
+    name: str, override: Mapping[str, str]
+) -> tuple[str | None, str | None, str]:
+    """Return an attribute's device class, unit and state class.
+
+    The options win over the name. What was guessed with the device class
+    (unit, state class) is kept only under that device class: a "temperature"
+    made a pressure is not in °C. The sensor platform moves a state class the
+    device class does not allow to one it does.
+    """
+    measured = quantity(name)
+    device_class = override.get("device_class") or (
+        measured.device_class if measured else None
+    )
+    if measured is None or measured.device_class != device_class:
+        measured = None
+    return (
+        device_class,
+        override.get("unit") or (measured.unit if measured else None),
+        measured.state_class if measured else "measurement",
+    )
 
 
 class WegnologyAdapter(VendorAdapter):
@@ -237,17 +261,17 @@ class WegnologyAdapter(VendorAdapter):
             case "boolean":
                 return Point(key=name, name=name, kind=Kind.BINARY_SENSOR, value=value)
             case "number":
-                override = self._overrides.get(option, {})
-                measured = quantity(name)
+                device_class, unit, state_class = measurement(
+                    name, self._overrides.get(option, {})
+                )
                 return Point(
                     key=name,
                     name=name,
                     kind=Kind.SENSOR,
                     value=value,
-                    device_class=override.get("device_class")
-                    or (measured.device_class if measured else None),
-                    unit=override.get("unit") or (measured.unit if measured else None),
-                    state_class=measured.state_class if measured else "measurement",
+                    device_class=device_class,
+                    unit=unit,
+                    state_class=state_class,
                 )
             case "string" | "gps":
                 return Point(key=name, name=name, kind=Kind.SENSOR, value=value)

@@ -104,10 +104,7 @@ class WegnologyFlowMixin(ConfigFlow):
         """Ask where the WEGnology API is."""
         if user_input is not None:
             self._wegnology_url = user_input[CONF_BASE_URL].strip().rstrip("/")
-            return self.async_show_menu(
-                step_id="wegnology_auth",
-                menu_options=["wegnology_login", "wegnology_token"],
-            )
+            return await self.async_step_wegnology_auth()
         return self.async_show_form(
             step_id="wegnology",
             data_schema=probatio.Schema(
@@ -117,6 +114,15 @@ class WegnologyFlowMixin(ConfigFlow):
                     ): TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
                 }
             ),
+        )
+
+    async def async_step_wegnology_auth(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask how to sign in: e-mail and password, or an API token."""
+        return self.async_show_menu(
+            step_id="wegnology_auth",
+            menu_options=["wegnology_login", "wegnology_token"],
         )
 
     async def async_step_wegnology_login(

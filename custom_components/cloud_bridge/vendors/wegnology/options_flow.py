@@ -5,7 +5,11 @@ from typing import Any, cast
 
 import probatio
 
-from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.components.sensor import (
+    DEVICE_CLASS_UNITS,
+    NON_NUMERIC_DEVICE_CLASSES,
+    SensorDeviceClass,
+)
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.helpers.selector import (
     SelectOptionDict,
@@ -16,7 +20,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
 )
 
-from .adapter import WegnologyAdapter
+from .adapter import WegnologyAdapter, measurement
 from .const import CONF_ATTRIBUTES, CONF_SWITCHES
 
 CONF_ATTRIBUTE = "attribute"
@@ -24,6 +28,24 @@ CONF_DEVICE_CLASS = "device_class"
 CONF_UNIT = "unit"
 AUTO = "auto"
 SWITCH_FIELDS = ("on_command", "on_payload", "off_command", "off_payload")
+
+
+NUMERIC_DEVICE_CLASSES = sorted(
+    cls.value for cls in SensorDeviceClass if cls not in NON_NUMERIC_DEVICE_CLASSES
+)
+
+
+def _units_refused(key: str, override: dict[str, str]) -> str:
+    """Return the units a chosen device class allows, if the unit is not one."""
+    if CONF_DEVICE_CLASS not in override:
+        return ""
+    device_class, unit, _ = measurement(key.partition("/")[2], override)
+    allowed = DEVICE_CLASS_UNITS.get(SensorDeviceClass(device_class or ""), set())
+    if not allowed or unit in allowed:
+        return ""
+    return ", ".join(
+        sorted(str(allowed_unit) for allowed_unit in allowed if allowed_unit)
+    )
 
 
 class WegnologyOptionsFlow(OptionsFlowWithReload):
@@ -60,20 +82,27 @@ class WegnologyOptionsFlow(OptionsFlowWithReload):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Set the unit and device class of a numeric attribute."""
+        errors: dict[str, str] = {}
+        placeholders = {"units": ""}
         if user_input is not None:
             overrides = dict(self.config_entry.options.get(CONF_ATTRIBUTES, {}))
+            key = user_input[CONF_ATTRIBUTE]
             override = {
-                key: value
-                for key in (CONF_DEVICE_CLASS, CONF_UNIT)
-                if (value := str(user_input.get(key) or "").strip()) and value != AUTO
+                field: value
+                for field in (CONF_DEVICE_CLASS, CONF_UNIT)
+                if (value := str(user_input.get(field) or "").strip()) and value != AUTO
             }
-            if override:
-                overrides[user_input[CONF_ATTRIBUTE]] = override
+            if units := _units_refused(key, override):
+                errors[CONF_UNIT] = "unit_not_allowed"
+                placeholders["units"] = units
             else:
-                overrides.pop(user_input[CONF_ATTRIBUTE], None)
-            return self.async_create_entry(
-                data={**self.config_entry.options, CONF_ATTRIBUTES: overrides}
-            )
+                if override:
+                    overrides[key] = override
+                else:
+                    overrides.pop(key, None)
+                return self.async_create_entry(
+                    data={**self.config_entry.options, CONF_ATTRIBUTES: overrides}
+                )
         return self.async_show_form(
             step_id="wegnology_unit",
             data_schema=probatio.Schema(
@@ -83,13 +112,15 @@ class WegnologyOptionsFlow(OptionsFlowWithReload):
                     ),
                     probatio.Optional(CONF_DEVICE_CLASS, default=AUTO): SelectSelector(
                         SelectSelectorConfig(
-                            options=[AUTO, *sorted(c.value for c in SensorDeviceClass)],
+                            options=[AUTO, *NUMERIC_DEVICE_CLASSES],
                             mode=SelectSelectorMode.DROPDOWN,
                         )
                     ),
                     probatio.Optional(CONF_UNIT): TextSelector(TextSelectorConfig()),
                 }
             ),
+            errors=errors,
+            description_placeholders=placeholders,
         )
 
     async def async_step_wegnology_switch(

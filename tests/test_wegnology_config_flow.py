@@ -1,0 +1,713 @@
+"""The WEGnology config flow: server, sign-in, application; reauth, reconfigure."""
+
+from collections.abc import AsyncGenerator
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResult, FlowResultType
+
+from custom_components.cloud_bridge.const import DOMAIN
+from simulator.wegnology import WegnologySimulator
+from simulator.wegnology_demo import (
+    BOILER_RELAY_ID,
+    DEMO_API_TOKEN,
+    DEMO_APPLICATION_ID,
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    DEMO_USER_API_TOKEN,
+    DEMO_USER_ID,
+    PUMP_GATEWAY_ID,
+    TANK_LEVEL_ID,
+    TEST_BENCH_APPLICATION_ID,
+    demo_data,
+)
+from simulator.wegnology_model import User
+
+from .wegnology_helpers import (
+    APPLICATIONS,
+    AUTH_USER,
+    devices_path,
+    make_entry,
+    paths,
+)
+
+NEW_PASSWORD = "new-demo-password"
+LOGIN_SECRETS = ("email", "password", "user_token")
+
+
+@pytest.fixture
+async def wegnology_sim(socket_enabled: None) -> AsyncGenerator[WegnologySimulator]:
+    """Run the WEGnology simulator with a small Demo Plant (a gateway, a relay).
+
+    The flows do not depend on the devices; a small plant keeps the entries
+    they create quick to set up.
+    """
+    data = demo_data()
+    plant = next(app for app in data.applications if app.id == DEMO_APPLICATION_ID)
+    keep = {PUMP_GATEWAY_ID, TANK_LEVEL_ID, BOILER_RELAY_ID}
+    plant.devices = {key: plant.devices[key] for key in keep}
+    sim = WegnologySimulator(data)
+    await sim.start()
+    yield sim
+    await sim.stop()
+
+
+def login(**changes: str) -> dict[str, str]:
+    """Return the login form filled in for the demo user."""
+    return {"email": DEMO_EMAIL, "password": DEMO_PASSWORD, **changes}
+
+
+async def start(hass: HomeAssistant) -> FlowResult:
+    """Choose WEGnology in the first step; return the server form."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "user"
+    assert "wegnology" in result["menu_options"]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "wegnology"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "wegnology"
+    return result
+
+
+async def sign_in_step(hass: HomeAssistant, base_url: str, method: str) -> FlowResult:
+    """Give the server and choose a way to sign in; return that form."""
+    result = await start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"base_url": base_url}
+    )
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "wegnology_auth"
+    assert result["menu_options"] == ["wegnology_login", "wegnology_token"]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": f"wegnology_{method}"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == f"wegnology_{method}"
+    assert result["errors"] == {}
+    return result
+
+
+async def submit_login(
+    hass: HomeAssistant, sim: WegnologySimulator, user_input: dict[str, str]
+) -> FlowResult:
+    """Sign in with an e-mail and password in a new flow."""
+    result = await sign_in_step(hass, sim.url, "login")
+    return await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+
+
+async def submit_token(
+    hass: HomeAssistant, sim: WegnologySimulator, token: str
+) -> FlowResult:
+    """Sign in with an API token in a new flow."""
+    result = await sign_in_step(hass, sim.url, "token")
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"api_token": token}
+    )
+
+
+def application_choices(result: FlowResult) -> list[tuple[str, str]]:
+    """Return the (id, label) of each application the choice step offers."""
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "wegnology_application"
+    schema = result["data_schema"].schema
+    (key,) = schema
+    assert key == "application_id"
+    return [
+        (option["value"], option["label"]) for option in schema[key].config["options"]
+    ]
+
+
+def add_user_without_applications(sim: WegnologySimulator) -> User:
+    """Add a user who owns no application."""
+    user = User("0" * 24, "empty@wegnology.example", "empty-password")
+    sim.users.append(user)
+    return user
+
+
+def only_keys(entry: MockConfigEntry) -> set[str]:
+    """Return the keys of an entry's data."""
+    return set(entry.data)
+
+
+# --- the first steps ---------------------------------------------------------------
+
+
+async def test_server_defaults_to_the_wegnology_api(hass: HomeAssistant) -> None:
+    """The server form offers WEGnology's own API address."""
+    result = await start(hass)
+    (key,) = result["data_schema"].schema
+    assert key == "base_url"
+    assert key.default() == "https://api.app.wnology.io"
+
+
+async def test_login_lists_applications_and_creates_entry(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
+) -> None:
+    """E-mail and password: the user's applications; the chosen one is the entry."""
+    result = await submit_login(hass, wegnology_sim, login())
+    assert sorted(application_choices(result)) == sorted(
+        [
+            (DEMO_APPLICATION_ID, "Demo Plant"),
+            (TEST_BENCH_APPLICATION_ID, "Test Bench"),
+        ]
+    )
+    assert paths(wegnology_sim) == [AUTH_USER, APPLICATIONS]
+    login_request, listing = wegnology_sim.requests
+    assert login_request.json == {"email": DEMO_EMAIL, "password": DEMO_PASSWORD}
+    token = listing.headers["Authorization"].removeprefix("Bearer ")
+    assert wegnology_sim.user_tokens[token].user_id == DEMO_USER_ID
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"application_id": DEMO_APPLICATION_ID}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Demo Plant"
+    assert result["data"] == {
+        "vendor": "wegnology",
+        "base_url": wegnology_sim.url,
+        "application_id": DEMO_APPLICATION_ID,
+        "auth": "login",
+        "email": DEMO_EMAIL,
+        "password": DEMO_PASSWORD,
+        "user_token": token,
+    }
+    entry = result["result"]
+    assert entry.unique_id == f"wegnology:{DEMO_APPLICATION_ID}"
+    # The entry starts with the flow's token: no second login.
+    assert entry.state is ConfigEntryState.LOADED
+    assert paths(wegnology_sim).count(AUTH_USER) == 1
+    (devices,) = [r for r in wegnology_sim.requests if r.path == devices_path()]
+    assert devices.headers["Authorization"] == f"Bearer {token}"
+
+
+async def test_choose_the_other_application(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
+) -> None:
+    """Choosing Test Bench makes its entry, named after it."""
+    result = await submit_login(hass, wegnology_sim, login())
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"application_id": TEST_BENCH_APPLICATION_ID}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Test Bench"
+    assert result["data"]["application_id"] == TEST_BENCH_APPLICATION_ID
+    assert result["result"].unique_id == f"wegnology:{TEST_BENCH_APPLICATION_ID}"
+    assert devices_path(TEST_BENCH_APPLICATION_ID) in paths(wegnology_sim)
+
+
+async def test_base_url_typed_loosely(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
+) -> None:
+    """Spaces and a trailing slash around the address are not kept."""
+    result = await sign_in_step(hass, f"  {wegnology_sim.url}/ ", "token")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"api_token": DEMO_API_TOKEN}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["base_url"] == wegnology_sim.url
+
+
+async def test_application_token_creates_entry_at_once(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
+) -> None:
+    """An application's API token reaches one application: no choice to make."""
+    result = await submit_token(hass, wegnology_sim, DEMO_API_TOKEN)
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Demo Plant"
+    assert result["data"] == {
+        "vendor": "wegnology",
+        "base_url": wegnology_sim.url,
+        "application_id": DEMO_APPLICATION_ID,
+        "auth": "token",
+        "api_token": DEMO_API_TOKEN,
+    }
+    assert result["result"].unique_id == f"wegnology:{DEMO_APPLICATION_ID}"
+    assert result["result"].state is ConfigEntryState.LOADED
+    assert AUTH_USER not in paths(wegnology_sim)
+    assert {r.headers["Authorization"] for r in wegnology_sim.requests} == {
+        f"Bearer {DEMO_API_TOKEN}"
+    }
+
+
+async def test_user_token_offers_the_choice(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
+) -> None:
+    """A user API token reaches the user's applications: the user chooses."""
+    result = await submit_token(hass, wegnology_sim, DEMO_USER_API_TOKEN)
+    assert len(application_choices(result)) == 2
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"application_id": TEST_BENCH_APPLICATION_ID}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Test Bench"
+    assert result["data"] == {
+        "vendor": "wegnology",
+        "base_url": wegnology_sim.url,
+        "application_id": TEST_BENCH_APPLICATION_ID,
+        "auth": "token",
+        "api_token": DEMO_USER_API_TOKEN,
+    }
+
+
+# --- refused and failing ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "user_input",
+    [login(password="wrong"), login(email="nobody@wegnology.example")],
+    ids=["wrong password", "unknown e-mail"],
+)
+async def test_login_refused(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator, user_input: dict[str, str]
+) -> None:
+    """A refused login shows invalid_auth and keeps the e-mail; then it works."""
+    result = await submit_login(hass, wegnology_sim, user_input)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "wegnology_login"
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert paths(wegnology_sim) == [AUTH_USER]
+    schema = result["data_schema"].schema
+    email = next(key for key in schema if key == "email")
+    assert email.description == {"suggested_value": user_input["email"]}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], login())
+    assert len(application_choices(result)) == 2
+
+
+@pytest.mark.parametrize("token", ["revoked", "made-up"])
+async def test_token_refused(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator, token: str
+) -> None:
+    """A revoked or unknown API token: invalid_auth on the token form."""
+    if token == "revoked":
+        wegnology_sim.revoke_api_token(DEMO_API_TOKEN)
+        token = DEMO_API_TOKEN
+    result = await submit_token(hass, wegnology_sim, token)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "wegnology_token"
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert paths(wegnology_sim) == [APPLICATIONS]
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+@pytest.mark.parametrize(
+    ("fault", "path"),
+    [
+        ({"kind": "server_error"}, AUTH_USER),
+        ({"kind": "disconnect"}, AUTH_USER),
+        ({"kind": "malformed_json"}, AUTH_USER),
+        ({"kind": "patch_response", "patch": lambda _: {"userId": "x"}}, AUTH_USER),
+        ({"kind": "rate_limit"}, AUTH_USER),
+        ({"kind": "server_error", "status": 503}, APPLICATIONS),
+        ({"kind": "disconnect", "count": 2}, APPLICATIONS),
+    ],
+    ids=[
+        "login 500",
+        "login dropped",
+        "login malformed JSON",
+        "login without token",
+        "login throttled",
+        "listing 503",
+        "listing dropped",
+    ],
+)
+async def test_cloud_down(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    fault: dict[str, Any],
+    path: str,
+) -> None:
+    """The cloud failing or answering garbage: cannot_connect, then a retry works."""
+    options = dict(fault)
+    wegnology_sim.faults.add(options.pop("kind"), path=path, **options)
+    result = await submit_login(hass, wegnology_sim, login())
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], login())
+    assert len(application_choices(result)) == 2
+
+
+async def test_nothing_listening(hass: HomeAssistant, socket_enabled: None) -> None:
+    """An address where no server answers: cannot_connect."""
+    async with WegnologySimulator() as sim:
+        url = sim.url
+    result = await sign_in_step(hass, url, "token")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"api_token": DEMO_API_TOKEN}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+async def test_token_without_the_scope(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
+) -> None:
+    """A token that may not list applications (403): unknown, nothing created."""
+    token = wegnology_sim.add_api_token(
+        application_id=DEMO_APPLICATION_ID, scope=("devices.get",)
+    ).token
+    result = await submit_token(hass, wegnology_sim, token)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "unknown"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+@pytest.mark.parametrize("method", ["login", "user token", "application token"])
+async def test_no_applications(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator, method: str
+) -> None:
+    """Credentials that reach no application: the flow ends and says so."""
+    user = add_user_without_applications(wegnology_sim)
+    if method == "login":
+        result = await submit_login(
+            hass, wegnology_sim, {"email": user.email, "password": user.password}
+        )
+    elif method == "user token":
+        token = wegnology_sim.add_api_token(user_id=user.id).token
+        result = await submit_token(hass, wegnology_sim, token)
+    else:
+        # A token of an application deleted since.
+        token = wegnology_sim.add_api_token(application_id=TEST_BENCH_APPLICATION_ID)
+        del wegnology_sim.applications[TEST_BENCH_APPLICATION_ID]
+        result = await submit_token(hass, wegnology_sim, token.token)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "no_applications"
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+async def test_same_application_twice_aborts(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_entry: MockConfigEntry,
+) -> None:
+    """The application of an entry cannot be added again, by login or by token."""
+    result = await submit_login(hass, wegnology_sim, login())
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"application_id": DEMO_APPLICATION_ID}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+    result = await submit_token(hass, wegnology_sim, DEMO_API_TOKEN)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert hass.config_entries.async_entries(DOMAIN) == [wegnology_entry]
+
+
+async def test_other_application_of_the_same_user(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_entry: MockConfigEntry,
+) -> None:
+    """One entry per application: the user's second application is a new entry."""
+    result = await submit_login(hass, wegnology_sim, login())
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"application_id": TEST_BENCH_APPLICATION_ID}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 2
+
+
+# --- reauth -----------------------------------------------------------------------
+
+
+async def test_reauth_login_with_the_new_password(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+) -> None:
+    """The password form names the entry; wrong is refused, right is stored."""
+    wegnology_sim.user().password = NEW_PASSWORD
+    old_token = wegnology_loaded.data["user_token"]
+    result = await wegnology_loaded.start_reauth_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "wegnology_reauth_confirm"
+    placeholders = result["description_placeholders"]
+    assert placeholders is not None
+    assert (placeholders["title"], placeholders["email"]) == ("Demo Plant", DEMO_EMAIL)
+    assert [str(key) for key in result["data_schema"].schema] == ["password"]
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"password": DEMO_PASSWORD}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert wegnology_loaded.data["password"] == DEMO_PASSWORD
+
+    wegnology_sim.clear_requests()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"password": NEW_PASSWORD}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert wegnology_sim.requests[0].json == {
+        "email": DEMO_EMAIL,
+        "password": NEW_PASSWORD,
+    }
+    assert wegnology_loaded.data["password"] == NEW_PASSWORD
+    new_token = wegnology_loaded.data["user_token"]
+    assert new_token != old_token
+    assert wegnology_sim.user_tokens[new_token].user_id == DEMO_USER_ID
+    assert wegnology_loaded.data["email"] == DEMO_EMAIL
+    assert wegnology_loaded.data["auth"] == "login"
+    # Reloaded with the new token, without another login.
+    assert wegnology_loaded.state is ConfigEntryState.LOADED
+    assert paths(wegnology_sim).count(AUTH_USER) == 1
+    devices = next(r for r in wegnology_sim.requests if r.path == devices_path())
+    assert devices.headers["Authorization"] == f"Bearer {new_token}"
+
+
+async def test_reauth_token_with_a_new_token(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
+) -> None:
+    """A token entry asks for a new token; a refused one is said so on the form."""
+    entry = make_entry(hass, wegnology_sim, login=False)
+    wegnology_sim.revoke_api_token(DEMO_API_TOKEN)
+    new_token = wegnology_sim.add_api_token(application_id=DEMO_APPLICATION_ID).token
+
+    result = await entry.start_reauth_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "wegnology_reauth_confirm"
+    placeholders = result["description_placeholders"]
+    assert placeholders is not None
+    assert (placeholders["title"], placeholders["email"]) == ("Demo Plant", "-")
+    assert [str(key) for key in result["data_schema"].schema] == ["api_token"]
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"api_token": DEMO_API_TOKEN}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"api_token": new_token}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert entry.data["api_token"] == new_token
+    assert entry.data["auth"] == "token"
+    assert not only_keys(entry) & set(LOGIN_SECRETS)
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_reauth_login_that_lost_the_application(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+) -> None:
+    """The user no longer has the application: wrong_account, nothing changed."""
+    data = dict(wegnology_loaded.data)
+    wegnology_sim.application(DEMO_APPLICATION_ID).owner_id = "f" * 24
+    result = await wegnology_loaded.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"password": DEMO_PASSWORD}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+    assert dict(wegnology_loaded.data) == data
+
+
+async def test_reauth_token_of_another_application(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
+) -> None:
+    """A token of Test Bench cannot stand in for Demo Plant's: wrong_account."""
+    entry = make_entry(hass, wegnology_sim, login=False)
+    data = dict(entry.data)
+    other = wegnology_sim.add_api_token(application_id=TEST_BENCH_APPLICATION_ID)
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"api_token": other.token}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+    assert dict(entry.data) == data
+
+
+async def test_reauth_when_the_cloud_is_down(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+) -> None:
+    """The cloud down during reauth: the form says so and can be tried again."""
+    wegnology_sim.faults.add("server_error", path=AUTH_USER)
+    result = await wegnology_loaded.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"password": DEMO_PASSWORD}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"password": DEMO_PASSWORD}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+
+
+# --- reconfigure -----------------------------------------------------------------
+
+
+async def reconfigure(
+    hass: HomeAssistant, entry: MockConfigEntry, method: str
+) -> FlowResult:
+    """Start reconfiguring an entry and choose how it signs in."""
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "wegnology_reconfigure"
+    assert result["menu_options"] == [
+        "wegnology_reconfigure_login",
+        "wegnology_reconfigure_token",
+    ]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": f"wegnology_reconfigure_{method}"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == f"wegnology_reconfigure_{method}"
+    return result
+
+
+async def test_reconfigure_login_to_token_and_back(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+) -> None:
+    """Switching the method drops the other method's secrets; the entry reloads."""
+    entry = wegnology_loaded
+    result = await reconfigure(hass, entry, "token")
+    wegnology_sim.clear_requests()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"api_token": DEMO_API_TOKEN}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert dict(entry.data) == {
+        "vendor": "wegnology",
+        "base_url": wegnology_sim.url,
+        "application_id": DEMO_APPLICATION_ID,
+        "auth": "token",
+        "api_token": DEMO_API_TOKEN,
+    }
+    assert entry.state is ConfigEntryState.LOADED
+    devices = next(r for r in wegnology_sim.requests if r.path == devices_path())
+    assert devices.headers["Authorization"] == f"Bearer {DEMO_API_TOKEN}"
+
+    result = await reconfigure(hass, entry, "login")
+    wegnology_sim.clear_requests()
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], login())
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    token = entry.data["user_token"]
+    assert dict(entry.data) == {
+        "vendor": "wegnology",
+        "base_url": wegnology_sim.url,
+        "application_id": DEMO_APPLICATION_ID,
+        "auth": "login",
+        "email": DEMO_EMAIL,
+        "password": DEMO_PASSWORD,
+        "user_token": token,
+    }
+    assert wegnology_sim.user_tokens[token].user_id == DEMO_USER_ID
+    assert entry.state is ConfigEntryState.LOADED
+    devices = next(r for r in wegnology_sim.requests if r.path == devices_path())
+    assert devices.headers["Authorization"] == f"Bearer {token}"
+    assert paths(wegnology_sim).count(AUTH_USER) == 1
+    assert entry.unique_id == f"wegnology:{DEMO_APPLICATION_ID}"
+
+
+async def test_reconfigure_to_a_user_token(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
+) -> None:
+    """A user API token that reaches the application among others is accepted."""
+    entry = make_entry(hass, wegnology_sim, login=False)
+    result = await reconfigure(hass, entry, "token")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"api_token": DEMO_USER_API_TOKEN}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data["api_token"] == DEMO_USER_API_TOKEN
+    assert entry.data["application_id"] == DEMO_APPLICATION_ID
+
+
+@pytest.mark.parametrize(
+    ("method", "user_input", "fault", "errors"),
+    [
+        ("login", login(password="wrong"), None, {"base": "invalid_auth"}),
+        ("token", {"api_token": "made-up"}, None, {"base": "invalid_auth"}),
+        ("login", login(), "disconnect", {"base": "cannot_connect"}),
+        ("token", {"api_token": DEMO_API_TOKEN}, "server_error", None),
+    ],
+    ids=["wrong password", "unknown token", "login dropped", "listing 500"],
+)
+async def test_reconfigure_errors_on_the_form(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_entry: MockConfigEntry,
+    *,
+    method: str,
+    user_input: dict[str, str],
+    fault: Any,
+    errors: dict[str, str] | None,
+) -> None:
+    """Refusals and failures show on the form; the entry stays as it was."""
+    if fault is not None:
+        path = AUTH_USER if method == "login" else APPLICATIONS
+        wegnology_sim.faults.add(fault, path=path, count=2)
+    data = dict(wegnology_entry.data)
+    result = await reconfigure(hass, wegnology_entry, method)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == f"wegnology_reconfigure_{method}"
+    assert result["errors"] == (errors or {"base": "cannot_connect"})
+    assert dict(wegnology_entry.data) == data
+
+
+async def test_reconfigure_to_another_application_token(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_entry: MockConfigEntry,
+) -> None:
+    """A token of another application is refused: wrong_account, data kept."""
+    data = dict(wegnology_entry.data)
+    other = wegnology_sim.add_api_token(application_id=TEST_BENCH_APPLICATION_ID)
+    result = await reconfigure(hass, wegnology_entry, "token")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"api_token": other.token}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+    assert dict(wegnology_entry.data) == data
+
+
+async def test_reconfigure_to_another_user(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_entry: MockConfigEntry,
+) -> None:
+    """Another user's login does not reach the application: wrong_account."""
+    user = add_user_without_applications(wegnology_sim)
+    data = dict(wegnology_entry.data)
+    result = await reconfigure(hass, wegnology_entry, "login")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"email": user.email, "password": user.password}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+    assert dict(wegnology_entry.data) == data

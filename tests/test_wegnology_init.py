@@ -1,0 +1,903 @@
+"""Setting up, polling, signing in again, failing and unloading a WEGnology entry."""
+
+import asyncio
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+import logging
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import (
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.update_coordinator import UpdateFailed
+
+from custom_components.cloud_bridge.const import DOMAIN
+from simulator.recording import RecordedRequest
+from simulator.wegnology import WegnologySimulator
+from simulator.wegnology_demo import (
+    BOILER_RELAY_ID,
+    BOILER_ROOM_SENSOR_ID,
+    DEMO_API_TOKEN,
+    DEMO_APPLICATION_ID,
+    DEMO_PASSWORD,
+    FLOW_METER_ID,
+    INLET_VALVE_ID,
+    LINE_2_GATEWAY_ID,
+    PUMP_GATEWAY_ID,
+    PUMP_ID,
+    SPARE_SENSOR_ID,
+    TANK_LEVEL_ID,
+    YARD_SENSOR_ID,
+    generated_data,
+)
+from simulator.wegnology_model import Attribute, Device as SimDevice, Reported
+
+from .wegnology_helpers import (
+    ADAPTER_LOGGER,
+    AUTH_USER,
+    bulk_state_path,
+    demo_device_id,
+    device_entry,
+    device_state_path,
+    devices_path,
+    entity,
+    entity_of,
+    errors_logged,
+    log_lines,
+    make_entry,
+    next_poll,
+    paths,
+    state_of,
+)
+
+type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
+
+CONNECTED = "$connected"
+GENERATED = generated_data(1).applications[0].id
+
+
+@pytest.fixture(autouse=True)
+def frozen_time(freezer: FrozenDateTimeFactory) -> None:
+    """Freeze time before anything is set up, so only ticks make polls happen."""
+
+
+def temperature(hass: HomeAssistant) -> str:
+    """Return the boiler room's temperature sensor."""
+    return entity(hass, "sensor", BOILER_ROOM_SENSOR_ID, "temperature")
+
+
+def tank_level(hass: HomeAssistant) -> str:
+    """Return the tank level sensor (a peripheral of the pump station)."""
+    return entity(hass, "sensor", TANK_LEVEL_ID, "level")
+
+
+def connectivity(hass: HomeAssistant, device_id: str) -> str:
+    """Return a device's connectivity sensor."""
+    return entity(hass, "binary_sensor", device_id, CONNECTED)
+
+
+def poll_paths(sim: WegnologySimulator) -> Counter[str]:
+    """Return how often each path was requested."""
+    return Counter(paths(sim))
+
+
+def plant_ids(
+    sim: WegnologySimulator, application_id: str = DEMO_APPLICATION_ID
+) -> list[str]:
+    """Return the ids of an application's devices in the simulator."""
+    return list(sim.application(application_id).devices)
+
+
+def registered(hass: HomeAssistant, entry: MockConfigEntry) -> list[dr.DeviceEntry]:
+    """Return the devices registered for an entry."""
+    return dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+
+
+def new_sensor(device_id: str = "6500000000000000000000aa") -> SimDevice:
+    """Return a device the demo plant does not have yet, with one reading."""
+    return SimDevice(
+        id=device_id,
+        name="Paint Shop Sensor",
+        attributes=[Attribute("temperature"), Attribute("running", "boolean")],
+        state={"temperature": Reported(24.2, 0), "running": Reported(True, 0)},
+    )
+
+
+# --- setup, devices, unload -------------------------------------------------------
+
+
+async def test_setup_registers_devices(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+) -> None:
+    """Every device is registered: name, device class as model, gateway as via."""
+    assert wegnology_loaded.state is ConfigEntryState.LOADED
+    ids = plant_ids(wegnology_sim)
+    assert len(registered(hass, wegnology_loaded)) == len(ids) == 31
+    for device_id in ids:
+        sim_device = wegnology_sim.device(device_id)
+        device = device_entry(hass, device_id)
+        assert device is not None, device_id
+        assert device.name == sim_device.name
+        assert device.model == sim_device.device_class.capitalize()
+        assert device.manufacturer == "WEGnology"
+        assert device.config_entry_id == wegnology_loaded.entry_id
+        if sim_device.parent_id is None:
+            assert device.via_device_id is None
+        else:
+            parent = device_entry(hass, sim_device.parent_id)
+            assert parent is not None
+            assert device.via_device_id == parent.id
+    gateway = device_entry(hass, PUMP_GATEWAY_ID)
+    assert gateway is not None
+    assert gateway.model == "Gateway"
+    children = {
+        device.name
+        for device in registered(hass, wegnology_loaded)
+        if device.via_device_id == gateway.id
+    }
+    assert children == {"Tank Level", "Feed Pump", "Flow Meter", "Inlet Valve"}
+
+    assert state_of(hass, temperature(hass)) == "31.4"
+    assert state_of(hass, tank_level(hass)) == "72.5"
+    assert state_of(hass, connectivity(hass, BOILER_ROOM_SENSOR_ID)) == STATE_ON
+    # Never reported: there, available, unknown.
+    spare = entity(hass, "sensor", SPARE_SENSOR_ID, "temperature")
+    assert state_of(hass, spare) == STATE_UNKNOWN
+
+
+async def test_setup_reads_the_list_and_the_state_once(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+) -> None:
+    """Setup: one device list, one composite state page, with the stored token."""
+    assert paths(wegnology_sim) == [devices_path(), bulk_state_path()]
+    assert [r.query for r in wegnology_sim.requests] == [
+        {"page": "0", "perPage": "100"}
+    ] * 2
+    token = wegnology_loaded.data["user_token"]
+    assert {r.headers["Authorization"] for r in wegnology_sim.requests} == {
+        f"Bearer {token}"
+    }
+
+
+async def test_setup_without_a_user_token_logs_in(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator, setup_entry: SetupEntry
+) -> None:
+    """An entry without a user token logs in first and keeps the token."""
+    entry = make_entry(hass, wegnology_sim)
+    data = dict(entry.data)
+    del data["user_token"]
+    hass.config_entries.async_update_entry(entry, data=data)
+    await setup_entry(entry)
+    assert entry.state is ConfigEntryState.LOADED
+    assert paths(wegnology_sim) == [AUTH_USER, devices_path(), bulk_state_path()]
+    token = entry.data["user_token"]
+    assert wegnology_sim.requests[1].headers["Authorization"] == f"Bearer {token}"
+
+
+async def test_setup_with_an_api_token(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator, setup_entry: SetupEntry
+) -> None:
+    """A token entry sends its API token; there is no login."""
+    entry = await setup_entry(make_entry(hass, wegnology_sim, login=False))
+    assert entry.state is ConfigEntryState.LOADED
+    assert paths(wegnology_sim) == [devices_path(), bulk_state_path()]
+    assert {r.headers["Authorization"] for r in wegnology_sim.requests} == {
+        f"Bearer {DEMO_API_TOKEN}"
+    }
+    assert state_of(hass, temperature(hass)) == "31.4"
+
+
+async def test_unload(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Unloading takes the entities away and stops polling."""
+    sensor = temperature(hass)
+    assert await hass.config_entries.async_unload(wegnology_loaded.entry_id)
+    await hass.async_block_till_done()
+    assert wegnology_loaded.state is ConfigEntryState.NOT_LOADED
+    assert state_of(hass, sensor) == STATE_UNAVAILABLE
+
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer)
+    await next_poll(hass, freezer, 600)
+    assert wegnology_sim.requests == []
+
+
+# --- request cost -----------------------------------------------------------------
+
+
+async def test_state_poll_cost(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A poll is one composite state page; the device list every 10 minutes."""
+    wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "temperature", 29.9)
+    for _ in range(3):
+        wegnology_sim.clear_requests()
+        await next_poll(hass, freezer)
+        assert paths(wegnology_sim) == [bulk_state_path()]
+    assert state_of(hass, temperature(hass)) == "29.9"
+
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer, 510)  # 600 s since setup: topology is due
+    assert paths(wegnology_sim) == [devices_path(), bulk_state_path()]
+
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer)
+    assert paths(wegnology_sim) == [bulk_state_path()]
+
+
+async def test_poll_cost_with_pages(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    setup_entry: SetupEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """250 devices: three composite state pages per poll and nothing else."""
+    async with WegnologySimulator(generated_data(250)) as sim:
+        entry = make_entry(
+            hass, sim, login=False, title="Generated Plant", application_id=GENERATED
+        )
+        await setup_entry(entry)
+        assert entry.state is ConfigEntryState.LOADED
+        assert len(registered(hass, entry)) == 250
+        assert poll_paths(sim) == Counter(
+            {devices_path(GENERATED): 3, bulk_state_path(GENERATED): 3}
+        )
+
+        sim.clear_requests()
+        await next_poll(hass, freezer)
+        assert paths(sim) == [bulk_state_path(GENERATED)] * 3
+        assert [r.query["page"] for r in sim.requests] == ["0", "1", "2"]
+        assert entry.runtime_data.coordinator.last_update_success
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+# --- devices coming and going --------------------------------------------------------
+
+
+async def test_new_device_appears_without_reload(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """State names a device the list lacks: the list is read at once."""
+    added = new_sensor()
+    wegnology_sim.add_device(added, DEMO_APPLICATION_ID)
+    wegnology_sim.set_attribute(added.id, "temperature", 24.2)
+    wegnology_sim.set_attribute(added.id, "running", True)
+    assert device_entry(hass, added.id) is None
+
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer)
+    assert paths(wegnology_sim) == [bulk_state_path(), devices_path()]
+    assert wegnology_loaded.state is ConfigEntryState.LOADED
+    device = device_entry(hass, added.id)
+    assert device is not None
+    assert device.name == "Paint Shop Sensor"
+    assert device.model == "Standalone"
+    sensor = entity(hass, "sensor", added.id, "temperature")
+    assert state_of(hass, sensor) == "24.2"
+    assert (
+        state_of(hass, entity(hass, "binary_sensor", added.id, "running")) == STATE_ON
+    )
+
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer)
+    assert paths(wegnology_sim) == [bulk_state_path()]
+
+
+async def test_removed_device_leaves_at_the_next_topology_read(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A device deleted in the cloud leaves the registries with its entities."""
+    device = device_entry(hass, FLOW_METER_ID)
+    assert device is not None
+    gone = er.async_entries_for_device(er.async_get(hass), device.id)
+    assert {e.domain for e in gone} == {"sensor", "binary_sensor"}
+
+    wegnology_sim.remove_device(FLOW_METER_ID)
+    await next_poll(hass, freezer, 600)
+
+    assert device_entry(hass, FLOW_METER_ID) is None
+    assert dr.async_get(hass).async_get(device.id) is None
+    for entry in gone:
+        assert er.async_get(hass).async_get(entry.entity_id) is None
+        assert hass.states.get(entry.entity_id) is None
+    assert len(registered(hass, wegnology_loaded)) == 30
+    assert state_of(hass, tank_level(hass)) == "72.5"
+
+
+async def test_removed_gateway_leaves_its_peripherals(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A gateway deleted in the cloud: its peripherals stay, working, as orphans."""
+    wegnology_sim.remove_device(PUMP_GATEWAY_ID)
+    await next_poll(hass, freezer, 600)
+    assert device_entry(hass, PUMP_GATEWAY_ID) is None
+    tank = device_entry(hass, TANK_LEVEL_ID)
+    assert tank is not None
+    assert tank.via_device_id is None
+    assert state_of(hass, tank_level(hass)) == "72.5"
+    assert wegnology_loaded.runtime_data.coordinator.last_update_success
+
+
+# --- without the bulk composite state ---------------------------------------------
+
+
+async def test_bulk_state_missing_reads_devices_one_by_one(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_entry: MockConfigEntry,
+    setup_entry: SetupEntry,
+    *,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Bulk 404: each device's own composite state instead; entities are right."""
+    caplog.set_level(logging.INFO, logger=ADAPTER_LOGGER)
+    wegnology_sim.bulk_composite_state = False
+    await setup_entry(wegnology_entry)
+
+    assert wegnology_entry.state is ConfigEntryState.LOADED
+    ids = plant_ids(wegnology_sim)
+    per_device = Counter(device_state_path(device_id) for device_id in ids)
+    assert poll_paths(wegnology_sim) == per_device + Counter(
+        [devices_path(), bulk_state_path()]
+    )
+    assert state_of(hass, temperature(hass)) == "31.4"
+    assert state_of(hass, tank_level(hass)) == "72.5"
+    relay = entity(hass, "binary_sensor", BOILER_RELAY_ID, "relay")
+    assert state_of(hass, relay) == STATE_OFF
+    assert len(log_lines(caplog, logging.INFO, ADAPTER_LOGGER)) == 1
+
+    # The next polls go straight to the devices: no bulk request again.
+    wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "temperature", 30.0)
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer)
+    assert poll_paths(wegnology_sim) == per_device
+    assert state_of(hass, temperature(hass)) == "30.0"
+
+    # With the topology, the bulk route is tried again (a server may gain it).
+    wegnology_sim.bulk_composite_state = True
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer, 570)
+    assert paths(wegnology_sim) == [devices_path(), bulk_state_path()]
+    assert state_of(hass, temperature(hass)) == "30.0"
+
+
+async def test_at_most_four_device_reads_at_once(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Without the bulk route the cloud never holds more than four device reads."""
+    in_flight = 0
+    peak = 0
+
+    def is_device_state(request: RecordedRequest) -> bool:
+        return request.path.endswith("/compositeState") and request.path != (
+            bulk_state_path()
+        )
+
+    def arrives(request: RecordedRequest) -> bool:
+        nonlocal in_flight, peak
+        if not is_device_state(request):
+            return False
+        in_flight += 1
+        peak = max(peak, in_flight)
+        return True
+
+    def answered(reply: Any) -> None:
+        nonlocal in_flight
+        in_flight -= 1
+
+    wegnology_sim.bulk_composite_state = False
+    # Each answer waits a second: requests pile up unless the client holds back.
+    wegnology_sim.faults.add("latency", count=None, match=arrives, seconds=1)
+    wegnology_sim.faults.add(
+        "patch_response", count=None, match=is_device_state, patch=answered
+    )
+    freezer.tick(timedelta(seconds=30))
+    async_fire_time_changed(hass)
+    for _ in range(10):
+        for _ in range(200):
+            await asyncio.sleep(0)
+        freezer.tick(timedelta(seconds=1))
+        async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    read = [r.path for r in wegnology_sim.requests if is_device_state(r)]
+    assert sorted(read) == sorted(
+        device_state_path(device_id) for device_id in plant_ids(wegnology_sim)
+    )
+    assert peak == 4
+    assert in_flight == 0
+    assert wegnology_loaded.runtime_data.coordinator.last_update_success
+    assert state_of(hass, temperature(hass)) == "31.4"
+
+
+async def test_device_gone_while_read_one_by_one(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_entry: MockConfigEntry,
+    setup_entry: SetupEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A device's own state answering 404: the list is read again at the next poll."""
+    wegnology_sim.bulk_composite_state = False
+    await setup_entry(wegnology_entry)
+    wegnology_sim.remove_device(FLOW_METER_ID)
+
+    await next_poll(hass, freezer)
+    assert wegnology_entry.runtime_data.coordinator.last_update_success
+    assert state_of(hass, tank_level(hass)) == "72.5"
+
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer)
+    assert paths(wegnology_sim)[:2] == [devices_path(), bulk_state_path()]
+    assert device_entry(hass, FLOW_METER_ID) is None
+    assert device_entry(hass, TANK_LEVEL_ID) is not None
+
+
+async def test_bulk_state_refused_is_not_a_missing_route(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    setup_entry: SetupEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Bulk state refused (403, not 404): no device-by-device reads; retried."""
+    token = wegnology_sim.add_api_token(
+        application_id=DEMO_APPLICATION_ID, scope=("devices.get",)
+    ).token
+    entry = await setup_entry(
+        make_entry(hass, wegnology_sim, login=False, api_token=token)
+    )
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert paths(wegnology_sim) == [devices_path(), bulk_state_path()]
+    assert hass.states.async_entity_ids() == []
+
+    wegnology_sim.api_tokens[token].scope = ("devices.get", "devices.getCompositeState")
+    await next_poll(hass, freezer, 120)
+    assert entry.state is ConfigEntryState.LOADED
+    assert state_of(hass, temperature(hass)) == "31.4"
+
+
+# --- signing in again ----------------------------------------------------------------
+
+
+async def test_expired_user_token_renewed_silently(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A 401 on the user token: one login with the stored password, token kept."""
+    old = wegnology_loaded.data["user_token"]
+    wegnology_sim.expire_user_tokens()
+    wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "temperature", 28.0)
+    wegnology_sim.clear_requests()
+    caplog.set_level(logging.DEBUG)
+    caplog.clear()
+    await next_poll(hass, freezer)
+
+    assert paths(wegnology_sim) == [bulk_state_path(), AUTH_USER, bulk_state_path()]
+    new = wegnology_loaded.data["user_token"]
+    assert new != old
+    assert wegnology_sim.requests[2].headers["Authorization"] == f"Bearer {new}"
+    assert (
+        wegnology_sim.user_tokens[new].expires_at
+        > wegnology_sim.user_tokens[old].expires_at
+    )
+    assert wegnology_loaded.runtime_data.coordinator.last_update_success
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+    assert errors_logged(caplog) == []
+    for secret in (old, new, DEMO_PASSWORD):
+        assert secret not in caplog.text
+    assert state_of(hass, temperature(hass)) == "28.0"
+
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer)
+    assert paths(wegnology_sim) == [bulk_state_path()]
+    assert wegnology_sim.requests[0].headers["Authorization"] == f"Bearer {new}"
+
+
+async def test_changed_password_starts_reauth(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The stored password refused at re-login: reauth, no retry loop."""
+    wegnology_sim.user().password = "changed-in-the-web-ui"
+    wegnology_sim.expire_user_tokens()
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer)
+
+    assert paths(wegnology_sim) == [bulk_state_path(), AUTH_USER]
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert flows[0]["context"]["entry_id"] == wegnology_loaded.entry_id
+    assert flows[0]["step_id"] == "wegnology_reauth_confirm"
+    assert state_of(hass, temperature(hass)) == STATE_UNAVAILABLE
+
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer)
+    assert wegnology_sim.requests == []
+
+
+async def test_revoked_api_token_starts_reauth(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    setup_entry: SetupEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A pasted token revoked in WEGnology: reauth at once, no login tried."""
+    entry = await setup_entry(make_entry(hass, wegnology_sim, login=False))
+    wegnology_sim.revoke_api_token(DEMO_API_TOKEN)
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer)
+
+    assert paths(wegnology_sim) == [bulk_state_path()]
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert flows[0]["context"]["entry_id"] == entry.entry_id
+    assert state_of(hass, temperature(hass)) == STATE_UNAVAILABLE
+
+
+async def test_refused_at_setup_starts_reauth(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator, setup_entry: SetupEntry
+) -> None:
+    """Token expired and password changed before a restart: reauth at setup."""
+    entry = make_entry(hass, wegnology_sim)
+    wegnology_sim.expire_user_tokens()
+    wegnology_sim.user().password = "changed-in-the-web-ui"
+    await setup_entry(entry)
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert paths(wegnology_sim) == [devices_path(), AUTH_USER]
+
+
+# --- the cloud failing ------------------------------------------------------------
+
+
+async def test_throttled_poll_waits_as_asked(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """429: entities unavailable and the next poll waits for Retry-After."""
+    sensor = temperature(hass)
+    wegnology_sim.faults.add("rate_limit", path=bulk_state_path(), retry_after=90)
+    await next_poll(hass, freezer)
+    assert state_of(hass, sensor) == STATE_UNAVAILABLE
+    coordinator = wegnology_loaded.runtime_data.coordinator
+    assert isinstance(coordinator.last_exception, UpdateFailed)
+    assert coordinator.last_exception.retry_after == 90
+
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer)  # the usual 30 s: no request yet
+    await next_poll(hass, freezer)
+    assert wegnology_sim.requests == []
+    await next_poll(hass, freezer)  # 90 s after the refusal
+    assert paths(wegnology_sim) == [bulk_state_path()]
+    assert state_of(hass, sensor) == "31.4"
+
+
+async def test_throttled_without_retry_after(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """429 without Retry-After: the usual interval, then back."""
+    wegnology_sim.faults.add("rate_limit", path=bulk_state_path(), retry_after=None)
+    await next_poll(hass, freezer)
+    assert state_of(hass, temperature(hass)) == STATE_UNAVAILABLE
+    coordinator = wegnology_loaded.runtime_data.coordinator
+    assert isinstance(coordinator.last_exception, UpdateFailed)
+    assert coordinator.last_exception.retry_after is None
+    await next_poll(hass, freezer)
+    assert state_of(hass, temperature(hass)) == "31.4"
+
+
+@pytest.mark.parametrize(
+    ("fault", "path"),
+    [
+        ({"kind": "server_error"}, bulk_state_path()),
+        ({"kind": "server_error", "status": 502}, bulk_state_path()),
+        ({"kind": "malformed_json"}, bulk_state_path()),
+        ({"kind": "disconnect"}, bulk_state_path()),
+        ({"kind": "malformed_json"}, devices_path()),
+    ],
+    ids=["500", "502", "malformed JSON", "disconnect", "malformed device list"],
+)
+async def test_poll_failure_and_recovery(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    *,
+    caplog: pytest.LogCaptureFixture,
+    fault: dict[str, Any],
+    path: str,
+) -> None:
+    """A failing cloud: entities unavailable, one line at start, one at recovery."""
+    caplog.set_level(logging.INFO, logger="custom_components.cloud_bridge")
+    options = dict(fault)
+    wegnology_sim.faults.add(options.pop("kind"), path=path, count=None, **options)
+    # The device list is only read with the topology: get there.
+    seconds = 600 if path == devices_path() else 30
+    await next_poll(hass, freezer, seconds)
+    for _ in range(2):
+        await next_poll(hass, freezer)
+    assert state_of(hass, temperature(hass)) == STATE_UNAVAILABLE
+    assert state_of(hass, connectivity(hass, BOILER_ROOM_SENSOR_ID)) == (
+        STATE_UNAVAILABLE
+    )
+    errors = log_lines(caplog, logging.ERROR)
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("Error fetching")
+    assert "Unexpected error" not in caplog.text
+
+    # Meanwhile the boiler room warms up.
+    wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "temperature", 33.0)
+    wegnology_sim.faults.clear()
+    await next_poll(hass, freezer)
+    await next_poll(hass, freezer)
+    assert state_of(hass, temperature(hass)) == "33.0"
+    assert len(log_lines(caplog, logging.ERROR)) == 1
+    recovered = [
+        line for line in log_lines(caplog, logging.INFO) if "recovered" in line
+    ]
+    assert len(recovered) == 1, recovered
+
+
+async def test_one_dropped_connection_is_retried(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A single dropped GET is sent again by aiohttp: nobody notices."""
+    wegnology_sim.faults.add("disconnect", path=bulk_state_path())
+    wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "temperature", 30.5)
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer)
+    assert paths(wegnology_sim) == [bulk_state_path()] * 2
+    assert state_of(hass, temperature(hass)) == "30.5"
+    assert errors_logged(caplog) == []
+
+
+async def test_cloud_down_at_setup_retries(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_entry: MockConfigEntry,
+    setup_entry: SetupEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The cloud failing at start: setup is retried until it answers."""
+    wegnology_sim.faults.add("server_error", path=devices_path(), count=None)
+    await setup_entry(wegnology_entry)
+    assert wegnology_entry.state is ConfigEntryState.SETUP_RETRY
+    assert hass.states.async_entity_ids() == []
+
+    wegnology_sim.faults.clear()
+    await next_poll(hass, freezer, 120)
+    assert wegnology_entry.state is ConfigEntryState.LOADED
+    assert state_of(hass, temperature(hass)) == "31.4"
+
+
+# --- odd composite states ------------------------------------------------------------
+
+
+def spoil_items(changes: dict[str, Callable[[dict[str, Any]], Any]]) -> Any:
+    """Return a patch that changes the bulk items of some devices."""
+
+    def patch(reply: dict[str, Any]) -> None:
+        items = []
+        for item in reply["items"]:
+            change = changes.get(item["id"])
+            if change is None:
+                items.append(item)
+            elif (replaced := change(item)) is not None:
+                items.append(replaced)
+        reply["items"] = [*items, "not an object", {"id": 42}]
+
+    return patch
+
+
+def set_state(item: dict[str, Any], **entries: Any) -> dict[str, Any]:
+    """Return an item with some composite state entries replaced."""
+    item["compositeState"].update(entries)
+    return item
+
+
+async def test_odd_composite_state_spares_the_rest(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_entry: MockConfigEntry,
+    setup_entry: SetupEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Odd items and values: no crash, odd values unknown, other devices fine."""
+    office = demo_device_id(wegnology_sim, "Office Sensor")
+    lab = demo_device_id(wegnology_sim, "Lab Sensor")
+    wegnology_sim.faults.add(
+        "patch_response",
+        path=bulk_state_path(),
+        count=None,
+        patch=spoil_items(
+            {
+                # compositeState a string.
+                TANK_LEVEL_ID: lambda item: {**item, "compositeState": "72.5"},
+                # Values of the wrong type, and times in each format or none.
+                BOILER_ROOM_SENSOR_ID: lambda item: set_state(
+                    item,
+                    temperature={"value": "hot", "time": "2024-05-01T12:00:00Z"},
+                    humidity={"value": "41.5", "time": 1_714_564_800_000},
+                    co2={"value": True, "time": {"$date": "2024-05-01T12:00:00Z"}},
+                    location={"value": "somewhere", "time": "yesterday"},
+                    firmware={"value": {"major": 2}},
+                    battery="87",
+                ),
+                BOILER_RELAY_ID: lambda item: set_state(
+                    item, relay={"value": "maybe", "time": None}
+                ),
+                office: lambda item: set_state(
+                    item, location={"value": {"lat": 51.5, "lng": -0.12}}
+                ),
+                lab: lambda item: set_state(item, location={"value": [None, 1]}),
+                PUMP_ID: lambda item: set_state(
+                    item, running={"value": "1"}, speed={"value": "1450.5"}
+                ),
+                # An item without its id.
+                INLET_VALVE_ID: lambda item: {
+                    key: value for key, value in item.items() if key != "id"
+                },
+            }
+        ),
+    )
+    await setup_entry(wegnology_entry)
+
+    assert wegnology_entry.state is ConfigEntryState.LOADED
+    assert wegnology_entry.runtime_data.coordinator.last_update_success
+    assert errors_logged(caplog) == []
+
+    def sensor(device_id: str, name: str) -> str:
+        return state_of(hass, entity(hass, "sensor", device_id, name))
+
+    def binary(device_id: str, name: str) -> str:
+        return state_of(hass, entity(hass, "binary_sensor", device_id, name))
+
+    assert sensor(TANK_LEVEL_ID, "level") == STATE_UNKNOWN
+    assert sensor(BOILER_ROOM_SENSOR_ID, "temperature") == STATE_UNKNOWN
+    assert sensor(BOILER_ROOM_SENSOR_ID, "humidity") == "41.5"
+    assert sensor(BOILER_ROOM_SENSOR_ID, "co2") == STATE_UNKNOWN
+    assert sensor(BOILER_ROOM_SENSOR_ID, "location") == STATE_UNKNOWN
+    assert sensor(BOILER_ROOM_SENSOR_ID, "firmware") == STATE_UNKNOWN
+    assert sensor(BOILER_ROOM_SENSOR_ID, "battery") == STATE_UNKNOWN
+    assert sensor(BOILER_ROOM_SENSOR_ID, "pressure") == "1013.2"
+    assert binary(BOILER_RELAY_ID, "relay") == STATE_UNKNOWN
+    assert sensor(BOILER_RELAY_ID, "coilTemperature") == "24.5"
+    # A location as an object is read; a pair that is no numbers is not.
+    assert sensor(office, "location") == "51.5,-0.12"
+    assert sensor(lab, "location") == STATE_UNKNOWN
+    assert binary(PUMP_ID, "running") == STATE_ON
+    assert sensor(PUMP_ID, "speed") == "1450.5"
+    assert binary(INLET_VALVE_ID, "open") == STATE_UNKNOWN
+    assert binary(INLET_VALVE_ID, CONNECTED) == STATE_ON
+    # The rest is as the cloud reported it.
+    assert sensor(FLOW_METER_ID, "flowRate") == "12.8"
+    assert binary(BOILER_ROOM_SENSOR_ID, CONNECTED) == STATE_ON
+    # An odd item is not a new device: no device list read for it.
+    assert paths(wegnology_sim).count(devices_path()) == 1
+
+
+@pytest.mark.parametrize("time_format", ["iso", "ms", "date"])
+async def test_every_time_format_is_read(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_entry: MockConfigEntry,
+    setup_entry: SetupEntry,
+    time_format: str,
+) -> None:
+    """Composite state times as ISO text, milliseconds or {"$date"}: all read."""
+    wegnology_sim.time_format = time_format
+    wegnology_sim.device(TANK_LEVEL_ID).time_format = "ms"
+    await setup_entry(wegnology_entry)
+    sample = wegnology_sim.composite_state(BOILER_ROOM_SENSOR_ID)["temperature"]
+    assert isinstance(
+        sample["time"], {"iso": str, "ms": int, "date": dict}[time_format]
+    )
+    assert state_of(hass, temperature(hass)) == "31.4"
+    assert state_of(hass, tank_level(hass)) == "72.5"
+    relay = entity(hass, "binary_sensor", BOILER_RELAY_ID, "relay")
+    assert state_of(hass, relay) == STATE_OFF
+
+
+# --- offline devices -----------------------------------------------------------------
+
+
+async def test_offline_device(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Offline: attribute entities unavailable, connectivity shows off, rest fine."""
+    # Offline from the start: the yard sensor.
+    yard = entity(hass, "sensor", YARD_SENSOR_ID, "temperature")
+    assert state_of(hass, yard) == STATE_UNAVAILABLE
+    assert state_of(hass, connectivity(hass, YARD_SENSOR_ID)) == STATE_OFF
+    assert device_entry(hass, YARD_SENSOR_ID) is not None
+
+    wegnology_sim.set_connected(BOILER_ROOM_SENSOR_ID, False)
+    await next_poll(hass, freezer)
+    # Connection comes with the device list, read with the topology.
+    assert state_of(hass, connectivity(hass, BOILER_ROOM_SENSOR_ID)) == STATE_ON
+    await next_poll(hass, freezer, 570)
+    assert state_of(hass, temperature(hass)) == STATE_UNAVAILABLE
+    firmware = entity(hass, "sensor", BOILER_ROOM_SENSOR_ID, "firmware")
+    assert state_of(hass, firmware) == STATE_UNAVAILABLE
+    assert state_of(hass, connectivity(hass, BOILER_ROOM_SENSOR_ID)) == STATE_OFF
+    assert state_of(hass, tank_level(hass)) == "72.5"
+
+    wegnology_sim.set_connected(BOILER_ROOM_SENSOR_ID, True)
+    await next_poll(hass, freezer, 600)
+    assert state_of(hass, temperature(hass)) == "31.4"
+    assert state_of(hass, connectivity(hass, BOILER_ROOM_SENSOR_ID)) == STATE_ON
+
+
+async def test_offline_gateway_takes_its_peripherals(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A gateway offline: its peripherals' readings unavailable, the others' not."""
+    wegnology_sim.set_connected(PUMP_GATEWAY_ID, False)
+    await next_poll(hass, freezer, 600)
+    for device_id in (PUMP_GATEWAY_ID, TANK_LEVEL_ID, PUMP_ID, FLOW_METER_ID):
+        assert state_of(hass, connectivity(hass, device_id)) == STATE_OFF
+    assert state_of(hass, tank_level(hass)) == STATE_UNAVAILABLE
+    signal = entity(hass, "sensor", PUMP_GATEWAY_ID, "signal")
+    assert state_of(hass, signal) == STATE_UNAVAILABLE
+    line_2 = entity(hass, "sensor", LINE_2_GATEWAY_ID, "signal")
+    assert state_of(hass, line_2) == "-58"
+    assert entity_of(hass, "sensor", PUMP_GATEWAY_ID, "signal") == signal

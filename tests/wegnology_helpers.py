@@ -1,0 +1,181 @@
+"""Shared steps of WEGnology tests: entries, polls, requests, devices, entities."""
+
+from datetime import timedelta
+import logging
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+
+from custom_components.cloud_bridge.const import DOMAIN
+from simulator.wegnology import WegnologySimulator
+from simulator.wegnology_demo import DEMO_APPLICATION_ID
+
+from .conftest import wegnology_data
+
+AUTH_USER = "/auth/user"
+APPLICATIONS = "/applications"
+LOGGER_NAME = "custom_components.cloud_bridge"
+ADAPTER_LOGGER = "custom_components.cloud_bridge.vendors.wegnology.adapter"
+
+
+def devices_path(application_id: str = DEMO_APPLICATION_ID) -> str:
+    """Return the path of an application's device list."""
+    return f"/applications/{application_id}/devices"
+
+
+def bulk_state_path(application_id: str = DEMO_APPLICATION_ID) -> str:
+    """Return the path of an application's bulk composite state."""
+    return f"/applications/{application_id}/devices/compositeState"
+
+
+def device_state_path(device_id: str, application_id: str = DEMO_APPLICATION_ID) -> str:
+    """Return the path of one device's composite state."""
+    return f"/applications/{application_id}/devices/{device_id}/compositeState"
+
+
+def command_path(device_id: str, application_id: str = DEMO_APPLICATION_ID) -> str:
+    """Return the path of one device's command endpoint."""
+    return f"/applications/{application_id}/devices/{device_id}/command"
+
+
+def paths(sim: WegnologySimulator) -> list[str]:
+    """Return the path of every request the cloud received, in order."""
+    return [request.path for request in sim.requests]
+
+
+def make_entry(
+    hass: HomeAssistant,
+    sim: WegnologySimulator,
+    *,
+    login: bool = True,
+    title: str = "Demo Plant",
+    application_id: str = DEMO_APPLICATION_ID,
+    **changes: Any,
+) -> MockConfigEntry:
+    """Add a WEGnology entry for an application (data changed), not set up."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=title,
+        unique_id=f"wegnology:{application_id}",
+        data={
+            **wegnology_data(sim, login=login),
+            "application_id": application_id,
+            **changes,
+        },
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+async def next_poll(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 30
+) -> None:
+    """Let time pass and wait for whatever poll it triggers to finish."""
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def device_key(device_id: str, application_id: str = DEMO_APPLICATION_ID) -> str:
+    """Return the key a device has in the Snapshot: application:device."""
+    return f"{application_id}:{device_id}"
+
+
+def device_entry(
+    hass: HomeAssistant, device_id: str, application_id: str = DEMO_APPLICATION_ID
+) -> dr.DeviceEntry | None:
+    """Return the registered device of a WEGnology device id."""
+    return registered_device(hass, device_id, application_id)
+
+
+def entity_of(
+    hass: HomeAssistant,
+    platform: str,
+    device_id: str,
+    point: str,
+    application_id: str = DEMO_APPLICATION_ID,
+) -> str | None:
+    """Return the entity id of a device's attribute (or "$connected"), if any."""
+    return er.async_get(hass).async_get_entity_id(
+        platform,
+        DOMAIN,
+        f"wegnology:{device_key(device_id, application_id)}:{point}",
+    )
+
+
+def entity(
+    hass: HomeAssistant,
+    platform: str,
+    device_id: str,
+    point: str,
+    application_id: str = DEMO_APPLICATION_ID,
+) -> str:
+    """Return the entity id of a device's attribute that must be registered."""
+    found = entity_of(hass, platform, device_id, point, application_id)
+    assert found is not None, (platform, device_id, point)
+    return found
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> str:
+    """Return an entity's state, which must exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+def log_lines(
+    caplog: pytest.LogCaptureFixture, level: int, logger: str = LOGGER_NAME
+) -> list[str]:
+    """Return the messages logged at exactly a level by a logger."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == logger and record.levelno == level
+    ]
+
+
+def errors_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Return every error the integration logged."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith(LOGGER_NAME) and record.levelno >= logging.ERROR
+    ]
+
+
+async def poll_now(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Poll the cloud now, as the 30 s timer would, and wait for the states."""
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+
+
+def demo_device_id(
+    sim: WegnologySimulator, name: str, application_id: str = DEMO_APPLICATION_ID
+) -> str:
+    """Return the id of the application's device with a name."""
+    found = [
+        device.id
+        for device in sim.application(application_id).devices.values()
+        if device.name == name
+    ]
+    assert len(found) == 1, name
+    return found[0]
+
+
+def registered_device(
+    hass: HomeAssistant, device_id: str, application_id: str = DEMO_APPLICATION_ID
+) -> dr.DeviceEntry | None:
+    """Return the device registry entry of a WEGnology device id, if registered."""
+    found = dr.async_get(hass).async_get_devices(
+        identifiers={(DOMAIN, f"wegnology:{device_key(device_id, application_id)}")}
+    )
+    assert len(found) <= 1, found
+    return found[0] if found else None
