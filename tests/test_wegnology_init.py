@@ -120,6 +120,18 @@ def new_sensor(device_id: str = "6500000000000000000000aa") -> SimDevice:
 # --- setup, devices, unload -------------------------------------------------------
 
 
+# Losant's device classes, as a user reads them on the device page.
+MODELS = {
+    "standalone": "Standalone",
+    "gateway": "Gateway",
+    "peripheral": "Peripheral",
+    "floating": "Floating",
+    "edgeCompute": "Edge compute",
+    "embedded": "Embedded",
+    "system": "System",
+}
+
+
 async def test_setup_registers_devices(
     hass: HomeAssistant,
     wegnology_sim: WegnologySimulator,
@@ -134,7 +146,7 @@ async def test_setup_registers_devices(
         device = device_entry(hass, device_id)
         assert device is not None, device_id
         assert device.name == sim_device.name
-        assert device.model == sim_device.device_class.capitalize()
+        assert device.model == MODELS[sim_device.device_class]
         assert device.manufacturer == "WEGnology"
         assert device.config_entry_id == wegnology_loaded.entry_id
         if sim_device.parent_id is None:

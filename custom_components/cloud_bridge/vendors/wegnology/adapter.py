@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 import logging
+import re
 from typing import Any
 
 from ...errors import (
@@ -104,6 +105,12 @@ def _gps(raw: Any) -> str | None:
         return None
     # 15 significant digits: ":g" (6) would cut a GPS fix to about 100 m.
     return f"{lat:.15g},{lon:.15g}"
+
+
+def sentence(name: str) -> str:
+    """Return a camelCase or snake_case name as words: edgeCompute → Edge compute."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|_", " ", name)
+    return spaced.lower().capitalize()
 
 
 def measurement(
@@ -243,7 +250,7 @@ class WegnologyAdapter(VendorAdapter):
             key=self._key(device.id),
             name=device.name,
             manufacturer=MANUFACTURER,
-            model=device.device_class.replace("_", " ").capitalize(),
+            model=sentence(device.device_class),
             via_device=self._key(parent) if parent else None,
             online=device.connected is not False,
             points={point.key: point for point in points},
