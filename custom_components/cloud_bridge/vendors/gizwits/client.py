@@ -8,15 +8,13 @@ under a lock.
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 import json
-import math
 import time
 from typing import Any
 
 import aiohttp
 
+from ..retry_after import seconds_to_wait
 from .models import (
     Binding,
     DeviceData,
@@ -103,23 +101,6 @@ _SERVER_ERROR = 9008
 _THROTTLED = 9041
 
 
-def _retry_after(headers: Any) -> float | None:
-    """Read Retry-After as seconds or as an HTTP date."""
-    if (value := headers.get("Retry-After")) is None:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            moment = parsedate_to_datetime(value)
-        except TypeError, ValueError:
-            return None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        seconds = (moment - datetime.now(UTC)).total_seconds()
-    return max(0.0, seconds) if math.isfinite(seconds) else None
-
-
 def _error(status: int, reply: Any, headers: Any) -> GizwitsError:
     """Return the typed error for a reply that is not a success."""
     code = reply.get("error_code") if isinstance(reply, dict) else None
@@ -128,7 +109,7 @@ def _error(status: int, reply: Any, headers: Any) -> GizwitsError:
     message = reply.get("error_message") if isinstance(reply, dict) else None
     if code == _THROTTLED or status == 429:
         return GizwitsRateLimitError(
-            "Gizwits is throttling requests", _retry_after(headers)
+            "Gizwits is throttling requests", seconds_to_wait(headers)
         )
     if not isinstance(code, int) or code == _SERVER_ERROR or status >= 500:
         return GizwitsConnectionError(f"Gizwits failed with HTTP {status}")

@@ -8,14 +8,12 @@ password when the cloud answers 401 — once, under a lock.
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 import json
-import math
 from typing import Any
 
 import aiohttp
 
+from ..retry_after import seconds_to_wait
 from .models import (
     Application,
     AttributeState,
@@ -62,23 +60,6 @@ class WegnologyApiError(WegnologyError):
 
 class WegnologyNotFoundError(WegnologyApiError):
     """The application, device or endpoint does not exist (404)."""
-
-
-def _retry_after(headers: Any) -> float | None:
-    """Read Retry-After as seconds or as an HTTP date."""
-    if (value := headers.get("Retry-After")) is None:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            moment = parsedate_to_datetime(value)
-        except TypeError, ValueError:
-            return None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        seconds = (moment - datetime.now(UTC)).total_seconds()
-    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 class WegnologyClient:
@@ -264,7 +245,7 @@ class WegnologyClient:
         if status == 429:
             raise WegnologyRateLimitError(
                 message or "WEGnology is throttling requests",
-                _retry_after(response_headers),
+                seconds_to_wait(response_headers),
             )
         if status >= 500:
             raise WegnologyConnectionError(f"WEGnology failed with HTTP {status}")

@@ -6,15 +6,13 @@ that returns a valid access token.
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 import json
-import math
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
 
+from ..retry_after import seconds_to_wait
 from . import queries
 from .models import (
     Building,
@@ -81,27 +79,6 @@ def authorize_url(
     return f"{dashboard_url.rstrip('/')}/dashboard/#/oauth/authorize?{query}"
 
 
-def _retry_after(response: aiohttp.ClientResponse) -> float | None:
-    """Read Retry-After as seconds or as an HTTP date."""
-    if (value := response.headers.get("Retry-After")) is None:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        pass
-    else:
-        # "inf" or "nan" are no delay; waiting forever would stop polling.
-        return max(0.0, seconds) if math.isfinite(seconds) else None
-    try:
-        moment = parsedate_to_datetime(value)
-    except TypeError, ValueError:
-        return None
-    if moment.tzinfo is None:
-        # A "-0000" zone reads as naive; HTTP dates are GMT.
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
-
-
 class _Http:
     """JSON over HTTP with a timeout, bounded concurrency and typed errors."""
 
@@ -126,7 +103,7 @@ class _Http:
                 async with response:
                     text = await response.text()
                     status = response.status
-                    retry_after = _retry_after(response)
+                    retry_after = seconds_to_wait(response.headers)
         except TimeoutError as err:
             raise WizProConnectionError("WiZ Pro did not answer in time") from err
         except aiohttp.ClientError as err:
