@@ -1,6 +1,8 @@
 """Fixtures: the simulated clouds on 127.0.0.1 and Cloud Bridge entries on them."""
 
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+import json
+from pathlib import Path
 import time
 from typing import Any
 
@@ -11,8 +13,10 @@ from homeassistant.components.application_credentials import (
     ClientCredential,
     async_import_client_credential,
 )
+from homeassistant.config_entries import ConfigFlow, OptionsFlow
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowHandler
 from homeassistant.setup import async_setup_component
 
 # Imported here so the plugin's own testing config does not shadow ours.
@@ -49,6 +53,55 @@ WEBHOOK_ID = "0123456789abcdef" * 4
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Load Cloud Bridge from this repository."""
+
+
+ENGLISH = json.loads(
+    (
+        Path(__file__).parent.parent
+        / "custom_components/cloud_bridge/translations/en.json"
+    ).read_text(encoding="utf-8")
+)
+
+
+def _section(flow: FlowHandler) -> str | None:
+    """Return the strings section a flow's errors and aborts are read from."""
+    if isinstance(flow, ConfigFlow):
+        return "config"
+    if isinstance(flow, OptionsFlow):
+        return "options"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def check_flow_translations(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Generator[None]:
+    """Fail a test whose config or options flow shows an untranslated error."""
+    missing: list[str] = []
+    show_form = FlowHandler.async_show_form
+    abort = FlowHandler.async_abort
+
+    def checked_form(self: FlowHandler, **kwargs: Any) -> Any:
+        if (section := _section(self)) is not None:
+            missing.extend(
+                f"{section}.error.{key}"
+                for key in (kwargs.get("errors") or {}).values()
+                if key not in ENGLISH[section].get("error", {})
+            )
+        return show_form(self, **kwargs)
+
+    def checked_abort(self: FlowHandler, **kwargs: Any) -> Any:
+        reason = kwargs["reason"]
+        if (section := _section(self)) is not None and reason not in ENGLISH[
+            section
+        ].get("abort", {}):
+            missing.append(f"{section}.abort.{reason}")
+        return abort(self, **kwargs)
+
+    monkeypatch.setattr(FlowHandler, "async_show_form", checked_form)
+    monkeypatch.setattr(FlowHandler, "async_abort", checked_abort)
+    yield
+    assert not missing, f"untranslated flow strings: {sorted(set(missing))}"
 
 
 @pytest.fixture
