@@ -33,6 +33,19 @@ def _registry_facts(device: Device) -> tuple[object, ...]:
     )
 
 
+def _depth(snapshot: Snapshot, device: Device) -> int:
+    """Return how many parents stand above a device (a gateway under a system…)."""
+    depth = 0
+    seen = {device.key}
+    while (parent := snapshot.devices.get(device.via_device or "")) is not None:
+        if parent.key in seen:
+            break  # a loop in the cloud's data; any order will do
+        seen.add(parent.key)
+        depth += 1
+        device = parent
+    return depth
+
+
 @dataclass
 class DeviceSync:
     """Registers new devices, updates changed ones, removes the ones gone."""
@@ -53,7 +66,7 @@ class DeviceSync:
             if self._facts.get(key) != _registry_facts(device)
         ]
         # Parents first, so a child can name its parent's registry id.
-        changed.sort(key=lambda device: device.via_device is not None)
+        changed.sort(key=lambda device: _depth(snapshot, device))
         for device in changed:
             connections = (
                 {(dr.CONNECTION_NETWORK_MAC, dr.format_mac(device.mac))}
