@@ -1,5 +1,6 @@
 """Numbers: settable values with a range, such as a light mode's speed."""
 
+import math
 from typing import override
 
 from homeassistant.components.number import (
@@ -57,7 +58,9 @@ class CloudBridgeNumber(CloudBridgeEntity, NumberEntity):
     def native_value(self) -> float | None:
         """Return the value."""
         value = self.point.value
-        return value if isinstance(value, int | float) else None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        return value if math.isfinite(value) else None
 
     @override
     async def async_set_native_value(self, value: float) -> None:

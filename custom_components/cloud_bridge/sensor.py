@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+import math
 from typing import override
 
 from homeassistant.components.sensor import (
@@ -78,6 +79,7 @@ class CloudBridgeSensor(CloudBridgeEntity, SensorEntity):
     def native_value(self) -> str | int | float | date | datetime | Decimal | None:
         """Return the value."""
         value = self.point.value
-        if isinstance(value, str | int | float) and not isinstance(value, bool):
-            return value
-        return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            return None
+        # NaN or infinity (JSON lets a cloud send them) are no reading.
+        return value if not isinstance(value, float) or math.isfinite(value) else None
