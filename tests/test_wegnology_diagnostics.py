@@ -20,6 +20,7 @@ from homeassistant.setup import async_setup_component
 
 from simulator.wegnology import WegnologySimulator
 from simulator.wegnology_demo import (
+    BOILER_ROOM_SENSOR_ID,
     DEMO_API_TOKEN,
     DEMO_APPLICATION_ID,
     DEMO_EMAIL,
@@ -27,7 +28,7 @@ from simulator.wegnology_demo import (
     TANK_LEVEL_ID,
 )
 
-from .wegnology_helpers import AUTH_USER, device_key, make_entry, next_poll
+from .wegnology_helpers import AUTH_USER, device_key, entity, make_entry, next_poll
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +52,15 @@ async def test_diagnostics(
     assert diagnostics["adapter"]["bulk_composite_state"] is True
     tank = diagnostics["snapshot"][device_key(TANK_LEVEL_ID)]
     assert tank["points"]["level"]["value"] == 72.5
+    # Where a device stands is personal: GPS fixes are redacted, kept in HA.
+    boiler_room = diagnostics["snapshot"][device_key(BOILER_ROOM_SENSOR_ID)]
+    assert boiler_room["points"]["location"]["value"] == REDACTED
+    assert "51.5" not in text_of(diagnostics)
+    location = hass.states.get(
+        entity(hass, "sensor", BOILER_ROOM_SENSOR_ID, "location")
+    )
+    assert location is not None
+    assert location.state == "51.5,-0.12"
     # The simulator's port changes from run to run; the rest is the demo plant.
     assert diagnostics == snapshot(matcher=path_type({"entry.data.base_url": (str,)}))
 

@@ -41,8 +41,15 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot_as_dict(snapshot: Snapshot) -> dict[str, Any]:
-    """Return a Snapshot as plain data."""
-    return {key: _plain(asdict(device)) for key, device in snapshot.devices.items()}
+    """Return a Snapshot as plain data, private values redacted."""
+    devices = {}
+    for key, device in snapshot.devices.items():
+        plain = _plain(asdict(device))
+        for point_key, point in device.points.items():
+            if point.private and point.value is not None:
+                plain["points"][point_key]["value"] = REDACTED
+        devices[key] = plain
+    return devices
 
 
 def _redacted_url(url: str | None, secret: str | None) -> str | None:

@@ -88,6 +88,8 @@ class Point:
     enabled_by_default: bool = True
     optional: bool = False
     survives_offline: bool = False
+    # Where something is (a GPS fix): shown, but redacted in diagnostics.
+    private: bool = False
     native_range: tuple[float, float] | None = None
     step: float | None = None
     options: tuple[str, ...] | None = None
