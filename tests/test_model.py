@@ -341,6 +341,18 @@ def test_combine_light_states_keeps_to_supported_modes() -> None:
     assert combine_light_states([OFF], DW).color_mode == "brightness"
 
 
+def test_a_room_reports_kelvin_within_its_own_range() -> None:
+    """Bulbs of wider ranges averaging outside the room's shared range are kept in it."""
+    members = [
+        lit(50, color_temp_kelvin=2200),
+        lit(50, color_temp_kelvin=2400),
+        lit(50, color_temp_kelvin=6500),
+    ]
+    assert combine_light_states(members[:2], TW).color_temp_kelvin == 2700
+    assert combine_light_states(members[2:], TW).color_temp_kelvin == 5000
+    assert combine_light_states(members, RGBTW).color_temp_kelvin == 3700
+
+
 # --- one bulb -------------------------------------------------------------------------
 
 

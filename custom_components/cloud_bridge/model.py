@@ -266,12 +266,19 @@ def combine_light_states(
         brightness=round(fmean(brightness)) if brightness else None,
         color_mode=color_mode,
         color_temp_kelvin=(
-            round(fmean(kelvin)) if kelvin and color_mode == "color_temp" else None
+            _within(round(fmean(kelvin)), features.kelvin_range)
+            if kelvin and color_mode == "color_temp"
+            else None
         ),
         rgb_color=rgb[0] if rgb and color_mode == "rgb" else None,
         rgbww_color=rgbww[0] if rgbww and color_mode == "rgbww" else None,
         effect=effects.pop() if len(effects) == 1 else None,
     )
+
+
+def _within(value: int, limits: tuple[int, int] | None) -> int:
+    """Return a value kept to limits: a room's mean Kelvin to the range it offers."""
+    return value if limits is None else min(max(value, limits[0]), limits[1])
 
 
 def _default_mode(features: LightFeatures) -> str:
