@@ -166,6 +166,21 @@ async def test_failures_map_to_typed_errors(
     assert (await client.building(DEMO_BUILDING_ID)).id == DEMO_BUILDING_ID
 
 
+async def test_reply_that_is_not_utf8_is_malformed(
+    wiz_sim: WizProSimulator, client: WizProClient, session: aiohttp.ClientSession
+) -> None:
+    """Bytes that are not UTF-8 are a malformed reply, never a UnicodeDecodeError."""
+    wiz_sim.send_bad_bytes(GRAPHQL)
+    with pytest.raises(WizProConnectionError, match="malformed reply"):
+        await client.building(DEMO_BUILDING_ID)
+    assert (await client.building(DEMO_BUILDING_ID)).id == DEMO_BUILDING_ID
+    wiz_sim.send_bad_bytes(TOKEN)
+    with pytest.raises(WizProConnectionError, match="malformed reply"):
+        await WizProAuthClient(session, api_url=wiz_sim.url).refresh(
+            wiz_sim.issue_tokens()["refreshToken"]
+        )
+
+
 async def test_refused_token_is_an_auth_error(
     wiz_sim: WizProSimulator, session: aiohttp.ClientSession
 ) -> None:

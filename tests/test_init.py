@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from datetime import timedelta
+from functools import partial
 import logging
 import time
 from typing import Any
@@ -326,11 +327,15 @@ async def test_poll_failures_and_recoveries(
     spot = light_entity(hass, wiz_sim, "Reception Spot 1")
     assert hass.states.get(light).state == STATE_ON
 
-    for dimming, fault in zip(
-        (30, 55, 80), ("server_error", "disconnect", "malformed_json"), strict=True
-    ):
+    faults: dict[str, Callable[[], object]] = {
+        kind: partial(wiz_sim.faults.add, kind, path=GRAPHQL, count=None)
+        for kind in ("server_error", "disconnect", "malformed_json")
+    }
+    # A reply that is not UTF-8 is as malformed as cut JSON.
+    faults["bad_bytes"] = partial(wiz_sim.send_bad_bytes, GRAPHQL, count=3)
+    for dimming, (fault, arm) in zip((30, 55, 80, 45), faults.items(), strict=True):
         caplog.clear()
-        wiz_sim.faults.add(fault, path=GRAPHQL, count=None)
+        arm()
         await next_poll(hass, freezer)
         await next_poll(hass, freezer)
         await next_poll(hass, freezer)

@@ -989,6 +989,35 @@ async def test_fault_malformed_json(api: Api) -> None:
             json.loads(await response.text())
 
 
+async def test_bad_bytes_reply(api: Api) -> None:
+    light = named(api.sim, "Corridor 4")
+    api.sim.send_bad_bytes(count=2)
+    for dimming in (30, 40):
+        async with api.session.post(
+            f"{api.sim.url}/api/graphql",
+            json={
+                "query": CHANGE_LIGHT,
+                "variables": {
+                    "f": api.sim.floor_of(light.id).id,
+                    "l": light.id,
+                    "p": "WiZ",
+                    "s": {"dimming": dimming},
+                },
+            },
+            headers={"Authorization": f"Bearer {api.token}"},
+        ) as response:
+            assert response.status == 200
+            body = await response.read()
+        assert b"\xff" in body
+        with pytest.raises(UnicodeDecodeError):
+            body.decode()
+        # The request itself was carried out.
+        assert light.state["dimming"] == dimming
+    assert (await api.gql("{ buildings { id } }"))[0] == 200
+    with pytest.raises(ValueError, match="at least 1"):
+        api.sim.send_bad_bytes(count=0)
+
+
 async def test_fault_rate_limit(api: Api) -> None:
     api.sim.faults.add("rate_limit", retry_after=7)
     async with api.session.post(

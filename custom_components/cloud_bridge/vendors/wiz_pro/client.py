@@ -101,7 +101,10 @@ class _Http:
                     f"{self._api_url}{path}", json=body, headers=headers
                 )
                 async with response:
-                    text = await response.text()
+                    # Bytes, not text(): a reply that is not UTF-8 must not raise
+                    # UnicodeDecodeError here; json.loads below refuses it as
+                    # malformed, like any other reply it cannot read.
+                    body = await response.read()
                     status = response.status
                     retry_after = seconds_to_wait(response.headers)
         except TimeoutError as err:
@@ -113,8 +116,8 @@ class _Http:
         if status >= 500:
             raise WizProConnectionError(f"WiZ Pro failed with HTTP {status}")
         try:
-            return status, json.loads(text)
-        except ValueError as err:
+            return status, json.loads(body)
+        except ValueError as err:  # UnicodeDecodeError is a ValueError too
             if status in (401, 403):
                 return status, None
             raise WizProConnectionError(
@@ -133,13 +136,13 @@ def _error_messages(reply: Any) -> list[str]:
     ]
 
 
-def _is_unauthenticated(reply: Any) -> bool:
-    """Tell whether GraphQL errors say the token was refused."""
+def _has_error_code(reply: Any, code: str) -> bool:
+    """Tell whether a GraphQL error carries an extensions code."""
     errors = reply.get("errors") if isinstance(reply, dict) else None
     return isinstance(errors, list) and any(
         isinstance(error, dict)
         and isinstance(error.get("extensions"), dict)
-        and error["extensions"].get("code") == "UNAUTHENTICATED"
+        and error["extensions"].get("code") == code
         for error in errors
     )
 
@@ -296,7 +299,7 @@ class WizProClient:
             {"query": document, "variables": variables},
             {"Authorization": f"Bearer {token}"},
         )
-        if status in (401, 403) or _is_unauthenticated(reply):
+        if status in (401, 403) or _has_error_code(reply, "UNAUTHENTICATED"):
             raise WizProAuthError("WiZ Pro refused the access token")
         messages = _error_messages(reply)
         if status != 200:
