@@ -170,14 +170,14 @@ def _plant_devices(now: int) -> list[Device]:
     """Return the 31 devices of Demo Plant."""
     env = ENVIRONMENT_ATTRIBUTES
     sensors = [
-        ("Boiler Room Sensor", "0", "boiler room", (31.4, 38.0, 612, 87)),
-        ("Compressor Room Sensor", "0", "compressors", (27.9, 41.5, 540, 92)),
-        ("Office Sensor", "1", "office", (21.6, 45.2, 780, 64)),
-        ("Warehouse North Sensor", "0", "warehouse", (17.2, 55.0, 455, 71)),
-        ("Warehouse South Sensor", "0", "warehouse", (17.8, 53.4, 470, 23)),
-        ("Cold Store Sensor", "0", "cold store", (3.9, 81.2, 420, 55)),
-        ("Lab Sensor", "1", "lab", (22.3, 39.9, 690, 98)),
-        ("Roof Sensor", "2", "roof", (12.5, 72.3, 410, 46)),
+        ("Boiler Room Sensor", "0", "Boiler room", (31.4, 38.0, 612, 87)),
+        ("Compressor Room Sensor", "0", "Compressors", (27.9, 41.5, 540, 92)),
+        ("Office Sensor", "1", "Office", (21.6, 45.2, 780, 64)),
+        ("Warehouse North Sensor", "0", "Warehouse", (17.2, 55.0, 455, 71)),
+        ("Warehouse South Sensor", "0", "Warehouse", (17.8, 53.4, 470, 23)),
+        ("Cold Store Sensor", "0", "Cold store", (3.9, 81.2, 420, 55)),
+        ("Lab Sensor", "1", "Lab", (22.3, 39.9, 690, 98)),
+        ("Roof Sensor", "2", "Roof", (12.5, 72.3, 410, 46)),
     ]
     devices = [
         _device(
@@ -185,7 +185,7 @@ def _plant_devices(now: int) -> list[Device]:
             name,
             env,
             _environment(*values, lat=51.5 + index / 1000),
-            description=f"Temperature, humidity and CO2 in the {area}",
+            description=f"Temperature, humidity and CO2 in the {area.lower()}",
             tags=_tags(floor=floor, area=area, kind="environment"),
             age=30 + index * 7,
             now=now,
@@ -199,7 +199,7 @@ def _plant_devices(now: int) -> list[Device]:
             env,
             _environment(8.1, 88.0, 405, 3),
             description="Outdoor sensor by the loading yard (battery flat)",
-            tags=_tags(floor="0", area="yard", kind="environment"),
+            tags=_tags(floor="0", area="Yard", kind="environment"),
             connected=False,
             age=21 * 86400,
             now=now,
@@ -244,7 +244,7 @@ def _plant_devices(now: int) -> list[Device]:
             {"signal": -67, "uptime": 1_209_600},
             device_class="gateway",
             description="Modbus gateway of the pump station",
-            tags=_tags(floor="-1", area="pump station"),
+            tags=_tags(floor="-1", area="Pump station"),
             now=now,
         ),
         _device(
@@ -254,7 +254,7 @@ def _plant_devices(now: int) -> list[Device]:
             {"level": 72.5},
             device_class="peripheral",
             parent=pump,
-            tags=_tags(floor="-1", area="pump station"),
+            tags=_tags(floor="-1", area="Pump station"),
             now=now,
         ),
         _device(
@@ -264,7 +264,7 @@ def _plant_devices(now: int) -> list[Device]:
             {"running": True, "speed": 1450},
             device_class="peripheral",
             parent=pump,
-            tags=_tags(floor="-1", area="pump station"),
+            tags=_tags(floor="-1", area="Pump station"),
             now=now,
         ),
         _device(
@@ -274,7 +274,7 @@ def _plant_devices(now: int) -> list[Device]:
             {"flowRate": 12.8},
             device_class="peripheral",
             parent=pump,
-            tags=_tags(floor="-1", area="pump station"),
+            tags=_tags(floor="-1", area="Pump station"),
             now=now,
         ),
         _device(
@@ -284,7 +284,7 @@ def _plant_devices(now: int) -> list[Device]:
             {"open": False},
             device_class="peripheral",
             parent=pump,
-            tags=_tags(floor="-1", area="pump station"),
+            tags=_tags(floor="-1", area="Pump station"),
             now=now,
         ),
     ]
@@ -335,7 +335,7 @@ def _plant_devices(now: int) -> list[Device]:
             RELAY_ATTRIBUTES,
             {"relay": False, "coilTemperature": 24.5},
             description="Burner enable relay (relayOn / relayOff / setRelay)",
-            tags=_tags(floor="0", area="boiler room", kind="relay"),
+            tags=_tags(floor="0", area="Boiler room", kind="relay"),
             firmware=RELAY_FIRMWARE,
             now=now,
         ),
@@ -345,7 +345,7 @@ def _plant_devices(now: int) -> list[Device]:
             RELAY_ATTRIBUTES,
             {"relay": True, "coilTemperature": 36.1},
             description="Extractor fan contactor (relayOn / relayOff / setRelay)",
-            tags=_tags(floor="1", area="lab", kind="relay"),
+            tags=_tags(floor="1", area="Lab", kind="relay"),
             firmware=RELAY_FIRMWARE,
             now=now,
         ),
@@ -366,7 +366,7 @@ def _plant_devices(now: int) -> list[Device]:
                 "running": True,
                 "mode": "cooling",
             },
-            tags=_tags(floor="2", area="roof"),
+            tags=_tags(floor="2", area="Roof"),
             now=now,
         ),
         _device(
@@ -374,7 +374,7 @@ def _plant_devices(now: int) -> list[Device]:
             "Compressed Air Meter",
             (Attribute("flow"), Attribute("pressure"), Attribute("dewPoint")),
             {"flow": 3.4, "pressure": 7.1, "dewPoint": 3.2},
-            tags=_tags(floor="0", area="compressors", kind="meter"),
+            tags=_tags(floor="0", area="Compressors", kind="meter"),
             now=now,
         ),
         _device(
@@ -382,7 +382,8 @@ def _plant_devices(now: int) -> list[Device]:
             "Water Meter",
             (Attribute("volume"), Attribute("flowRate")),
             {"volume": 12_873.41, "flowRate": 0.6},
-            tags=_tags(floor="0", kind="meter"),
+            # A "Room" tag says where a device is as an "area" tag does.
+            tags=[*_tags(floor="0", kind="meter"), Tag("Room", "Plant room")],
             now=now,
         ),
         _device(
@@ -394,7 +395,7 @@ def _plant_devices(now: int) -> list[Device]:
                 Attribute("voltage"),
             ),
             {"charging": True, "battery": 64, "voltage": 51.2},
-            tags=_tags(floor="0", area="warehouse"),
+            tags=_tags(floor="0", area="Warehouse"),
             now=now,
         ),
         _device(
@@ -402,18 +403,19 @@ def _plant_devices(now: int) -> list[Device]:
             "Loading Dock Door",
             (Attribute("open", "boolean"), Attribute("openCount")),
             {"open": True, "openCount": 1_532},
-            tags=_tags(floor="0", area="yard"),
+            tags=_tags(floor="0", area="Yard"),
             age=400,
             now=now,
         ),
         _device(
             30,
             "Plant Overview",
-            (),
-            None,
+            (Attribute("activeAlarms"), Attribute("shift", "string")),
+            {"activeAlarms": 2, "shift": "early"},
             device_class="system",
-            description="System device grouping the plant (never connects)",
+            description="Plant totals reported by a workflow (never connects)",
             connected=False,
+            age=120,
             now=now,
         ),
     ]
@@ -441,6 +443,7 @@ def _bench_devices(now: int) -> list[Device]:
             device_class="floating",
             tags=_tags(bench="A"),
             parent=edge,
+            connected=False,  # floating: its edge agent reports for it
             now=now,
         ),
         _device(

@@ -616,7 +616,7 @@ async def test_devices_of_the_demo_plant(
     assert devices[YARD_SENSOR_ID].connected is False
     assert devices[BOILER_ROOM_SENSOR_ID].connected is True
     sensor = devices[BOILER_ROOM_SENSOR_ID]
-    assert ("area", "boiler room") in sensor.tags
+    assert ("area", "Boiler room") in sensor.tags
     assert Attribute("location", "gps") in sensor.attributes
     assert Attribute("rawFrame", "blob") in sensor.attributes
 
