@@ -1,5 +1,6 @@
 """Gizwits lamps: a product that is plainly a lamp is one light."""
 
+import time
 from typing import Any
 
 import pytest
@@ -38,11 +39,33 @@ from simulator.gizwits_demo import (
     FLOOR_LAMP_DID,
     LIVING_AC_DID,
     PET_HOUSE_DID,
+    did_for,
 )
+from simulator.gizwits_model import WRITABLE, Datapoint, Device, Product, UintSpec
 
 from .wiz_helpers import entity_id
 
 pytestmark = pytest.mark.usefixtures("gizwits_loaded")
+
+# Appliances with an on/off switch and a writable number that are no lamps:
+# a level is no brightness, and a set temperature no colour temperature.
+HEATER = Product(
+    "7a1c3e5b9d2f4a6c8e0b1d3f5a7c9e2b",
+    "取暖器",
+    [
+        Datapoint(0, "power", "开关", WRITABLE, "bool"),
+        Datapoint(1, "heat_level", "档位", WRITABLE, "uint8", UintSpec(1, 3)),
+        Datapoint(2, "set_temp", "设定温度", WRITABLE, "uint8", UintSpec(5, 35)),
+    ],
+)
+PUMP = Product(
+    "3b5d7f9a1c2e4b6d8f0a2c4e6b8d0f1a",
+    "水族泵",
+    [
+        Datapoint(0, "switch", "开关", WRITABLE, "bool"),
+        Datapoint(1, "flow_level", "流量", WRITABLE, "uint8", UintSpec(0, 100)),
+    ],
+)
 
 
 def light_of(hass: HomeAssistant, did: str) -> str:
@@ -126,6 +149,58 @@ async def test_appliances_are_no_lamps(hass: HomeAssistant) -> None:
     ac = entities_of(hass, LIVING_AC_DID)
     assert "light" not in ac
     assert ac["switch"] == "switch"
+
+
+@pytest.mark.parametrize(
+    ("product", "readings", "expected"),
+    [
+        pytest.param(
+            HEATER,
+            {"power": True, "heat_level": 2, "set_temp": 22},
+            {"power": "switch", "heat_level": "number", "set_temp": "number"},
+            id="heater",
+        ),
+        pytest.param(
+            PUMP,
+            {"switch": True, "flow_level": 60},
+            {"switch": "switch", "flow_level": "number"},
+            id="aquarium pump",
+        ),
+    ],
+)
+async def test_levels_and_set_temperatures_are_no_lamp(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    *,
+    product: Product,
+    readings: dict[str, Any],
+    expected: dict[str, str],
+) -> None:
+    """A heater or a pump keeps its switch and numbers; no light appears."""
+    did = did_for(product.name)
+    gizwits_sim.products[product.product_key] = product
+    gizwits_sim.add_device(
+        Device(
+            did=did,
+            product_key=product.product_key,
+            mac="accf2350d701",
+            alias=product.name,
+            attr=product.raw_values(readings),
+            updated_at=int(time.time()) - 10,
+        )
+    )
+    await refresh(hass, gizwits_loaded)
+
+    # Every datapoint has its own entity: none of them is folded into a light.
+    assert entities_of(hass, did) == expected
+    for name, value in readings.items():
+        unique_id = f"gizwits:{DEMO_UID}:{did}:{name}"
+        state = state_of(hass, entity_id(hass, expected[name], unique_id))
+        if value is True:
+            assert state.state == STATE_ON
+        else:
+            assert float(state.state) == value
 
 
 @pytest.mark.parametrize(

@@ -413,12 +413,58 @@ def test_colour_and_white_lamp_shows_colour_while_a_channel_is_lit() -> None:
         pytest.param((SWITCH, BRIGHTNESS, dp("timer")), id="an extra number"),
         pytest.param((SWITCH, BRIGHTNESS, RED, GREEN), id="two colour channels"),
         pytest.param(
-            (SWITCH, BRIGHTNESS, KELVIN, dp("ct", high=100)), id="two colour temps"
+            (SWITCH, BRIGHTNESS, KELVIN, dp("kelvin", high=100)),
+            id="two colour temps",
         ),
-        pytest.param((SWITCH, BRIGHTNESS, dp("level")), id="two brightnesses"),
+        pytest.param((SWITCH, BRIGHTNESS, dp("dimming")), id="two brightnesses"),
+        pytest.param(
+            (SWITCH, dp("heat_level", high=3), dp("set_temp", low=5, high=35)),
+            id="heater",
+        ),
+        pytest.param((dp("switch", "bool"), dp("flow_level")), id="aquarium pump"),
+        pytest.param((SWITCH, dp("level")), id="a level"),
+        pytest.param((SWITCH, dp("lum")), id="an abbreviation"),
+        pytest.param(
+            (SWITCH, BRIGHTNESS, dp("temperature", high=40)), id="a temperature"
+        ),
+        pytest.param((SWITCH, BRIGHTNESS, dp("temp", high=40)), id="a temp"),
+        pytest.param((SWITCH, BRIGHTNESS, dp("ct", high=100)), id="a bare ct"),
+        pytest.param(
+            (SWITCH, BRIGHTNESS, dp("set_temp", high=40, display_name="温度")),
+            id="a temperature in Chinese",
+        ),
         pytest.param((SWITCH, BRIGHTNESS, dp("raw", "binary")), id="a writable binary"),
     ],
 )
 def test_what_is_not_plainly_a_lamp(datapoints: tuple[Datapoint, ...]) -> None:
     """Anything more or less than the rule asks keeps its own entities."""
     assert find_lamp(datapoints) is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "color_temp",
+        "colour_temp",
+        "colorTemp",
+        "ColorTemperature",
+        "colour_temperature",
+        "led_color_temp",
+        "cct",
+        "kelvin",
+        "light_kelvin",
+    ],
+)
+def test_colour_temperature_names(name: str) -> None:
+    """Colour temperature is recognised by its own names only."""
+    lamp = lamp_of(SWITCH, BRIGHTNESS, dp(name, "uint16", low=2700, high=6500))
+    assert lamp.color_temp is not None
+    assert lamp.color_temp.name == name
+
+
+@pytest.mark.parametrize(
+    "name", ["bright", "brightness", "dim", "dimming", "lightness", "luminance"]
+)
+def test_brightness_names(name: str) -> None:
+    """Brightness is recognised by names that plainly mean brightness or dimming."""
+    assert lamp_of(SWITCH, dp(name)).brightness.name == name

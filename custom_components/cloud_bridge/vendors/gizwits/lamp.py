@@ -3,11 +3,15 @@
 A product whose writable datapoints are exactly an on/off boolean and a
 brightness number, optionally with a colour-temperature number or red, green
 and blue numbers, is one light entity instead of a switch and numbers. Its
-read-only datapoints stay sensors.
+read-only datapoints stay sensors. Only names that plainly mean brightness or
+colour temperature count, so appliances (a heater's heat_level and set_temp, a
+pump's flow_level) keep their switch and numbers.
 """
 
 from dataclasses import dataclass
+import itertools
 import math
+import re
 from typing import Any
 
 from ...model import Kind, LightCommand, LightFeatures, LightState, Point
@@ -16,11 +20,25 @@ from .mapping import is_number, read_value, snap
 from .models import Datapoint
 
 LIGHT_KEY = "light"
+# Only names that plainly mean brightness or dimming: "level" (heat_level,
+# flow_level) and the like belong to appliances.
 BRIGHTNESS_WORDS = frozenset(
-    {"bright", "brightness", "lum", "luminance", "lightness", "dim", "dimming", "level"}
+    {"bright", "brightness", "dim", "dimming", "lightness", "luminance"}
 )
+# Only names of a colour temperature, whole or as adjacent words (led_color_temp):
+# never a plain temperature, which a heater or an air conditioner sets.
 COLOR_TEMP_WORDS = frozenset(
-    {"color_temp", "colour_temp", "colortemp", "cct", "ct", "temperature", "temp"}
+    {
+        "cct",
+        "kelvin",
+        "colortemp",
+        "colourtemp",
+        "colortemperature",
+        "colourtemperature",
+    }
+)
+COLOR_TEMP_PAIRS = frozenset(
+    (colour, temp) for colour in ("color", "colour") for temp in ("temp", "temperature")
 )
 RGB_WORDS = (
     frozenset({"r", "red"}),
@@ -28,6 +46,7 @@ RGB_WORDS = (
     frozenset({"b", "blue"}),
 )
 _TERMS = {"brightness": ("亮度",), "color_temp": ("色温",), "rgb": ("红", "绿", "蓝")}
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # A colour-temperature datapoint in this range is in Kelvin; any other range is
 # spread over this one, warm to cold.
 KELVIN_SPAN = (1000, 10000)
@@ -39,6 +58,18 @@ def _means(datapoint: Datapoint, names: frozenset[str], terms: tuple[str, ...]) 
     return bool(words(datapoint.name) & names) or any(
         term in datapoint.display_name for term in terms
     )
+
+
+def _is_color_temp(datapoint: Datapoint) -> bool:
+    """Tell whether a datapoint's names say it is a colour temperature."""
+    if _means(datapoint, COLOR_TEMP_WORDS, _TERMS["color_temp"]):
+        return True
+    ordered = [
+        part.lower()
+        for chunk in re.split(r"[_\W]+", datapoint.name)
+        for part in _WORD.findall(chunk)
+    ]
+    return any(pair in COLOR_TEMP_PAIRS for pair in itertools.pairwise(ordered))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -165,9 +196,7 @@ def find_lamp(datapoints: tuple[Datapoint, ...]) -> Lamp | None:
     if len(brightness) != 1:
         return None
     rest = [dp for dp in numbers if dp is not brightness[0]]
-    color_temp = [
-        dp for dp in rest if _means(dp, COLOR_TEMP_WORDS, _TERMS["color_temp"])
-    ]
+    color_temp = [dp for dp in rest if _is_color_temp(dp)]
     rgb = [
         next((dp for dp in rest if _means(dp, names, (term,))), None)
         for names, term in zip(RGB_WORDS, _TERMS["rgb"], strict=True)
