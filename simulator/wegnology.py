@@ -14,8 +14,12 @@ both are silent, the choice made here is written next to the code; in short:
 - Throttling (``throttle = (requests, seconds)``, off by default) is a sliding window
   per client address, counted before authentication.
 - A user token (``POST /auth/user``) sees the applications its user owns; another
-  user's application is 404, as if it did not exist. An application API token sees
-  only its application (listing ``/applications`` shows just that one).
+  user's application is 404, as if it did not exist. An application API token
+  reaches only its application: Application Get (``GET /applications/{id}``) and the
+  resources below it. It cannot list ``/applications`` (403): Losant documents that
+  collection as "the set of Applications that the currently authenticated user has
+  access to", and an application token "will only ever be able to access and manage
+  resources within the application they were created in" — its real API refuses it.
 - JSON bodies: a body that is not JSON is a 400; unknown fields in the documented
   bodies are a 400 (Losant validates bodies against JSON schemas).
 - ``GET …/devices/compositeState`` with ``bulk_composite_state = False`` answers as a
@@ -434,6 +438,10 @@ class WegnologySimulator(SimulatorServer):
         self, request: web.Request, principal: Principal
     ) -> dict[str, Any]:
         """GET /applications?page=&perPage=&sortField=&sortDirection=&filter…."""
+        if principal.application_id is not None:
+            raise WegnologyError(
+                FORBIDDEN, "An application API token cannot list applications"
+            )
         page = self._paging(request, APPLICATION_SORT_FIELDS)
         field_name, pattern = (
             request.query.get("filterField"),

@@ -58,6 +58,8 @@ _READ += ("all.Organization.read", "all.User", "all.User.read")
 _WRITE = ("all.Application", "all.Organization", "all.User")
 _DEVICE = ("all.Device", "all.Device.read")
 # The documents' scope lists (Losant's for the Application and Device resources).
+# An application token passes the all.Application check of APPLICATIONS_GET, but the
+# handler refuses it (403): the collection is a user's, not an application's.
 APPLICATIONS_GET = _scopes(*_READ, "applications.*", "applications.get")
 APPLICATION_GET = _scopes(*_READ, *_DEVICE, "application.*", "application.get")
 DEVICES_GET = _scopes(*_READ, *_DEVICE, "devices.*", "devices.get")

@@ -170,10 +170,7 @@ class WegnologyState:
     # --- applications ---------------------------------------------------------------
 
     def visible_applications(self, principal: Principal) -> list[Application]:
-        """Return the applications a token can see."""
-        if principal.application_id is not None:
-            app = self.applications.get(principal.application_id)
-            return [] if app is None else [app]
+        """Return the applications a user's token can see (its user owns them)."""
         return [
             app
             for app in self.applications.values()

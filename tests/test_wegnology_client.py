@@ -130,8 +130,41 @@ async def test_trailing_slash_in_base_url(
 ) -> None:
     """A base URL typed with a trailing slash reaches the same paths."""
     client = token_client(wegnology_sim, session, base_url=wegnology_sim.url + "/")
-    assert [app.id for app in await client.applications()] == [DEMO_APPLICATION_ID]
-    assert paths(wegnology_sim) == [APPLICATIONS]
+    assert (await client.application(DEMO_APPLICATION_ID)).id == DEMO_APPLICATION_ID
+    assert paths(wegnology_sim) == [f"/applications/{DEMO_APPLICATION_ID}"]
+
+
+async def test_an_application_token_reads_its_application_only(
+    wegnology_sim: WegnologySimulator, session: aiohttp.ClientSession
+) -> None:
+    """Listing is refused (403) to an application token; Application Get is not."""
+    client = token_client(wegnology_sim, session, DEMO_API_TOKEN)
+    with pytest.raises(WegnologyApiError) as refused:
+        await client.applications()
+    assert (refused.value.status, refused.value.type) == (403, "Forbidden")
+    assert not isinstance(refused.value, WegnologyNotFoundError)
+    assert await client.application(DEMO_APPLICATION_ID) == Application(
+        DEMO_APPLICATION_ID, "Demo Plant"
+    )
+    with pytest.raises(WegnologyApiError) as other:
+        await client.application(TEST_BENCH_APPLICATION_ID)
+    assert other.value.status == 403
+    user = token_client(wegnology_sim, session, DEMO_USER_API_TOKEN)
+    with pytest.raises(WegnologyNotFoundError):
+        await user.application("0" * 24)
+    # Whatever is typed stays one path segment: not the list one level up.
+    with pytest.raises(WegnologyNotFoundError):
+        await user.application("../applications")
+
+
+async def test_an_application_without_an_id(
+    wegnology_sim: WegnologySimulator, session: aiohttp.ClientSession
+) -> None:
+    """Application Get answering without an id is a garbled reply."""
+    wegnology_sim.faults.add("patch_response", patch=lambda _: {"name": "No id"})
+    client = token_client(wegnology_sim, session, DEMO_API_TOKEN)
+    with pytest.raises(WegnologyConnectionError, match="without an id"):
+        await client.application(DEMO_APPLICATION_ID)
 
 
 async def test_first_request_logs_in(
@@ -194,12 +227,12 @@ async def test_revoked_api_token_is_an_auth_error(
 ) -> None:
     """A 401 with a pasted token is final: no login is tried."""
     client = token_client(wegnology_sim, session, token)
-    assert await client.applications()
+    assert await client.application(DEMO_APPLICATION_ID)
     wegnology_sim.revoke_api_token(token)
     wegnology_sim.clear_requests()
     with pytest.raises(WegnologyAuthError, match="Invalid token"):
-        await client.applications()
-    assert paths(wegnology_sim) == [APPLICATIONS]
+        await client.application(DEMO_APPLICATION_ID)
+    assert paths(wegnology_sim) == [f"/applications/{DEMO_APPLICATION_ID}"]
 
 
 async def test_unknown_api_token_is_an_auth_error(
@@ -361,9 +394,9 @@ async def test_rate_limit_in_seconds(
     """429 from the throttle: rate-limit error with the seconds to wait."""
     wegnology_sim.throttle = (1, 45)
     client = token_client(wegnology_sim, session)
-    await client.applications()
+    await client.devices(DEMO_APPLICATION_ID)
     with pytest.raises(WegnologyRateLimitError) as caught:
-        await client.applications()
+        await client.devices(DEMO_APPLICATION_ID)
     assert caught.value.retry_after == 45
     assert "Rate limit exceeded" in str(caught.value)
     assert isinstance(caught.value, WegnologyConnectionError)

@@ -1,6 +1,7 @@
 """The WEGnology config flow: server, sign-in, application; reauth, reconfigure."""
 
 from collections.abc import AsyncGenerator
+import logging
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
+from homeassistant.helpers.translation import async_get_translations
 
 from custom_components.cloud_bridge.const import DOMAIN
 from simulator.wegnology import WegnologySimulator
@@ -181,7 +183,7 @@ async def test_login_lists_applications_and_creates_entry(
         "user_token": token,
     }
     entry = result["result"]
-    assert entry.unique_id == f"wegnology:{DEMO_APPLICATION_ID}"
+    assert entry.unique_id == DEMO_APPLICATION_ID
     # The entry starts with the flow's token: no second login.
     assert entry.state is ConfigEntryState.LOADED
     assert paths(wegnology_sim).count(AUTH_USER) == 1
@@ -201,7 +203,7 @@ async def test_choose_the_other_application(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Test Bench"
     assert result["data"]["application_id"] == TEST_BENCH_APPLICATION_ID
-    assert result["result"].unique_id == f"wegnology:{TEST_BENCH_APPLICATION_ID}"
+    assert result["result"].unique_id == TEST_BENCH_APPLICATION_ID
     assert devices_path(TEST_BENCH_APPLICATION_ID) in paths(wegnology_sim)
 
 
@@ -211,17 +213,50 @@ async def test_base_url_typed_loosely(
     """Spaces and a trailing slash around the address are not kept."""
     result = await sign_in_step(hass, f"  {wegnology_sim.url}/ ", "token")
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_token": DEMO_API_TOKEN}
+        result["flow_id"], {"api_token": DEMO_USER_API_TOKEN}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"application_id": DEMO_APPLICATION_ID}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"]["base_url"] == wegnology_sim.url
 
 
-async def test_application_token_creates_entry_at_once(
+async def test_application_token_asks_for_its_application(
     hass: HomeAssistant, wegnology_sim: WegnologySimulator
 ) -> None:
-    """An application's API token reaches one application: no choice to make."""
+    """An application token may not list applications: the user names its own.
+
+    The form says where the id is; a wrong id is said so; the application's
+    address, pasted whole, is as good as its id.
+    """
     result = await submit_token(hass, wegnology_sim, DEMO_API_TOKEN)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "wegnology_application_id"
+    assert result["errors"] == {}
+    assert [str(key) for key in result["data_schema"].schema] == ["application_id"]
+    assert paths(wegnology_sim) == [APPLICATIONS]
+    texts = await async_get_translations(hass, "en", "config", [DOMAIN])
+    step = f"component.{DOMAIN}.config.step.wegnology_application_id"
+    assert "`…/applications/<id>/…`" in texts[f"{step}.description"]
+
+    for wrong in ("0" * 24, TEST_BENCH_APPLICATION_ID, " / "):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"application_id": wrong}
+        )
+        assert result["type"] is FlowResultType.FORM
+        assert result["step_id"] == "wegnology_application_id"
+        assert result["errors"] == {"base": "application_not_found"}
+        error = texts[f"component.{DOMAIN}.config.error.application_not_found"]
+        assert error.startswith("This token does not reach an application")
+
+    wegnology_sim.clear_requests()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            "application_id": f"https://app.wnology.io/applications/{DEMO_APPLICATION_ID}/devices"
+        },
+    )
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Demo Plant"
@@ -232,12 +267,55 @@ async def test_application_token_creates_entry_at_once(
         "auth": "token",
         "api_token": DEMO_API_TOKEN,
     }
-    assert result["result"].unique_id == f"wegnology:{DEMO_APPLICATION_ID}"
+    assert result["result"].unique_id == DEMO_APPLICATION_ID
     assert result["result"].state is ConfigEntryState.LOADED
+    assert paths(wegnology_sim)[0] == f"{APPLICATIONS}/{DEMO_APPLICATION_ID}"
     assert AUTH_USER not in paths(wegnology_sim)
     assert {r.headers["Authorization"] for r in wegnology_sim.requests} == {
         f"Bearer {DEMO_API_TOKEN}"
     }
+
+
+async def test_token_of_a_deleted_application(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
+) -> None:
+    """The token of an application deleted since finds no application."""
+    token = wegnology_sim.add_api_token(application_id=TEST_BENCH_APPLICATION_ID)
+    del wegnology_sim.applications[TEST_BENCH_APPLICATION_ID]
+    result = await submit_token(hass, wegnology_sim, token.token)
+    assert result["step_id"] == "wegnology_application_id"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"application_id": TEST_BENCH_APPLICATION_ID}
+    )
+    assert result["errors"] == {"base": "application_not_found"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"kind": "server_error"},
+        {"kind": "patch_response", "patch": lambda _: {"name": "x"}},
+    ],
+    ids=["Application Get 500", "Application Get without id"],
+)
+async def test_application_id_when_the_cloud_fails(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator, fault: dict[str, Any]
+) -> None:
+    """The cloud failing on Application Get: cannot_connect; a retry works."""
+    result = await submit_token(hass, wegnology_sim, DEMO_API_TOKEN)
+    options = dict(fault)
+    wegnology_sim.faults.add(
+        options.pop("kind"), path=f"{APPLICATIONS}/{DEMO_APPLICATION_ID}", **options
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"application_id": DEMO_APPLICATION_ID}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"application_id": DEMO_APPLICATION_ID}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
 async def test_user_token_offers_the_choice(
@@ -353,20 +431,51 @@ async def test_nothing_listening(hass: HomeAssistant, socket_enabled: None) -> N
     assert result["errors"] == {"base": "cannot_connect"}
 
 
-async def test_token_without_the_scope(
+async def test_application_token_without_the_scope(
     hass: HomeAssistant, wegnology_sim: WegnologySimulator
 ) -> None:
-    """A token that may not list applications (403): unknown, nothing created."""
+    """A token that may read devices but not its application: nothing created."""
     token = wegnology_sim.add_api_token(
         application_id=DEMO_APPLICATION_ID, scope=("devices.get",)
     ).token
     result = await submit_token(hass, wegnology_sim, token)
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "unknown"}
+    assert result["step_id"] == "wegnology_application_id"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"application_id": DEMO_APPLICATION_ID}
+    )
+    assert result["errors"] == {"base": "application_not_found"}
     assert hass.config_entries.async_entries(DOMAIN) == []
 
 
-@pytest.mark.parametrize("method", ["login", "user token", "application token"])
+async def test_an_unexpected_refusal_is_logged(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A refusal the flow does not expect: "unknown", and the log has the details.
+
+    Here the login hands out a token that may not list applications.
+    """
+    narrow = wegnology_sim.add_api_token(user_id=DEMO_USER_ID, scope=("devices.get",))
+    wegnology_sim.faults.add(
+        "patch_response",
+        path=AUTH_USER,
+        patch=lambda _: {"userId": DEMO_USER_ID, "token": narrow.token},
+    )
+    result = await submit_login(hass, wegnology_sim, login())
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "wegnology_login"
+    assert result["errors"] == {"base": "unknown"}
+    (record,) = [r for r in caplog.records if r.name.endswith("wegnology.config_flow")]
+    assert record.levelno == logging.ERROR
+    assert record.exc_info is not None
+    assert "does not have a scope" in caplog.text
+    for secret in (DEMO_PASSWORD, narrow.token):
+        assert secret not in caplog.text
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+@pytest.mark.parametrize("method", ["login", "user token"])
 async def test_no_applications(
     hass: HomeAssistant, wegnology_sim: WegnologySimulator, method: str
 ) -> None:
@@ -376,25 +485,20 @@ async def test_no_applications(
         result = await submit_login(
             hass, wegnology_sim, {"email": user.email, "password": user.password}
         )
-    elif method == "user token":
+    else:
         token = wegnology_sim.add_api_token(user_id=user.id).token
         result = await submit_token(hass, wegnology_sim, token)
-    else:
-        # A token of an application deleted since.
-        token = wegnology_sim.add_api_token(application_id=TEST_BENCH_APPLICATION_ID)
-        del wegnology_sim.applications[TEST_BENCH_APPLICATION_ID]
-        result = await submit_token(hass, wegnology_sim, token.token)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "no_applications"
     assert hass.config_entries.async_entries(DOMAIN) == []
 
 
 async def test_same_application_twice_aborts(
-    hass: HomeAssistant,
-    wegnology_sim: WegnologySimulator,
-    wegnology_entry: MockConfigEntry,
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
 ) -> None:
     """The application of an entry cannot be added again, by login or by token."""
+    entry = make_entry(hass, wegnology_sim)
+    assert entry.unique_id == DEMO_APPLICATION_ID
     result = await submit_login(hass, wegnology_sim, login())
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"application_id": DEMO_APPLICATION_ID}
@@ -403,9 +507,12 @@ async def test_same_application_twice_aborts(
     assert result["reason"] == "already_configured"
 
     result = await submit_token(hass, wegnology_sim, DEMO_API_TOKEN)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"application_id": DEMO_APPLICATION_ID}
+    )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
-    assert hass.config_entries.async_entries(DOMAIN) == [wegnology_entry]
+    assert hass.config_entries.async_entries(DOMAIN) == [entry]
 
 
 async def test_other_application_of_the_same_user(
@@ -426,6 +533,13 @@ async def test_other_application_of_the_same_user(
 # --- reauth -----------------------------------------------------------------------
 
 
+async def description(hass: HomeAssistant, result: FlowResult) -> str:
+    """Return a form's description as the user reads it in English."""
+    texts = await async_get_translations(hass, "en", "config", [DOMAIN])
+    text = texts[f"component.{DOMAIN}.config.step.{result['step_id']}.description"]
+    return text.format(**(result["description_placeholders"] or {}))
+
+
 async def test_reauth_login_with_the_new_password(
     hass: HomeAssistant,
     wegnology_sim: WegnologySimulator,
@@ -437,9 +551,10 @@ async def test_reauth_login_with_the_new_password(
     result = await wegnology_loaded.start_reauth_flow(hass)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "wegnology_reauth_confirm"
-    placeholders = result["description_placeholders"]
-    assert placeholders is not None
-    assert (placeholders["title"], placeholders["email"]) == ("Demo Plant", DEMO_EMAIL)
+    assert await description(hass, result) == (
+        f"WEGnology no longer accepts the password of {DEMO_EMAIL} for Demo Plant. "
+        "Enter the current one."
+    )
     assert [str(key) for key in result["data_schema"].schema] == ["password"]
 
     result = await hass.config_entries.flow.async_configure(
@@ -460,6 +575,9 @@ async def test_reauth_login_with_the_new_password(
         "email": DEMO_EMAIL,
         "password": NEW_PASSWORD,
     }
+    # The entry's application is confirmed as such, not looked for in a list.
+    assert paths(wegnology_sim)[1] == f"{APPLICATIONS}/{DEMO_APPLICATION_ID}"
+    assert APPLICATIONS not in paths(wegnology_sim)
     assert wegnology_loaded.data["password"] == NEW_PASSWORD
     new_token = wegnology_loaded.data["user_token"]
     assert new_token != old_token
@@ -483,10 +601,11 @@ async def test_reauth_token_with_a_new_token(
 
     result = await entry.start_reauth_flow(hass)
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "wegnology_reauth_confirm"
-    placeholders = result["description_placeholders"]
-    assert placeholders is not None
-    assert (placeholders["title"], placeholders["email"]) == ("Demo Plant", "-")
+    assert result["step_id"] == "wegnology_reauth_token"
+    # A token entry has no e-mail: the application alone is named.
+    assert await description(hass, result) == (
+        "WEGnology no longer accepts the API token of Demo Plant. Paste a new one."
+    )
     assert [str(key) for key in result["data_schema"].schema] == ["api_token"]
 
     result = await hass.config_entries.flow.async_configure(
@@ -577,6 +696,10 @@ async def reconfigure(
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == f"wegnology_reconfigure_{method}"
+    # The API address comes first, the entry's own by default.
+    base_url, *_ = result["data_schema"].schema
+    assert base_url == "base_url"
+    assert base_url.default() == entry.data["base_url"]
     return result
 
 
@@ -627,7 +750,8 @@ async def test_reconfigure_login_to_token_and_back(
     devices = next(r for r in wegnology_sim.requests if r.path == devices_path())
     assert devices.headers["Authorization"] == f"Bearer {token}"
     assert paths(wegnology_sim).count(AUTH_USER) == 1
-    assert entry.unique_id == f"wegnology:{DEMO_APPLICATION_ID}"
+    assert f"{APPLICATIONS}/{DEMO_APPLICATION_ID}" in paths(wegnology_sim)
+    assert APPLICATIONS not in paths(wegnology_sim)
 
 
 async def test_reconfigure_to_a_user_token(
@@ -652,7 +776,7 @@ async def test_reconfigure_to_a_user_token(
         ("login", login(), "disconnect", {"base": "cannot_connect"}),
         ("token", {"api_token": DEMO_API_TOKEN}, "server_error", None),
     ],
-    ids=["wrong password", "unknown token", "login dropped", "listing 500"],
+    ids=["wrong password", "unknown token", "login dropped", "Application Get 500"],
 )
 async def test_reconfigure_errors_on_the_form(
     hass: HomeAssistant,
@@ -666,7 +790,9 @@ async def test_reconfigure_errors_on_the_form(
 ) -> None:
     """Refusals and failures show on the form; the entry stays as it was."""
     if fault is not None:
-        path = AUTH_USER if method == "login" else APPLICATIONS
+        path = (
+            AUTH_USER if method == "login" else f"{APPLICATIONS}/{DEMO_APPLICATION_ID}"
+        )
         wegnology_sim.faults.add(fault, path=path, count=2)
     data = dict(wegnology_entry.data)
     result = await reconfigure(hass, wegnology_entry, method)
@@ -710,4 +836,49 @@ async def test_reconfigure_to_another_user(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_account"
+    assert dict(wegnology_entry.data) == data
+
+
+async def test_reconfigure_to_another_address(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+) -> None:
+    """The application moved to another server: the entry follows it there."""
+    async with WegnologySimulator(demo_data()) as moved:
+        entry = wegnology_loaded
+        result = await reconfigure(hass, entry, "token")
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {"base_url": f" {moved.url}/", "api_token": DEMO_API_TOKEN},
+        )
+        await hass.async_block_till_done()
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "reconfigure_successful"
+        assert entry.data["base_url"] == moved.url
+        assert entry.data["api_token"] == DEMO_API_TOKEN
+        assert entry.state is ConfigEntryState.LOADED
+        assert paths(moved)[:2] == [
+            f"{APPLICATIONS}/{DEMO_APPLICATION_ID}",
+            devices_path(),
+        ]
+        await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_reconfigure_to_an_address_that_does_not_answer(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_entry: MockConfigEntry,
+) -> None:
+    """An address where nothing answers: cannot_connect; the typed address stays."""
+    async with WegnologySimulator() as gone:
+        url = gone.url
+    data = dict(wegnology_entry.data)
+    result = await reconfigure(hass, wegnology_entry, "login")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"base_url": url, **login()}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+    base_url, *_ = result["data_schema"].schema
+    assert base_url.description == {"suggested_value": url}
     assert dict(wegnology_entry.data) == data

@@ -64,7 +64,7 @@ def make_entry(
     entry = MockConfigEntry(
         domain=DOMAIN,
         title=title,
-        unique_id=f"wegnology:{application_id}",
+        unique_id=application_id,
         data={
             **wegnology_data(sim, login=login),
             "application_id": application_id,

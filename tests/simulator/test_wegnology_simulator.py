@@ -241,7 +241,8 @@ async def test_token_ttl_and_expiry(api: Api) -> None:
     for token in (hour, short, api.token):
         (await api.get("/applications", token=token)).error(401, "Unauthorized")
     # API tokens made in the web UI do not expire.
-    assert (await api.get("/applications", token=DEMO_API_TOKEN)).status == 200
+    assert (await api.get("/applications", token=DEMO_USER_API_TOKEN)).status == 200
+    assert (await api.get(PLANT, token=DEMO_API_TOKEN)).status == 200
 
 
 @pytest.mark.parametrize("token", [None, "", "not-a-token"])
@@ -259,9 +260,16 @@ async def test_authorization_header_must_be_bearer(api: Api) -> None:
 
 
 async def test_application_token_sees_only_its_application(api: Api) -> None:
+    # Listing is a user's: an application token is refused, as Losant refuses it.
     apps = await api.get("/applications", token=DEMO_API_TOKEN)
-    assert [a["id"] for a in apps.body["items"]] == [DEMO_APPLICATION_ID]
-    assert apps.body["totalCount"] == 1
+    apps.error(403, "Forbidden")
+    assert apps.body["message"] == "An application API token cannot list applications"
+    own = await api.get(PLANT, token=DEMO_API_TOKEN)
+    assert (own.status, own.body["id"], own.body["name"]) == (
+        200,
+        DEMO_APPLICATION_ID,
+        "Demo Plant",
+    )
     devices = await api.get(f"{PLANT}/devices", token=DEMO_API_TOKEN)
     assert devices.body["totalCount"] == 31
     bench = f"/applications/{TEST_BENCH_APPLICATION_ID}"
@@ -269,6 +277,20 @@ async def test_application_token_sees_only_its_application(api: Api) -> None:
     (await api.get(bench, token=DEMO_API_TOKEN)).error(403, "Forbidden")
     user_wide = await api.get("/applications", token=DEMO_USER_API_TOKEN)
     assert user_wide.body["totalCount"] == 2
+
+
+async def test_application_get(api: Api) -> None:
+    """Application Get: the owner's tokens and the application's own token only."""
+    for token in (api.token, DEMO_USER_API_TOKEN, DEMO_API_TOKEN):
+        reply = await api.get(PLANT, token=token)
+        assert (reply.status, reply.body["name"]) == (200, "Demo Plant")
+    stranger = User("1" * 24, "other@wegnology.example", "other-password")
+    api.sim.users.append(stranger)
+    token = api.sim.issue_user_token(stranger.email)
+    (await api.get(PLANT, token=token)).error(404, "NotFound")
+    (await api.get(f"/applications/{'0' * 24}")).error(404, "NotFound")
+    del api.sim.applications[DEMO_APPLICATION_ID]
+    (await api.get(PLANT, token=DEMO_API_TOKEN)).error(404, "NotFound")
 
 
 async def test_revoked_and_inactive_api_tokens(api: Api) -> None:

@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Callable
 import json
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 
@@ -104,8 +105,24 @@ class WegnologyClient:
         return token
 
     async def applications(self) -> list[Application]:
-        """Return the applications the token may read."""
+        """Return the applications a user's token may read.
+
+        An application API token may not list applications (403): use
+        ``application`` with its application's id instead.
+        """
         return await self._paged("/applications", Application.from_json)
+
+    async def application(self, application_id: str) -> Application:
+        """Return one application (Application Get); 404 when it is not there."""
+        reply = await self._request(
+            "GET", f"/applications/{quote(application_id, safe='')}"
+        )
+        try:
+            return Application.from_json(reply)
+        except WegnologyParseError as err:
+            raise WegnologyConnectionError(
+                "WEGnology sent an application without an id"
+            ) from err
 
     async def devices(self, application_id: str) -> list[Device]:
         """Return every device of an application."""

@@ -1,7 +1,19 @@
-"""The WEGnology steps of the config flow: server, login or API token, application."""
+"""The WEGnology steps of the config flow: server, login or API token, application.
 
-from collections.abc import Mapping
+Which applications a sign-in reaches comes from ``GET /applications``. That list is
+a user's ("the set of Applications that the currently authenticated user has
+access to"); an application API token "will only ever be able to access and manage
+resources within the application" it was made in, and Losant's API — which
+WEGnology's follows; its documents are silent on this — refuses it the list with
+403. So a pasted token the list refuses is asked for its application's id, which
+``GET /applications/{id}`` (Application Get) then confirms and names. Reauth and
+reconfigure confirm the entry's application the same way, whatever the sign-in.
+"""
+
+from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 import logging
+import re
 from typing import Any
 
 import probatio
@@ -20,6 +32,7 @@ from homeassistant.helpers.selector import (
 
 from ...const import CONF_VENDOR
 from .client import (
+    WegnologyApiError,
     WegnologyAuthError,
     WegnologyClient,
     WegnologyConnectionError,
@@ -41,6 +54,7 @@ from .models import Application
 _LOGGER = logging.getLogger(__name__)
 
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+_URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 _LOGIN_SCHEMA = probatio.Schema(
     {
         probatio.Required(CONF_EMAIL): TextSelector(
@@ -50,11 +64,48 @@ _LOGIN_SCHEMA = probatio.Schema(
     }
 )
 _TOKEN_SCHEMA = probatio.Schema({probatio.Required(CONF_API_TOKEN): _PASSWORD})
+_APPLICATION_ID_SCHEMA = probatio.Schema(
+    {probatio.Required(CONF_APPLICATION_ID): TextSelector()}
+)
+_SECRETS = (CONF_EMAIL, CONF_PASSWORD, CONF_USER_TOKEN, CONF_API_TOKEN)
+# Outcomes of a refused request that are not form errors.
+_ASK_APPLICATION_ID = "ask_application_id"
+_WRONG_ACCOUNT = "wrong_account"
+# The address of an application in the web app: …/applications/<id>/….
+_APPLICATION_IN_ADDRESS = re.compile(r"/applications/([^/?#\s]+)")
 
 
-def unique_id_for(application_id: str) -> str:
-    """Return an entry's unique id: its application."""
-    return f"{VENDOR_ID}:{application_id}"
+def application_id_from(text: str) -> str:
+    """Return the application id typed, or the one in a pasted web app address."""
+    if match := _APPLICATION_IN_ADDRESS.search(text):
+        return match.group(1)
+    return text.strip().strip("/")
+
+
+def _base_url(text: str) -> str:
+    """Return an API address as typed, without spaces or a trailing slash."""
+    return text.strip().rstrip("/")
+
+
+async def _attempt[T](
+    request: Callable[[], Awaitable[T]], refused: Mapping[int, str] | None = None
+) -> tuple[T | None, str | None]:
+    """Send a request of the flow; return its result, or why it failed.
+
+    ``refused`` names the outcome of an API error status the step expects.
+    """
+    try:
+        return await request(), None
+    except WegnologyAuthError:
+        return None, "invalid_auth"
+    except WegnologyConnectionError:
+        return None, "cannot_connect"
+    except WegnologyError as err:
+        if isinstance(err, WegnologyApiError) and err.status in (refused or {}):
+            return None, (refused or {})[err.status]
+        # The client's messages hold WEGnology's answer, never a secret.
+        _LOGGER.exception("WEGnology answered the set-up unexpectedly")
+        return None, "unknown"
 
 
 class WegnologyFlowMixin(ConfigFlow):
@@ -64,55 +115,51 @@ class WegnologyFlowMixin(ConfigFlow):
     _wegnology_auth: dict[str, Any]
     _wegnology_apps: list[Application]
 
-    async def _wegnology_sign_in(
+    def _wegnology_client(
         self, base_url: str, credentials: Mapping[str, Any]
-    ) -> tuple[list[Application] | None, dict[str, str], dict[str, Any]]:
-        """Sign in and list applications; return them, form errors and the auth data."""
-        token: str | None = None
-        client = WegnologyClient(
+    ) -> WegnologyClient:
+        """Return a client for credentials or an entry's sign-in data."""
+        return WegnologyClient(
             async_get_clientsession(self.hass),
             base_url=base_url,
-            token=credentials.get(CONF_API_TOKEN),
+            token=credentials.get(CONF_API_TOKEN) or credentials.get(CONF_USER_TOKEN),
             email=credentials.get(CONF_EMAIL),
             password=credentials.get(CONF_PASSWORD),
         )
-        try:
-            if CONF_API_TOKEN not in credentials:
-                token = await client.login()
-            applications = await client.applications()
-        except WegnologyAuthError:
-            return None, {"base": "invalid_auth"}, {}
-        except WegnologyConnectionError:
-            return None, {"base": "cannot_connect"}, {}
-        except WegnologyError as err:
-            _LOGGER.debug("WEGnology refused the sign-in: %s", err)
-            return None, {"base": "unknown"}, {}
+
+    async def _wegnology_sign_in(
+        self, base_url: str, credentials: Mapping[str, Any]
+    ) -> tuple[WegnologyClient | None, dict[str, Any], str | None]:
+        """Log in with an e-mail and password, or take a token as it is.
+
+        Return the client, the entry data of the sign-in, or the form error.
+        """
         if CONF_API_TOKEN in credentials:
             auth = {CONF_AUTH: AUTH_TOKEN, CONF_API_TOKEN: credentials[CONF_API_TOKEN]}
-        else:
-            auth = {
-                CONF_AUTH: AUTH_LOGIN,
-                CONF_EMAIL: credentials[CONF_EMAIL],
-                CONF_PASSWORD: credentials[CONF_PASSWORD],
-                CONF_USER_TOKEN: token,
-            }
-        return applications, {}, auth
+            return self._wegnology_client(base_url, auth), auth, None
+        client = self._wegnology_client(base_url, credentials)
+        token, error = await _attempt(client.login)
+        if token is None:
+            return None, {}, error
+        auth = {
+            CONF_AUTH: AUTH_LOGIN,
+            CONF_EMAIL: credentials[CONF_EMAIL],
+            CONF_PASSWORD: credentials[CONF_PASSWORD],
+            CONF_USER_TOKEN: token,
+        }
+        return client, auth, None
 
     async def async_step_wegnology(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask where the WEGnology API is."""
         if user_input is not None:
-            self._wegnology_url = user_input[CONF_BASE_URL].strip().rstrip("/")
+            self._wegnology_url = _base_url(user_input[CONF_BASE_URL])
             return await self.async_step_wegnology_auth()
         return self.async_show_form(
             step_id="wegnology",
             data_schema=probatio.Schema(
-                {
-                    probatio.Required(
-                        CONF_BASE_URL, default=DEFAULT_BASE_URL
-                    ): TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
-                }
+                {probatio.Required(CONF_BASE_URL, default=DEFAULT_BASE_URL): _URL}
             ),
         )
 
@@ -147,17 +194,19 @@ class WegnologyFlowMixin(ConfigFlow):
         """Take credentials, then list the applications they reach."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            applications, errors, auth = await self._wegnology_sign_in(
+            client, auth, error = await self._wegnology_sign_in(
                 self._wegnology_url, user_input
             )
-            if applications is not None:
-                if not applications:
-                    return self.async_abort(reason="no_applications")
+            if client is not None:
+                # A pasted token the list refuses is an application's token.
+                refused = {403: _ASK_APPLICATION_ID} if CONF_API_TOKEN in auth else None
+                applications, error = await _attempt(client.applications, refused)
                 self._wegnology_auth = auth
-                self._wegnology_apps = applications
-                if len(applications) == 1:
-                    return await self._async_create_wegnology_entry(applications[0])
-                return await self.async_step_wegnology_application()
+                if error == _ASK_APPLICATION_ID:
+                    return await self.async_step_wegnology_application_id()
+                if applications is not None:
+                    return await self._wegnology_choose(applications)
+            errors = {"base": error or "unknown"}
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
@@ -165,6 +214,17 @@ class WegnologyFlowMixin(ConfigFlow):
             ),
             errors=errors,
         )
+
+    async def _wegnology_choose(
+        self, applications: list[Application]
+    ) -> ConfigFlowResult:
+        """Create the entry of the only application, or let the user choose."""
+        if not applications:
+            return self.async_abort(reason="no_applications")
+        self._wegnology_apps = applications
+        if len(applications) == 1:
+            return await self._async_create_wegnology_entry(applications[0])
+        return await self.async_step_wegnology_application()
 
     async def async_step_wegnology_application(
         self, user_input: dict[str, Any] | None = None
@@ -193,11 +253,37 @@ class WegnologyFlowMixin(ConfigFlow):
             ),
         )
 
+    async def async_step_wegnology_application_id(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask which application an application API token belongs to."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            application_id = application_id_from(user_input[CONF_APPLICATION_ID])
+            client = self._wegnology_client(self._wegnology_url, self._wegnology_auth)
+            application: Application | None = None
+            error: str | None = "application_not_found"
+            if application_id:
+                application, error = await _attempt(
+                    partial(client.application, application_id),
+                    {403: "application_not_found", 404: "application_not_found"},
+                )
+            if application is not None:
+                return await self._async_create_wegnology_entry(application)
+            errors = {"base": error or "unknown"}
+        return self.async_show_form(
+            step_id="wegnology_application_id",
+            data_schema=self.add_suggested_values_to_schema(
+                _APPLICATION_ID_SCHEMA, user_input or {}
+            ),
+            errors=errors,
+        )
+
     async def _async_create_wegnology_entry(
         self, application: Application
     ) -> ConfigFlowResult:
-        """Create the entry for one application."""
-        await self.async_set_unique_id(unique_id_for(application.id))
+        """Create the entry for one application: its id is the entry's unique id."""
+        await self.async_set_unique_id(application.id)
         self._abort_if_unique_id_configured()
         return self.async_create_entry(
             title=application.name,
@@ -213,35 +299,50 @@ class WegnologyFlowMixin(ConfigFlow):
         self, entry_data: Mapping[str, Any]
     ) -> ConfigFlowResult:
         """Sign in again the way the entry signs in."""
-        return await self.async_step_wegnology_reauth_confirm()
+        if entry_data[CONF_AUTH] == AUTH_LOGIN:
+            return await self.async_step_wegnology_reauth_confirm()
+        return await self.async_step_wegnology_reauth_token()
 
     async def async_step_wegnology_reauth_confirm(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask for the password again, or for a new API token."""
+        """Ask for the password again."""
         entry = self._get_reauth_entry()
-        login = entry.data[CONF_AUTH] == AUTH_LOGIN
         errors: dict[str, str] = {}
         if user_input is not None:
-            credentials = (
-                {CONF_EMAIL: entry.data[CONF_EMAIL], **user_input}
-                if login
-                else user_input
+            result, errors = await self._wegnology_update(
+                entry,
+                entry.data[CONF_BASE_URL],
+                {CONF_EMAIL: entry.data[CONF_EMAIL], **user_input},
             )
-            result, errors = await self._wegnology_update(entry, credentials)
             if result is not None:
                 return result
         return self.async_show_form(
             step_id="wegnology_reauth_confirm",
-            data_schema=probatio.Schema(
-                {probatio.Required(CONF_PASSWORD): _PASSWORD}
-                if login
-                else _TOKEN_SCHEMA.schema
-            ),
+            data_schema=probatio.Schema({probatio.Required(CONF_PASSWORD): _PASSWORD}),
             description_placeholders={
                 "title": entry.title,
-                "email": entry.data.get(CONF_EMAIL, "-"),
+                "email": entry.data[CONF_EMAIL],
             },
+            errors=errors,
+        )
+
+    async def async_step_wegnology_reauth_token(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for a new API token."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            result, errors = await self._wegnology_update(
+                entry, entry.data[CONF_BASE_URL], user_input
+            )
+            if result is not None:
+                return result
+        return self.async_show_form(
+            step_id="wegnology_reauth_token",
+            data_schema=_TOKEN_SCHEMA,
+            description_placeholders={"title": entry.title},
             errors=errors,
         )
 
@@ -273,30 +374,56 @@ class WegnologyFlowMixin(ConfigFlow):
     async def _wegnology_reconfigure(
         self, step_id: str, schema: probatio.Schema, user_input: dict[str, Any] | None
     ) -> ConfigFlowResult:
-        """Take new credentials for the entry."""
+        """Take the API address (the current one by default) and new credentials."""
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            result, errors = await self._wegnology_update(entry, user_input)
+            credentials = dict(user_input)
+            base_url = _base_url(credentials.pop(CONF_BASE_URL))
+            result, errors = await self._wegnology_update(entry, base_url, credentials)
             if result is not None:
                 return result
-        return self.async_show_form(step_id=step_id, data_schema=schema, errors=errors)
+        typed = user_input or {}
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(
+                probatio.Schema(
+                    {
+                        probatio.Required(
+                            CONF_BASE_URL, default=entry.data[CONF_BASE_URL]
+                        ): _URL,
+                        **schema.schema,
+                    }
+                ),
+                {
+                    key: typed[key]
+                    for key in (CONF_BASE_URL, CONF_EMAIL)
+                    if key in typed
+                },
+            ),
+            errors=errors,
+        )
 
     async def _wegnology_update(
-        self, entry: ConfigEntry, credentials: Mapping[str, Any]
+        self, entry: ConfigEntry, base_url: str, credentials: Mapping[str, Any]
     ) -> tuple[ConfigFlowResult | None, dict[str, str]]:
-        """Sign in anew; the credentials must still reach the entry's application."""
-        applications, errors, auth = await self._wegnology_sign_in(
-            entry.data[CONF_BASE_URL], credentials
-        )
-        if applications is None:
-            return None, errors
-        if entry.data[CONF_APPLICATION_ID] not in {app.id for app in applications}:
-            return self.async_abort(reason="wrong_account"), {}
-        # Switching method drops the other method's secrets.
-        data = {
-            key: value
-            for key, value in entry.data.items()
-            if key not in (CONF_EMAIL, CONF_PASSWORD, CONF_USER_TOKEN, CONF_API_TOKEN)
-        }
-        return self.async_update_reload_and_abort(entry, data={**data, **auth}), {}
+        """Sign in anew; Application Get must still reach the entry's application."""
+        client, auth, error = await self._wegnology_sign_in(base_url, credentials)
+        if client is not None:
+            application, error = await _attempt(
+                partial(client.application, entry.data[CONF_APPLICATION_ID]),
+                {403: _WRONG_ACCOUNT, 404: _WRONG_ACCOUNT},
+            )
+            if error == _WRONG_ACCOUNT:
+                return self.async_abort(reason="wrong_account"), {}
+            if application is not None:
+                # Switching method drops the other method's secrets.
+                data = {
+                    key: value
+                    for key, value in entry.data.items()
+                    if key not in _SECRETS
+                }
+                return self.async_update_reload_and_abort(
+                    entry, data={**data, CONF_BASE_URL: base_url, **auth}
+                ), {}
+        return None, {"base": error or "unknown"}
