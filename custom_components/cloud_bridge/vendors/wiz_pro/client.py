@@ -54,6 +54,13 @@ class WizProApiError(WizProError):
     """The cloud answered with GraphQL errors or refused the request."""
 
 
+class WizProNotFoundError(WizProApiError):
+    """The cloud does not know the building (or floor, room, light) asked for.
+
+    WiZ answers so for a building the account no longer grants.
+    """
+
+
 class WizProCommandFailedError(WizProError):
     """A mutation answered false: the lights did not take the change."""
 
@@ -104,7 +111,7 @@ class _Http:
                     # Bytes, not text(): a reply that is not UTF-8 must not raise
                     # UnicodeDecodeError here; json.loads below refuses it as
                     # malformed, like any other reply it cannot read.
-                    body = await response.read()
+                    raw = await response.read()
                     status = response.status
                     retry_after = seconds_to_wait(response.headers)
         except TimeoutError as err:
@@ -116,7 +123,7 @@ class _Http:
         if status >= 500:
             raise WizProConnectionError(f"WiZ Pro failed with HTTP {status}")
         try:
-            return status, json.loads(body)
+            return status, json.loads(raw)
         except ValueError as err:  # UnicodeDecodeError is a ValueError too
             if status in (401, 403):
                 return status, None
@@ -308,6 +315,8 @@ class WizProClient:
             )
         data = reply.get("data") if isinstance(reply, dict) else None
         if messages:
+            if _has_error_code(reply, "NOT_FOUND"):
+                raise WizProNotFoundError("; ".join(messages))
             raise WizProApiError("; ".join(messages))
         if not isinstance(data, dict):
             raise WizProConnectionError("WiZ Pro sent a reply without data")
