@@ -2,6 +2,7 @@
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+import time
 from typing import Any
 
 import pytest
@@ -20,6 +21,8 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
+from homeassistant.exceptions import ImplementationUnavailableError
+from homeassistant.helpers import config_entry_oauth2_flow
 
 from custom_components.cloud_bridge.const import CONF_VENDOR, DOMAIN
 from custom_components.cloud_bridge.vendors.wiz_pro.config_flow import code_from
@@ -37,6 +40,12 @@ from .wiz_helpers import approve, leave_without_url
 CALLBACK = "/api/cloud_bridge/oauth/callback"
 
 pytestmark = pytest.mark.usefixtures("credential", "current_request_with_host")
+
+
+@pytest.fixture(autouse=True)
+async def home_assistant_url(hass: HomeAssistant) -> None:
+    """Give Home Assistant the external URL the redirect URI is built on."""
+    await hass.config.async_update(external_url="https://example.com")
 
 
 async def start_linking(
@@ -178,6 +187,19 @@ async def test_link_by_pasting_the_code(
             "abc123",
         ),
         ("https://x.example/#/done?code=frag123", "frag123"),
+        ("https://x.example/#code=frag456&expires_at=1", "frag456"),
+        # The query alone, with or without its "?".
+        (
+            "code=712cf1fd-3fd2-4b24-beb4-5bd980ad0c24&expires_at=2019-09-19T11:10:59Z",
+            "712cf1fd-3fd2-4b24-beb4-5bd980ad0c24",
+        ),
+        (
+            "code=712cf1fd-3fd2-4b24-beb4-5bd980ad0c24",
+            "712cf1fd-3fd2-4b24-beb4-5bd980ad0c24",
+        ),
+        ("?code=abc123&expires_at=x", "abc123"),
+        ("  expires_at=x&code=abc123  ", "abc123"),
+        ("code=not a code!", None),
         ("https://x.example/?expires_at=1&code=", None),
         ("two words", None),
         ("", None),
@@ -188,28 +210,58 @@ def test_code_from_pasted_text(text: str, code: str | None) -> None:
     assert code_from(text) == code
 
 
-async def test_wrong_code_aborts(hass: HomeAssistant, wiz_sim: WizProSimulator) -> None:
-    """A code WiZ does not know ends the flow with an explanation."""
+async def test_wrong_code_asks_again(
+    hass: HomeAssistant, wiz_sim: WizProSimulator
+) -> None:
+    """A code WiZ refuses shows the paste form again; the right one then links."""
     result = await start_linking(hass, wiz_sim, "link_paste")
+    landed = await approve(result["description_placeholders"]["authorize_url"])
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"code": "0f0f0f0f-dead-beef-0000-000000000000"}
     )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "oauth_unauthorized"
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "link_paste"
+    assert result["errors"] == {"code": "code_refused"}
+    # WiZ was asked, and said no.
+    assert [r.path for r in wiz_sim.requests].count("/api/oauth/token") == 1
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"code": landed.query["code"]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["building_ids"] == [DEMO_BUILDING_ID]
+    assert result["data"]["token"]["expires_at"] > time.time()
 
 
-async def test_token_endpoint_down_aborts(
+async def test_token_endpoint_down_lets_the_user_retry(
     hass: HomeAssistant, wiz_sim: WizProSimulator
 ) -> None:
-    """WiZ failing to answer the code exchange aborts with oauth_failed."""
+    """WiZ failing to answer the code exchange asks to try the same code again."""
     result = await start_linking(hass, wiz_sim, "link_paste")
     landed = await approve(result["description_placeholders"]["authorize_url"])
     wiz_sim.faults.add("server_error", path="/api/oauth/token")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"code": landed.query["code"]}
     )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "oauth_failed"
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"code": landed.query["code"]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_paste_without_a_home_assistant_url_aborts(
+    hass: HomeAssistant, wiz_sim: WizProSimulator
+) -> None:
+    """With no address to send WiZ back to, pasting aborts as the browser path does."""
+    leave_without_url(hass)
+    for method in ("link_paste", "link_browser"):
+        result = await start_linking(hass, wiz_sim, method)
+        assert result["type"] is FlowResultType.ABORT, method
+        assert result["reason"] == "no_url_available"
+        assert result["description_placeholders"] == {
+            "docs_url": "https://www.home-assistant.io/more-info/no-url-available"
+        }
 
 
 @pytest.mark.parametrize(
@@ -513,6 +565,38 @@ async def test_reconfigure_when_the_cloud_is_down(
     assert result["reason"] == "invalid_auth"
 
 
+@pytest.mark.parametrize(
+    ("provider_down", "reason"),
+    [(False, "missing_credentials"), (True, "oauth_implementation_unavailable")],
+    ids=["credential_deleted", "provider_down"],
+)
+async def test_reconfigure_without_the_credential(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    provider_down: bool,
+    reason: str,
+) -> None:
+    """The credential the entry was linked with is gone: a translated abort."""
+    entry = office_entry(hass, wiz_sim)
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, "auth_implementation": "deleted_credential"}
+    )
+    if provider_down:
+
+        async def unavailable(
+            hass: HomeAssistant, domain: str
+        ) -> list[config_entry_oauth2_flow.AbstractOAuth2Implementation]:
+            raise ImplementationUnavailableError("provider down")
+
+        config_entry_oauth2_flow.async_add_implementation_provider(
+            hass, "test_provider", unavailable
+        )
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == reason
+    assert entry.data[CONF_BUILDINGS] == [DEMO_BUILDING_ID]
+
+
 async def test_options_show_the_webhook_url(
     hass: HomeAssistant, wiz_loaded: MockConfigEntry
 ) -> None:
@@ -628,3 +712,31 @@ async def test_credentials_dialog_shows_the_redirect_uri(
             "more_info_url": "https://github.com/cloud-bridge/cloud-bridge#wiz-pro",
         }
     }
+
+
+async def test_redirect_uri_registered_is_the_one_sent(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """The credentials dialog and the authorize link name the same redirect URI.
+
+    The browser here uses another address (https://example.com) than Home
+    Assistant's external URL: WiZ would refuse a URI it was not given.
+    """
+    await hass.config.async_update(external_url="https://home.example.com")
+    browser = await start_linking(hass, wiz_sim)
+    paste = await start_linking(hass, wiz_sim, "link_paste")
+    placeholders = paste["description_placeholders"]
+
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id({"type": "application_credentials/config"})
+    response = await client.receive_json()
+    dialog = response["result"]["integrations"][DOMAIN]["description_placeholders"]
+    registered = dialog["redirect_uri"]
+    assert registered == f"https://home.example.com{CALLBACK}"
+
+    for authorize_url in (browser["url"], placeholders["authorize_url"]):
+        query = URL(f"/?{URL(authorize_url).fragment.partition('?')[2]}").query
+        assert query["redirect_uri"] == registered
+    assert placeholders["redirect_uri"] == registered

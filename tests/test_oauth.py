@@ -151,8 +151,8 @@ async def test_for_server_keeps_the_credential(hass: HomeAssistant) -> None:
     assert unnamed.for_server("http://127.0.0.1:8765").name == CLIENT_ID
 
 
-async def test_redirect_uri_follows_the_frontend(hass: HomeAssistant) -> None:
-    """The address the browser uses wins; without a request, HA's own URL."""
+async def test_redirect_uri_is_home_assistants_url(hass: HomeAssistant) -> None:
+    """The redirect URI is HA's own URL, whatever address the browser uses."""
     await hass.config.async_update(
         external_url="https://home.example.com", internal_url="http://10.0.0.2:8123"
     )
@@ -163,17 +163,18 @@ async def test_redirect_uri_follows_the_frontend(hass: HomeAssistant) -> None:
     )
     context = http.current_request.set(request)
     try:
-        assert redirect_uri(hass) == f"http://homeassistant.local:8123{CALLBACK_PATH}"
-        # A request without the header falls back to HA's URL too.
-        http.current_request.set(make_mocked_request("GET", "/"))
+        # WiZ accepts only the URI registered with it, not the one in use.
         assert redirect_uri(hass) == f"https://home.example.com{CALLBACK_PATH}"
     finally:
         http.current_request.reset(context)
+    await hass.config.async_update(external_url=None)
+    assert redirect_uri(hass) == f"http://10.0.0.2:8123{CALLBACK_PATH}"
 
 
 @pytest.mark.usefixtures("credential", "current_request_with_host")
 async def test_authorize_url(hass: HomeAssistant, wiz_sim: WizProSimulator) -> None:
     """The authorize link carries an S256 challenge of a 128-character verifier."""
+    await hass.config.async_update(external_url="https://example.com")
     impl = implementation(hass, wiz_sim)
     url = URL(await impl.async_generate_authorize_url("flow-1"))
     assert url.with_fragment(None) == URL(f"{wiz_sim.url}/dashboard/")

@@ -110,8 +110,8 @@ def leave_without_url(hass: HomeAssistant) -> None:
     (the test harness's http component reports 10.10.10.10 otherwise).
     """
     assert hass.config.api is not None, "set up http first"
-    assert hass.config.internal_url is None
-    assert hass.config.external_url is None
+    hass.config.internal_url = None
+    hass.config.external_url = None
     hass.config.api.use_ssl = True
 
 

@@ -2,9 +2,9 @@
 
 from homeassistant.components.application_credentials import ClientCredential
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.network import NoURLAvailableError, get_url
+from homeassistant.helpers.network import NoURLAvailableError
 
-from .vendors.wiz_pro.oauth import CALLBACK_PATH, WizProImplementation
+from .vendors.wiz_pro.oauth import CALLBACK_PATH, WizProImplementation, redirect_uri
 
 DOCS_URL = "https://github.com/cloud-bridge/cloud-bridge#wiz-pro"
 
@@ -19,7 +19,7 @@ async def async_get_auth_implementation(
 async def async_get_description_placeholders(hass: HomeAssistant) -> dict[str, str]:
     """Return the redirect URI to register with WiZ, for the credentials dialog."""
     try:
-        base = get_url(hass, allow_cloud=False, prefer_external=True)
+        uri = redirect_uri(hass)
     except NoURLAvailableError:
-        base = "https://<your Home Assistant address>"
-    return {"redirect_uri": f"{base}{CALLBACK_PATH}", "more_info_url": DOCS_URL}
+        uri = f"https://<your Home Assistant address>{CALLBACK_PATH}"
+    return {"redirect_uri": uri, "more_info_url": DOCS_URL}

@@ -1,18 +1,28 @@
 """The WiZ Pro steps of the config flow: link the account, choose buildings."""
 
+import asyncio
 from collections.abc import Mapping
 import re
+import time
 from typing import Any, override
 from urllib.parse import parse_qs, urlsplit
 
+from aiohttp import ClientError
 import probatio
 
 from homeassistant.components import webhook
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry, ConfigFlowResult
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.data_entry_flow import section
+from homeassistant.exceptions import (
+    ImplementationUnavailableError,
+    OAuth2TokenRequestError,
+    OAuth2TokenRequestReauthError,
+    UnknownImplementationError,
+)
 from homeassistant.helpers import config_entry_oauth2_flow
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
     SelectOptionDict,
     SelectSelector,
@@ -32,17 +42,30 @@ from .push import async_webhook_url
 
 CONF_CODE = "code"
 SECTION_ADVANCED = "advanced"
+NO_URL_DOCS = "https://www.home-assistant.io/more-info/no-url-available"
+# As long as Home Assistant's own creation step waits for the token endpoint.
+TOKEN_TIMEOUT = config_entry_oauth2_flow.OAUTH_TOKEN_TIMEOUT_SEC
 _CODE = re.compile(r"[A-Za-z0-9._~-]{6,}")
 
 
 def code_from(text: str) -> str | None:
-    """Return the authorization code in a pasted code or redirected address."""
+    """Return the authorization code in a pasted code, query or redirected address.
+
+    Users paste the whole address, its query alone (``code=…&expires_at=…``,
+    with or without the ``?``), or the bare code.
+    """
     text = text.strip()
     if "code=" in text:
         parts = urlsplit(text)
-        for query in (parts.query, parts.fragment.partition("?")[2]):
+        for query in (
+            parts.query,
+            parts.fragment,
+            parts.fragment.partition("?")[2],
+            # No scheme and no "?": the query was pasted on its own.
+            text if not parts.scheme else "",
+        ):
             if codes := parse_qs(query).get("code"):
-                return codes[0]
+                return codes[0] if _CODE.fullmatch(codes[0]) else None
         return None
     return text if _CODE.fullmatch(text) else None
 
@@ -128,21 +151,56 @@ class WizProFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
         """Show the WiZ Pro link and take the code the user copies back."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            if (code := code_from(user_input[CONF_CODE])) is not None:
-                self.external_data = {"code": code, "state": None}
-                return await self.async_step_creation()
-            errors[CONF_CODE] = "invalid_code"
+            if (code := code_from(user_input[CONF_CODE])) is None:
+                errors[CONF_CODE] = "invalid_code"
+            else:
+                token, error = await self._resolve_pasted_code(code)
+                if token is not None:
+                    return await self.async_oauth_create_entry(
+                        {"auth_implementation": self.flow_impl.domain, "token": token}
+                    )
+                errors[CONF_CODE if error == "code_refused" else "base"] = error
+        try:
+            placeholders = {
+                "authorize_url": await self.async_generate_authorize_url(),
+                "redirect_uri": redirect_uri(self.hass),
+            }
+        except NoURLAvailableError:
+            return self.async_abort(
+                reason="no_url_available",
+                description_placeholders={"docs_url": NO_URL_DOCS},
+            )
         return self.async_show_form(
             step_id="link_paste",
             data_schema=probatio.Schema(
                 {probatio.Required(CONF_CODE): TextSelector(TextSelectorConfig())}
             ),
-            description_placeholders={
-                "authorize_url": await self.async_generate_authorize_url(),
-                "redirect_uri": redirect_uri(self.hass),
-            },
+            description_placeholders=placeholders,
             errors=errors,
         )
+
+    async def _resolve_pasted_code(
+        self, code: str
+    ) -> tuple[dict[str, Any] | None, str]:
+        """Trade a pasted code for tokens; else name the error to show.
+
+        Done here rather than in Home Assistant's creation step, which aborts
+        the whole flow: a mistyped or expired code only needs another paste,
+        and a cloud that did not answer leaves the code usable for a retry.
+        """
+        try:
+            async with asyncio.timeout(TOKEN_TIMEOUT):
+                token = await self.flow_impl.async_resolve_external_data(
+                    {"code": code, "state": None}
+                )
+        except OAuth2TokenRequestReauthError as err:
+            LOGGER.debug("WiZ Pro refused the pasted code: %s", err)
+            return None, "code_refused"
+        except (TimeoutError, OAuth2TokenRequestError, ClientError) as err:
+            LOGGER.debug("Cannot trade the pasted code: %s", err)
+            return None, "cannot_connect"
+        token["expires_at"] = time.time() + token["expires_in"]
+        return token, ""
 
     @override
     async def async_oauth_create_entry(self, data: dict[str, Any]) -> ConfigFlowResult:
@@ -286,6 +344,11 @@ class WizProFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
         else:
             try:
                 self._buildings = await self._entry_buildings(entry)
+            except UnknownImplementationError:
+                # The application credential the entry was linked with is gone.
+                return self.async_abort(reason="missing_credentials")
+            except ImplementationUnavailableError:
+                return self.async_abort(reason="oauth_implementation_unavailable")
             except WizProAuthError, CloudAuthError:
                 return self.async_abort(reason="invalid_auth")
             except WizProError, CloudError:

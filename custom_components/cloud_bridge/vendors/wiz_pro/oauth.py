@@ -17,7 +17,7 @@ from homeassistant.exceptions import (
     OAuth2TokenRequestError,
     OAuth2TokenRequestReauthError,
 )
-from homeassistant.helpers import config_entry_oauth2_flow, http
+from homeassistant.helpers import config_entry_oauth2_flow
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.network import get_url
 from homeassistant.util.hass_dict import HassKey
@@ -49,12 +49,13 @@ def dashboard_url_for(api_url: str) -> str:
 
 
 def redirect_uri(hass: HomeAssistant) -> str:
-    """Return where WiZ sends the browser back to: the address in use, else HA's."""
-    request = http.current_request.get()
-    if request is not None and (
-        base := request.headers.get(config_entry_oauth2_flow.HEADER_FRONTEND_BASE)
-    ):
-        return f"{base.rstrip('/')}{CALLBACK_PATH}"
+    """Return where WiZ sends the browser back to: our callback on HA's own URL.
+
+    The one address for both the credentials dialog (the URI the user gives
+    WiZ) and the authorize link, so the URI sent is always the one registered.
+    Not the address the browser happens to use: WiZ only accepts the URI it
+    was given. Raises NoURLAvailableError when Home Assistant has no URL.
+    """
     return f"{get_url(hass, allow_cloud=False, prefer_external=True)}{CALLBACK_PATH}"
 
 
