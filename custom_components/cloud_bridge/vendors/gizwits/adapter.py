@@ -280,7 +280,6 @@ class GizwitsAdapter(VendorAdapter):
                 key=key,
                 name=self._account_name,
                 manufacturer=MANUFACTURER,
-                model="Scenarios",
                 points={
                     f"scene-{s.id}": Point(
                         key=f"scene-{s.id}", kind=Kind.SCENE, name=s.name
@@ -330,7 +329,7 @@ class GizwitsAdapter(VendorAdapter):
             key=self._key(f"group-{group.id}"),
             name=group.name,
             manufacturer=MANUFACTURER,
-            model=f"Group of {product.name or group.product_key}",
+            model=product.name or group.product_key,
             points={p.key: p for p in self._group_points(group, product)},
         )
 
