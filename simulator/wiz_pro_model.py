@@ -195,8 +195,8 @@ class Light:
         else changes. Any other field turns it on. Of sceneId, colour (r/g/b/cw/ww)
         and temperature, the first one the bulb class can play wins, in that order
         (the document's NB: an unsupported request applies the closest possible mode,
-        or at least turns the light on); dimming and speed always apply; ratio only
-        on models with hasRatio.
+        or at least turns the light on; a DW bulb given a temperature shows its own
+        white); dimming and speed always apply; ratio only on models with hasRatio.
         """
         wanted = {key: value for key, value in request.items() if value is not None}
         if not wanted:
@@ -233,9 +233,16 @@ class Light:
                 state[key] = wanted.get(key, state.get(key) or 0)
             state.update(sceneId=0, temperature=None)
             return
-        if "temperature" in wanted and self.model.bulb_class is not BulbClass.DW:
+        if "temperature" in wanted:
+            # A DW bulb cannot change its white: the closest it can do is show
+            # that one white, leaving any light mode it played.
+            temperature = (
+                self.model.temperature_min
+                if self.model.bulb_class is BulbClass.DW
+                else wanted["temperature"]
+            )
             state.update(dict.fromkeys(COLOUR_FIELDS, 0))
-            state.update(sceneId=0, temperature=wanted["temperature"])
+            state.update(sceneId=0, temperature=temperature)
 
     def mark_switched(self, now: int | None = None) -> None:
         """Record the moment the light was switched on or off."""

@@ -154,7 +154,8 @@ async def test_bulbs_show_what_the_cloud_reports(
             assert attrs[ATTR_MIN_COLOR_TEMP_KELVIN] == model.temperature_min
             assert attrs[ATTR_MAX_COLOR_TEMP_KELVIN] == model.temperature_max
         modes = sorted(CLASS_MODES[model.bulb_class])
-        assert attrs[ATTR_EFFECT_LIST] == [LIGHT_MODES[m] for m in modes]
+        # Home Assistant's "off" first: no light mode, and how to stop one.
+        assert attrs[ATTR_EFFECT_LIST] == ["off", *(LIGHT_MODES[m] for m in modes)]
         assert "Diwali" not in attrs[ATTR_EFFECT_LIST]
         if not current["state"]:
             assert state.state == STATE_OFF, light.name
@@ -167,7 +168,7 @@ async def test_bulbs_show_what_the_cloud_reports(
         if scene:
             assert attrs[ATTR_EFFECT] == LIGHT_MODES[scene], light.name
         else:
-            assert attrs[ATTR_EFFECT] is None, light.name
+            assert attrs[ATTR_EFFECT] == "off", light.name
         if scene or model.bulb_class is BulbClass.DW:
             continue
         if any(channels):
@@ -191,7 +192,7 @@ async def test_light_mode_keeps_a_supported_color_mode(
     }
     for name, scene_id in changes.items():
         light = sim_light(wiz_sim, name)
-        assert state_of(hass, bulb_entity(hass, light)).attributes[ATTR_EFFECT] is None
+        assert state_of(hass, bulb_entity(hass, light)).attributes[ATTR_EFFECT] == "off"
         assert wiz_sim.change_light_locally(light.id, sceneId=scene_id)
 
     await refresh(hass, wiz_loaded)
@@ -367,6 +368,104 @@ async def test_effect_is_sent_as_its_scene_id(
         attrs = state_of(hass, bulb_entity(hass, sim_light(wiz_sim, name))).attributes
         assert attrs[ATTR_EFFECT] == effect, name
         assert attrs[ATTR_COLOR_MODE] in attrs[ATTR_SUPPORTED_COLOR_MODES], name
+
+
+async def test_effect_off_goes_back_to_the_last_white_or_colour(
+    hass: HomeAssistant, wiz_sim: WizProSimulator, wiz_loaded: MockConfigEntry
+) -> None:
+    """Effect "off" stops the light mode: the bulb shows what it showed before.
+
+    WiZ has no "no mode" to send, so the last white or colour is sent; a bulb
+    never seen outside a mode gets plain white in the middle of its range.
+    """
+    cases = [
+        # name, mode to play first (None: plays one since set-up), what stops it
+        ("Kitchen Ceiling 1", "Ocean", {"temperature": 3000}),
+        (
+            "Reception Accent 1",
+            "Christmas",
+            {"r": 255, "g": 140, "b": 0, "cw": 0, "ww": 0},
+        ),
+        ("Kitchen Pendant 1", "Night light", {"temperature": 2700}),  # DW
+        ("Lounge Lamp 1", None, {"temperature": 4400}),  # 2200-6500 K, rounded
+    ]
+    for name, mode, expected in cases:
+        light = sim_light(wiz_sim, name)
+        entity = bulb_entity(hass, light)
+        if mode is not None:
+            await call(hass, SERVICE_TURN_ON, entity, effect=mode)
+            assert light.state["sceneId"], name
+        wiz_sim.clear_requests()
+
+        await call(hass, SERVICE_TURN_ON, entity, effect="off", brightness_pct=50)
+
+        assert light_changes(wiz_sim) == [{"state": True, "dimming": 50, **expected}], (
+            name
+        )
+        assert light.state["sceneId"] == 0, name
+        attrs = state_of(hass, entity).attributes
+        assert attrs[ATTR_EFFECT] == "off", name
+        assert percent(attrs[ATTR_BRIGHTNESS]) == 50, name
+        if "r" in expected:
+            assert attrs[ATTR_COLOR_MODE] == ColorMode.RGBWW
+            assert attrs[ATTR_RGBWW_COLOR] == (255, 140, 0, 0, 0)
+        elif light.model.bulb_class is not BulbClass.DW:
+            assert attrs[ATTR_COLOR_MODE] == ColorMode.COLOR_TEMP
+            assert attrs[ATTR_COLOR_TEMP_KELVIN] == expected["temperature"]
+
+    # The next poll agrees.
+    await refresh(hass, wiz_loaded)
+    for name, _, _ in cases:
+        attrs = state_of(hass, bulb_entity(hass, sim_light(wiz_sim, name))).attributes
+        assert attrs[ATTR_EFFECT] == "off", name
+
+
+async def test_effect_off_on_a_room_and_on_several_bulbs(
+    hass: HomeAssistant, wiz_sim: WizProSimulator
+) -> None:
+    """A room's effect "off" stops every mode in it; alike bulbs share a mutation."""
+    lounge = sim_room(wiz_sim, "Lounge")
+    room = entity_id(hass, LIGHT_DOMAIN, unique_id("room", lounge.id))
+    assert any(light.state["sceneId"] for light in lounge.lights)
+    wiz_sim.clear_requests()
+
+    await call(hass, SERVICE_TURN_ON, room, effect="off")
+
+    assert not any(light.state["sceneId"] for light in lounge.lights)
+    assert all(light.is_on for light in lounge.lights)
+    assert all("sceneId" not in args["state"] for _, args in wiz_sim.mutations)
+    assert state_of(hass, room).attributes[ATTR_EFFECT] == "off"
+    for light in lounge.lights:
+        assert state_of(hass, bulb_entity(hass, light)).attributes[ATTR_EFFECT] == "off"
+
+    # Two bulbs that both go back to 3000 K, stopped in one call: one mutation
+    # for their group.
+    island = sim_group(wiz_sim, "Kitchen Island")
+    entities = [bulb_entity(hass, light) for light in island.lights]
+    await hass.services.async_call(
+        LIGHT_DOMAIN,
+        SERVICE_TURN_ON,
+        {ATTR_ENTITY_ID: entities, ATTR_EFFECT: "Ocean"},
+        blocking=True,
+    )
+    wiz_sim.clear_requests()
+    await hass.services.async_call(
+        LIGHT_DOMAIN,
+        SERVICE_TURN_ON,
+        {ATTR_ENTITY_ID: entities, ATTR_EFFECT: "off"},
+        blocking=True,
+    )
+    assert wiz_sim.mutations == [
+        (
+            "changeGroupState",
+            {
+                "floorId": wiz_sim.floor_of(island.id).id,
+                "groupId": island.id,
+                "state": {"state": True, "temperature": 3000},
+            },
+        )
+    ]
+    assert all(light.state["temperature"] == 3000 for light in island.lights)
 
 
 async def test_effect_of_another_class_is_refused(

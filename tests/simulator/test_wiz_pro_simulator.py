@@ -805,6 +805,12 @@ async def test_dw_bulb_plays_only_its_modes(api: Api) -> None:
     assert light.state == {**before, "state": True, "dimming": 40}
     await api.pilot(light, {"sceneId": 14})  # Night light
     assert light.state["sceneId"] == 14
+    # Its one white is the closest it can do to any temperature: the mode stops.
+    await api.pilot(light, {"temperature": 2700})
+    assert (light.state["sceneId"], light.state["temperature"]) == (0, 2700)
+    pendant = named(api.sim, "Lounge Filament 1")  # DW playing Night light
+    await api.pilot_room(api.sim.room_of(pendant.id), {"temperature": 4000})
+    assert (pendant.state["sceneId"], pendant.state["temperature"]) == (0, 2700)
 
 
 async def test_ratio_only_on_dual_zone_models(api: Api) -> None:

@@ -1,6 +1,7 @@
 """WiZ Pro buildings as a Snapshot, and commands as GraphQL mutations."""
 
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
@@ -40,6 +41,7 @@ from .client import (
 )
 from .light_modes import MODE_IDS, BulbClass, bulb_class
 from .mapping import (
+    EFFECT_OFF,
     RATIO_RANGE,
     SPEED_RANGE,
     apply_piloting,
@@ -126,6 +128,21 @@ class _Telemetry:
 _COVER_ORDER = ("building", "floor", "room", "group")
 
 
+def _stops_light_mode(command: Any) -> bool:
+    """Tell whether a light command only asks the light mode to stop.
+
+    With a colour or a white alongside, that colour stops the mode by itself.
+    """
+    return (
+        isinstance(command, LightCommand)
+        and command.on
+        and command.effect == EFFECT_OFF
+        and command.color_temp_kelvin is None
+        and command.rgb_color is None
+        and command.rgbww_color is None
+    )
+
+
 def _key(building_id: str, kind: str, item_id: str) -> str:
     """Return a device key, unique within the vendor."""
     return f"{building_id}:{kind}-{item_id}"
@@ -152,6 +169,8 @@ class WizProAdapter(VendorAdapter):
         self._reported: set[str] = set()
         # States set by commands and pushes while a poll was out: newer than it.
         self._newer: dict[str, PilotingState] = {}
+        # Each bulb's last white or colour, to go back to when its mode stops.
+        self._static: dict[str, PilotingState] = {}
         self._batcher = PilotingBatcher(self._cover)
 
     async def _call[T](self, request: Callable[[], Awaitable[T]]) -> T:
@@ -299,7 +318,26 @@ class WizProAdapter(VendorAdapter):
             aggregates=(),
         )
         self._by_mac[light.mac] = key
+        self._remember_static(self._bulbs[key])
         return key
+
+    def _remember_static(self, bulb: _Bulb) -> None:
+        """Keep a bulb's white or colour while it plays no light mode."""
+        state = bulb.state
+        if state.sceneId:
+            return
+        channels = (state.r, state.g, state.b, state.cw, state.ww)
+        # As light_state reads it: colour when a colour channel is lit, or any
+        # white channel without a temperature.
+        if (
+            bulb.bulb is BulbClass.RGBTW
+            and any(channels)
+            and (any(channels[:3]) or not state.temperature)
+        ):
+            r, g, b, cw, ww = (value or 0 for value in channels)
+            self._static[bulb.key] = PilotingState(r=r, g=g, b=b, cw=cw, ww=ww)
+        elif state.temperature:
+            self._static[bulb.key] = PilotingState(temperature=state.temperature)
 
     def _aggregate(
         self,
@@ -467,6 +505,8 @@ class WizProAdapter(VendorAdapter):
         match command.point_key:
             case "light":
                 change = self._light_input(command.value, bulb.features)
+                if _stops_light_mode(command.value):
+                    return await self._stop_light_modes([bulb.key], change.dimming)
             case "effect_speed":
                 change = PilotingState(speed=round(command.value))
             case "ratio":
@@ -483,6 +523,8 @@ class WizProAdapter(VendorAdapter):
     ) -> list[PointUpdate]:
         """Pilot a room, group, floor or building with one mutation."""
         change = self._light_input(command, aggregate.features)
+        if _stops_light_mode(command):
+            return await self._stop_light_modes(aggregate.members, change.dimming)
         piloted = await self._batcher.pilot(
             frozenset(aggregate.members),
             change,
@@ -506,6 +548,62 @@ class WizProAdapter(VendorAdapter):
             self._aggregate_request(room, action.state),
         )
         return self._pilot(piloted, action.state)
+
+    async def _stop_light_modes(
+        self, bulb_keys: Iterable[str], dimming: int | None
+    ) -> list[PointUpdate]:
+        """Stop bulbs' light modes: each goes back to its own last white or colour.
+
+        WiZ has no "no mode" to send (sceneId takes 1-32), so a white or a
+        colour stops the mode. Bulbs going back to the same one share their
+        mutations; the others get their own.
+        """
+        changes: dict[PilotingState, set[str]] = {}
+        for key in bulb_keys:
+            change = self._mode_off_change(self._bulbs[key], dimming)
+            changes.setdefault(change, set()).add(key)
+        piloted = await asyncio.gather(
+            *(
+                self._batcher.pilot(
+                    frozenset(keys), change, self._request_for(change, keys)
+                )
+                for change, keys in changes.items()
+            )
+        )
+        return [
+            update
+            for change, bulbs in zip(changes, piloted, strict=True)
+            for update in self._pilot(bulbs, change)
+        ]
+
+    def _mode_off_change(self, bulb: _Bulb, dimming: int | None) -> PilotingState:
+        """Return what stops a bulb's light mode: its last white or colour.
+
+        A bulb that plays no mode is only turned on. One never seen in white or
+        colour since set-up gets plain white in the middle of its model's range,
+        the one white every bulb of its model can show (a DW bulb's only one).
+        """
+        if not bulb.state.sceneId:
+            return PilotingState(state=True, dimming=dimming)
+        model = bulb.light.model
+        low, high = model.temperature_min, model.temperature_max
+        static = self._static.get(bulb.key) or PilotingState(
+            temperature=round((low + high) / 200) * 100
+        )
+        if (kelvin := static.temperature) is not None:
+            static = replace(static, temperature=min(max(kelvin, low), high))
+        return replace(static, state=True, dimming=dimming)
+
+    def _request_for(self, change: PilotingState, bulb_keys: set[str]) -> Request:
+        """Return the fewest mutations that pilot exactly these bulbs, as one call."""
+        if len(bulb_keys) == 1:
+            return self._bulb_request(self._bulbs[next(iter(bulb_keys))], change)
+        requests = self._cover(change)(set(bulb_keys))
+
+        async def together() -> None:
+            await asyncio.gather(*(request() for _, request in requests))
+
+        return together
 
     def _bulb_request(self, bulb: _Bulb, change: PilotingState) -> Request:
         """Return the changeLightState request for one bulb."""
@@ -585,7 +683,7 @@ class WizProAdapter(VendorAdapter):
         """Validate a light command against what the light offers."""
         if not isinstance(command, LightCommand):
             raise CloudInvalidValueError("not a light command")
-        if command.effect is not None and (
+        if command.effect not in (None, EFFECT_OFF) and (
             command.effect not in features.effects or command.effect not in MODE_IDS
         ):
             raise CloudInvalidValueError(f"unknown light mode {command.effect!r}")
@@ -618,6 +716,7 @@ class WizProAdapter(VendorAdapter):
             bulb = self._bulbs[key]
             bulb.state = self._newer[key] = state
             bulb.value = light_state(state, bulb.features)
+            self._remember_static(bulb)
             updates.append(
                 PointUpdate(device_key=key, point_key=LIGHT, value=bulb.value)
             )

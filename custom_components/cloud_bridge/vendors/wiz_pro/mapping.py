@@ -7,6 +7,9 @@ from ...model import LightCommand, LightFeatures, LightState
 from .light_modes import CLASS_MODES, LIGHT_MODES, MODE_IDS, BulbClass
 from .models import LightModel, PilotingState
 
+# Home Assistant's EFFECT_OFF: listed first among a light's effects and shown
+# while no light mode plays, as Home Assistant's light documentation asks.
+EFFECT_OFF = "off"
 DIMMING_RANGE = (10, 100)
 SPEED_RANGE = (20, 200)
 RATIO_RANGE = (0, 100)
@@ -31,7 +34,7 @@ def light_features(model: LightModel, bulb: BulbClass) -> LightFeatures:
             if "color_temp" in modes
             else None
         ),
-        effects=tuple(LIGHT_MODES[mode] for mode in CLASS_MODES[bulb]),
+        effects=(EFFECT_OFF, *(LIGHT_MODES[mode] for mode in CLASS_MODES[bulb])),
     )
 
 
@@ -59,14 +62,17 @@ def light_state(state: PilotingState, features: LightFeatures) -> LightState:
         color_mode = "color_temp"
     else:
         color_mode = "brightness"
-    effect = LIGHT_MODES.get(state.sceneId or 0)
+    if not state.sceneId:
+        effect: str | None = EFFECT_OFF
+    elif (effect := LIGHT_MODES.get(state.sceneId)) not in features.effects:
+        effect = None  # a mode we cannot name: not "off", but not in the list
     return LightState(
         on=state.state,
         brightness=state.dimming,
         color_mode=color_mode,
         color_temp_kelvin=state.temperature if color_mode == "color_temp" else None,
         rgbww_color=channels if color_mode == "rgbww" else None,
-        effect=effect if effect in features.effects else None,
+        effect=effect,
     )
 
 
@@ -93,7 +99,7 @@ def piloting_input(command: LightCommand, features: LightFeatures) -> PilotingSt
         b=b,
         cw=cw,
         ww=ww,
-        sceneId=MODE_IDS[command.effect] if command.effect is not None else None,
+        sceneId=MODE_IDS.get(command.effect) if command.effect is not None else None,
     )
 
 
@@ -130,10 +136,11 @@ def apply_piloting(
             sceneId=0,
             temperature=None,
         )
-    elif change.temperature is not None and bulb is not BulbClass.DW:
-        new = replace(
-            new, temperature=change.temperature, sceneId=0, r=0, g=0, b=0, cw=0, ww=0
-        )
+    elif change.temperature is not None:
+        # A DW bulb cannot change its white; the closest it can do is show it,
+        # at the one temperature it has.
+        white = state.temperature if bulb is BulbClass.DW else change.temperature
+        new = replace(new, temperature=white, sceneId=0, r=0, g=0, b=0, cw=0, ww=0)
     return new
 
 
@@ -162,5 +169,6 @@ def combined_features(members: Iterable[LightFeatures]) -> LightFeatures | None:
         color_modes=frozenset(modes or {"brightness"}),
         brightness_range=DIMMING_RANGE,
         kelvin_range=kelvin_range,
-        effects=tuple(sorted(effects, key=MODE_IDS.__getitem__)),
+        # "off" (not a mode: 0) first, then the table's order.
+        effects=tuple(sorted(effects, key=lambda effect: MODE_IDS.get(effect, 0))),
     )
