@@ -601,16 +601,21 @@ async def test_unbound_device_refuses_then_disappears(
     gizwits_sim: GizwitsSimulator,
     gizwits_loaded: MockConfigEntry,
 ) -> None:
-    """A device unbound in the app: command_rejected (9017), gone after a poll."""
+    """A device unbound in the app (9017): the user hears so; it leaves at once."""
     switch = eid(hass, "switch", TV_PLUG_DID, "switch")
     gizwits_sim.unbind(TV_PLUG_DID)
+    gizwits_sim.clear_requests()
     with pytest.raises(HomeAssistantError) as exc:
         await call(hass, SWITCH_DOMAIN, SERVICE_TURN_OFF, entity_id=switch)
-    assert exc.value.translation_key == "command_rejected"
-    assert "9017" in exc.value.translation_placeholders["error"]
-    assert device_of(hass, TV_PLUG_DID) is not None
+    assert exc.value.translation_key == "device_not_bound"
+    assert exc.value.translation_domain == DOMAIN
+    assert "no longer bound" in str(exc.value)
 
-    await refresh(hass, gizwits_loaded)
+    # No 30 s wait: the bindings, groups and scenarios are read again now.
+    await hass.async_block_till_done()
+    requested = [r.path for r in gizwits_sim.requests]
+    assert requested[0] == f"/app/control/{TV_PLUG_DID}"
+    assert {"/app/bindings", "/app/group", "/app/scene"} <= set(requested[1:])
     assert device_of(hass, TV_PLUG_DID) is None
     assert er.async_get(hass).async_get(switch) is None
     assert hass.states.get(switch) is None

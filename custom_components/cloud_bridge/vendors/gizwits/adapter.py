@@ -43,6 +43,7 @@ from .client import (
     GizwitsConnectionError,
     GizwitsDeviceOfflineError,
     GizwitsInvalidAttrError,
+    GizwitsNotBoundError,
     GizwitsRateLimitError,
     GizwitsTokenError,
 )
@@ -152,6 +153,9 @@ class GizwitsAdapter(VendorAdapter):
     ) -> None:
         """Keep the client, the definition cache and the user's id and name."""
         self._client = client
+        # Set by the entry: asks the core for a poll soon (a device turned out
+        # to be unbound).
+        self.request_refresh: Callable[[], None] | None = None
         self._definitions = definitions
         self._account = account
         self._account_name = account_name
@@ -393,7 +397,20 @@ class GizwitsAdapter(VendorAdapter):
         if binding is None or product is None:
             raise CloudRejectedError(f"{command.point_key} of {item} cannot be set")
         attrs = self._attrs(product, command)
-        await self._call(partial(self._client.control, binding.did, attrs))
+        with _neutral_errors():
+            try:
+                await self._client.control(binding.did, attrs)
+            except GizwitsNotBoundError as err:
+                # Unbound in the app (9017): read the bindings, groups and
+                # scenarios again now, so the device leaves Home Assistant.
+                self._topology_read = False
+                if self.request_refresh is not None:
+                    self.request_refresh()
+                # The core has no error of its own for a device that left the
+                # account; like an account problem, only the owner can fix it
+                # outside Home Assistant (bind it again), and its key names the
+                # translated message.
+                raise CloudAccountError(str(err), "device_not_bound") from err
         return self._after_control(binding.did, product, attrs)
 
     async def _execute_on_group(
