@@ -8,15 +8,18 @@ import time
 from typing import Any
 
 import aiohttp
+from freezegun.api import FrozenDateTimeFactory
 import pytest
 
 from custom_components.cloud_bridge.vendors.gizwits.client import (
+    DEFAULT_RETRY_AFTER,
     GizwitsAccountMovedError,
     GizwitsApiError,
     GizwitsAppIdError,
     GizwitsAuthError,
     GizwitsClient,
     GizwitsConnectionError,
+    GizwitsDefinitionError,
     GizwitsDeviceOfflineError,
     GizwitsError,
     GizwitsInvalidAttrError,
@@ -25,6 +28,7 @@ from custom_components.cloud_bridge.vendors.gizwits.client import (
     GizwitsTokenError,
 )
 from custom_components.cloud_bridge.vendors.gizwits.models import (
+    DeviceData,
     GizwitsParseError,
     ProductDefinition,
     UserSession,
@@ -202,8 +206,8 @@ async def test_stored_session_saves_a_login(
     user = stored(gizwits_sim)
     logins: list[UserSession] = []
     client = make_client(gizwits_sim, session, user=user, logins=logins)
-    assert len(await client.bindings()) == 8
-    assert paths(gizwits_sim) == [BINDINGS]
+    assert len((await client.bindings()).devices) == 8
+    assert paths(gizwits_sim) == [BINDINGS, BINDINGS]
     assert user_token(gizwits_sim, 0) == user.token
     assert logins == []
 
@@ -212,7 +216,7 @@ async def test_stored_session_saves_a_login(
     "user",
     [
         pytest.param(None, id="no stored session"),
-        pytest.param({"expire_at": time.time() + 60}, id="expires within the hour"),
+        pytest.param({"expire_at": time.time() + 20}, id="expires within seconds"),
         pytest.param({"expire_at": time.time() - 60}, id="expired"),
     ],
 )
@@ -221,7 +225,7 @@ async def test_login_before_the_first_request(
     session: aiohttp.ClientSession,
     user: dict[str, float] | None,
 ) -> None:
-    """Without a token with an hour left, the client logs in first, once."""
+    """Without a token with time left, the client logs in first, once."""
     logins: list[UserSession] = []
     client = make_client(
         gizwits_sim,
@@ -231,10 +235,10 @@ async def test_login_before_the_first_request(
     )
     await client.bindings()
     await client.groups()
-    assert paths(gizwits_sim) == [LOGIN, BINDINGS, GROUPS]
+    assert paths(gizwits_sim) == [LOGIN, BINDINGS, BINDINGS, GROUPS]
     assert len(logins) == 1
     assert user_token(gizwits_sim, 1) == logins[0].token
-    assert user_token(gizwits_sim, 2) == logins[0].token
+    assert user_token(gizwits_sim, 3) == logins[0].token
 
 
 @pytest.mark.parametrize(
@@ -258,9 +262,9 @@ async def test_refused_token_renewed_once(
     logins: list[UserSession] = []
     client = make_client(gizwits_sim, session, user=user, logins=logins)
 
-    assert len(await client.bindings()) == 8
+    assert len((await client.bindings()).devices) == 8
 
-    assert paths(gizwits_sim) == [BINDINGS, LOGIN, BINDINGS]
+    assert paths(gizwits_sim) == [BINDINGS, LOGIN, BINDINGS, BINDINGS]
     assert user_token(gizwits_sim, 0) == user.token
     assert len(logins) == 1
     assert user_token(gizwits_sim, 2) == logins[0].token != user.token
@@ -395,11 +399,11 @@ async def test_throttled_with_retry_after_seconds(
 ) -> None:
     """9041 is a rate-limit error that carries the cloud's Retry-After."""
     client = make_client(gizwits_sim, session, user=stored(gizwits_sim))
-    gizwits_sim.throttle = (1, 60)
-    await client.bindings()
+    gizwits_sim.throttle = (1, 45)
+    await client.groups()
     with pytest.raises(GizwitsRateLimitError) as caught:
         await client.bindings()
-    assert caught.value.retry_after == 60
+    assert caught.value.retry_after == 45
     assert isinstance(caught.value, GizwitsConnectionError)
     assert gizwits_sim.requests[-1].path == BINDINGS
 
@@ -408,9 +412,10 @@ async def test_throttled_with_retry_after_seconds(
     ("retry_after", "expected"),
     [
         pytest.param(15, 15, id="seconds"),
-        pytest.param(None, None, id="no header"),
-        pytest.param("soon", None, id="not a time"),
-        pytest.param("inf", None, id="infinite"),
+        # The document never mentions the header: without one, a minute.
+        pytest.param(None, DEFAULT_RETRY_AFTER, id="no header"),
+        pytest.param("soon", DEFAULT_RETRY_AFTER, id="not a time"),
+        pytest.param("inf", DEFAULT_RETRY_AFTER, id="infinite"),
         pytest.param(timedelta(seconds=120), 120, id="HTTP date"),
         pytest.param(timedelta(seconds=-120), 0, id="HTTP date in the past"),
         pytest.param(
@@ -422,19 +427,17 @@ async def test_retry_after_forms(
     gizwits_sim: GizwitsSimulator,
     session: aiohttp.ClientSession,
     retry_after: Any,
-    expected: float | None,
+    expected: float,
 ) -> None:
-    """Retry-After is read as seconds or an HTTP date; anything else is unknown."""
+    """Retry-After is read as seconds or an HTTP date; otherwise a minute's wait."""
     if isinstance(retry_after, timedelta):
         retry_after = format_datetime(datetime.now(UTC) + retry_after, usegmt=True)
     gizwits_sim.faults.add("rate_limit", path=BINDINGS, retry_after=retry_after)
     client = make_client(gizwits_sim, session, user=stored(gizwits_sim))
     with pytest.raises(GizwitsRateLimitError) as caught:
         await client.bindings()
-    if expected is None:
-        assert caught.value.retry_after is None
-    else:
-        assert caught.value.retry_after == pytest.approx(expected, abs=2)
+    assert DEFAULT_RETRY_AFTER == 60
+    assert caught.value.retry_after == pytest.approx(expected, abs=2)
 
 
 async def test_http_429_without_a_gizwits_body(
@@ -491,7 +494,7 @@ async def test_cloud_failures_are_connection_errors(
     assert not isinstance(err, GizwitsApiError)
     assert LOGIN not in paths(gizwits_sim)
     # The next call works: nothing is left broken.
-    assert len(await client.bindings()) == 8
+    assert len((await client.bindings()).devices) == 8
 
 
 async def test_dropped_login_is_a_connection_error(
@@ -537,22 +540,33 @@ async def test_unreachable_cloud_is_a_connection_error(
 # --- reading devices -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("devices", "pages"), [(230, 3), (200, 3), (99, 1)])
+@pytest.mark.parametrize(
+    ("devices", "max_limit", "skips"),
+    [
+        (230, 100, [0, 100, 200, 230]),
+        (200, 100, [0, 100, 200]),
+        (99, 100, [0, 99]),
+        # A cloud that clamps the limit below ours: short pages are not the end.
+        (75, 30, [0, 30, 60, 75]),
+    ],
+)
 async def test_bindings_paged_until_exhausted(
     socket_enabled: None,
     session: aiohttp.ClientSession,
     devices: int,
-    pages: int,
+    max_limit: int,
+    skips: list[int],
 ) -> None:
-    """Bound devices are read 100 a page until a page comes back short."""
-    async with GizwitsSimulator(generated_data(devices)) as sim:
+    """Bound devices are read 100 a page, on from what came, until a page is empty."""
+    async with GizwitsSimulator(generated_data(devices), max_limit=max_limit) as sim:
         client = make_client(sim, session, user=stored(sim))
-        bindings = await client.bindings()
+        bindings = (await client.bindings()).devices
 
         assert [b.did for b in bindings] == list(sim.user().bindings)
-        assert paths(sim) == [BINDINGS] * pages
+        assert len(bindings) == devices
+        assert paths(sim) == [BINDINGS] * len(skips)
         assert [r.query for r in sim.requests] == [
-            {"limit": "100", "skip": str(100 * page)} for page in range(pages)
+            {"limit": "100", "skip": str(skip)} for skip in skips
         ]
         online = [b for b in bindings if b.online]
         assert len(online) == sum(sim.device(b.did).online for b in bindings)
@@ -564,7 +578,7 @@ async def test_binding_fields(
 ) -> None:
     """A binding carries the did, product, MAC, online flag, alias and remark."""
     client = make_client(gizwits_sim, session, user=stored(gizwits_sim))
-    bindings = {b.did: b for b in await client.bindings()}
+    bindings = {b.did: b for b in (await client.bindings()).devices}
     ac = bindings[LIVING_AC_DID]
     assert ac.product_key == AIR_CONDITIONER.product_key
     assert ac.mac == "accf2350d501"
@@ -580,7 +594,7 @@ async def test_binding_fields(
 async def test_odd_bindings_are_skipped(
     gizwits_sim: GizwitsSimulator, session: aiohttp.ClientSession
 ) -> None:
-    """A binding that is not a device object is left out; the rest are read."""
+    """A binding that is not a device object is left out, and said why."""
 
     def add_odd(reply: dict[str, Any]) -> None:
         reply["devices"][1:1] = [None, {"did": 5}, {"did": "x", "product_key": ""}]
@@ -588,7 +602,15 @@ async def test_odd_bindings_are_skipped(
     gizwits_sim.faults.add("patch_response", path=BINDINGS, patch=add_odd)
     client = make_client(gizwits_sim, session, user=stored(gizwits_sim))
     bindings = await client.bindings()
-    assert [b.did for b in bindings] == list(gizwits_sim.user().bindings)
+    assert [b.did for b in bindings.devices] == list(gizwits_sim.user().bindings)
+    assert bindings.skipped == (
+        "binding is not an object",
+        "did is missing or not a string",
+        "product_key is missing or not a string",
+    )
+    # The next page starts after every item of the first, odd ones included.
+    assert [r.query["skip"] for r in gizwits_sim.requests] == ["0", "11"]
+    assert (await client.bindings()).skipped == ()
 
 
 @pytest.mark.parametrize("reply", [{}, {"devices": None}, []])
@@ -628,6 +650,53 @@ async def test_latest_data(
     )
     odd = await client.latest(LIVING_AC_DID)
     assert (odd.updated_at, odd.attr) == (0, {})
+
+
+@pytest.mark.parametrize(
+    ("updated_at", "expected"),
+    [
+        pytest.param(1505809000, 1505809000, id="number, as in the example"),
+        pytest.param("1505809000", 1505809000, id="text, as the table types it"),
+        pytest.param(" 1505809000.5 ", 1505809000.5, id="text with a fraction"),
+        pytest.param("2017-09-19T08:16:40Z", 1505809000, id="UTC time"),
+        pytest.param("2017-09-19T08:16:40", 1505809000, id="UTC time without zone"),
+        pytest.param("0", 0, id="text zero"),
+        pytest.param("", 0, id="empty"),
+        pytest.param("yesterday", 0, id="not a time"),
+        pytest.param("nan", 0, id="not a number"),
+        pytest.param(True, 0, id="a boolean"),
+        pytest.param(None, 0, id="null"),
+    ],
+)
+def test_updated_at_as_number_or_text(updated_at: Any, expected: float) -> None:
+    """updated_at is read as a number, numeric text or a UTC time; else never."""
+    data = DeviceData.from_json(
+        {"did": LIVING_AC_DID, "updated_at": updated_at, "attr": {"switch": 1}},
+        LIVING_AC_DID,
+    )
+    assert data.updated_at == expected
+
+
+async def test_short_lived_token_is_used_until_a_tenth_is_left(
+    gizwits_sim: GizwitsSimulator,
+    session: aiohttp.ClientSession,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A token living 30 min serves every request for 27 min after one login."""
+    gizwits_sim.token_lifetime = timedelta(minutes=30)
+    logins: list[UserSession] = []
+    client = make_client(gizwits_sim, session, logins=logins)
+    for _ in range(3):
+        await client.groups()
+        await client.scenarios()
+    assert len(logins) == 1
+    freezer.tick(timedelta(minutes=26, seconds=50))
+    await client.groups()
+    assert len(logins) == 1
+    freezer.tick(timedelta(seconds=20))
+    await client.groups()
+    assert len(logins) == 2
+    assert paths(gizwits_sim).count(LOGIN) == 2
 
 
 async def test_control_and_group_control(
@@ -735,13 +804,15 @@ async def test_definition_from_the_api(
 async def test_bad_definition_reply(
     gizwits_sim: GizwitsSimulator, session: aiohttp.ClientSession
 ) -> None:
-    """A definition reply without datapoints is a failure of the cloud."""
+    """A definition without a readable datapoint is its own error, not an outage."""
     gizwits_sim.faults.add(
         "patch_response", path="/app/datapoint", patch=lambda _: {"name": "x"}
     )
     client = make_client(gizwits_sim, session, user=stored(gizwits_sim))
-    with pytest.raises(GizwitsConnectionError, match="bad definition"):
-        await client.definition(PET_HOUSE.product_key)
+    err = await call_fails(
+        client.definition(PET_HOUSE.product_key), GizwitsDefinitionError
+    )
+    assert str(err) == "no datapoints in the definition"
 
 
 def attrs_of(product_key: str, sim: GizwitsSimulator) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.common import (
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
@@ -82,6 +83,7 @@ from .gizwits_helpers import (
 )
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
+SECOND_APP_ID = "cloud-bridge-second-app"
 
 
 @pytest.fixture(autouse=True)
@@ -112,8 +114,12 @@ def poll_paths(sim: GizwitsSimulator) -> Counter[str]:
 
 
 def state_poll(sim: GizwitsSimulator) -> Counter[str]:
-    """Return the requests a state poll of the demo user should make."""
-    return Counter([BINDINGS, *(devdata(did) for did in online_dids(sim))])
+    """Return the requests a state poll of the demo user should make.
+
+    The bindings take two pages: the devices, then an empty page that tells
+    the list is over (a short page does not: the cloud may clamp the limit).
+    """
+    return Counter([BINDINGS, BINDINGS, *(devdata(did) for did in online_dids(sim))])
 
 
 # --- setup, devices, unload -------------------------------------------------------
@@ -169,7 +175,7 @@ async def test_setup_reads_topology_and_definitions_once(
     assert BEDROOM_AC_DID not in online
     assert poll_paths(gizwits_sim) == Counter(
         {
-            BINDINGS: 1,
+            BINDINGS: 2,
             GROUPS: 1,
             # Only the one-product group can become a device.
             group_devices(LIVING_LIGHTS_GROUP_ID): 1,
@@ -182,8 +188,12 @@ async def test_setup_reads_topology_and_definitions_once(
         r.query["product_key"] for r in gizwits_sim.requests if r.path == DATAPOINT
     )
     assert asked == sorted(product.product_key for product in PRODUCTS)
-    (bindings,) = [r for r in gizwits_sim.requests if r.path == BINDINGS]
-    assert bindings.query == {"limit": "100", "skip": "0"}
+    bindings = [r.query for r in gizwits_sim.requests if r.path == BINDINGS]
+    devices = str(len(gizwits_sim.user().bindings))
+    assert bindings == [
+        {"limit": "100", "skip": "0"},
+        {"limit": "100", "skip": devices},
+    ]
     # The stored token was used: no login.
     assert LOGIN not in poll_paths(gizwits_sim)
     assert {
@@ -374,7 +384,7 @@ async def test_bindings_paged_per_hundred_devices(
     setup_entry: SetupEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """With 101 devices a poll reads two pages of bindings, then online devices."""
+    """With 101 devices a poll reads bindings to an empty page, then online devices."""
     async with GizwitsSimulator(switches(101)) as sim:
         entry = make_entry(hass, sim)
         await setup_entry(entry)
@@ -387,10 +397,11 @@ async def test_bindings_paged_per_hundred_devices(
         assert bindings == [
             {"limit": "100", "skip": "0"},
             {"limit": "100", "skip": "100"},
+            {"limit": "100", "skip": "101"},
         ]
         assert devdata_dids(sim) == online_dids(sim)
         assert len(online_dids(sim)) == 91
-        assert len(sim.requests) == 2 + 91
+        assert len(sim.requests) == 3 + 91
         assert await hass.config_entries.async_unload(entry.entry_id)
 
 
@@ -580,29 +591,58 @@ async def test_token_near_expiry_renewed_before_setup(
     assert gizwits_sim.requests[1].headers["X-Gizwits-User-token"] == new
 
 
-async def test_token_renewed_an_hour_before_it_expires(
+async def test_token_renewed_a_tenth_of_its_lifetime_early(
     hass: HomeAssistant,
     gizwits_sim: GizwitsSimulator,
     setup_entry: SetupEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """The expiry the cloud gave is read (not assumed): renewal ahead of it."""
+    """The expiry the cloud gave is read (not assumed): renewal 12 min of 2 h ahead."""
     gizwits_sim.token_lifetime = timedelta(hours=2)
     entry = make_entry(hass, gizwits_sim)
     await setup_entry(entry)
     assert LOGIN not in paths(gizwits_sim)
 
     gizwits_sim.clear_requests()
-    await next_poll(hass, freezer, 1800)
+    await next_poll(hass, freezer, 100 * 60)  # 20 min left
     assert LOGIN not in paths(gizwits_sim)
     gizwits_sim.clear_requests()
-    await next_poll(hass, freezer, 1800)
+    await next_poll(hass, freezer, 9 * 60)  # 11 min left: under a tenth
     assert paths(gizwits_sim)[0] == LOGIN
     assert paths(gizwits_sim).count(LOGIN) == 1
     assert entry.data["expire_at"] == pytest.approx(time.time() + 2 * 3600, abs=1)
     gizwits_sim.clear_requests()
     await next_poll(hass, freezer)
     assert LOGIN not in paths(gizwits_sim)
+
+
+async def test_short_lived_token_is_not_renewed_on_every_request(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    setup_entry: SetupEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A token that lives 30 min: one login, then polls use it until 3 min are left."""
+    gizwits_sim.token_lifetime = timedelta(minutes=30)
+    entry = make_entry(hass, gizwits_sim, expire_at=0)
+    gizwits_sim.clear_requests()
+    await setup_entry(entry)
+    assert entry.state is ConfigEntryState.LOADED
+    assert paths(gizwits_sim).count(LOGIN) == 1, (
+        "BUG: a token living less than the renew margin is renewed before every request"
+    )
+
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer)
+    assert poll_paths(gizwits_sim) == state_poll(gizwits_sim)
+    for _ in range(4):  # 26.5 min after the login
+        await next_poll(hass, freezer, 390)
+    assert LOGIN not in paths(gizwits_sim)
+    await next_poll(hass, freezer, 30)  # 27 min: a tenth of the lifetime left
+    assert paths(gizwits_sim).count(LOGIN) == 1
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer)
+    assert poll_paths(gizwits_sim) == state_poll(gizwits_sim)
 
 
 async def test_changed_password_starts_reauth(
@@ -709,6 +749,85 @@ async def test_moved_account_at_setup(
     )
 
 
+def app_id_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
+    """Return the repair issue about a refused AppID."""
+    return ir.async_get(hass).async_get_issue(
+        DOMAIN, f"invalid_app_id_{entry.entry_id}"
+    )
+
+
+async def test_refused_app_id_while_polling(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """9003 in a poll: a repair issue says to reconfigure; reconfigured, it goes."""
+    gizwits_sim.app_ids = {SECOND_APP_ID}
+    await next_poll(hass, freezer)
+
+    issue = app_id_issue(hass, gizwits_loaded)
+    assert issue is not None
+    assert issue.translation_key == "invalid_app_id"
+    assert issue.translation_placeholders == {"title": gizwits_loaded.title}
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert not issue.is_fixable
+    assert state_of(hass, ac_switch(hass)) == STATE_UNAVAILABLE
+    coordinator = gizwits_loaded.runtime_data.coordinator
+    assert coordinator.last_exception is not None
+    assert coordinator.last_exception.translation_key == "invalid_app_id"
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+    assert len(errors_logged(caplog)) == 1
+    await next_poll(hass, freezer)
+    assert len(errors_logged(caplog)) == 1
+
+    gizwits_sim.super_app_ids.add(SECOND_APP_ID)
+    result = await gizwits_loaded.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"region": "custom", "base_url": gizwits_sim.url, "app_id": SECOND_APP_ID},
+    )
+    await hass.async_block_till_done()
+    assert result["reason"] == "reconfigure_successful"
+    assert gizwits_loaded.state is ConfigEntryState.LOADED
+    assert app_id_issue(hass, gizwits_loaded) is None
+    assert state_of(hass, ac_switch(hass)) == STATE_ON
+
+
+async def test_refused_app_id_at_setup_and_on_a_command(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    setup_entry: SetupEntry,
+) -> None:
+    """9003 at setup fails it with the issue; on a command the user hears why."""
+    entry = make_entry(hass, gizwits_sim)
+    gizwits_sim.app_ids = {SECOND_APP_ID}
+    await setup_entry(entry)
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.reason is not None
+    assert "Reconfigure" in entry.reason
+    assert app_id_issue(hass, entry) is not None
+
+    gizwits_sim.app_ids = {DEMO_APP_ID}
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert app_id_issue(hass, entry) is None
+
+    gizwits_sim.faults.add(
+        "patch_response",
+        path=f"/app/control/{LIVING_AC_DID}",
+        patch=lambda _: error_body(9003),
+    )
+    with pytest.raises(HomeAssistantError) as exc:
+        await hass.services.async_call(
+            "switch", "turn_off", {"entity_id": ac_switch(hass)}, blocking=True
+        )
+    assert exc.value.translation_key == "invalid_app_id"
+    assert "Reconfigure the entry" in str(exc.value)
+
+
 async def test_account_issue_leaves_with_the_entry(
     hass: HomeAssistant, gizwits_sim: GizwitsSimulator, setup_entry: SetupEntry
 ) -> None:
@@ -748,6 +867,29 @@ async def test_throttled_poll_waits_as_asked(
     await next_poll(hass, freezer, 30)  # 90 s after the refusal
     assert poll_paths(gizwits_sim) == state_poll(gizwits_sim)
     assert state_of(hass, switch) == STATE_ON
+
+
+async def test_throttled_without_retry_after_waits_a_minute(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """9041 without a Retry-After header (the document names none): a minute."""
+    gizwits_sim.faults.add("rate_limit", path=BINDINGS, retry_after=None)
+    await next_poll(hass, freezer)
+    assert "Retry-After" not in gizwits_sim.requests[-1].headers
+    coordinator = gizwits_loaded.runtime_data.coordinator
+    assert isinstance(coordinator.last_exception, UpdateFailed)
+    assert coordinator.last_exception.retry_after == 60
+    assert state_of(hass, ac_switch(hass)) == STATE_UNAVAILABLE
+
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer)  # the usual 30 s: no request yet
+    assert gizwits_sim.requests == []
+    await next_poll(hass, freezer)  # 60 s after the refusal
+    assert poll_paths(gizwits_sim) == state_poll(gizwits_sim)
+    assert state_of(hass, ac_switch(hass)) == STATE_ON
 
 
 @pytest.mark.parametrize(
@@ -980,3 +1122,118 @@ async def test_lamp_group_follows_its_members(
     await next_poll(hass, freezer, 600)
     assert device_entry(hass, CEILING_LAMP_DID) is None
     assert state_of(hass, group_light) == "off"
+
+
+# --- odd answers and lapses ----------------------------------------------------------
+
+
+async def test_updated_at_as_text(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """updated_at as the table types it ("1505809000", a string): values show."""
+
+    def as_text(reply: dict[str, Any]) -> None:
+        reply["updated_at"] = str(reply["updated_at"])
+
+    gizwits_sim.faults.add(
+        "patch_response", path=devdata(LIVING_AC_DID), count=None, patch=as_text
+    )
+    gizwits_sim.set_attr(LIVING_AC_DID, "room_temp", 25)
+    await next_poll(hass, freezer)
+    assert state_of(hass, ac_switch(hass)) == STATE_ON
+    assert state_of(hass, entity(hass, "sensor", LIVING_AC_DID, "room_temp")) == "25"
+
+
+async def test_data_older_than_a_day_keeps_the_last_values(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """devdata/latest serves 24 h only: after that the last values stay shown."""
+    registered = {e.entity_id for e in device_entities(hass, LIVING_AC_DID)}
+    room_temp = entity(hass, "sensor", LIVING_AC_DID, "room_temp")
+    gizwits_sim.device(LIVING_AC_DID).updated_at = int(time.time()) - 25 * 3600
+    assert gizwits_sim.attrs(LIVING_AC_DID) == {}
+    gizwits_sim.clear_requests()
+    await next_poll(hass, freezer)
+    await next_poll(hass, freezer, 600)
+
+    assert devdata(LIVING_AC_DID) in paths(gizwits_sim)
+    assert state_of(hass, ac_switch(hass)) == STATE_ON
+    assert state_of(hass, room_temp) == "28"
+    assert {e.entity_id for e in device_entities(hass, LIVING_AC_DID)} == registered
+
+    gizwits_sim.set_attr(LIVING_AC_DID, "room_temp", 21)
+    await next_poll(hass, freezer)
+    assert state_of(hass, room_temp) == "21"
+
+
+async def test_odd_binding_keeps_its_device(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A binding that cannot be read: warned once, nothing leaves the registries."""
+    registered = {e.entity_id for e in device_entities(hass, TV_PLUG_DID)}
+    passcode = gizwits_sim.device(TV_PLUG_DID).passcode
+
+    def break_plug(reply: dict[str, Any]) -> None:
+        for item in reply["devices"]:
+            if item["did"] == TV_PLUG_DID:
+                item["product_key"] = None
+
+    gizwits_sim.faults.add(
+        "patch_response", path=BINDINGS, count=None, patch=break_plug
+    )
+    caplog.clear()
+    await next_poll(hass, freezer)
+    await next_poll(hass, freezer, 600)
+
+    assert device_entry(hass, TV_PLUG_DID) is not None
+    assert {e.entity_id for e in device_entities(hass, TV_PLUG_DID)} == registered
+    assert state_of(hass, plug_switch(hass)) == STATE_UNAVAILABLE
+    assert state_of(hass, ac_switch(hass)) == STATE_ON
+    warnings = log_lines(caplog, logging.WARNING, ADAPTER_LOGGER)
+    assert warnings == [
+        "Gizwits: a bound device skipped: product_key is missing or not a string"
+    ]
+    assert passcode not in caplog.text
+    assert gizwits_loaded.data["token"] not in caplog.text
+
+    gizwits_sim.faults.clear()
+    await next_poll(hass, freezer)
+    assert state_of(hass, plug_switch(hass)) == STATE_ON
+
+    # Unbound for real, the device goes once the list is whole again.
+    gizwits_sim.unbind(TV_PLUG_DID)
+    await next_poll(hass, freezer)
+    assert device_entry(hass, TV_PLUG_DID) is None
+
+
+async def test_bindings_clamped_below_our_page_size(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    setup_entry: SetupEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A cloud that answers at most 30 a page: every device arrives all the same."""
+    async with GizwitsSimulator(switches(75), max_limit=30) as sim:
+        entry = make_entry(hass, sim)
+        await setup_entry(entry)
+        assert entry.state is ConfigEntryState.LOADED
+        devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+        assert len(devices) == 75
+        bindings = [r.query["skip"] for r in sim.requests if r.path == BINDINGS]
+        assert bindings == ["0", "30", "60", "75"]
+
+        sim.clear_requests()
+        await next_poll(hass, freezer)
+        assert devdata_dids(sim) == online_dids(sim)
+        assert len(devdata_dids(sim)) == 68
+        assert await hass.config_entries.async_unload(entry.entry_id)

@@ -459,3 +459,87 @@ async def test_entity_kinds_follow_the_report(
     assert state_of(hass, entity(hass, "sensor", BALCONY_PLUG_DID, "power")) == "7.5"
     assert domains_of(hass, BALCONY_PLUG_DID) == {"sensor"}
     assert devdata(TV_PLUG_DID) in paths(gizwits_sim)
+
+
+# --- a definition that cannot be read, data that lapses ----------------------------
+
+
+def unreadable(reply: dict[str, Any]) -> dict[str, Any]:
+    """Return a definition reply in which no datapoint can be read."""
+    odd = {"name": "odd", "type": "status_writable", "data_type": "float"}
+    return {**reply, "entities": [{"attrs": [odd]}]}
+
+
+@pytest.mark.usefixtures("repairs")
+async def test_unreadable_definition_of_one_product(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_entry: MockConfigEntry,
+    setup_entry: SetupEntry,
+    hass_client: ClientSessionGenerator,
+    *,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """No datapoint of one product readable: it goes read-only, the rest sets up."""
+    product_key = PET_HOUSE.product_key
+    gizwits_sim.faults.add(
+        "patch_response",
+        path=DATAPOINT,
+        count=None,
+        match=lambda request: request.query.get("product_key") == product_key,
+        patch=unreadable,
+    )
+    await setup_entry(gizwits_entry)
+
+    assert gizwits_entry.state is ConfigEntryState.LOADED
+    assert state_of(hass, entity(hass, "switch", LIVING_AC_DID, "switch")) == STATE_ON
+    assert entity_of(hass, "light", CEILING_LAMP_DID, "light") is not None
+    assert not domains_of(hass, PET_HOUSE_DID) & WRITABLE
+    assert state_of(hass, entity(hass, "sensor", PET_HOUSE_DID, "Temperature")) == (
+        "-5"
+    )
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, issue_id(gizwits_entry, product_key)
+    )
+    assert issue is not None
+    assert issue.translation_key == "gizwits_definition_unusable"
+    assert issue.is_fixable
+    assert issue.translation_placeholders == {
+        "product_key": product_key,
+        "title": gizwits_entry.title,
+    }
+    assert definition_issues(hass) == {}  # none says "refused"
+    warnings = log_lines(caplog, logging.WARNING, ADAPTER_LOGGER)
+    unusable = f"definition of {product_key} unusable: no datapoints in the definition"
+    assert warnings == [f"Gizwits: {unusable}"]
+
+    # Its fix is the same: paste the definition.
+    definition = gizwits_sim.product(product_key).definition()
+    http, result = await start_fix(hass, hass_client, gizwits_entry, product_key)
+    result = await paste(http, result["flow_id"], json.dumps(definition))
+    assert result["type"] == "create_entry"
+    await hass.async_block_till_done()
+    assert gizwits_entry.state is ConfigEntryState.LOADED
+    assert (
+        ir.async_get(hass).async_get_issue(DOMAIN, issue_id(gizwits_entry, product_key))
+        is None
+    )
+    assert entity_of(hass, "switch", PET_HOUSE_DID, "LED_OnOff") is not None
+
+
+async def test_lapsed_data_keeps_the_inferred_entities(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    read_only: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Nothing reported in 24 h: the inferred sensors stay, with their last values."""
+    registered = {e.entity_id for e in device_entities(hass, LIVING_AC_DID)}
+    assert registered
+    mode = entity(hass, "sensor", LIVING_AC_DID, "mode")
+    gizwits_sim.device(LIVING_AC_DID).updated_at = 1
+    await next_poll(hass, freezer)
+    await next_poll(hass, freezer, 600)
+
+    assert {e.entity_id for e in device_entities(hass, LIVING_AC_DID)} == registered
+    assert state_of(hass, mode) == "制冷"

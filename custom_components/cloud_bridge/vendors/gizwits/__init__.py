@@ -9,7 +9,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ...const import DOMAIN
 from ..base import VendorAdapter
-from .adapter import GizwitsAdapter
+from .adapter import REFUSED, GizwitsAdapter
 from .client import GizwitsClient
 from .const import (
     CONF_APP_ID,
@@ -90,15 +90,17 @@ def async_setup_entry(
 
     @callback
     def sync_issues() -> None:
-        missing = set(adapter.without_definition)
-        for product_key in missing:
+        missing = dict(adapter.without_definition)
+        for product_key, reason in missing.items():
             ir.async_create_issue(
                 hass,
                 DOMAIN,
                 definition_issue_id(entry.entry_id, product_key),
                 is_fixable=True,
                 severity=ir.IssueSeverity.WARNING,
-                translation_key=DEFINITION_ISSUE,
+                translation_key=DEFINITION_ISSUE
+                if reason == REFUSED
+                else f"{DEFINITION_ISSUE}_{reason}",
                 translation_placeholders={
                     "product_key": product_key,
                     "title": entry.title,

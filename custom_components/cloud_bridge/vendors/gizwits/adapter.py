@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from ...errors import (
     CloudAccountError,
     CloudAuthError,
+    CloudError,
     CloudInvalidValueError,
     CloudPartialError,
     CloudRateLimitedError,
@@ -38,10 +39,12 @@ from ..base import VendorAdapter
 from .client import (
     GizwitsAccountMovedError,
     GizwitsApiError,
+    GizwitsAppIdError,
     GizwitsAuthError,
     GizwitsClient,
-    GizwitsConnectionError,
+    GizwitsDefinitionError,
     GizwitsDeviceOfflineError,
+    GizwitsError,
     GizwitsInvalidAttrError,
     GizwitsNotBoundError,
     GizwitsRateLimitError,
@@ -63,6 +66,10 @@ _LOGGER = logging.getLogger(__name__)
 MANUFACTURER = "Gizwits"
 MAX_CONCURRENT_READS = 4
 ACCOUNT = "account"
+# Why a product has no definition: Gizwits refused it, or sent one without a
+# datapoint that can be read.
+REFUSED = "refused"
+UNUSABLE = "unusable"
 
 
 class DefinitionCache(Protocol):
@@ -78,25 +85,34 @@ class DefinitionCache(Protocol):
         """Keep a definition read from the cloud."""
 
 
+def _neutral(err: GizwitsError) -> CloudError:
+    """Return the core's error for one of the client's."""
+    match err:
+        case GizwitsAccountMovedError():
+            return CloudAccountError(str(err), "account_moved")
+        case GizwitsAppIdError():
+            # The AppID was refused (9003): nothing works until it is changed.
+            return CloudAccountError(str(err), "invalid_app_id")
+        case GizwitsAuthError() | GizwitsTokenError():
+            return CloudAuthError(str(err))
+        case GizwitsRateLimitError():
+            return CloudRateLimitedError(str(err), err.retry_after)
+        case GizwitsDeviceOfflineError():
+            return DeviceOfflineError(str(err))
+        case GizwitsInvalidAttrError():
+            return CloudInvalidValueError(str(err))
+        case GizwitsApiError():
+            return CloudRejectedError(str(err))
+    return CloudUnavailableError(str(err))
+
+
 @contextmanager
 def _neutral_errors() -> Iterator[None]:
     """Turn the client's errors into the core's."""
     try:
         yield
-    except GizwitsAccountMovedError as err:
-        raise CloudAccountError(str(err), "account_moved") from err
-    except (GizwitsAuthError, GizwitsTokenError) as err:
-        raise CloudAuthError(str(err)) from err
-    except GizwitsRateLimitError as err:
-        raise CloudRateLimitedError(str(err), err.retry_after) from err
-    except GizwitsConnectionError as err:
-        raise CloudUnavailableError(str(err)) from err
-    except GizwitsDeviceOfflineError as err:
-        raise DeviceOfflineError(str(err)) from err
-    except GizwitsInvalidAttrError as err:
-        raise CloudInvalidValueError(str(err)) from err
-    except GizwitsApiError as err:
-        raise CloudRejectedError(str(err)) from err
+    except GizwitsError as err:
+        raise _neutral(err) from err
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -166,9 +182,12 @@ class GizwitsAdapter(VendorAdapter):
         self._members: dict[str, list[str]] = {}
         self._scenarios: list[Scenario] = []
         self._topology_read = False
+        # False while bound devices were skipped as unreadable: nothing is gone.
+        self._complete = True
         self._reported: set[str] = set()
         # Devices the cloud answered "offline" (9042) for in the last poll.
         self._offline: set[str] = set()
+        # Products without a definition: "refused" or "unusable" by product key.
         self.without_definition: dict[str, str] = {}
 
     def _key(self, item: str) -> str:
@@ -183,12 +202,15 @@ class GizwitsAdapter(VendorAdapter):
     async def async_poll(self, *, topology_due: bool) -> Snapshot:
         """Read bindings and device data; groups, scenarios and definitions when due."""
         bindings = await self._call(self._client.bindings)
-        self._bindings = {binding.did: binding for binding in bindings}
+        for problem in bindings.skipped:
+            self._report(f"a bound device skipped: {problem}")
+        self._complete = not bindings.skipped
+        self._bindings = {binding.did: binding for binding in bindings.devices}
         self._data = {did: d for did, d in self._data.items() if did in self._bindings}
         if topology_due or not self._topology_read:
             await self._read_topology()
         await self._read_definitions(stale_too=topology_due)
-        await self._read_data([b for b in bindings if b.online])
+        await self._read_data([b for b in bindings.devices if b.online])
         return self._snapshot()
 
     async def _read_topology(self) -> None:
@@ -219,20 +241,42 @@ class GizwitsAdapter(VendorAdapter):
                 self._use_definition(cached)
                 continue
             try:
-                definition = await self._call(
-                    partial(self._client.definition, product_key)
-                )
-            except CloudRejectedError as err:
-                # The document reserves /app/datapoint for a "super AppID".
-                self._report(f"definition of {product_key} refused: {err}")
-                if cached is not None:
-                    self._use_definition(cached)
-                else:
-                    self._products.pop(product_key, None)
-                    self.without_definition[product_key] = product_key
+                definition = await self._client.definition(product_key)
+            except GizwitsDefinitionError as err:
+                # Nothing in it can be read: as good as refused, for this
+                # product only.
+                self._without(product_key, cached, UNUSABLE, str(err))
+                continue
+            except GizwitsError as err:
+                neutral = _neutral(err)
+                # The document reserves /app/datapoint for a "super AppID"; an
+                # ordinary one is refused (9003), which here is no account problem.
+                if not isinstance(err, GizwitsAppIdError) and not isinstance(
+                    neutral, CloudRejectedError
+                ):
+                    raise neutral from err
+                self._without(product_key, cached, REFUSED, str(neutral))
                 continue
             await self._definitions.async_put(definition)
             self._use_definition(definition)
+
+    def _without(
+        self,
+        product_key: str,
+        cached: ProductDefinition | None,
+        reason: str,
+        error: str,
+    ) -> None:
+        """Go on without a product's definition from the cloud: the kept one, or none.
+
+        Without one, its devices show read-only entities inferred from their data.
+        """
+        self._report(f"definition of {product_key} {reason}: {error}")
+        if cached is not None:
+            self._use_definition(cached)
+        else:
+            self._products.pop(product_key, None)
+            self.without_definition[product_key] = reason
 
     def _use_definition(self, definition: ProductDefinition) -> None:
         """Take a definition into use."""
@@ -249,9 +293,12 @@ class GizwitsAdapter(VendorAdapter):
         async def read(did: str) -> None:
             async with slots:
                 try:
-                    self._data[did] = await self._call(
-                        partial(self._client.latest, did)
-                    )
+                    data = await self._call(partial(self._client.latest, did))
+                    known = self._data.get(did)
+                    # Nothing reported within 24 h (updated_at 0) is no news:
+                    # what the device last said stays, and so do its entities.
+                    if data.updated_at or known is None or not known.updated_at:
+                        self._data[did] = data
                 except DeviceOfflineError as err:
                     # The cloud says it is offline (9042): unavailable until it
                     # answers again, whatever the bindings said.
@@ -291,7 +338,7 @@ class GizwitsAdapter(VendorAdapter):
                     for s in self._scenarios
                 },
             )
-        return Snapshot(devices)
+        return Snapshot(devices, self._complete)
 
     def _device(self, binding: Binding) -> Device:
         """Return a bound device with its points."""
@@ -397,20 +444,21 @@ class GizwitsAdapter(VendorAdapter):
         if binding is None or product is None:
             raise CloudRejectedError(f"{command.point_key} of {item} cannot be set")
         attrs = self._attrs(product, command)
-        with _neutral_errors():
-            try:
-                await self._client.control(binding.did, attrs)
-            except GizwitsNotBoundError as err:
-                # Unbound in the app (9017): read the bindings, groups and
-                # scenarios again now, so the device leaves Home Assistant.
-                self._topology_read = False
-                if self.request_refresh is not None:
-                    self.request_refresh()
-                # The core has no error of its own for a device that left the
-                # account; like an account problem, only the owner can fix it
-                # outside Home Assistant (bind it again), and its key names the
-                # translated message.
-                raise CloudAccountError(str(err), "device_not_bound") from err
+        try:
+            await self._client.control(binding.did, attrs)
+        except GizwitsNotBoundError as err:
+            # Unbound in the app (9017): read the bindings, groups and scenarios
+            # again now, so the device leaves Home Assistant.
+            self._topology_read = False
+            if self.request_refresh is not None:
+                self.request_refresh()
+            # The core has no error of its own for a device that left the
+            # account; like an account problem, only the owner can fix it
+            # outside Home Assistant (bind it again), and its key names the
+            # translated message.
+            raise CloudAccountError(str(err), "device_not_bound") from err
+        except GizwitsError as err:
+            raise _neutral(err) from err
         return self._after_control(binding.did, product, attrs)
 
     async def _execute_on_group(

@@ -17,6 +17,7 @@ import aiohttp
 from ..retry_after import seconds_to_wait
 from .models import (
     Binding,
+    Bindings,
     DeviceData,
     GizwitsParseError,
     Group,
@@ -26,8 +27,16 @@ from .models import (
 )
 
 REQUEST_TIMEOUT = 20.0
-# Log in again this long before the token expires.
+# Log in again a tenth of the token's lifetime before it expires, at most an
+# hour and at least half a minute before: a token that lives an hour or less is
+# not renewed on every request, and none is sent with seconds left.
 RENEW_MARGIN = 3600.0
+RENEW_FRACTION = 0.1
+MIN_RENEW_MARGIN = 30.0
+# 9041 does not say how long to wait, and the document never mentions a
+# Retry-After header: without one, wait a minute (two state polls) before asking
+# again, rather than hammering a cloud that throttles us.
+DEFAULT_RETRY_AFTER = 60.0
 PAGE_SIZE = 100
 MAX_PAGES = 1000
 
@@ -47,6 +56,10 @@ class GizwitsRateLimitError(GizwitsConnectionError):
         """Remember how long the cloud asked us to wait."""
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class GizwitsDefinitionError(GizwitsError):
+    """A product's definition came back without a datapoint that can be read."""
 
 
 class GizwitsApiError(GizwitsError):
@@ -108,8 +121,10 @@ def _error(status: int, reply: Any, headers: Any) -> GizwitsError:
         code = int(code)
     message = reply.get("error_message") if isinstance(reply, dict) else None
     if code == _THROTTLED or status == 429:
+        retry_after = seconds_to_wait(headers)
         return GizwitsRateLimitError(
-            "Gizwits is throttling requests", seconds_to_wait(headers)
+            "Gizwits is throttling requests",
+            DEFAULT_RETRY_AFTER if retry_after is None else retry_after,
         )
     if not isinstance(code, int) or code == _SERVER_ERROR or status >= 500:
         return GizwitsConnectionError(f"Gizwits failed with HTTP {status}")
@@ -138,6 +153,7 @@ class GizwitsClient:
         self._username = username
         self._password = password
         self._user = user
+        self._renew_at = _renew_at(user)
         self._on_login = on_login
         self._timeout = request_timeout
         self._login_lock = asyncio.Lock()
@@ -158,30 +174,36 @@ class GizwitsClient:
             self._user = UserSession.from_json(reply)
         except GizwitsParseError as err:
             raise GizwitsConnectionError(f"Gizwits sent a bad login: {err}") from err
+        self._renew_at = _renew_at(self._user)
         if self._on_login is not None:
             self._on_login(self._user)
         return self._user
 
-    async def bindings(self) -> list[Binding]:
-        """Return every bound device, page by page."""
+    async def bindings(self) -> Bindings:
+        """Return every bound device, page by page, and why any item was skipped."""
         devices: list[Binding] = []
-        for page in range(MAX_PAGES):
+        skipped: list[str] = []
+        skip = 0
+        # The document gives /app/bindings no maximum limit (another endpoint
+        # says "<=1000", the simulator and real servers may clamp lower): a
+        # short page does not mean the end. Ask on from what came back until a
+        # page is empty.
+        for _ in range(MAX_PAGES):
             reply = await self._user_request(
-                "GET",
-                "/app/bindings",
-                params={"limit": PAGE_SIZE, "skip": page * PAGE_SIZE},
+                "GET", "/app/bindings", params={"limit": PAGE_SIZE, "skip": skip}
             )
             items = reply.get("devices") if isinstance(reply, dict) else None
             if not isinstance(items, list):
                 raise GizwitsConnectionError("Gizwits sent no device list")
+            if not items:
+                break
             for item in items:
                 try:
                     devices.append(Binding.from_json(item))
-                except GizwitsParseError:
-                    continue
-            if len(items) < PAGE_SIZE:
-                break
-        return devices
+                except GizwitsParseError as err:
+                    skipped.append(str(err))
+            skip += len(items)
+        return Bindings(tuple(devices), tuple(skipped))
 
     async def definition(self, product_key: str) -> ProductDefinition:
         """Return a product's datapoint definition."""
@@ -191,9 +213,7 @@ class GizwitsClient:
         try:
             return ProductDefinition.from_json(reply, product_key)
         except GizwitsParseError as err:
-            raise GizwitsConnectionError(
-                f"Gizwits sent a bad definition: {err}"
-            ) from err
+            raise GizwitsDefinitionError(str(err)) from err
 
     async def latest(self, did: str) -> DeviceData:
         """Return what a device last reported."""
@@ -247,7 +267,7 @@ class GizwitsClient:
         """Return a token with time left, logging in first when needed."""
         async with self._login_lock:
             user = self._user
-            if user is None or user.expire_at - RENEW_MARGIN <= time.time():
+            if user is None or self._renew_at <= time.time():
                 user = await self.login()
             return user.token
 
@@ -319,6 +339,20 @@ class GizwitsClient:
         if status >= 400 or (isinstance(reply, dict) and "error_code" in reply):
             raise _error(status, reply, response_headers)
         return reply
+
+
+def _renew_at(user: UserSession | None) -> float:
+    """Return when to log in again: a tenth of the time left, at most an hour early.
+
+    A session just issued has its whole lifetime left; for a stored one the
+    time left stands in for the lifetime, so its margin is smaller but still
+    ahead of the expiry.
+    """
+    if user is None:
+        return 0.0
+    left = max(0.0, user.expire_at - time.time())
+    margin = min(RENEW_MARGIN, left * RENEW_FRACTION)
+    return user.expire_at - max(MIN_RENEW_MARGIN, margin)
 
 
 def _objects(reply: Any) -> list[dict[str, Any]]:

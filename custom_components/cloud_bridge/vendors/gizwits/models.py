@@ -5,6 +5,8 @@ the JSON a user pastes (as the Gizwits developer console exports it).
 """
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+import math
 from typing import Any, Self
 
 # The document's table names the read/write types W/R/N/E; real definitions
@@ -43,6 +45,29 @@ def _number(data: Any, key: str, default: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return default
     return value
+
+
+def _timestamp(value: Any) -> float:
+    """Return a UNIX time given as a number or as text; 0 when it is neither.
+
+    The document types devdata's ``updated_at`` as a string and shows a number;
+    other endpoints give UTC times like "2017-09-11T11:41:23Z". All are read.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = float(text)
+        except ValueError:
+            try:
+                moment = datetime.fromisoformat(text)
+            except ValueError:
+                return 0
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            return moment.timestamp()
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0
+    return value if math.isfinite(value) else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +113,14 @@ class Binding:
             alias=_text(data, "dev_alias"),
             remark=_text(data, "remark"),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Bindings:
+    """The bound devices, and why each item that could not be read was skipped."""
+
+    devices: tuple[Binding, ...]
+    skipped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -223,7 +256,7 @@ class DeviceData:
         attr = data.get("attr")
         return cls(
             did=did,
-            updated_at=_number(data, "updated_at", 0),
+            updated_at=_timestamp(data.get("updated_at")),
             attr=attr if isinstance(attr, dict) else {},
         )
 
