@@ -31,6 +31,14 @@ from simulator.wegnology_demo import (
 from .wegnology_helpers import AUTH_USER, device_key, entity, make_entry, next_poll
 
 
+@pytest.fixture
+def wegnology_entry(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
+) -> MockConfigEntry:
+    """Return the demo plant's entry as the flow makes it (unique id: the app id)."""
+    return make_entry(hass, wegnology_sim)
+
+
 @pytest.fixture(autouse=True)
 async def diagnostics_component(hass: HomeAssistant) -> None:
     """Set diagnostics up before the first client starts the HTTP server."""
@@ -103,7 +111,7 @@ async def test_login_secrets_appear_nowhere(
     assert data["base_url"] == wegnology_sim.url
     assert data["application_id"] == DEMO_APPLICATION_ID
     assert data["auth"] == "login"
-    assert diagnostics["entry"]["unique_id"] == f"wegnology:{DEMO_APPLICATION_ID}"
+    assert diagnostics["entry"]["unique_id"] == DEMO_APPLICATION_ID
 
 
 async def test_api_token_appears_nowhere(

@@ -1,10 +1,13 @@
 """WEGnology attributes as entities: what each data type becomes, and its values."""
 
+from collections.abc import Awaitable, Callable
+
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from homeassistant.components.sensor import ATTR_STATE_CLASS
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
     ATTR_DEVICE_CLASS,
     ATTR_FRIENDLY_NAME,
@@ -16,7 +19,11 @@ from homeassistant.const import (
     EntityCategory,
 )
 from homeassistant.core import HomeAssistant, State
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+)
 
 from simulator.wegnology import WegnologySimulator
 from simulator.wegnology_demo import (
@@ -27,10 +34,12 @@ from simulator.wegnology_demo import (
     INLET_VALVE_ID,
     LINE_2_GATEWAY_ID,
     LINE_2_POWER_METER_ID,
+    PLANT_SYSTEM_ID,
     PUMP_GATEWAY_ID,
     PUMP_ID,
     SPARE_SENSOR_ID,
     TANK_LEVEL_ID,
+    TEST_BENCH_APPLICATION_ID,
     YARD_SENSOR_ID,
 )
 from simulator.wegnology_model import Device
@@ -39,6 +48,7 @@ from .wegnology_helpers import (
     demo_device_id,
     entity,
     entity_of,
+    make_entry,
     next_poll,
     poll_now,
     registered_device,
@@ -54,7 +64,11 @@ PLATFORM_OF = {
     "gps": "sensor",
     "boolean": "binary_sensor",
 }
+type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
+
 ENVIRONMENT_NUMBERS = ("temperature", "humidity", "co2", "pressure", "battery")
+# Losant's device classes that never hold a connection of their own.
+NEVER_CONNECTED = ("floating", "system")
 
 
 @pytest.fixture(autouse=True)
@@ -77,16 +91,19 @@ def demo_devices(sim: WegnologySimulator) -> list[Device]:
 # --- what each device and attribute becomes ----------------------------------
 
 
-async def test_every_device_has_a_connectivity_sensor(
+async def test_every_device_that_connects_has_a_connectivity_sensor(
     hass: HomeAssistant,
     wegnology_sim: WegnologySimulator,
     wegnology_loaded: MockConfigEntry,
 ) -> None:
-    """Each device, attributes or not, has a diagnostic connectivity sensor."""
+    """Each device that holds a connection has a diagnostic connectivity sensor."""
     registry = er.async_get(hass)
     devices = demo_devices(wegnology_sim)
     assert len(devices) == 31
     for device in devices:
+        if device.device_class in NEVER_CONNECTED:
+            assert entity_of(hass, "binary_sensor", device.id, CONNECTED) is None
+            continue
         connectivity = entity(hass, "binary_sensor", device.id, CONNECTED)
         registered = registry.async_get(connectivity)
         assert registered is not None
@@ -108,11 +125,13 @@ async def test_each_attribute_becomes_an_entity_of_its_data_type(
     for device in demo_devices(wegnology_sim):
         registered = registered_device(hass, device.id)
         assert registered is not None, device.name
-        expected = {("binary_sensor", CONNECTED)} | {
+        expected = {
             (PLATFORM_OF[attribute.data_type], attribute.name)
             for attribute in device.attributes
             if attribute.data_type != "blob"
         }
+        if device.device_class not in NEVER_CONNECTED:
+            expected.add(("binary_sensor", CONNECTED))
         unique_prefix = f"wegnology:{DEMO_APPLICATION_ID}:{device.id}:"
         assert {
             (e.domain, e.unique_id.removeprefix(unique_prefix))
@@ -132,9 +151,10 @@ async def test_each_attribute_becomes_an_entity_of_its_data_type(
                     hass, PLATFORM_OF[attribute.data_type], device.id, attribute.name
                 ),
             )
-            assert shown.attributes[ATTR_FRIENDLY_NAME] == (
-                f"{device.name} {attribute.name}"
-            )
+            # Named in words; the unique id keeps the attribute's own name.
+            name = shown.attributes[ATTR_FRIENDLY_NAME].removeprefix(f"{device.name} ")
+            assert name[0].isupper(), name
+            assert name.replace(" ", "").casefold() == attribute.name.casefold()
             if attribute.data_type == "number":
                 assert shown.attributes[ATTR_STATE_CLASS] in (
                     "measurement",
@@ -159,6 +179,35 @@ async def test_the_demo_values(hass: HomeAssistant) -> None:
         ("binary_sensor", PUMP_ID, "running", STATE_ON),
     ]:
         assert state_of(hass, entity(hass, platform, device_id, attribute)) == shown
+
+
+@pytest.mark.usefixtures("wegnology_loaded")
+async def test_entities_are_named_in_words(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
+) -> None:
+    """Attribute names read as words (coilTemperature); abbreviations stay capitals."""
+    for platform, device, attribute, name in [
+        ("sensor", "Boiler Relay", "coilTemperature", "Boiler Relay Coil temperature"),
+        ("binary_sensor", "Boiler Relay", "relay", "Boiler Relay Relay"),
+        ("sensor", "Boiler Room Sensor", "co2", "Boiler Room Sensor CO2"),
+        (
+            "sensor",
+            "Chiller Controller",
+            "supplyTemp",
+            "Chiller Controller Supply temp",
+        ),
+        (
+            "sensor",
+            "Compressed Air Meter",
+            "dewPoint",
+            "Compressed Air Meter Dew point",
+        ),
+        ("sensor", "Plant Overview", "activeAlarms", "Plant Overview Active alarms"),
+    ]:
+        entity_id = entity(
+            hass, platform, demo_device_id(wegnology_sim, device), attribute
+        )
+        assert state(hass, entity_id).attributes[ATTR_FRIENDLY_NAME] == name
 
 
 # (device, attribute): (device class, unit, state class) its name gives.
@@ -430,3 +479,85 @@ async def test_peripherals_are_below_their_gateway(
     standalone = registered_device(hass, BOILER_ROOM_SENSOR_ID)
     assert standalone is not None
     assert standalone.via_device_id is None
+
+
+# --- devices that never connect, and areas ----------------------------------
+
+
+async def test_system_and_floating_devices_show_their_values(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    setup_entry: SetupEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A system or floating device is never "connected": its values show anyway.
+
+    A workflow reports the plant totals for the system device; the edge agent
+    reports the floating probe's temperature.
+    """
+    plant = await setup_entry(make_entry(hass, wegnology_sim))
+    bench = await setup_entry(
+        make_entry(
+            hass,
+            wegnology_sim,
+            title="Test Bench",
+            application_id=TEST_BENCH_APPLICATION_ID,
+        )
+    )
+    assert (plant.state, bench.state) == (ConfigEntryState.LOADED,) * 2
+    probe = demo_device_id(wegnology_sim, "Bench Probe", TEST_BENCH_APPLICATION_ID)
+    for device_id, application_id in (
+        (PLANT_SYSTEM_ID, DEMO_APPLICATION_ID),
+        (probe, TEST_BENCH_APPLICATION_ID),
+    ):
+        assert wegnology_sim.device(device_id).connected is False
+        assert (
+            entity_of(hass, "binary_sensor", device_id, CONNECTED, application_id)
+            is None
+        )
+    alarms = entity(hass, "sensor", PLANT_SYSTEM_ID, "activeAlarms")
+    shift = entity(hass, "sensor", PLANT_SYSTEM_ID, "shift")
+    temperature = entity(
+        hass, "sensor", probe, "temperature", TEST_BENCH_APPLICATION_ID
+    )
+    assert (state_of(hass, alarms), state_of(hass, shift)) == ("2", "early")
+    assert state_of(hass, temperature) == "24.0"
+
+    wegnology_sim.set_attribute(PLANT_SYSTEM_ID, "activeAlarms", 0)
+    wegnology_sim.set_attribute(probe, "temperature", 25.5)
+    await next_poll(hass, freezer, 600)
+    assert state_of(hass, alarms) == "0"
+    assert state_of(hass, temperature) == "25.5"
+    # A device that does connect still goes unavailable when it does not.
+    assert (
+        state_of(hass, entity(hass, "sensor", YARD_SENSOR_ID, "temperature"))
+        == STATE_UNAVAILABLE
+    )
+
+
+@pytest.mark.usefixtures("wegnology_loaded")
+async def test_area_and_room_tags_place_devices(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
+) -> None:
+    """A device tagged with an area (or a room) lands in that area."""
+    areas = ar.async_get(hass)
+
+    def area_of(name: str) -> str | None:
+        device = registered_device(hass, demo_device_id(wegnology_sim, name))
+        assert device is not None, name
+        area = areas.async_get_area(device.area_id) if device.area_id else None
+        return area.name if area else None
+
+    assert area_of("Boiler Room Sensor") == "Boiler room"
+    assert area_of("Boiler Relay") == "Boiler room"
+    assert area_of("Tank Level") == "Pump station"
+    # The tag's key in any case; "Room" where there is no "area".
+    assert area_of("Water Meter") == "Plant room"
+    assert area_of("Spare Sensor") is None
+    assert area_of("Line 2 Gateway") is None
+    boiler = areas.async_get_area_by_name("Boiler room")
+    assert boiler is not None
+    assert {
+        device.name
+        for device in dr.async_entries_for_area(dr.async_get(hass), boiler.id)
+    } == {"Boiler Room Sensor", "Boiler Relay"}

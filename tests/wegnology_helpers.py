@@ -26,6 +26,11 @@ LOGGER_NAME = "custom_components.cloud_bridge"
 ADAPTER_LOGGER = "custom_components.cloud_bridge.vendors.wegnology.adapter"
 
 
+def application_path(application_id: str = DEMO_APPLICATION_ID) -> str:
+    """Return the path of Application Get."""
+    return f"/applications/{application_id}"
+
+
 def devices_path(application_id: str = DEMO_APPLICATION_ID) -> str:
     """Return the path of an application's device list."""
     return f"/applications/{application_id}/devices"

@@ -7,7 +7,7 @@ instead, a few at a time.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 import logging
@@ -50,6 +50,14 @@ MANUFACTURER = "WEGnology"
 CONNECTED = "$connected"
 MAX_CONCURRENT_READS = 4
 _MAX_STATE_LENGTH = 255
+# Losant's device classes that never hold a connection of their own: a floating
+# device's state is reported for it (by a gateway, a workflow or the API), and a
+# system device is the platform's own. Their connectionInfo says "disconnected"
+# for ever, which tells nothing about whether their values are current.
+NEVER_CONNECTED = frozenset({"floating", "system"})
+# Tags whose value names the device's area, by preference (keys compare
+# case-insensitively).
+AREA_TAGS = ("area", "room")
 
 
 @contextmanager
@@ -107,10 +115,39 @@ def _gps(raw: Any) -> str | None:
     return f"{lat:.15g},{lon:.15g}"
 
 
+_WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|[\s_\-.]+")
+# Abbreviations that read as capitals when the name writes them in lower case.
+_ABBREVIATIONS = frozenset(
+    {"co", "co2", "cpu", "gps", "hvac", "id", "ip", "no2", "ph", "pm1", "pm10"}
+    | {"pm25", "rpm", "rssi", "snr", "tvoc", "uv", "voc"}
+)
+
+
 def sentence(name: str) -> str:
-    """Return a camelCase or snake_case name as words: edgeCompute → Edge compute."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|_", " ", name)
-    return spaced.lower().capitalize()
+    """Return a camelCase or snake_case name as words: flowRate → Flow rate.
+
+    Abbreviations stay capitals: co2 → CO2, cpuLoad → CPU load, CPUTemp → CPU temp.
+    """
+    words = [
+        word
+        if len(word) > 1 and word.isupper()
+        else word.upper()
+        if word.lower() in _ABBREVIATIONS
+        else word.lower()
+        for word in _WORD_BREAK.split(name)
+        if word
+    ]
+    text = " ".join(words) or name
+    return text[:1].upper() + text[1:]
+
+
+def suggested_area(tags: Iterable[tuple[str, str]]) -> str | None:
+    """Return the area a device's tags name: an "area" tag, else a "room" tag."""
+    for wanted in AREA_TAGS:
+        for key, value in tags:
+            if key.strip().casefold() == wanted and value.strip():
+                return value.strip()
+    return None
 
 
 def measurement(
@@ -227,16 +264,19 @@ class WegnologyAdapter(VendorAdapter):
     def _device(self, device: WegnologyDevice) -> Device:
         """Return a device with its connectivity and attribute points."""
         state = self._states.get(device.id, {})
-        points = [
-            Point(
-                key=CONNECTED,
-                kind=Kind.BINARY_SENSOR,
-                value=device.connected,
-                device_class="connectivity",
-                category=Category.DIAGNOSTIC,
-                survives_offline=True,
+        connects = device.device_class not in NEVER_CONNECTED
+        points = []
+        if connects:
+            points.append(
+                Point(
+                    key=CONNECTED,
+                    kind=Kind.BINARY_SENSOR,
+                    value=device.connected,
+                    device_class="connectivity",
+                    category=Category.DIAGNOSTIC,
+                    survives_offline=True,
+                )
             )
-        ]
         for attribute in device.attributes:
             reported = state.get(attribute.name)
             raw = reported.value if reported else None
@@ -251,29 +291,35 @@ class WegnologyAdapter(VendorAdapter):
             name=device.name,
             manufacturer=MANUFACTURER,
             model=sentence(device.device_class),
+            suggested_area=suggested_area(device.tags),
             via_device=self._key(parent) if parent else None,
-            online=device.connected is not False,
+            online=not connects or device.connected is not False,
             points={point.key: point for point in points},
         )
 
     def _attribute_point(
         self, device_id: str, name: str, data_type: str, raw: Any
     ) -> Point | None:
-        """Return the point an attribute becomes, by its data type and the options."""
+        """Return the point an attribute becomes, by its data type and the options.
+
+        Its key (and so its unique id) is the attribute's name; its name is that
+        name in words.
+        """
         value = attribute_value(data_type, raw)
         option = f"{device_id}/{name}"
+        words = sentence(name)
         match data_type:
             case "boolean" if option in self._switches:
-                return Point(key=name, name=name, kind=Kind.SWITCH, value=value)
+                return Point(key=name, name=words, kind=Kind.SWITCH, value=value)
             case "boolean":
-                return Point(key=name, name=name, kind=Kind.BINARY_SENSOR, value=value)
+                return Point(key=name, name=words, kind=Kind.BINARY_SENSOR, value=value)
             case "number":
                 device_class, unit, state_class = measurement(
                     name, self._overrides.get(option, {})
                 )
                 return Point(
                     key=name,
-                    name=name,
+                    name=words,
                     kind=Kind.SENSOR,
                     value=value,
                     device_class=device_class,
@@ -281,7 +327,13 @@ class WegnologyAdapter(VendorAdapter):
                     state_class=state_class,
                 )
             case "string" | "gps":
-                return Point(key=name, name=name, kind=Kind.SENSOR, value=value)
+                return Point(
+                    key=name,
+                    name=words,
+                    kind=Kind.SENSOR,
+                    value=value,
+                    private=data_type == "gps",
+                )
         return None
 
     async def async_execute(self, command: Command) -> list[PointUpdate]:
