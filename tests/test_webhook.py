@@ -330,6 +330,34 @@ INVALID_BODIES: dict[str, bytes] = {
     "connected not a bool": json.dumps(
         {"type": "STATUSCHANGE", "payload": payload(connected="yes")}
     ).encode(),
+    # Documented fields of the wrong type or outside their documented range.
+    **{
+        f"{key} {value!r}": json.dumps(
+            {"type": "STATUSCHANGE", "payload": payload(**{key: value})}
+        ).encode()
+        for key, value in (
+            ("dimming", 5000),
+            ("dimming", -1),
+            ("dimming", "50"),
+            ("dimming", 50.5),
+            ("state", "on"),
+            ("state", 1),
+            ("sceneId", 99),
+            ("speed", 500),
+            ("r", 300),
+            ("w", -2),
+            ("colorTemperature", 99999),  # beyond the bulb's 2200-6500 K
+            ("colorTemperature", 1800),
+            ("colorTemperature", "warm"),
+            ("rssi", 12),
+            ("rssi", "-60"),
+            ("consumptionRateInHour", -1),
+            ("consumptionRateInHour", "9.6"),
+            ("timestamp", "yesterday"),
+            ("onSince", True),
+            ("mac", 42),
+        )
+    },
 }
 
 
@@ -370,6 +398,53 @@ async def test_valid_notification_in_the_same_shape_is_taken(
     entity = point_entity(hass, wiz_sim, ACCENT, "light", "light")
     assert hass.states.get(entity).state == STATE_OFF
     assert entity in state_writes
+
+
+async def test_partial_notification_keeps_what_it_leaves_out(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    http: TestClient,
+    webhook_path: str,
+) -> None:
+    """Fields a notification leaves out keep their values; the light stays known."""
+    light = sim_light(wiz_sim, ACCENT)  # on, 70 %, orange
+    entity = point_entity(hass, wiz_sim, ACCENT, "light", "light")
+    power = point_entity(hass, wiz_sim, ACCENT, "sensor", "power")
+    before = hass.states.get(entity).attributes
+
+    async def push(**fields: Any) -> None:
+        body = {"type": "STATUSCHANGE", "payload": payload(mac=light.mac, **fields)}
+        response = await http.post(webhook_path, json=body)
+        assert response.status == 200, fields
+        await hass.async_block_till_done()
+
+    # Only the brightness (and no on/off): the colour and "on" stay.
+    await push(state=None, dimming=40, consumptionRateInHour=3.4)
+    state = hass.states.get(entity)
+    assert state.state == STATE_ON
+    assert state.attributes[ATTR_BRIGHTNESS] == round(40 * 255 / 100)
+    assert state.attributes[ATTR_COLOR_MODE] == ColorMode.RGBWW
+    assert state.attributes[ATTR_RGBWW_COLOR] == before[ATTR_RGBWW_COLOR]
+    assert float(hass.states.get(power).state) == 3.4
+
+    # Only a white: it replaces the colour; brightness and power stay.
+    await push(state=None, colorTemperature=5000)
+    state = hass.states.get(entity)
+    assert state.state == STATE_ON
+    assert state.attributes[ATTR_COLOR_MODE] == ColorMode.COLOR_TEMP
+    assert state.attributes[ATTR_COLOR_TEMP_KELVIN] == 5000
+    assert state.attributes[ATTR_BRIGHTNESS] == round(40 * 255 / 100)
+    assert float(hass.states.get(power).state) == 3.4
+
+    # Only a light mode: it plays; then only "off".
+    await push(state=None, sceneId=4)
+    assert hass.states.get(entity).attributes[ATTR_EFFECT] == "Party"
+    await push(state=False)
+    assert hass.states.get(entity).state == STATE_OFF
+    await push(state=True)
+    state = hass.states.get(entity)
+    assert state.attributes[ATTR_EFFECT] == "Party"
+    assert state.attributes[ATTR_BRIGHTNESS] == round(40 * 255 / 100)
 
 
 async def _chunks(data: bytes, size: int = 4096) -> AsyncGenerator[bytes]:

@@ -48,9 +48,17 @@ from .mapping import (
     combined_features,
     light_features,
     light_state,
+    merge_reported,
     piloting_input,
 )
-from .models import Building, Light, PilotingState, Room, StatusChange
+from .models import (
+    Building,
+    Light,
+    PilotingState,
+    Room,
+    StatusChange,
+    WizProParseError,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -742,23 +750,38 @@ class WizProAdapter(VendorAdapter):
     def status_updates(
         self, status: StatusChange
     ) -> tuple[list[PointUpdate], dict[str, bool]] | None:
-        """Return what a STATUSCHANGE changes; None when the MAC is unknown."""
+        """Return what a STATUSCHANGE changes; None when the MAC is unknown.
+
+        Fields the payload leaves out keep their known values. Raises
+        WizProParseError, changing nothing, for a colour temperature outside
+        the bulb's model range.
+        """
         if (key := self._by_mac.get(status.mac)) is None:
             return None
-        self._telemetry[status.mac] = _Telemetry(
-            connected=status.connected, rssi=status.rssi, power=status.power
-        )
         bulb = self._bulbs[key]
-        state = replace(
-            status.state,
-            ratio=bulb.state.ratio,
-            speed=status.state.speed or bulb.state.speed,
+        model = bulb.light.model
+        kelvin = status.state.temperature
+        if kelvin is not None and not (
+            model.temperature_min <= kelvin <= model.temperature_max
+        ):
+            raise WizProParseError(
+                f"colorTemperature {kelvin} is outside {model.name}'s range"
+            )
+        known = self._telemetry.get(status.mac, _Telemetry())
+        telemetry = _Telemetry(
+            connected=status.connected,
+            rssi=known.rssi if status.rssi is None else status.rssi,
+            power=known.power if status.power is None else status.power,
         )
+        self._telemetry[status.mac] = telemetry
+        state = merge_reported(bulb.state, status.state, status.given)
         updates = [
             *self._updates({key: state}),
-            PointUpdate(device_key=key, point_key=RSSI, value=status.rssi),
-            PointUpdate(device_key=key, point_key=POWER, value=status.power),
-            PointUpdate(device_key=key, point_key=CONNECTIVITY, value=status.connected),
+            PointUpdate(device_key=key, point_key=RSSI, value=telemetry.rssi),
+            PointUpdate(device_key=key, point_key=POWER, value=telemetry.power),
+            PointUpdate(
+                device_key=key, point_key=CONNECTIVITY, value=telemetry.connected
+            ),
         ]
         return updates, {key: status.connected}
 

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 from ...model import LightCommand, LightFeatures, LightState
 from .light_modes import CLASS_MODES, LIGHT_MODES, MODE_IDS, BulbClass
@@ -142,6 +143,35 @@ def apply_piloting(
         white = state.temperature if bulb is BulbClass.DW else change.temperature
         new = replace(new, temperature=white, sceneId=0, r=0, g=0, b=0, cw=0, ww=0)
     return new
+
+
+_CHANNELS = ("r", "g", "b", "cw", "ww")
+
+
+def merge_reported(
+    known: PilotingState, reported: PilotingState, given: Iterable[str]
+) -> PilotingState:
+    """Return a bulb's state after a report that may leave fields out.
+
+    What the report gives replaces what was known; what it leaves out stays,
+    unless the report's mode makes it stale: a light mode clears the white and
+    colour the report does not give, a white or a colour clears the mode (and
+    the other of the two).
+    """
+    given = set(given)
+    new = replace(known, **{name: getattr(reported, name) for name in given})
+    shows_white = "temperature" in given and reported.temperature is not None
+    shows_colour = any(getattr(reported, name) for name in _CHANNELS if name in given)
+    stale: dict[str, Any] = {}
+    if "sceneId" in given and reported.sceneId:
+        stale = {**dict.fromkeys(_CHANNELS, 0), "temperature": None}
+    elif shows_white or shows_colour:
+        stale = {"sceneId": 0}
+        if not shows_colour:
+            stale.update(dict.fromkeys(_CHANNELS, 0))
+        if not shows_white:
+            stale["temperature"] = None
+    return replace(new, **{k: v for k, v in stale.items() if k not in given})
 
 
 def combined_features(members: Iterable[LightFeatures]) -> LightFeatures | None:

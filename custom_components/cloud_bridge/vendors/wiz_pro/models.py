@@ -332,21 +332,85 @@ def parse_building(data: Any) -> Building:
     )
 
 
+# The STATUSCHANGE payload's numbers, as the document's table gives them, and the
+# ranges they must lie in (None: unbounded on that side).
+_PAYLOAD_INTS: dict[str, tuple[int | None, int | None]] = {
+    "timestamp": (0, None),
+    "onSince": (0, None),
+    "offSince": (0, None),
+    "rssi": (None, 0),  # "in negative dBm"
+    "sceneId": (0, 33),  # 0: no light mode; the light-modes table's 1-33
+    "speed": (0, 200),  # 0 while no mode plays; PilotingLightStateInput's 20-200
+    "r": (0, 255),
+    "g": (0, 255),
+    "b": (0, 255),
+    "c": (0, 255),
+    "w": (0, 255),
+    "colorTemperature": (0, None),  # 0: none; the model's range is checked later
+    "dimming": (0, 100),  # "0-100"
+}
+# Payload key -> PilotingState field, for the light state a notification carries.
+_PAYLOAD_STATE = {
+    "state": "state",
+    "sceneId": "sceneId",
+    "speed": "speed",
+    "r": "r",
+    "g": "g",
+    "b": "b",
+    "c": "cw",
+    "w": "ww",
+    "colorTemperature": "temperature",
+    "dimming": "dimming",
+}
+
+
+def _payload_int(payload: dict[str, Any], key: str) -> int | None:
+    """Return a documented integer of a payload; refuse a wrong type or range."""
+    if (value := payload.get(key)) is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise WizProParseError(f"{key} is not an integer")
+    low, high = _PAYLOAD_INTS[key]
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise WizProParseError(f"{key} {value} is out of range")
+    return value
+
+
+def _payload_bool(payload: dict[str, Any], key: str) -> bool | None:
+    """Return a documented Boolean of a payload; refuse anything else."""
+    if (value := payload.get(key)) is None:
+        return None
+    if not isinstance(value, bool):
+        raise WizProParseError(f"{key} is not a Boolean")
+    return value
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StatusChange:
-    """A STATUSCHANGE notification's payload."""
+    """A STATUSCHANGE notification's payload.
+
+    ``state`` holds the light state fields the payload gave, and ``given``
+    names them: a field left out (or null) says nothing, rather than "none".
+    A colour temperature of 0 is given as None (no white); a dimming or speed
+    of 0 is not given (no brightness to show; no mode to pace).
+    """
 
     mac: str
     connected: bool
     rssi: int | None
     power: float | None
     state: PilotingState
+    given: frozenset[str] = frozenset()
 
     @classmethod
     def from_notification(cls, body: Any) -> Self | None:
         """Parse a webhook body; None for other event types.
 
-        Raises WizProParseError when the body is not a valid notification.
+        Raises WizProParseError when the body is not a valid notification:
+        a documented field of the wrong type or out of its documented range
+        refuses the whole notification.
         """
         if not isinstance(body, dict) or not isinstance(body.get("type"), str):
             raise WizProParseError("notification has no type")
@@ -361,29 +425,36 @@ class StatusChange:
             raise WizProParseError("payload is not valid JSON") from err
         if not isinstance(payload, dict):
             raise WizProParseError("payload is not an object")
-        connected = payload.get("connected")
-        if not isinstance(connected, bool):
+        connected = _payload_bool(payload, "connected")
+        if connected is None:
             raise WizProParseError("connected is missing")
+        numbers = {key: _payload_int(payload, key) for key in _PAYLOAD_INTS}
         power = payload.get("consumptionRateInHour")
+        if power is not None and (
+            isinstance(power, bool) or not isinstance(power, int | float) or power < 0
+        ):
+            raise WizProParseError("consumptionRateInHour is not a rate")
+        values: dict[str, Any] = {
+            field_name: (
+                _payload_bool(payload, key) if key == "state" else numbers[key]
+            )
+            for key, field_name in _PAYLOAD_STATE.items()
+        }
+        given = {
+            name
+            for name, value in values.items()
+            if value is not None and not (value == 0 and name in ("dimming", "speed"))
+        }
+        if values["temperature"] == 0:
+            values["temperature"] = None
         return cls(
             mac=_str(payload, "mac").lower().replace(":", ""),
             connected=connected,
-            rssi=_int(payload, "rssi"),
-            power=(
-                float(power)
-                if isinstance(power, int | float) and not isinstance(power, bool)
-                else None
-            ),
+            rssi=numbers["rssi"],
+            power=None if power is None else float(power),
             state=PilotingState(
-                state=_bool(payload, "state"),
-                dimming=_int(payload, "dimming"),
-                temperature=_int(payload, "colorTemperature") or None,
-                sceneId=_int(payload, "sceneId"),
-                speed=_int(payload, "speed"),
-                r=_int(payload, "r"),
-                g=_int(payload, "g"),
-                b=_int(payload, "b"),
-                cw=_int(payload, "c"),
-                ww=_int(payload, "w"),
+                **{name: values[name] for name in given if name != "state"},
+                state=values["state"],
             ),
+            given=frozenset(given),
         )
