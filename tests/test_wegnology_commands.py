@@ -38,6 +38,7 @@ from simulator.wegnology_demo import (
 from .wegnology_helpers import (
     bulk_state_path,
     command_path,
+    devices_path,
     entity,
     entity_of,
     make_entry,
@@ -343,19 +344,27 @@ async def test_a_device_deleted_in_the_cloud(
     wegnology_sim: WegnologySimulator,
     wegnology_loaded: MockConfigEntry,
 ) -> None:
-    """A command to a deleted device is refused, and the device leaves at the poll."""
+    """A command to a deleted device is refused, and the device leaves at once.
+
+    The 404 makes the device list stale and asks for a poll before the user
+    hears of the refusal: no waiting for the next scheduled poll.
+    """
     meter = device_id(hass, LINE_2_POWER_METER_ID)
     wegnology_sim.remove_device(LINE_2_POWER_METER_ID)
     # State polls do not read the device list: the device stays for now.
     await poll_now(hass, wegnology_loaded)
     assert registered_device(hass, LINE_2_POWER_METER_ID) is not None
 
+    wegnology_sim.clear_requests()
     with pytest.raises(HomeAssistantError) as err:
         await send_command(hass, [meter], "reset")
     assert err.value.translation_key == "command_rejected"
     assert wegnology_sim.commands == []
-
-    await poll_now(hass, wegnology_loaded)
+    assert [request.path for request in wegnology_sim.requests] == [
+        command_path(LINE_2_POWER_METER_ID),
+        devices_path(),
+        bulk_state_path(),
+    ]
     assert registered_device(hass, LINE_2_POWER_METER_ID) is None
     assert entity_of(hass, "sensor", LINE_2_POWER_METER_ID, "power") is None
     assert registered_device(hass, BOILER_RELAY_ID) is not None

@@ -22,7 +22,12 @@ from homeassistant.const import (
     STATE_UNKNOWN,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from custom_components.cloud_bridge.const import DOMAIN
@@ -49,6 +54,7 @@ from simulator.wegnology_model import Attribute, Device as SimDevice, Reported
 from .wegnology_helpers import (
     ADAPTER_LOGGER,
     AUTH_USER,
+    application_path,
     bulk_state_path,
     demo_device_id,
     device_entry,
@@ -376,7 +382,7 @@ async def test_bulk_state_missing_reads_devices_one_by_one(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Bulk 404: each device's own composite state instead; entities are right."""
+    """Bulk 404, the application there: each device's own state; entities right."""
     caplog.set_level(logging.INFO, logger=ADAPTER_LOGGER)
     wegnology_sim.bulk_composite_state = False
     await setup_entry(wegnology_entry)
@@ -385,8 +391,13 @@ async def test_bulk_state_missing_reads_devices_one_by_one(
     ids = plant_ids(wegnology_sim)
     per_device = Counter(device_state_path(device_id) for device_id in ids)
     assert poll_paths(wegnology_sim) == per_device + Counter(
-        [devices_path(), bulk_state_path()]
+        [devices_path(), bulk_state_path(), application_path()]
     )
+    assert paths(wegnology_sim)[:3] == [
+        devices_path(),
+        bulk_state_path(),
+        application_path(),
+    ]
     assert state_of(hass, temperature(hass)) == "31.4"
     assert state_of(hass, tank_level(hass)) == "72.5"
     relay = entity(hass, "binary_sensor", BOILER_RELAY_ID, "relay")
@@ -504,6 +515,164 @@ async def test_bulk_state_refused_is_not_a_missing_route(
     await next_poll(hass, freezer, 120)
     assert entry.state is ConfigEntryState.LOADED
     assert state_of(hass, temperature(hass)) == "31.4"
+
+
+async def test_bulk_state_missing_and_application_get_refused(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    setup_entry: SetupEntry,
+) -> None:
+    """A token that may read devices but not the application: still per device."""
+    token = wegnology_sim.add_api_token(
+        application_id=DEMO_APPLICATION_ID,
+        scope=("devices.get", "devices.getCompositeState", "device.getCompositeState"),
+    ).token
+    wegnology_sim.bulk_composite_state = False
+    entry = await setup_entry(
+        make_entry(hass, wegnology_sim, login=False, api_token=token)
+    )
+    assert entry.state is ConfigEntryState.LOADED
+    assert application_path() in paths(wegnology_sim)
+    assert state_of(hass, temperature(hass)) == "31.4"
+
+
+async def test_a_device_read_refused_is_not_a_device_gone(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    setup_entry: SetupEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Per-device reads refused (403): the poll fails as such; nothing is stale."""
+    token = wegnology_sim.add_api_token(
+        application_id=DEMO_APPLICATION_ID,
+        scope=("devices.get", "devices.getCompositeState", "application.get"),
+    )
+    wegnology_sim.bulk_composite_state = False
+    entry = await setup_entry(
+        make_entry(hass, wegnology_sim, login=False, api_token=token.token)
+    )
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert hass.states.async_entity_ids() == []
+
+    token.scope = (*token.scope, "device.getCompositeState")
+    await next_poll(hass, freezer, 120)
+    assert entry.state is ConfigEntryState.LOADED
+    assert state_of(hass, temperature(hass)) == "31.4"
+
+    # Refused again while running: unavailable, and no device list re-read.
+    token.scope = token.scope[:-1]
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer)
+    assert state_of(hass, temperature(hass)) == STATE_UNAVAILABLE
+    assert not entry.runtime_data.coordinator.last_update_success
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer)
+    assert devices_path() not in paths(wegnology_sim)
+    assert device_entry(hass, BOILER_ROOM_SENSOR_ID) is not None
+
+
+# --- the application gone -------------------------------------------------------------
+
+
+def plant_ids_of(entry: MockConfigEntry) -> list[str]:
+    """Return the device ids an entry's adapter knows."""
+    prefix = f"{DEMO_APPLICATION_ID}:"
+    return [
+        key.removeprefix(prefix) for key in entry.runtime_data.coordinator.data.devices
+    ]
+
+
+def application_issue(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> ir.IssueEntry | None:
+    """Return the repair issue about an application the cloud no longer has."""
+    return ir.async_get(hass).async_get_issue(
+        DOMAIN, f"wegnology_application_gone_{entry.entry_id}"
+    )
+
+
+@pytest.mark.parametrize("bulk", [True, False], ids=["bulk state", "device by device"])
+async def test_application_deleted_while_polling(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_entry: MockConfigEntry,
+    setup_entry: SetupEntry,
+    *,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    bulk: bool,
+) -> None:
+    """The application deleted in WEGnology: a repair issue says to remove the entry.
+
+    Whether the bulk state or the device list meets the 404, Application Get or
+    the list itself tells that the application is gone, not the cloud down.
+    """
+    wegnology_sim.bulk_composite_state = bulk
+    entry = await setup_entry(wegnology_entry)
+    del wegnology_sim.applications[DEMO_APPLICATION_ID]
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer)
+
+    issue = application_issue(hass, entry)
+    assert issue is not None
+    assert issue.translation_key == "wegnology_application_gone"
+    assert issue.translation_placeholders == {"title": "Demo Plant"}
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert not issue.is_fixable
+    texts = await async_get_translations(hass, "en", "issues", [DOMAIN])
+    title = texts[f"component.{DOMAIN}.issues.wegnology_application_gone.title"]
+    assert title.format(title="Demo Plant") == (
+        "The WEGnology application of Demo Plant no longer exists"
+    )
+    description = texts[
+        f"component.{DOMAIN}.issues.wegnology_application_gone.description"
+    ]
+    assert "Remove this entry" in description
+    if bulk:
+        assert paths(wegnology_sim) == [bulk_state_path(), application_path()]
+    else:
+        per_device = [device_state_path(device_id) for device_id in plant_ids_of(entry)]
+        assert sorted(paths(wegnology_sim)) == sorted([*per_device, application_path()])
+        assert paths(wegnology_sim)[-1] == application_path()
+    assert state_of(hass, temperature(hass)) == STATE_UNAVAILABLE
+    coordinator = entry.runtime_data.coordinator
+    assert not coordinator.last_update_success
+    assert "no longer has this entry's application" in str(coordinator.last_exception)
+    assert all("cannot be reached" not in message for message in errors_logged(caplog))
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+
+    # Removing the entry, as the issue says, takes the issue along.
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert application_issue(hass, entry) is None
+
+
+async def test_application_deleted_at_the_device_list(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The device list (read every 10 min) answering 404 is the application gone."""
+    del wegnology_sim.applications[DEMO_APPLICATION_ID]
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer, 600)
+    assert paths(wegnology_sim) == [devices_path()]
+    assert application_issue(hass, wegnology_loaded) is not None
+
+
+async def test_application_deleted_before_setup(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator, setup_entry: SetupEntry
+) -> None:
+    """Set up after the application was deleted: a setup error and the issue."""
+    entry = make_entry(hass, wegnology_sim)
+    del wegnology_sim.applications[DEMO_APPLICATION_ID]
+    await setup_entry(entry)
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.reason is not None
+    assert "no longer has this entry's application; see Repairs" in entry.reason
+    assert application_issue(hass, entry) is not None
+    assert paths(wegnology_sim) == [devices_path()]
 
 
 # --- signing in again ----------------------------------------------------------------

@@ -1,9 +1,12 @@
 """A WEGnology application as a Snapshot; commands as device commands.
 
 Each poll reads the composite state a page of devices at a time (the bulk
-endpoint); the device list (attributes, gateways, connection) is topology.
-Where the bulk endpoint answers 404, each device's own composite state is read
-instead, a few at a time.
+endpoint); the device list (attributes, gateways, connection, tags) is topology.
+Where the bulk endpoint answers 404 and the application is still there, each
+device's own composite state is read instead, a few at a time. An application
+the cloud no longer has (404 on its device list or on Application Get) is an
+account problem the user must act on; a device it no longer has (404 on the
+device) only makes the device list stale.
 """
 
 import asyncio
@@ -15,6 +18,7 @@ import re
 from typing import Any
 
 from ...errors import (
+    CloudAccountError,
     CloudAuthError,
     CloudInvalidValueError,
     CloudRateLimitedError,
@@ -50,6 +54,8 @@ MANUFACTURER = "WEGnology"
 CONNECTED = "$connected"
 MAX_CONCURRENT_READS = 4
 _MAX_STATE_LENGTH = 255
+# The repair issue (and error) of an application the cloud no longer has.
+APPLICATION_GONE = "wegnology_application_gone"
 # Losant's device classes that never hold a connection of their own: a floating
 # device's state is reported for it (by a gateway, a workflow or the API), and a
 # system device is the platform's own. Their connectionInfo says "disconnected"
@@ -58,6 +64,11 @@ NEVER_CONNECTED = frozenset({"floating", "system"})
 # Tags whose value names the device's area, by preference (keys compare
 # case-insensitively).
 AREA_TAGS = ("area", "room")
+
+
+def _not_found(err: CloudRejectedError) -> bool:
+    """Tell whether the cloud refused a request with 404."""
+    return isinstance(err.__cause__, WegnologyNotFoundError)
 
 
 @contextmanager
@@ -183,12 +194,18 @@ class WegnologyAdapter(VendorAdapter):
         *,
         overrides: Mapping[str, Mapping[str, str]] | None = None,
         switches: Mapping[str, Mapping[str, Any]] | None = None,
+        request_refresh: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
-        """Keep the client, the application and the user's options."""
+        """Keep the client, the application and the user's options.
+
+        ``request_refresh`` asks for a poll soon: after a command found its
+        device gone, so that the device leaves without waiting for the timer.
+        """
         self._client = client
         self._application_id = application_id
         self._overrides = overrides or {}
         self._switches = switches or {}
+        self._request_refresh = request_refresh
         self._devices: dict[str, WegnologyDevice] = {}
         self._states: dict[str, dict[str, AttributeState]] = {}
         self._bulk = True
@@ -220,11 +237,38 @@ class WegnologyAdapter(VendorAdapter):
             }
         )
 
+    def _gone(self, err: CloudRejectedError) -> CloudAccountError:
+        """Return the account problem of an application the cloud no longer has."""
+        return CloudAccountError(
+            f"WEGnology no longer has application {self._application_id}: {err}",
+            APPLICATION_GONE,
+        )
+
     async def _read_devices(self) -> None:
         """Read the application's devices."""
-        devices = await self._call(partial(self._client.devices, self._application_id))
+        try:
+            devices = await self._call(
+                partial(self._client.devices, self._application_id)
+            )
+        except CloudRejectedError as err:
+            if _not_found(err):
+                raise self._gone(err) from err
+            raise
         self._devices = {device.id: device for device in devices}
         self._stale = False
+
+    async def _check_application(self) -> None:
+        """Raise the account problem if Application Get no longer finds the application.
+
+        Only a 404 says it is gone: a token that may not read the application
+        itself (403) still reads its devices.
+        """
+        try:
+            await self._call(partial(self._client.application, self._application_id))
+        except CloudRejectedError as err:
+            if _not_found(err):
+                raise self._gone(err) from err
+            _LOGGER.debug("Application Get refused, the devices are read: %s", err)
 
     async def _read_states(self) -> dict[str, dict[str, AttributeState]]:
         """Read every device's state: in bulk, or one by one where bulk is missing."""
@@ -234,8 +278,11 @@ class WegnologyAdapter(VendorAdapter):
                     partial(self._client.composite_states, self._application_id)
                 )
             except CloudRejectedError as err:
-                if not isinstance(err.__cause__, WegnologyNotFoundError):
+                if not _not_found(err):
                     raise
+                # A 404 from a server without the route, or for an application
+                # that is gone: Application Get tells them apart.
+                await self._check_application()
                 _LOGGER.info(
                     "WEGnology has no bulk composite state; reading devices one by one"
                 )
@@ -252,14 +299,26 @@ class WegnologyAdapter(VendorAdapter):
                             device_id,
                         )
                     )
-                except CloudRejectedError:
+                except CloudRejectedError as err:
+                    if not _not_found(err):
+                        raise
                     # Gone since the list was read: read the list again next time.
                     self._stale = True
                     return device_id, {}
 
-        return dict(
-            await asyncio.gather(*(read(device_id) for device_id in self._devices))
+        # Every read finishes before the first failure is raised.
+        results = await asyncio.gather(
+            *(read(device_id) for device_id in self._devices), return_exceptions=True
         )
+        states: dict[str, dict[str, AttributeState]] = {}
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+            states[result[0]] = result[1]
+        if self._stale:
+            # A device was not found: gone itself, or with its application?
+            await self._check_application()
+        return states
 
     def _device(self, device: WegnologyDevice) -> Device:
         """Return a device with its connectivity and attribute points."""
@@ -358,7 +417,7 @@ class WegnologyAdapter(VendorAdapter):
         ]
 
     async def _send(self, device_id: str, name: str, payload: Any) -> None:
-        """Send a command; a device the cloud no longer has makes topology stale."""
+        """Send a command; a device the cloud no longer has is looked for at once."""
         try:
             await self._call(
                 partial(
@@ -370,8 +429,12 @@ class WegnologyAdapter(VendorAdapter):
                 )
             )
         except CloudRejectedError as err:
-            if isinstance(err.__cause__, WegnologyNotFoundError):
+            if _not_found(err):
+                # The poll this asks for reads the device list again: the
+                # device leaves Home Assistant before the user hears why.
                 self._stale = True
+                if self._request_refresh is not None:
+                    await self._request_refresh()
             raise
 
     def attributes(self, data_type: str) -> list[tuple[str, str, str]]:
