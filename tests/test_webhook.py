@@ -274,6 +274,55 @@ async def test_disconnected_bulb_is_unavailable(
     assert hass.states.get(other).state == STATE_ON
 
 
+@pytest.mark.usefixtures("delivering")
+async def test_disconnected_bulb_that_changed_is_connected_again(
+    hass: HomeAssistant, wiz_sim: WizProSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A poll showing a disconnected bulb's state moved brings it back.
+
+    WiZ pushed "disconnected" and then nothing: the bulb came back and was
+    switched at the wall, which the cloud's currentState shows.
+    """
+    light = sim_light(wiz_sim, ACCENT)
+    light_entity = point_entity(hass, wiz_sim, ACCENT, "light", "light")
+    connectivity = point_entity(hass, wiz_sim, ACCENT, "binary_sensor", "connectivity")
+    wiz_sim.set_connected(light.id, False)
+    await settle(hass, wiz_sim)
+    assert hass.states.get(light_entity).state == STATE_UNAVAILABLE
+
+    # Back, with no notification (Data export switched off meanwhile).
+    wiz_sim.webhook_url = None
+    light.connected = True
+    freezer.tick(timedelta(seconds=30))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    # Unchanged: nothing says it is back yet.
+    assert hass.states.get(light_entity).state == STATE_UNAVAILABLE
+    assert hass.states.get(connectivity).state == STATE_OFF
+
+    assert wiz_sim.change_light_locally(light.id, dimming=35)
+    freezer.tick(timedelta(seconds=30))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    state = hass.states.get(light_entity)
+    assert state.state == STATE_ON
+    assert state.attributes[ATTR_BRIGHTNESS] == round(35 * 255 / 100)
+    assert hass.states.get(connectivity).state == STATE_ON
+
+    # And a later disconnection counts from the state it has then.
+    await hass.services.async_call(
+        "light", "turn_off", {"entity_id": light_entity}, blocking=True
+    )
+    wiz_sim.webhook_url = wiz_sim.webhook_deliveries[0].url
+    wiz_sim.set_connected(light.id, False)
+    await settle(hass, wiz_sim)
+    for _ in range(2):
+        freezer.tick(timedelta(seconds=30))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert hass.states.get(light_entity).state == STATE_UNAVAILABLE
+
+
 # --- what the webhook refuses or ignores -----------------------------------------
 
 

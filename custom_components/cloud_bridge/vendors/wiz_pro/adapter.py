@@ -125,11 +125,17 @@ class _RoomAction:
 
 @dataclass(frozen=True, slots=True)
 class _Telemetry:
-    """What the last STATUSCHANGE said beyond the light state."""
+    """What the last STATUSCHANGE said beyond the light state.
+
+    ``offline_state`` is the currentState the first poll after a push said
+    the bulb disconnected showed: a later poll showing another one ends the
+    disconnection.
+    """
 
     connected: bool | None = None
     rssi: int | None = None
     power: float | None = None
+    offline_state: PilotingState | None = None
 
 
 # Largest first, so one building mutation replaces a hundred room ones.
@@ -327,7 +333,30 @@ class WizProAdapter(VendorAdapter):
         )
         self._by_mac[light.mac] = key
         self._remember_static(self._bulbs[key])
+        self._reconnect_if_changed(light)
         return key
+
+    def _reconnect_if_changed(self, light: Light) -> None:
+        """Count a disconnected bulb connected again once its currentState moves.
+
+        Only a push says a bulb is connected, and WiZ may not push when it comes
+        back. The cloud's currentState is what the bulb last reported, and an
+        offline bulb cannot be piloted: a currentState other than the one the
+        first poll after the disconnection showed means the bulb has talked to
+        the cloud since. (Polled states are compared with polled states only:
+        the adapter's own idea of a state is not the cloud's word for word.) A
+        bulb that comes back unchanged stays offline until WiZ pushes again.
+        """
+        telemetry = self._telemetry.get(light.mac)
+        if telemetry is None or telemetry.connected is not False:
+            return
+        if telemetry.offline_state is None:
+            self._telemetry[light.mac] = replace(telemetry, offline_state=light.state)
+        elif light.state != telemetry.offline_state:
+            _LOGGER.debug("WiZ Pro bulb %s changed while offline: connected", light.mac)
+            self._telemetry[light.mac] = replace(
+                telemetry, connected=True, offline_state=None
+            )
 
     def _remember_static(self, bulb: _Bulb) -> None:
         """Keep a bulb's white or colour while it plays no light mode."""
@@ -768,10 +797,15 @@ class WizProAdapter(VendorAdapter):
                 f"colorTemperature {kelvin} is outside {model.name}'s range"
             )
         known = self._telemetry.get(status.mac, _Telemetry())
+        # Still offline: keep what the polls showed since it went offline.
+        offline_state = known.offline_state if known.connected is False else None
+        if status.connected:
+            offline_state = None
         telemetry = _Telemetry(
             connected=status.connected,
             rssi=known.rssi if status.rssi is None else status.rssi,
             power=known.power if status.power is None else status.power,
+            offline_state=offline_state,
         )
         self._telemetry[status.mac] = telemetry
         state = merge_reported(bulb.state, status.state, status.given)
