@@ -19,6 +19,7 @@ from homeassistant.setup import async_setup_component
 from custom_components.cloud_bridge.const import DOMAIN
 from custom_components.cloud_bridge.vendors.gizwits.definitions import (
     DATA_STORE,
+    INFERRED_KEY,
     STORAGE_KEY,
 )
 from simulator.gizwits import GizwitsSimulator
@@ -27,6 +28,7 @@ from simulator.gizwits_demo import (
     BALCONY_PLUG_DID,
     CEILING_LAMP_DID,
     COLOUR_LAMP,
+    DEMO_UID,
     DESK_LAMP_DID,
     DIMMABLE_LAMP,
     FLOOR_LAMP_DID,
@@ -543,3 +545,59 @@ async def test_lapsed_data_keeps_the_inferred_entities(
 
     assert {e.entity_id for e in device_entities(hass, LIVING_AC_DID)} == registered
     assert state_of(hass, mode) == "制冷"
+
+
+async def test_inferred_entities_outlive_a_restart_without_data(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    read_only: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Restarted while one device is offline and one silent: their sensors stay."""
+    ac = {e.entity_id for e in device_entities(hass, LIVING_AC_DID)}
+    pet_house = {e.entity_id for e in device_entities(hass, PET_HOUSE_DID)}
+    assert ac
+    assert pet_house
+    kept = hass_storage[INFERRED_KEY]["data"][DEMO_UID]
+    assert kept[LIVING_AC_DID]["mode"] == "text"
+    assert kept[LIVING_AC_DID]["room_temp"] == "number"
+    assert BALCONY_PLUG_DID not in kept  # never reported: nothing to keep
+
+    # A restart: what was in memory is gone; what was stored stays.
+    assert await hass.config_entries.async_unload(read_only.entry_id)
+    hass.data.pop(DATA_STORE)
+    gizwits_sim.set_online(LIVING_AC_DID, False)
+    gizwits_sim.device(PET_HOUSE_DID).updated_at = 1  # nothing within 24 h
+    assert await hass.config_entries.async_setup(read_only.entry_id)
+    await hass.async_block_till_done()
+
+    assert read_only.state is ConfigEntryState.LOADED
+    assert {e.entity_id for e in device_entities(hass, LIVING_AC_DID)} == ac
+    assert {e.entity_id for e in device_entities(hass, PET_HOUSE_DID)} == pet_house
+    mode = entity(hass, "sensor", LIVING_AC_DID, "mode")
+    assert state_of(hass, mode) == "unavailable"
+    temperature = entity(hass, "sensor", PET_HOUSE_DID, "Temperature")
+    assert state_of(hass, temperature) == "unknown"
+
+    gizwits_sim.set_online(LIVING_AC_DID, True)
+    gizwits_sim.set_attr(PET_HOUSE_DID, "Temperature", 20)
+    await next_poll(hass, freezer)
+    assert state_of(hass, mode) == "制冷"
+    assert state_of(hass, temperature) == "20"
+
+
+async def test_definition_outage_is_no_refusal(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_entry: MockConfigEntry,
+    setup_entry: SetupEntry,
+) -> None:
+    """/app/datapoint failing (5xx) retries the set-up; no product goes read-only."""
+    gizwits_sim.faults.add("server_error", path=DATAPOINT, count=None)
+    await setup_entry(gizwits_entry)
+    assert gizwits_entry.state is ConfigEntryState.SETUP_RETRY
+    assert definition_issues(hass) == {}
+    assert not [
+        issue for issue in ir.async_get(hass).issues.values() if issue.domain == DOMAIN
+    ]

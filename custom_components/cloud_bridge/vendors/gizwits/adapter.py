@@ -6,7 +6,7 @@ scenarios and product definitions are topology, read when it is due.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
@@ -52,7 +52,9 @@ from .client import (
 )
 from .lamp import LIGHT_KEY, Lamp, find_lamp
 from .mapping import (
+    INFERRED_SAMPLES,
     datapoint_point,
+    inferred_kind,
     inferred_point,
     is_number,
     read_value,
@@ -83,6 +85,14 @@ class DefinitionCache(Protocol):
 
     async def async_put(self, definition: ProductDefinition) -> None:
         """Keep a definition read from the cloud."""
+
+    def inferred(self, account: str) -> Mapping[str, Mapping[str, str]]:
+        """Return an account's inferred points: kind of value by name, by did."""
+
+    async def async_put_inferred(
+        self, account: str, shapes: dict[str, dict[str, str]]
+    ) -> None:
+        """Keep an account's inferred points."""
 
 
 def _neutral(err: GizwitsError) -> CloudError:
@@ -211,6 +221,7 @@ class GizwitsAdapter(VendorAdapter):
             await self._read_topology()
         await self._read_definitions(stale_too=topology_due)
         await self._read_data([b for b in bindings.devices if b.online])
+        await self._remember_inferred()
         return self._snapshot()
 
     async def _read_topology(self) -> None:
@@ -311,6 +322,50 @@ class GizwitsAdapter(VendorAdapter):
 
         await asyncio.gather(*(read(binding.did) for binding in online))
 
+    async def _remember_inferred(self) -> None:
+        """Keep which points each device without a definition showed, over restarts.
+
+        A device offline or silent for a day has no values to infer from; its
+        entities must not go for that.
+        """
+        known = self._definitions.inferred(self._account)
+        shapes: dict[str, dict[str, str]] = {}
+        if not self._complete:
+            # A device whose binding could not be read is not gone.
+            shapes.update(
+                (did, dict(shape))
+                for did, shape in known.items()
+                if did not in self._bindings
+            )
+        for did, binding in self._bindings.items():
+            if binding.product_key in self._products:
+                continue
+            shape = dict(known.get(did, {}))
+            data = self._data.get(did)
+            if data is not None and data.updated_at:
+                shape.update(
+                    (name, kind)
+                    for name, raw in data.attr.items()
+                    if (kind := inferred_kind(raw)) is not None
+                )
+            if shape:
+                shapes[did] = shape
+        if shapes != known:
+            await self._definitions.async_put_inferred(self._account, shapes)
+
+    def _inferred_points(self, did: str, attr: dict[str, Any]) -> list[Point]:
+        """Return the read-only points of a device without a definition."""
+        points: dict[str, Point] = {}
+        shape = self._definitions.inferred(self._account).get(did, {})
+        for name, kind in shape.items():
+            sample = INFERRED_SAMPLES.get(kind)
+            if sample is not None and (point := inferred_point(name, sample)):
+                points[name] = replace(point, value=None)
+        for name, raw in attr.items():
+            if (point := inferred_point(name, raw)) is not None:
+                points[name] = point
+        return [points[name] for name in sorted(points)]
+
     def _report(self, problem: str) -> None:
         """Log a problem once, not on every poll."""
         if problem not in self._reported:
@@ -348,11 +403,7 @@ class GizwitsAdapter(VendorAdapter):
         if product is not None:
             points = product.points(attr)
         else:
-            points = [
-                point
-                for name, raw in sorted(attr.items())
-                if (point := inferred_point(name, raw)) is not None
-            ]
+            points = self._inferred_points(binding.did, attr)
         mac = binding.mac.lower().replace(":", "")
         return Device(
             key=self._key(binding.did),

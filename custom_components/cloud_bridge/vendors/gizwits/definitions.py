@@ -1,5 +1,6 @@
 """Product definitions kept with Home Assistant's Store: a restart costs no requests."""
 
+from collections.abc import Mapping
 import time
 from typing import Any
 
@@ -12,6 +13,9 @@ from .models import GizwitsParseError, ProductDefinition
 
 STORAGE_KEY = "cloud_bridge.gizwits_definitions"
 STORAGE_VERSION = 1
+# Which points were inferred from each device's values (products without a
+# definition), by account and did: their entities outlive a lapse of data.
+INFERRED_KEY = "cloud_bridge.gizwits_inferred"
 # Definitions rarely change; one read from the cloud is kept this long.
 REFRESH_AFTER = 7 * 24 * 3600
 DATA_STORE: HassKey[DefinitionStore] = HassKey("cloud_bridge_gizwits_definitions")
@@ -25,10 +29,27 @@ class DefinitionStore:
         self._store: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, STORAGE_KEY)
         self._saved: dict[str, Any] = {}
         self._parsed: dict[str, ProductDefinition] = {}
+        self._inferred_store: Store[dict[str, dict[str, dict[str, str]]]] = Store(
+            hass, STORAGE_VERSION, INFERRED_KEY
+        )
+        self._inferred: dict[str, dict[str, dict[str, str]]] = {}
 
     async def async_load(self) -> None:
         """Read what was kept."""
         self._saved = await self._store.async_load() or {}
+        self._inferred = await self._inferred_store.async_load() or {}
+
+    def inferred(self, account: str) -> Mapping[str, Mapping[str, str]]:
+        """Return an account's inferred points: kind of value by name, by did."""
+        shapes = self._inferred.get(account)
+        return shapes if isinstance(shapes, dict) else {}
+
+    async def async_put_inferred(
+        self, account: str, shapes: dict[str, dict[str, str]]
+    ) -> None:
+        """Keep an account's inferred points."""
+        self._inferred[account] = shapes
+        await self._inferred_store.async_save(self._inferred)
 
     def get(self, product_key: str) -> ProductDefinition | None:
         """Return a kept definition."""

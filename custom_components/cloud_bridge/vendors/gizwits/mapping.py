@@ -73,6 +73,22 @@ def datapoint_point(datapoint: Datapoint, raw: Any) -> Point:
     )
 
 
+# A stand-in value of each kind a point can be inferred from, to rebuild the
+# point when the device has no value to show (data lapsed, offline, a restart).
+INFERRED_SAMPLES: dict[str, Any] = {"bool": False, "number": 0, "text": ""}
+
+
+def inferred_kind(raw: Any) -> str | None:
+    """Return the kind of value a point is inferred from: bool, number or text."""
+    if isinstance(raw, bool):
+        return "bool"
+    if isinstance(raw, int | float):
+        return "number"
+    if isinstance(raw, str):
+        return "text"
+    return None
+
+
 def inferred_point(name: str, raw: Any) -> Point | None:
     """Return a read-only point guessed from a value (no definition known)."""
     if isinstance(raw, bool):
