@@ -20,7 +20,12 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+    label_registry as lr,
+)
 from homeassistant.helpers.service import async_get_all_descriptions
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.setup import async_setup_component
@@ -65,12 +70,15 @@ async def send_command(
     hass: HomeAssistant, targets: list[str], command: str, **data: Any
 ) -> None:
     """Call cloud_bridge.send_command on devices (registry ids) and wait for it."""
+    await send_to(hass, {"device_id": targets}, command, **data)
+
+
+async def send_to(
+    hass: HomeAssistant, target: dict[str, Any], command: str, **data: Any
+) -> None:
+    """Call cloud_bridge.send_command on any target and wait for it."""
     await hass.services.async_call(
-        DOMAIN,
-        SEND_COMMAND,
-        {"command": command, **data},
-        target={"device_id": targets},
-        blocking=True,
+        DOMAIN, SEND_COMMAND, {"command": command, **data}, target=target, blocking=True
     )
 
 
@@ -130,6 +138,8 @@ async def test_the_action_is_there_before_any_entry(hass: HomeAssistant) -> None
     assert described["fields"]["command"]["required"] is True
     assert "text" in described["fields"]["command"]["selector"]
     assert "object" in described["fields"]["payload"]["selector"]
+    # "Fill example data" puts an object in the payload, not a string.
+    assert described["fields"]["payload"]["example"] == {"state": True}
     assert not described["fields"]["payload"].get("required")
 
     texts = await async_get_translations(hass, "en", "services", [DOMAIN])
@@ -264,15 +274,20 @@ async def test_targets_that_are_not_wegnology_devices(
         )
     )
     relay = device_id(hass, BOILER_RELAY_ID)
-    for refused in (other.id, gizwits.id, "0123456789abcdef0123456789abcdef"):
+    unknown = "0123456789abcdef0123456789abcdef"
+    for refused, shown in (
+        (other.id, "Someone else's relay"),
+        (gizwits.id, gizwits.name),
+        (unknown, unknown),
+    ):
         with pytest.raises(ServiceValidationError) as err:
             # A good target next to a bad one: nothing is sent at all.
             await send_command(hass, [relay, refused], "relayOn")
         assert err.value.translation_domain == DOMAIN
         assert err.value.translation_key == "not_a_wegnology_device"
-        assert err.value.translation_placeholders == {"device_id": refused}
-        assert str(err.value).startswith(
-            f"{refused} is not a WEGnology device of Cloud Bridge"
+        assert err.value.translation_placeholders == {"device_id": shown}
+        assert str(err.value) == (
+            f"{shown} is not a WEGnology device of Cloud Bridge and holds none"
         )
     assert wegnology_sim.commands == []
 
@@ -290,7 +305,127 @@ async def test_a_device_whose_entry_is_not_loaded(
         await send_command(hass, [relay], "relayOn")
     assert err.value.translation_key == "entry_not_loaded"
     assert err.value.translation_placeholders == {"device": "Boiler Relay"}
+    # Through its area too.
+    boiler_room = ar.async_get(hass).async_get_area_by_name("Boiler room")
+    assert boiler_room is not None
+    with pytest.raises(ServiceValidationError) as err:
+        await send_to(hass, {"area_id": boiler_room.id}, "relayOn")
+    assert err.value.translation_key == "entry_not_loaded"
     assert wegnology_sim.commands == []
+
+
+async def test_an_area_target(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+) -> None:
+    """An area: its WEGnology devices get the command; anything else there is left.
+
+    The demo's "Boiler room" area tag puts the sensor and the relay there.
+    """
+    boiler_room = ar.async_get(hass).async_get_area_by_name("Boiler room")
+    assert boiler_room is not None
+    other_entry = MockConfigEntry(domain="other")
+    other_entry.add_to_hass(hass)
+    lamp = dr.async_get(hass).async_get_or_create(
+        config_entry_id=other_entry.entry_id,
+        identifiers={("other", "lamp")},
+        name="Boiler room lamp",
+    )
+    dr.async_get(hass).async_update_device(lamp.id, area_id=boiler_room.id)
+
+    await send_to(hass, {"area_id": boiler_room.id}, "relayOn")
+    assert sorted(wegnology_sim.commands) == sorted(
+        [(BOILER_ROOM_SENSOR_ID, "relayOn", None), (BOILER_RELAY_ID, "relayOn", None)]
+    )
+    assert state_of(hass, entity(hass, "binary_sensor", BOILER_RELAY_ID, "relay")) == (
+        STATE_ON
+    )
+
+
+async def test_label_entity_and_device_targets_together(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+) -> None:
+    """A labelled device, an entity's device and a device: each gets it once."""
+    label = lr.async_get(hass).async_create("Relays")
+    fan = device_id(hass, FAN_RELAY_ID)
+    dr.async_get(hass).async_update_device(fan, labels={label.label_id})
+    power = entity(hass, "sensor", LINE_2_POWER_METER_ID, "power")
+    registry_id = er.async_get(hass).async_get(power)
+    assert registry_id is not None
+    await send_to(
+        hass,
+        {
+            "label_id": label.label_id,
+            # By entity registry id, as automations store it.
+            "entity_id": [registry_id.id],
+            "device_id": [fan],
+        },
+        "reboot",
+    )
+    assert sorted(wegnology_sim.commands) == sorted(
+        [(FAN_RELAY_ID, "reboot", None), (LINE_2_POWER_METER_ID, "reboot", None)]
+    )
+
+
+async def test_targets_that_hold_no_wegnology_device(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+) -> None:
+    """An empty area, or an entity of another integration: the translated refusal."""
+    empty = ar.async_get(hass).async_create("Garden")
+    hass.states.async_set("light.garden", "off")
+    for target, shown in (
+        ({"area_id": empty.id}, "Garden"),
+        ({"area_id": empty.id, "entity_id": "light.garden"}, "Garden, light.garden"),
+        ({"area_id": "none"}, "-"),
+    ):
+        with pytest.raises(ServiceValidationError) as err:
+            await send_to(hass, target, "relayOn")
+        assert err.value.translation_key == "not_a_wegnology_device"
+        assert err.value.translation_placeholders == {"device_id": shown}
+        assert str(err.value) == (
+            f"{shown} is not a WEGnology device of Cloud Bridge and holds none"
+        )
+    assert wegnology_sim.commands == []
+
+
+async def test_some_targets_fail(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+) -> None:
+    """One device failing does not keep the command from the others; it is named."""
+    wegnology_sim.faults.add("server_error", path=command_path(BOILER_RELAY_ID))
+    fan = entity(hass, "binary_sensor", FAN_RELAY_ID, "relay")
+    assert state_of(hass, fan) == STATE_ON
+    with pytest.raises(HomeAssistantError) as err:
+        await send_command(
+            hass,
+            [
+                device_id(hass, BOILER_RELAY_ID),
+                device_id(hass, FAN_RELAY_ID),
+                device_id(hass, BOILER_ROOM_SENSOR_ID),
+            ],
+            "relayOff",
+        )
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == "send_command_failed"
+    assert str(err.value) == (
+        "The command reached 2 of 3 devices; these did not take it: Boiler Relay: "
+        "The cloud cannot be reached right now: WEGnology failed with HTTP 500"
+    )
+    assert sorted(wegnology_sim.commands) == sorted(
+        [(FAN_RELAY_ID, "relayOff", None), (BOILER_ROOM_SENSOR_ID, "relayOff", None)]
+    )
+    assert [r.path for r in wegnology_sim.requests].count(
+        command_path(BOILER_RELAY_ID)
+    ) == 1
+    await poll_now(hass, wegnology_loaded)
+    assert state_of(hass, fan) == STATE_OFF
 
 
 # --- what the cloud refuses --------------------------------------------------

@@ -1,59 +1,195 @@
-"""The send_command action: a named command, with a payload, to WEGnology devices."""
+"""The send_command action: a named command, with a payload, to WEGnology devices.
 
-from typing import Any
+Its target is Home Assistant's: devices, areas, floors, labels and entities.
+A device named in the target must be a WEGnology device of a loaded entry; the
+others resolve to the WEGnology devices they hold (in the area, with the label,
+owning the entity), and the rest of what they hold is left alone. Every device
+gets the command, even when one fails; the failures are then told together.
+"""
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import probatio
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_DEVICE_ID
+from homeassistant.const import (
+    ATTR_AREA_ID,
+    ATTR_DEVICE_ID,
+    ATTR_ENTITY_ID,
+    ATTR_FLOOR_ID,
+    ATTR_LABEL_ID,
+    ENTITY_MATCH_NONE,
+)
 from homeassistant.core import HomeAssistant, ServiceCall, callback
-from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import (
+    area_registry as ar,
+    config_validation as cv,
+    device_registry as dr,
+    entity_registry as er,
+    floor_registry as fr,
+    label_registry as lr,
+)
+from homeassistant.helpers.target import (
+    TargetSelection,
+    async_extract_referenced_entity_ids,
+)
 
 from ...const import DOMAIN
 from ...model import Command, DeviceCommand
 from .const import VENDOR_ID
 
+if TYPE_CHECKING:
+    from ...coordinator import CloudBridgeCoordinator
+
 SERVICE_SEND_COMMAND = "send_command"
 ATTR_COMMAND = "command"
 ATTR_PAYLOAD = "payload"
+_HOLDERS = (ATTR_ENTITY_ID, ATTR_AREA_ID, ATTR_FLOOR_ID, ATTR_LABEL_ID)
 
 SEND_COMMAND_SCHEMA = probatio.Schema(
     {
-        probatio.Required(ATTR_DEVICE_ID): probatio.All(cv.ensure_list, [cv.string]),
+        **cv.TARGET_SERVICE_FIELDS,
         probatio.Required(ATTR_COMMAND): cv.string,
         probatio.Optional(ATTR_PAYLOAD): object,
     }
 )
 
 
-def _target(hass: HomeAssistant, device_id: str) -> tuple[Any, str]:
-    """Return the coordinator and device key of a WEGnology device, or refuse it."""
-    device = dr.async_get(hass).async_get(device_id)
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """A WEGnology device of a loaded entry, as the action reaches it."""
+
+    coordinator: CloudBridgeCoordinator
+    key: str
+    name: str
+
+
+def _ids(call: ServiceCall, field: str) -> list[str]:
+    """Return the ids a target field holds ("none" holds none)."""
+    value = call.data.get(field)
+    if value in (None, ENTITY_MATCH_NONE):
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _device_key(device: dr.BaseDeviceEntry) -> str | None:
+    """Return the Snapshot key of a WEGnology device; None for any other device."""
     prefix = f"{VENDOR_ID}:"
-    key = next(
+    return next(
         (
             identifier.removeprefix(prefix)
-            for domain, identifier in (device.identifiers if device else ())
+            for domain, identifier in device.identifiers
             if domain == DOMAIN and identifier.startswith(prefix)
         ),
         None,
     )
-    if device is None or key is None:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="not_a_wegnology_device",
-            translation_placeholders={"device_id": device_id},
-        )
-    for entry_id in device.config_entries:
-        entry = hass.config_entries.async_get_entry(entry_id)
-        if entry is not None and entry.state is ConfigEntryState.LOADED:
-            return entry.runtime_data.coordinator, key
-    raise ServiceValidationError(
+
+
+def _coordinator(
+    hass: HomeAssistant, device: dr.BaseDeviceEntry
+) -> CloudBridgeCoordinator | None:
+    """Return the coordinator of the device's entry, if that is loaded."""
+    entry = hass.config_entries.async_get_entry(device.config_entry_id)
+    if (
+        entry is None
+        or entry.domain != DOMAIN
+        or entry.state is not ConfigEntryState.LOADED
+    ):
+        return None
+    coordinator: CloudBridgeCoordinator = entry.runtime_data.coordinator
+    return coordinator
+
+
+def _name(device: dr.BaseDeviceEntry) -> str:
+    """Return the name the user knows a device by."""
+    return device.name_by_user or device.name or device.id
+
+
+def _not_wegnology(target: str) -> ServiceValidationError:
+    """Return the error of a target that is, or holds, no WEGnology device."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="not_a_wegnology_device",
+        translation_placeholders={"device_id": target},
+    )
+
+
+def _not_loaded(device: dr.BaseDeviceEntry) -> ServiceValidationError:
+    """Return the error of a WEGnology device whose entry is not loaded."""
+    return ServiceValidationError(
         translation_domain=DOMAIN,
         translation_key="entry_not_loaded",
-        translation_placeholders={"device": device.name or device_id},
+        translation_placeholders={"device": _name(device)},
     )
+
+
+def _held_devices(hass: HomeAssistant, call: ServiceCall) -> set[str]:
+    """Return the devices the areas, floors, labels and entities of a call hold."""
+    selection = {field: _ids(call, field) for field in _HOLDERS}
+    entities = er.async_get(hass)
+    selection[ATTR_ENTITY_ID] = [
+        entity_id
+        for given in selection[ATTR_ENTITY_ID]
+        if (entity_id := er.async_resolve_entity_id(entities, given)) is not None
+    ]
+    selected = async_extract_referenced_entity_ids(hass, TargetSelection(selection))
+    devices = set(selected.referenced_devices)
+    for entity_id in selected.referenced | selected.indirectly_referenced:
+        if (entry := entities.async_get(entity_id)) is not None and entry.device_id:
+            devices.add(entry.device_id)
+    return devices
+
+
+def _described(hass: HomeAssistant, call: ServiceCall) -> str:
+    """Return the call's areas, floors, labels and entities as the user names them."""
+    areas, floors, labels = ar.async_get(hass), fr.async_get(hass), lr.async_get(hass)
+    names = [
+        *(
+            area.name if (area := areas.async_get_area(area_id)) else area_id
+            for area_id in _ids(call, ATTR_AREA_ID)
+        ),
+        *(
+            floor.name if (floor := floors.async_get_floor(floor_id)) else floor_id
+            for floor_id in _ids(call, ATTR_FLOOR_ID)
+        ),
+        *(
+            label.name if (label := labels.async_get_label(label_id)) else label_id
+            for label_id in _ids(call, ATTR_LABEL_ID)
+        ),
+        *_ids(call, ATTR_ENTITY_ID),
+    ]
+    return ", ".join(names) or "-"
+
+
+def _targets(hass: HomeAssistant, call: ServiceCall) -> list[_Target]:
+    """Return the WEGnology devices a call reaches, or refuse it."""
+    registry = dr.async_get(hass)
+    targets: dict[str, _Target] = {}
+    for device_id in _ids(call, ATTR_DEVICE_ID):
+        device = registry.async_get(device_id)
+        key = _device_key(device) if device is not None else None
+        if device is None or key is None:
+            raise _not_wegnology(_name(device) if device is not None else device_id)
+        coordinator = _coordinator(hass, device)
+        if coordinator is None:
+            raise _not_loaded(device)
+        targets[device.id] = _Target(coordinator, key, _name(device))
+    unloaded: dr.BaseDeviceEntry | None = None
+    for device_id in sorted(_held_devices(hass, call) - set(targets)):
+        device = registry.async_get(device_id)
+        if device is None or (key := _device_key(device)) is None:
+            continue
+        if (coordinator := _coordinator(hass, device)) is None:
+            unloaded = unloaded or device
+            continue
+        targets[device.id] = _Target(coordinator, key, _name(device))
+    if not targets:
+        if unloaded is not None:
+            raise _not_loaded(unloaded)
+        raise _not_wegnology(_described(hass, call))
+    return sorted(targets.values(), key=lambda target: target.name)
 
 
 @callback
@@ -61,11 +197,33 @@ def async_setup_services(hass: HomeAssistant) -> None:
     """Register cloud_bridge.send_command."""
 
     async def send_command(call: ServiceCall) -> None:
-        targets = [_target(hass, device_id) for device_id in call.data[ATTR_DEVICE_ID]]
+        targets = _targets(hass, call)
         command = DeviceCommand(call.data[ATTR_COMMAND], call.data.get(ATTR_PAYLOAD))
-        for coordinator, key in targets:
-            await coordinator.async_execute(
-                Command(device_key=key, point_key="", value=command)
+
+        async def send(target: _Target) -> None:
+            await target.coordinator.async_execute(
+                Command(device_key=target.key, point_key="", value=command)
+            )
+
+        if len(targets) == 1:
+            # One device: its own error says all.
+            await send(targets[0])
+            return
+        failed: list[str] = []
+        for target in targets:
+            try:
+                await send(target)
+            except HomeAssistantError as err:
+                failed.append(f"{target.name}: {err}")
+        if failed:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="send_command_failed",
+                translation_placeholders={
+                    "failed": "; ".join(failed),
+                    "received": str(len(targets) - len(failed)),
+                    "total": str(len(targets)),
+                },
             )
 
     hass.services.async_register(
