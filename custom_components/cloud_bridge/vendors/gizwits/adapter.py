@@ -1,8 +1,9 @@
 """Gizwits bindings, groups and scenarios as a Snapshot; commands as control calls.
 
-Each poll reads the bindings (a page per 100 devices: they carry who is online)
-and the latest data of every online device, at most four at a time. Groups,
-scenarios and product definitions are topology, read when it is due.
+Each poll reads the bindings (pages of up to 100 devices until an empty one:
+they carry who is online) and the latest data of every online device, at most
+four at a time. Groups, scenarios and product definitions are topology, read
+when it is due (or at once after a command finds a device unbound).
 """
 
 import asyncio
