@@ -22,7 +22,7 @@ from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.exceptions import ImplementationUnavailableError
-from homeassistant.helpers import config_entry_oauth2_flow
+from homeassistant.helpers import config_entry_oauth2_flow, issue_registry as ir
 
 from custom_components.cloud_bridge.const import CONF_VENDOR, DOMAIN
 from custom_components.cloud_bridge.vendors.wiz_pro.config_flow import code_from
@@ -549,6 +549,98 @@ async def test_reconfigure_changes_buildings(
     )
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
+
+
+def office_and_warehouse_entry(
+    hass: HomeAssistant, sim: WizProSimulator
+) -> MockConfigEntry:
+    """Add an entry for both demo buildings, not set up."""
+    buildings = sorted([DEMO_BUILDING_ID, SECOND_BUILDING_ID])
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Demo Office, Demo Warehouse",
+        unique_id=f"wiz_pro:{','.join(buildings)}",
+        data={
+            CONF_VENDOR: "wiz_pro",
+            "auth_implementation": AUTH_DOMAIN,
+            "token": wiz_token(sim),
+            CONF_API_URL: sim.url,
+            CONF_BUILDINGS: buildings,
+            CONF_WEBHOOK_ID: WEBHOOK_ID,
+        },
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+async def test_reconfigure_leaves_a_lost_building_out(
+    hass: HomeAssistant,
+    two_building_sim: WizProSimulator,
+    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+) -> None:
+    """A building WiZ no longer grants: Reconfigure offers to leave it out."""
+    entry = await setup_entry(office_and_warehouse_entry(hass, two_building_sim))
+    two_building_sim.granted_buildings = [DEMO_BUILDING_ID]
+    await entry.runtime_data.coordinator.async_refresh()
+    issue_id = f"wiz_pro_lost_buildings_{entry.entry_id}"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
+
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "wiz_pro_reconfigure_lost"
+    assert result["menu_options"] == ["wiz_pro_relink", "wiz_pro_reconfigure"]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "wiz_pro_reconfigure"}
+    )
+    assert result["step_id"] == "wiz_pro_reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"building_ids": [DEMO_BUILDING_ID]}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert entry.data[CONF_BUILDINGS] == [DEMO_BUILDING_ID]
+    assert entry.state is ConfigEntryState.LOADED
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_reconfigure_links_again_to_grant_a_lost_building(
+    hass: HomeAssistant,
+    two_building_sim: WizProSimulator,
+    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+) -> None:
+    """Linking again from Reconfigure stores the new tokens and the buildings."""
+    entry = await setup_entry(office_and_warehouse_entry(hass, two_building_sim))
+    old_token = entry.data["token"]["access_token"]
+    two_building_sim.granted_buildings = [DEMO_BUILDING_ID]
+    await entry.runtime_data.coordinator.async_refresh()
+
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "wiz_pro_relink"}
+    )
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "link"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "link_paste"}
+    )
+    landed = await approve(result["description_placeholders"]["authorize_url"])
+    # The user grants the warehouse again while linking.
+    two_building_sim.granted_buildings = [DEMO_BUILDING_ID, SECOND_BUILDING_ID]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"code": landed.query["code"]}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "wiz_pro_reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"building_ids": [DEMO_BUILDING_ID, SECOND_BUILDING_ID]}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert entry.data["token"]["access_token"] != old_token
+    assert entry.data[CONF_BUILDINGS] == sorted([DEMO_BUILDING_ID, SECOND_BUILDING_ID])
+    assert entry.state is ConfigEntryState.LOADED
+    issue_id = f"wiz_pro_lost_buildings_{entry.entry_id}"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 
 
 async def test_reconfigure_when_the_cloud_is_down(

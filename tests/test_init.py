@@ -31,6 +31,7 @@ from homeassistant.helpers import (
     area_registry as ar,
     device_registry as dr,
     entity_registry as er,
+    issue_registry as ir,
 )
 from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.setup import async_setup_component
@@ -311,6 +312,121 @@ async def test_revoked_at_setup_starts_reauth(
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
     assert poll_requests(wiz_sim) == [GRAPHQL, TOKEN]
+
+
+def two_building_entry(hass: HomeAssistant, sim: WizProSimulator) -> MockConfigEntry:
+    """Add an entry for the office and the warehouse, not set up."""
+    buildings = [DEMO_BUILDING_ID, SECOND_BUILDING_ID]
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Demo Office, Demo Warehouse",
+        unique_id=f"wiz_pro:{','.join(sorted(buildings))}",
+        data={
+            CONF_VENDOR: "wiz_pro",
+            "auth_implementation": AUTH_DOMAIN,
+            "token": wiz_token(sim),
+            CONF_API_URL: sim.url,
+            CONF_BUILDINGS: buildings,
+            CONF_WEBHOOK_ID: WEBHOOK_ID,
+        },
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+def lost_buildings_issue(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> ir.IssueEntry | None:
+    """Return the repair issue about buildings WiZ no longer grants."""
+    return ir.async_get(hass).async_get_issue(
+        DOMAIN, f"wiz_pro_lost_buildings_{entry.entry_id}"
+    )
+
+
+async def test_building_no_longer_granted(
+    hass: HomeAssistant,
+    two_building_sim: WizProSimulator,
+    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A building WiZ stops granting goes unavailable; the other keeps working.
+
+    Its devices are kept (not removed), Repairs says what to do, and all of it
+    undoes itself once the building is granted again.
+    """
+    sim = two_building_sim
+    entry = await setup_entry(two_building_entry(hass, sim))
+    warehouse = sim.building(SECOND_BUILDING_ID)
+    warehouse_lights = [
+        entity_id(hass, "light", f"wiz_pro:{SECOND_BUILDING_ID}:light-{light.id}:light")
+        for light in warehouse.lights
+    ]
+    office_light = light_entity(hass, sim, "Reception Accent 1")
+    assert lost_buildings_issue(hass, entry) is None
+
+    sim.granted_buildings = [DEMO_BUILDING_ID]
+    await next_poll(hass, freezer)
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert hass.states.get(office_light).state == STATE_ON
+    for entity in warehouse_lights:
+        assert hass.states.get(entity).state == STATE_UNAVAILABLE, entity
+    assert device_of(hass, entry, "building", SECOND_BUILDING_ID, SECOND_BUILDING_ID)
+    for light in warehouse.lights:
+        assert device_of(hass, entry, "light", light.id, SECOND_BUILDING_ID)
+    issue = lost_buildings_issue(hass, entry)
+    assert issue is not None
+    assert issue.translation_key == "building_not_granted"
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert issue.translation_placeholders == {
+        "title": "Demo Office, Demo Warehouse",
+        "buildings": warehouse.name,
+    }
+    # The office still takes commands.
+    await hass.services.async_call(
+        "light", "turn_off", {"entity_id": office_light}, blocking=True
+    )
+    assert hass.states.get(office_light).state == STATE_OFF
+
+    # Neither granted: everything unavailable, the same issue names both.
+    sim.granted_buildings = []
+    await next_poll(hass, freezer)
+    assert entry.state is ConfigEntryState.LOADED
+    assert hass.states.get(office_light).state == STATE_UNAVAILABLE
+    issue = lost_buildings_issue(hass, entry)
+    assert issue is not None
+    assert issue.translation_placeholders["buildings"] == (
+        f"{sim.building(DEMO_BUILDING_ID).name}, {warehouse.name}"
+    )
+    assert device_of(hass, entry, "building", DEMO_BUILDING_ID)
+
+    # Granted again: back by itself, and the issue is gone.
+    sim.granted_buildings = [DEMO_BUILDING_ID, SECOND_BUILDING_ID]
+    await next_poll(hass, freezer)
+    assert hass.states.get(office_light).state == STATE_OFF
+    for entity in warehouse_lights:
+        assert hass.states.get(entity).state != STATE_UNAVAILABLE, entity
+    assert lost_buildings_issue(hass, entry) is None
+
+
+async def test_building_gone_before_setup(
+    hass: HomeAssistant,
+    two_building_sim: WizProSimulator,
+    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+) -> None:
+    """A building deleted while Home Assistant was down: set-up still works."""
+    sim = two_building_sim
+    sim.buildings.remove(sim.building(SECOND_BUILDING_ID))
+    sim.reindex()
+    entry = await setup_entry(two_building_entry(hass, sim))
+    assert entry.state is ConfigEntryState.LOADED
+    assert hass.states.get(light_entity(hass, sim, "Reception Accent 1")).state == (
+        STATE_ON
+    )
+    issue = lost_buildings_issue(hass, entry)
+    assert issue is not None
+    # Never seen, so named by its id.
+    assert issue.translation_placeholders["buildings"] == SECOND_BUILDING_ID
 
 
 async def test_poll_failures_and_recoveries(

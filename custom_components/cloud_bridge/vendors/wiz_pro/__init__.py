@@ -5,7 +5,9 @@ from typing import TYPE_CHECKING, cast
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
 
+from ...const import DOMAIN
 from ..base import VendorAdapter
 from .adapter import WizProAdapter
 from .const import CONF_BUILDINGS, VENDOR_ID
@@ -54,6 +56,41 @@ def async_setup_entry(
             hass, entry.data[CONF_WEBHOOK_ID], entry.title, on_status
         )
     )
+    issue_id = building_issue_id(entry.entry_id)
+
+    @callback
+    def sync_issue() -> None:
+        """Say in Repairs which buildings WiZ no longer grants; gone once it does."""
+        if lost := adapter.lost_buildings:
+            ir.async_create_issue(
+                hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key=BUILDING_ISSUE,
+                translation_placeholders={
+                    "title": entry.title,
+                    "buildings": ", ".join(lost),
+                },
+            )
+        else:
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+    sync_issue()
+    entry.async_on_unload(coordinator.async_add_listener(sync_issue))
+
+
+BUILDING_ISSUE = "building_not_granted"
+
+
+def building_issue_id(entry_id: str) -> str:
+    """Return the repair issue of an entry with buildings WiZ no longer grants.
+
+    Not "<translation key>_<entry id>": the coordinator takes issues named so
+    for its own account issues, and deletes them after a poll that works.
+    """
+    return f"wiz_pro_lost_buildings_{entry_id}"
 
 
 __all__ = ["VENDOR_ID", "async_create_adapter", "async_setup_entry", "push_url"]

@@ -37,6 +37,7 @@ from .client import (
     WizProClient,
     WizProCommandFailedError,
     WizProConnectionError,
+    WizProNotFoundError,
     WizProRateLimitError,
 )
 from .light_modes import MODE_IDS, BulbClass, bulb_class
@@ -181,6 +182,9 @@ class WizProAdapter(VendorAdapter):
         self._room_actions: dict[tuple[str, str], _RoomAction] = {}
         self._telemetry: dict[str, _Telemetry] = {}
         self._reported: set[str] = set()
+        # Building names seen so far, and the buildings WiZ no longer grants.
+        self._building_names: dict[str, str] = {}
+        self._lost: tuple[str, ...] = ()
         # States set by commands and pushes while a poll was out: newer than it.
         self._newer: dict[str, PilotingState] = {}
         # Each bulb's last white or colour, to go back to when its mode stops.
@@ -197,13 +201,36 @@ class WizProAdapter(VendorAdapter):
                 await self._renew_token()
                 return await request()
 
+    @property
+    def lost_buildings(self) -> list[str]:
+        """Return the buildings WiZ no longer grants, by name where known."""
+        return [self._building_names.get(bid, bid) for bid in self._lost]
+
+    async def _read_building(self, building_id: str) -> Building | None:
+        """Read one building; None when WiZ no longer grants it."""
+
+        async def read() -> Building | None:
+            try:
+                return await self._client.building(building_id)
+            except WizProNotFoundError as err:
+                _LOGGER.debug("WiZ Pro no longer grants %s: %s", building_id, err)
+                return None
+
+        return await self._call(read)
+
     async def async_poll(self, *, topology_due: bool) -> Snapshot:
-        """Read every building: one buildingTopology query each."""
+        """Read every building: one buildingTopology query each.
+
+        A building WiZ no longer grants (deleted, or its access withdrawn)
+        leaves the others working: its devices are missing from an incomplete
+        Snapshot, so they are unavailable rather than removed.
+        """
         self._newer.clear()
-        buildings = [
-            await self._call(partial(self._client.building, building_id))
-            for building_id in self._building_ids
-        ]
+        read = {bid: await self._read_building(bid) for bid in self._building_ids}
+        buildings = [building for building in read.values() if building is not None]
+        self._lost = tuple(bid for bid, building in read.items() if building is None)
+        for building in buildings:
+            self._building_names[building.id] = building.name
         self._bulbs.clear()
         self._by_mac.clear()
         self._aggregates.clear()
@@ -213,7 +240,9 @@ class WizProAdapter(VendorAdapter):
             self._report_problems(building)
             devices.update(self._building_devices(building))
         return Snapshot(
-            devices, complete=not any(building.problems for building in buildings)
+            devices,
+            complete=not self._lost
+            and not any(building.problems for building in buildings),
         )
 
     def _report_problems(self, building: Building) -> None:
@@ -823,6 +852,7 @@ class WizProAdapter(VendorAdapter):
         """Return the buildings polled and the telemetry pushed so far."""
         return {
             "building_ids": list(self._building_ids),
+            "lost_building_ids": list(self._lost),
             "bulbs": len(self._bulbs),
             "reported_problems": sorted(self._reported),
             "pushed_telemetry": {

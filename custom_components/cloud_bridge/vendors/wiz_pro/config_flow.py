@@ -11,7 +11,12 @@ from aiohttp import ClientError
 import probatio
 
 from homeassistant.components import webhook
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry, ConfigFlowResult
+from homeassistant.config_entries import (
+    SOURCE_REAUTH,
+    SOURCE_RECONFIGURE,
+    ConfigEntry,
+    ConfigFlowResult,
+)
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.data_entry_flow import section
 from homeassistant.exceptions import (
@@ -82,6 +87,7 @@ class WizProFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
     _link_method_chosen = False
     _token_data: dict[str, Any]
     _buildings: list[BuildingMeta]
+    _buildings_listed = False
 
     def _configured_buildings(self, *, exclude: ConfigEntry | None = None) -> set[str]:
         """Return the buildings other WiZ Pro entries already cover."""
@@ -225,6 +231,10 @@ class WizProFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
             return self.async_abort(reason="no_buildings")
         if self.source == SOURCE_REAUTH:
             return self._finish_reauth()
+        if self.source == SOURCE_RECONFIGURE:
+            # Linked again from Reconfigure: choose among what it now grants.
+            self._buildings_listed = True
+            return await self.async_step_wiz_pro_reconfigure()
         available = [
             building
             for building in self._buildings
@@ -335,13 +345,15 @@ class WizProFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
             if not chosen:
                 errors[CONF_BUILDINGS] = "no_building_chosen"
             else:
+                # The tokens of a link made in this flow (Link WiZ Pro again).
+                relinked = getattr(self, "_token_data", {})
                 return self.async_update_reload_and_abort(
                     entry,
                     unique_id=unique_id_for(chosen),
                     title=self._title(chosen),
-                    data_updates={CONF_BUILDINGS: chosen},
+                    data_updates={**relinked, CONF_BUILDINGS: chosen},
                 )
-        else:
+        elif not self._buildings_listed:
             try:
                 self._buildings = await self._entry_buildings(entry)
             except UnknownImplementationError:
@@ -353,12 +365,42 @@ class WizProFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
                 return self.async_abort(reason="invalid_auth")
             except WizProError, CloudError:
                 return self.async_abort(reason="cannot_connect")
+            self._buildings_listed = True
+            granted = {building.id for building in self._buildings}
+            if not set(entry.data[CONF_BUILDINGS]) <= granted:
+                return await self.async_step_wiz_pro_reconfigure_lost()
         others = self._configured_buildings(exclude=entry)
         self._buildings = [b for b in self._buildings if b.id not in others]
         return self.async_show_form(
             step_id="wiz_pro_reconfigure",
-            data_schema=self._building_schema(list(entry.data[CONF_BUILDINGS])),
+            data_schema=self._building_schema(
+                [
+                    bid
+                    for bid in entry.data[CONF_BUILDINGS]
+                    if bid in {b.id for b in self._buildings}
+                ]
+            ),
             errors=errors,
+        )
+
+    async def async_step_wiz_pro_reconfigure_lost(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """WiZ no longer grants some of the buildings: leave out, or link again."""
+        return self.async_show_menu(
+            step_id="wiz_pro_reconfigure_lost",
+            menu_options=["wiz_pro_relink", "wiz_pro_reconfigure"],
+            description_placeholders={"title": self._get_reconfigure_entry().title},
+        )
+
+    async def async_step_wiz_pro_relink(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Link WiZ Pro again, to grant buildings the entry lost; then choose."""
+        entry = self._get_reconfigure_entry()
+        self._api_url = entry.data[CONF_API_URL]
+        return await self.async_step_pick_implementation(
+            user_input={"implementation": entry.data["auth_implementation"]}
         )
 
     async def _entry_buildings(self, entry: ConfigEntry) -> list[BuildingMeta]:
