@@ -729,6 +729,29 @@ async def test_offline_bulb_reports_device_offline(
     assert state_of(hass, entity).as_dict() == before.as_dict()
 
 
+async def test_effect_off_with_an_offline_bulb_names_it(
+    hass: HomeAssistant, wiz_sim: WizProSimulator, wiz_loaded: MockConfigEntry
+) -> None:
+    """A room's modes stop where they can; the error names the bulb that could not."""
+    corridor = sim_room(wiz_sim, "Corridor")  # five DW bulbs, the fifth offline
+    for light in corridor.lights[:3]:
+        assert wiz_sim.change_light_locally(light.id, sceneId=14)  # Night light
+    await refresh(hass, wiz_loaded)
+    room = entity_id(hass, LIGHT_DOMAIN, unique_id("room", corridor.id))
+
+    with pytest.raises(HomeAssistantError) as exc:
+        await call(hass, SERVICE_TURN_ON, room, effect="off")
+
+    assert exc.value.translation_key == "partial_failure"
+    assert exc.value.translation_placeholders == {"devices": "Corridor 5"}
+    for light in corridor.lights[:4]:
+        assert light.is_on, light.name
+        assert light.state["sceneId"] == 0, light.name
+        attrs = state_of(hass, bulb_entity(hass, light)).attributes
+        assert attrs[ATTR_EFFECT] == "off", light.name
+    assert not corridor.lights[4].is_on
+
+
 async def test_cloud_failure_during_a_command(
     hass: HomeAssistant, wiz_sim: WizProSimulator
 ) -> None:

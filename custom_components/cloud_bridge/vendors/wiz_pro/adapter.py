@@ -11,6 +11,7 @@ from typing import Any
 from ...errors import (
     CloudAuthError,
     CloudInvalidValueError,
+    CloudPartialError,
     CloudRateLimitedError,
     CloudRejectedError,
     CloudUnavailableError,
@@ -590,7 +591,14 @@ class WizProAdapter(VendorAdapter):
         """Pilot a room, group, floor or building with one mutation."""
         change = self._light_input(command, aggregate.features)
         if _stops_light_mode(command):
-            return await self._stop_light_modes(aggregate.members, change.dimming)
+            # Bulbs pushed as offline cannot take it; the room's mutation
+            # would skip them too.
+            online = [
+                key for key in aggregate.members if self._is_online(self._bulbs[key])
+            ]
+            return await self._stop_light_modes(
+                online or aggregate.members, change.dimming
+            )
         piloted = await self._batcher.pilot(
             frozenset(aggregate.members),
             change,
@@ -622,25 +630,53 @@ class WizProAdapter(VendorAdapter):
 
         WiZ has no "no mode" to send (sceneId takes 1-32), so a white or a
         colour stops the mode. Bulbs going back to the same one share their
-        mutations; the others get their own.
+        mutations; the others get their own. When some of them fail, the rest
+        still show what they took and the error names the bulbs that did not.
         """
         changes: dict[PilotingState, set[str]] = {}
         for key in bulb_keys:
             change = self._mode_off_change(self._bulbs[key], dimming)
             changes.setdefault(change, set()).add(key)
-        piloted = await asyncio.gather(
-            *(
-                self._batcher.pilot(
-                    frozenset(keys), change, self._request_for(change, keys)
-                )
-                for change, keys in changes.items()
+        # One batched piloting per mutation, so a failure names only its bulbs.
+        pilots: list[tuple[PilotingState, frozenset[str], Request]] = []
+        for change, keys in changes.items():
+            if len(keys) == 1:
+                (key,) = keys
+                requests = [
+                    (frozenset(keys), self._bulb_request(self._bulbs[key], change))
+                ]
+            else:
+                requests = self._cover(change)(set(keys))
+            pilots.extend(
+                (change, covered & keys, request) for covered, request in requests
             )
+        results = await asyncio.gather(
+            *(
+                self._batcher.pilot(bulbs, change, request)
+                for change, bulbs, request in pilots
+            ),
+            return_exceptions=True,
         )
-        return [
-            update
-            for change, bulbs in zip(changes, piloted, strict=True)
-            for update in self._pilot(bulbs, change)
-        ]
+        updates: list[PointUpdate] = []
+        failed: list[str] = []
+        errors: list[BaseException] = []
+        for (change, bulbs, _), result in zip(pilots, results, strict=True):
+            if isinstance(result, BaseException):
+                errors.append(result)
+                failed.extend(
+                    self._bulbs[key].light.name for key in bulbs if key in self._bulbs
+                )
+            else:
+                updates.extend(self._pilot(result, change))
+        if not errors:
+            return updates
+        if not updates or not isinstance(errors[0], Exception):
+            raise errors[0]
+        raise CloudPartialError(
+            f"{len(failed)} bulbs did not leave their light mode",
+            sorted(failed),
+            updates,
+        )
 
     def _mode_off_change(self, bulb: _Bulb, dimming: int | None) -> PilotingState:
         """Return what stops a bulb's light mode: its last white or colour.
@@ -659,17 +695,6 @@ class WizProAdapter(VendorAdapter):
         if (kelvin := static.temperature) is not None:
             static = replace(static, temperature=min(max(kelvin, low), high))
         return replace(static, state=True, dimming=dimming)
-
-    def _request_for(self, change: PilotingState, bulb_keys: set[str]) -> Request:
-        """Return the fewest mutations that pilot exactly these bulbs, as one call."""
-        if len(bulb_keys) == 1:
-            return self._bulb_request(self._bulbs[next(iter(bulb_keys))], change)
-        requests = self._cover(change)(set(bulb_keys))
-
-        async def together() -> None:
-            await asyncio.gather(*(request() for _, request in requests))
-
-        return together
 
     def _bulb_request(self, bulb: _Bulb, change: PilotingState) -> Request:
         """Return the changeLightState request for one bulb."""
