@@ -607,9 +607,9 @@ async def test_unbound_device_refuses_then_disappears(
     gizwits_sim.clear_requests()
     with pytest.raises(HomeAssistantError) as exc:
         await call(hass, SWITCH_DOMAIN, SERVICE_TURN_OFF, entity_id=switch)
-    assert exc.value.translation_key == "device_not_bound"
+    assert exc.value.translation_key == "device_gone"
     assert exc.value.translation_domain == DOMAIN
-    assert "no longer bound" in str(exc.value)
+    assert "no longer in the account" in str(exc.value)
 
     # No 30 s wait: the bindings, groups and scenarios are read again now.
     await hass.async_block_till_done()

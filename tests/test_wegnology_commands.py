@@ -493,7 +493,7 @@ async def test_a_device_deleted_in_the_cloud(
     wegnology_sim.clear_requests()
     with pytest.raises(HomeAssistantError) as err:
         await send_command(hass, [meter], "reset")
-    assert err.value.translation_key == "command_rejected"
+    assert err.value.translation_key == "device_gone"
     assert wegnology_sim.commands == []
     assert [request.path for request in wegnology_sim.requests] == [
         command_path(LINE_2_POWER_METER_ID),

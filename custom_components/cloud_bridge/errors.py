@@ -51,6 +51,14 @@ class DeviceOfflineError(CloudRejectedError):
     """The device a command was for is offline."""
 
 
+class DeviceGoneError(CloudRejectedError):
+    """The device a command was for left the account (unbound, deleted).
+
+    The adapter re-reads its topology at the next poll, which the core asks
+    for at once, so the device leaves Home Assistant.
+    """
+
+
 class CloudPartialError(CloudRejectedError):
     """Some of the devices a command was for did not take it; the rest did."""
 

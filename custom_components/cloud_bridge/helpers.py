@@ -14,6 +14,7 @@ from .errors import (
     CloudRateLimitedError,
     CloudRejectedError,
     CloudUnavailableError,
+    DeviceGoneError,
     DeviceOfflineError,
 )
 
@@ -49,6 +50,14 @@ def cloud_exception_handler[CoordinatorT: CloudBridgeCoordinator, **P](
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="device_offline",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        except DeviceGoneError as err:
+            # The poll re-reads the account, and the device leaves.
+            await self.async_request_refresh()
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="device_gone",
                 translation_placeholders={"error": str(err)},
             ) from err
         except CloudRejectedError as err:

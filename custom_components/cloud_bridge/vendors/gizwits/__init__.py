@@ -78,15 +78,9 @@ def async_setup_entry(
     entry: CloudBridgeConfigEntry,
     coordinator: CloudBridgeCoordinator,
 ) -> None:
-    """Keep a repair issue per product without definition; refresh when asked."""
+    """Keep a repair issue per product without definition."""
     adapter = cast(GizwitsAdapter, coordinator.adapter)
     prefix = definition_issue_id(entry.entry_id, "")
-
-    @callback
-    def request_refresh() -> None:
-        entry.async_create_task(hass, coordinator.async_request_refresh())
-
-    adapter.request_refresh = request_refresh
 
     @callback
     def sync_issues() -> None:

@@ -24,6 +24,7 @@ from ...errors import (
     CloudRateLimitedError,
     CloudRejectedError,
     CloudUnavailableError,
+    DeviceGoneError,
     DeviceOfflineError,
 )
 from ...model import (
@@ -182,7 +183,6 @@ class GizwitsAdapter(VendorAdapter):
         self._client = client
         # Set by the entry: asks the core for a poll soon (a device turned out
         # to be unbound).
-        self.request_refresh: Callable[[], None] | None = None
         self._definitions = definitions
         self._account = account
         self._account_name = account_name
@@ -502,13 +502,7 @@ class GizwitsAdapter(VendorAdapter):
             # Unbound in the app (9017): read the bindings, groups and scenarios
             # again now, so the device leaves Home Assistant.
             self._topology_read = False
-            if self.request_refresh is not None:
-                self.request_refresh()
-            # The core has no error of its own for a device that left the
-            # account; like an account problem, only the owner can fix it
-            # outside Home Assistant (bind it again), and its key names the
-            # translated message.
-            raise CloudAccountError(str(err), "device_not_bound") from err
+            raise DeviceGoneError(str(err)) from err
         except GizwitsError as err:
             raise _neutral(err) from err
         return self._after_control(binding.did, product, attrs)

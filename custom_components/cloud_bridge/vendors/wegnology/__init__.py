@@ -58,16 +58,11 @@ async def async_create_adapter(
 ) -> VendorAdapter:
     """Return the adapter for a WEGnology entry, with the user's options."""
 
-    async def request_refresh() -> None:
-        # The coordinator exists by the time a command can be sent.
-        await entry.runtime_data.coordinator.async_request_refresh()
-
     return WegnologyAdapter(
         client_for(hass, entry),
         entry.data[CONF_APPLICATION_ID],
         overrides=entry.options.get(CONF_ATTRIBUTES, {}),
         switches=entry.options.get(CONF_SWITCHES, {}),
-        request_refresh=request_refresh,
     )
 
 

@@ -24,6 +24,7 @@ from ...errors import (
     CloudRateLimitedError,
     CloudRejectedError,
     CloudUnavailableError,
+    DeviceGoneError,
 )
 from ...model import (
     Category,
@@ -194,18 +195,12 @@ class WegnologyAdapter(VendorAdapter):
         *,
         overrides: Mapping[str, Mapping[str, str]] | None = None,
         switches: Mapping[str, Mapping[str, Any]] | None = None,
-        request_refresh: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
-        """Keep the client, the application and the user's options.
-
-        ``request_refresh`` asks for a poll soon: after a command found its
-        device gone, so that the device leaves without waiting for the timer.
-        """
+        """Keep the client, the application and the user's options."""
         self._client = client
         self._application_id = application_id
         self._overrides = overrides or {}
         self._switches = switches or {}
-        self._request_refresh = request_refresh
         self._devices: dict[str, WegnologyDevice] = {}
         self._states: dict[str, dict[str, AttributeState]] = {}
         self._bulk = True
@@ -430,11 +425,9 @@ class WegnologyAdapter(VendorAdapter):
             )
         except CloudRejectedError as err:
             if _not_found(err):
-                # The poll this asks for reads the device list again: the
-                # device leaves Home Assistant before the user hears why.
+                # The next poll reads the device list again.
                 self._stale = True
-                if self._request_refresh is not None:
-                    await self._request_refresh()
+                raise DeviceGoneError(str(err)) from err
             raise
 
     def attributes(self, data_type: str) -> list[tuple[str, str, str]]:
