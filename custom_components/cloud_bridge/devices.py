@@ -103,9 +103,7 @@ class DeviceSync:
         known = {device_identifier(self.vendor, key) for key in snapshot.devices}
         for device in dr.async_entries_for_config_entry(registry, self.entry.entry_id):
             if not device.identifiers & known:
-                registry.async_update_device(
-                    device.id, remove_config_entry_id=self.entry.entry_id
-                )
+                registry.async_remove_device(device.id)
         for key in list(self._facts):
             if key not in snapshot.devices:
                 del self._facts[key]

@@ -128,7 +128,9 @@ def async_add_point_entities(
             for point in device.points.values()
             if point.kind is kind
         }
-        known.intersection_update(current)
+        if coordinator.data.complete:
+            # A device missing from an incomplete read keeps its entities.
+            known.intersection_update(current)
         new = [
             make_entity(coordinator, device, point)
             for ref, (device, point) in current.items()
