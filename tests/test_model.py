@@ -342,7 +342,7 @@ def test_combine_light_states_keeps_to_supported_modes() -> None:
 
 
 def test_a_room_reports_kelvin_within_its_own_range() -> None:
-    """Bulbs of wider ranges averaging outside the room's shared range are kept in it."""
+    """Bulbs of wider ranges averaging outside the room's range are kept in it."""
     members = [
         lit(50, color_temp_kelvin=2200),
         lit(50, color_temp_kelvin=2400),
@@ -367,13 +367,18 @@ def test_a_room_reports_kelvin_within_its_own_range() -> None:
                 brightness=70,
                 color_mode="rgbww",
                 rgbww_color=(255, 140, 0, 0, 0),
+                effect="off",
             ),
         ),
         (
             PilotingState(state=True, dimming=90, temperature=4000, r=0, g=0, b=0),
             RGBTW,
             LightState(
-                on=True, brightness=90, color_mode="color_temp", color_temp_kelvin=4000
+                on=True,
+                brightness=90,
+                color_mode="color_temp",
+                color_temp_kelvin=4000,
+                effect="off",
             ),
         ),
         (
@@ -384,13 +389,18 @@ def test_a_room_reports_kelvin_within_its_own_range() -> None:
                 brightness=40,
                 color_mode="rgbww",
                 rgbww_color=(0, 0, 0, 120, 0),
+                effect="off",
             ),
         ),
         (
             PilotingState(state=False, dimming=50, r=9, temperature=3000),
             TW,
             LightState(
-                on=False, brightness=50, color_mode="color_temp", color_temp_kelvin=3000
+                on=False,
+                brightness=50,
+                color_mode="color_temp",
+                color_temp_kelvin=3000,
+                effect="off",
             ),
         ),
         (
@@ -408,7 +418,7 @@ def test_a_room_reports_kelvin_within_its_own_range() -> None:
             DW,
             LightState(on=True, brightness=30, color_mode="brightness"),
         ),
-        (PilotingState(), RGBTW, LightState(color_mode="color_temp")),
+        (PilotingState(), RGBTW, LightState(color_mode="color_temp", effect="off")),
     ],
     ids=[
         "colour",
