@@ -45,7 +45,7 @@ async def test_1000_devices(
         entry = MockConfigEntry(
             domain=DOMAIN,
             title="WEGnology benchmark",
-            unique_id=f"wegnology:{application_id}",
+            unique_id=application_id,
             data={**wegnology_data(sim), "application_id": application_id},
         )
         entry.add_to_hass(hass)

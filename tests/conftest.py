@@ -258,7 +258,7 @@ def wegnology_entry(
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="Demo Plant",
-        unique_id=f"wegnology:{WEGNOLOGY_APPLICATION_ID}",
+        unique_id=WEGNOLOGY_APPLICATION_ID,
         data=wegnology_data(wegnology_sim),
     )
     entry.add_to_hass(hass)
