@@ -14,6 +14,8 @@ A test adds faults with ``sim.faults.add(kind, ...)``; each fault answers the ne
 - ``disconnect``: close the connection without any response.
 - ``patch_response``: handle the request, then call ``patch(json)`` on the decoded JSON
   reply before it is sent; ``patch`` mutates it in place or returns a replacement.
+- ``bad_bytes``: handle the request, then put a byte no UTF-8 text has into its reply
+  (inside a string), as a broken proxy or a cut multi-byte character would.
 
 Faults are matched by ``path`` (exact request path) and/or ``match`` (a predicate on
 the :class:`~simulator.recording.RecordedRequest`). Several faults may hit one request:
@@ -43,6 +45,7 @@ type FaultKind = Literal[
     "rate_limit",
     "disconnect",
     "patch_response",
+    "bad_bytes",
 ]
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -58,6 +61,7 @@ _PARAMS: dict[str, dict[str, Any]] = {
     },
     "disconnect": {},
     "patch_response": {"patch": None},
+    "bad_bytes": {},
 }
 
 
@@ -154,6 +158,8 @@ class FaultInjector:
             for fault in faults:
                 if fault.kind == "malformed_json":
                     response = _truncated(response)
+                elif fault.kind == "bad_bytes":
+                    response = _spoiled(response)
             return response
 
         return fault_middleware
@@ -208,4 +214,17 @@ def _truncated(response: web.StreamResponse) -> web.Response:
         status=200,
         body=cut if cut else b'{"data": ',
         content_type="application/json",
+    )
+
+
+def _spoiled(response: web.StreamResponse) -> web.StreamResponse:
+    """Return the reply with a byte no UTF-8 text has, inside its first string."""
+    if not isinstance(response, web.Response):
+        return response
+    body = response.body if isinstance(response.body, bytes) else b"{}"
+    spoiled = body.replace(b'"', b'"\xff', 1) if b'"' in body else b"\xff" + body
+    return web.Response(
+        status=response.status,
+        body=spoiled,
+        headers={"Content-Type": "application/json; charset=utf-8"},
     )

@@ -20,9 +20,8 @@ document is silent, the choice made here is written next to the code; in short:
 - Webhook notifications: one POST per light whose state changed, sent (in order) after
   the mutation's reply; a receiver's failure is logged and recorded, never retried.
   The URL must be https unless ``require_https_webhooks`` is off.
-- Besides the shared faults (``sim.faults``), ``sim.send_bad_bytes()`` makes the next
-  replies carry bytes that are not UTF-8, as a broken proxy or a cut multi-byte
-  character would.
+- ``sim.send_bad_bytes()`` arms the shared ``bad_bytes`` fault: the next replies
+  carry bytes that are not UTF-8.
 """
 
 from __future__ import annotations
@@ -38,7 +37,6 @@ import aiohttp
 from aiohttp import web
 from yarl import URL
 
-from .faults import Handler
 from .recording import RECORDED_REQUEST, GraphQLOperation, RecordedRequest
 from .server import SimulatorServer
 from .wiz_pro_demo import demo_data
@@ -113,7 +111,6 @@ class WizProSimulator(SimulatorServer):
         self.graphql = WizProGraphQL(introspection=introspection)
         self.webhook_deliveries: list[WebhookDelivery] = []
         self._webhook_url: str | None = None
-        self._bad_bytes: dict[str, int] = {}
 
     # --- OAuth settings and tokens --------------------------------------------------
 
@@ -371,35 +368,13 @@ class WizProSimulator(SimulatorServer):
         """
         if count < 1:
             raise ValueError("count must be at least 1")
-        self._bad_bytes[path] = self._bad_bytes.get(path, 0) + count
-
-    @web.middleware
-    async def _bad_bytes_middleware(
-        self, request: web.Request, handler: Handler
-    ) -> web.StreamResponse:
-        """Spoil the encoding of a reply when send_bad_bytes asked for it."""
-        response = await handler(request)
-        remaining = self._bad_bytes.get(request.path, 0)
-        if remaining <= 0 or not isinstance(response, web.Response):
-            return response
-        if remaining == 1:
-            del self._bad_bytes[request.path]
-        else:
-            self._bad_bytes[request.path] = remaining - 1
-        body = response.body if isinstance(response.body, bytes) else b"{}"
-        spoiled = body.replace(b'"', b'"\xff', 1) if b'"' in body else b"\xff" + body
-        return web.Response(
-            status=response.status,
-            body=spoiled,
-            headers={"Content-Type": "application/json; charset=utf-8"},
-        )
+        self.faults.add("bad_bytes", path=path, count=count)
 
     # --- HTTP -----------------------------------------------------------------------
 
     def add_routes(self, app: web.Application) -> None:
         """Add the WiZ Pro endpoints and the simulator's admin endpoints."""
         # Innermost, so the shared faults and the recording see the spoiled reply.
-        app.middlewares.append(self._bad_bytes_middleware)
         self.oauth.add_routes(app)
         app.router.add_post(GRAPHQL_PATH, self._graphql)
         app.router.add_get(WEBHOOK_ADMIN_PATH, self._get_webhook)

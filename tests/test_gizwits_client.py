@@ -478,6 +478,7 @@ async def test_http_429_without_a_gizwits_body(
             id="error without a code",
         ),
         pytest.param({"kind": "malformed_json"}, id="malformed JSON"),
+        pytest.param({"kind": "bad_bytes"}, id="not UTF-8"),
         pytest.param({"kind": "disconnect", "count": 2}, id="disconnect"),
     ],
 )

@@ -453,6 +453,7 @@ async def test_rate_limit_retry_after_forms(
         pytest.param({"kind": "server_error"}, id="500"),
         pytest.param({"kind": "server_error", "status": 503}, id="503"),
         pytest.param({"kind": "malformed_json"}, id="malformed JSON"),
+        pytest.param({"kind": "bad_bytes"}, id="not UTF-8"),
         pytest.param({"kind": "disconnect", "count": 2}, id="disconnect"),
         pytest.param(
             {"kind": "patch_response", "patch": lambda _: {"devices": []}},

@@ -321,7 +321,9 @@ class GizwitsClient:
                     headers=headers,
                 )
                 async with response:
-                    text = await response.text()
+                    # Bytes: json.loads refuses a reply that is not UTF-8 with a
+                    # ValueError, handled below; text() would raise past it.
+                    raw = await response.read()
                     status = response.status
                     response_headers = response.headers
         except TimeoutError as err:
@@ -329,7 +331,7 @@ class GizwitsClient:
         except aiohttp.ClientError as err:
             raise GizwitsConnectionError(f"cannot reach Gizwits: {err}") from err
         try:
-            reply = json.loads(text) if text.strip() else {}
+            reply = json.loads(raw) if raw.strip() else {}
         except ValueError as err:
             if status >= 400:
                 raise _error(status, None, response_headers) from err

@@ -238,7 +238,9 @@ class WegnologyClient:
                     headers=headers,
                 )
                 async with response:
-                    text = await response.text()
+                    # Bytes: json.loads refuses a reply that is not UTF-8 with a
+                    # ValueError, handled below; text() would raise past it.
+                    raw = await response.read()
                     status = response.status
                     response_headers = response.headers
         except TimeoutError as err:
@@ -246,7 +248,7 @@ class WegnologyClient:
         except aiohttp.ClientError as err:
             raise WegnologyConnectionError(f"cannot reach WEGnology: {err}") from err
         try:
-            reply = json.loads(text) if text.strip() else {}
+            reply = json.loads(raw) if raw.strip() else {}
         except ValueError:
             if status < 400:
                 raise WegnologyConnectionError(
