@@ -114,17 +114,24 @@ _UNIT_WORDS: dict[str, dict[str, str]] = {
         "mmhg": "mmHg",
         "inhg": "inHg",
     },
-    "power": {"w": "W", "kw": "kW", "mw": "MW"},
-    "energy": {"wh": "Wh", "kwh": "kWh", "mwh": "MWh"},
+    "power": {"w": "W", "kw": "kW"},
+    "energy": {"wh": "Wh", "kwh": "kWh"},
     "voltage": {"v": "V", "mv": "mV", "kv": "kV"},
     # Not "a": current_a is as often phase A as amperes.
     "current": {"ma": "mA"},
 }
 
 
+# Milli or mega? Names are not written with care for case (txPowerMw,
+# energy_MWh, power_mw): no guess rather than one 10⁹ off.
+_UNCLEAR_UNIT = re.compile(r"mwh?(?![a-z])", re.IGNORECASE)
+
+
 def quantity(name: str, display_name: str = "") -> Quantity | None:
     """Return what a numeric value measures, if its names say so plainly."""
     found = words(name)
+    if _UNCLEAR_UNIT.search(name):
+        return None
     if {"power", "factor"} <= found or "pf" in found:
         return POWER_FACTOR
     colour = bool(found & _NOT_A_TEMPERATURE) or "色温" in display_name
