@@ -729,6 +729,23 @@ async def test_offline_bulb_reports_device_offline(
     assert state_of(hass, entity).as_dict() == before.as_dict()
 
 
+async def test_effect_off_throttled_part_way_says_throttled(
+    hass: HomeAssistant, wiz_sim: WizProSimulator
+) -> None:
+    """Throttling concerns the account: it is not passed off as a few bulbs failing."""
+    lounge = sim_room(wiz_sim, "Lounge")
+    room = entity_id(hass, LIGHT_DOMAIN, unique_id("room", lounge.id))
+    wiz_sim.clear_requests()
+    wiz_sim.faults.add("rate_limit", path=GRAPHQL, retry_after=30)
+
+    with pytest.raises(HomeAssistantError) as exc:
+        await call(hass, SERVICE_TURN_ON, room, effect="off")
+
+    assert exc.value.translation_key == "rate_limited"
+    # The other bulbs' mutations went through; only the throttled one did not.
+    assert wiz_sim.mutations
+
+
 async def test_effect_off_with_an_offline_bulb_names_it(
     hass: HomeAssistant, wiz_sim: WizProSimulator, wiz_loaded: MockConfigEntry
 ) -> None:

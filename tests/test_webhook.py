@@ -395,8 +395,6 @@ INVALID_BODIES: dict[str, bytes] = {
             ("speed", 500),
             ("r", 300),
             ("w", -2),
-            ("colorTemperature", 99999),  # beyond the bulb's 2200-6500 K
-            ("colorTemperature", 1800),
             ("colorTemperature", "warm"),
             ("rssi", 12),
             ("rssi", "-60"),
@@ -447,6 +445,38 @@ async def test_valid_notification_in_the_same_shape_is_taken(
     entity = point_entity(hass, wiz_sim, ACCENT, "light", "light")
     assert hass.states.get(entity).state == STATE_OFF
     assert entity in state_writes
+
+
+async def test_a_kelvin_beyond_the_bulb_leaves_the_rest_of_the_news(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    http: TestClient,
+    webhook_path: str,
+) -> None:
+    """A disconnection that carries an odd Kelvin still disconnects the bulb."""
+    light = sim_light(wiz_sim, ACCENT)  # on, orange, 2200-6500 K
+    entity = point_entity(hass, wiz_sim, ACCENT, "light", "light")
+    connectivity = point_entity(hass, wiz_sim, ACCENT, "binary_sensor", "connectivity")
+    before = hass.states.get(entity).attributes
+    for kelvin in (99999, 1800):
+        body = {
+            "type": "STATUSCHANGE",
+            "payload": payload(
+                mac=light.mac, connected=False, state=True, colorTemperature=kelvin
+            ),
+        }
+        response = await http.post(webhook_path, json=body)
+        assert response.status == 200
+        await hass.async_block_till_done()
+        assert hass.states.get(entity).state == STATE_UNAVAILABLE
+        assert hass.states.get(connectivity).state == STATE_OFF
+    # Back online: the colour it had is still the one shown, not a white.
+    body = {"type": "STATUSCHANGE", "payload": payload(mac=light.mac, state=True)}
+    assert (await http.post(webhook_path, json=body)).status == 200
+    await hass.async_block_till_done()
+    state = hass.states.get(entity)
+    assert state.attributes[ATTR_COLOR_MODE] == ColorMode.RGBWW
+    assert state.attributes[ATTR_RGBWW_COLOR] == before[ATTR_RGBWW_COLOR]
 
 
 async def test_partial_notification_keeps_what_it_leaves_out(

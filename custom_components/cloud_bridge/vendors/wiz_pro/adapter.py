@@ -59,7 +59,6 @@ from .models import (
     PilotingState,
     Room,
     StatusChange,
-    WizProParseError,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -670,6 +669,13 @@ class WizProAdapter(VendorAdapter):
                 updates.extend(self._pilot(result, change))
         if not errors:
             return updates
+        # A refused sign-in or throttling concerns the account, not some bulbs:
+        # it must reach the user as itself (reauth, back off).
+        account = [
+            e for e in errors if isinstance(e, CloudAuthError | CloudRateLimitedError)
+        ]
+        if account:
+            raise account[0]
         if not updates or not isinstance(errors[0], Exception):
             raise errors[0]
         raise CloudPartialError(
@@ -835,21 +841,23 @@ class WizProAdapter(VendorAdapter):
     ) -> tuple[list[PointUpdate], dict[str, bool]] | None:
         """Return what a STATUSCHANGE changes; None when the MAC is unknown.
 
-        Fields the payload leaves out keep their known values. Raises
-        WizProParseError, changing nothing, for a colour temperature outside
-        the bulb's model range.
+        Fields the payload leaves out keep their known values. A colour
+        temperature outside the bulb's model range is left out alone: the
+        connection, signal and power it came with still count.
         """
         if (key := self._by_mac.get(status.mac)) is None:
             return None
         bulb = self._bulbs[key]
         model = bulb.light.model
         kelvin = status.state.temperature
+        given = status.given
         if kelvin is not None and not (
             model.temperature_min <= kelvin <= model.temperature_max
         ):
-            raise WizProParseError(
-                f"colorTemperature {kelvin} is outside {model.name}'s range"
+            _LOGGER.debug(
+                "Ignoring colorTemperature %s outside %s's range", kelvin, model.name
             )
+            given = given - {"temperature"}
         known = self._telemetry.get(status.mac, _Telemetry())
         # Still offline: keep what the polls showed since it went offline.
         offline_state = known.offline_state if known.connected is False else None
@@ -862,7 +870,7 @@ class WizProAdapter(VendorAdapter):
             offline_state=offline_state,
         )
         self._telemetry[status.mac] = telemetry
-        state = merge_reported(bulb.state, status.state, status.given)
+        state = merge_reported(bulb.state, status.state, given)
         updates = [
             *self._updates({key: state}),
             PointUpdate(device_key=key, point_key=RSSI, value=telemetry.rssi),

@@ -32,8 +32,7 @@ def async_register_webhook(
 ) -> Callable[[], None]:
     """Listen for notifications; return what unregisters the webhook.
 
-    on_status returns whether the MAC is known, and raises WizProParseError for
-    a notification that does not suit its bulb (nothing is changed then).
+    on_status returns whether the MAC is known.
     """
 
     async def handle(
@@ -52,11 +51,10 @@ def async_register_webhook(
             return _reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         try:
             status = StatusChange.from_notification(json.loads(body))
-            # The bulb's own limits (its Kelvin range) are checked on the way.
-            known = status is None or on_status(status)
         except (ValueError, WizProParseError) as err:
             _LOGGER.debug("Ignoring an invalid WiZ Pro notification: %s", err)
             return _reply(HTTPStatus.BAD_REQUEST)
+        known = status is None or on_status(status)
         if not known and status is not None:
             _LOGGER.debug("Ignoring a notification for unknown MAC %s", status.mac)
         return _reply(HTTPStatus.OK)
