@@ -45,7 +45,7 @@ QUANTITIES: tuple[tuple[frozenset[str], tuple[str, ...], Quantity], ...] = (
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
-def _ordered_words(name: str) -> list[str]:
+def ordered_words(name: str) -> list[str]:
     """Return a name's words in order, lower-case: roomTemp → room, temp."""
     return [
         part.lower()
@@ -59,7 +59,7 @@ def words(name: str) -> frozenset[str]:
 
     A word and the number after it count joined too, so co2Level reads co2.
     """
-    parts = _ordered_words(name)
+    parts = ordered_words(name)
     joined = {
         word + after
         for word, after in itertools.pairwise(parts)

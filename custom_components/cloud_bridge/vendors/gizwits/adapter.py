@@ -181,8 +181,6 @@ class GizwitsAdapter(VendorAdapter):
     ) -> None:
         """Keep the client, the definition cache and the user's id and name."""
         self._client = client
-        # Set by the entry: asks the core for a poll soon (a device turned out
-        # to be unbound).
         self._definitions = definitions
         self._account = account
         self._account_name = account_name

@@ -11,11 +11,10 @@ pump's flow_level) keep their switch and numbers.
 from dataclasses import dataclass
 import itertools
 import math
-import re
 from typing import Any
 
 from ...model import Kind, LightCommand, LightFeatures, LightState, Point
-from ...quantities import words
+from ...quantities import ordered_words, words
 from .mapping import is_number, read_value, snap
 from .models import Datapoint
 
@@ -46,7 +45,6 @@ RGB_WORDS = (
     frozenset({"b", "blue"}),
 )
 _TERMS = {"brightness": ("亮度",), "color_temp": ("色温",), "rgb": ("红", "绿", "蓝")}
-_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # A colour-temperature datapoint in this range is in Kelvin; any other range is
 # spread over this one, warm to cold.
 KELVIN_SPAN = (1000, 10000)
@@ -64,11 +62,7 @@ def _is_color_temp(datapoint: Datapoint) -> bool:
     """Tell whether a datapoint's names say it is a colour temperature."""
     if _means(datapoint, COLOR_TEMP_WORDS, _TERMS["color_temp"]):
         return True
-    ordered = [
-        part.lower()
-        for chunk in re.split(r"[_\W]+", datapoint.name)
-        for part in _WORD.findall(chunk)
-    ]
+    ordered = ordered_words(datapoint.name)
     return any(pair in COLOR_TEMP_PAIRS for pair in itertools.pairwise(ordered))
 
 
