@@ -1,6 +1,7 @@
 """WEGnology attributes as entities: what each data type becomes, and its values."""
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
@@ -46,6 +47,7 @@ from simulator.wegnology_model import Device
 
 from .wegnology_helpers import (
     demo_device_id,
+    devices_path,
     entity,
     entity_of,
     make_entry,
@@ -561,3 +563,28 @@ async def test_area_and_room_tags_place_devices(
         device.name
         for device in dr.async_entries_for_area(dr.async_get(hass), boiler.id)
     } == {"Boiler Room Sensor", "Boiler Relay"}
+
+
+async def test_tags_without_text_name_no_area(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator, setup_entry: SetupEntry
+) -> None:
+    """An area tag whose value is null or a number places the device nowhere."""
+    spare = demo_device_id(wegnology_sim, "Spare Sensor")
+
+    def odd_tags(reply: dict[str, Any]) -> None:
+        for item in reply["items"]:
+            if item["id"] == spare:
+                item["tags"] = [
+                    {"key": "area", "value": None},
+                    {"key": "room", "value": 7},
+                    {"key": None, "value": "Attic"},
+                ]
+
+    wegnology_sim.faults.add(
+        "patch_response", path=devices_path(), count=None, patch=odd_tags
+    )
+    await setup_entry(make_entry(hass, wegnology_sim))
+    device = registered_device(hass, spare)
+    assert device is not None
+    assert device.area_id is None
+    assert ar.async_get(hass).async_get_area_by_name("None") is None

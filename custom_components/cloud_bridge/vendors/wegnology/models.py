@@ -90,9 +90,11 @@ class Device:
             if isinstance(item, dict) and isinstance(item.get("name"), str)
         )
         tags = tuple(
-            (str(tag.get("key", "")), str(tag.get("value", "")))
+            (tag["key"], tag["value"])
             for tag in data.get("tags") or []
             if isinstance(tag, dict)
+            and isinstance(tag.get("key"), str)
+            and isinstance(tag.get("value"), str)
         )
         info = data.get("connectionInfo")
         connected = info.get("connected") if isinstance(info, dict) else None
