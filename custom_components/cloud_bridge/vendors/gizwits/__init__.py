@@ -7,7 +7,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from ...const import DOMAIN
+from ...issues import Issue, async_track_issues
 from ..base import VendorAdapter
 from .adapter import REFUSED, GizwitsAdapter
 from .client import GizwitsClient
@@ -80,37 +80,29 @@ def async_setup_entry(
 ) -> None:
     """Keep a repair issue per product without definition."""
     adapter = cast(GizwitsAdapter, coordinator.adapter)
-    prefix = definition_issue_id(entry.entry_id, "")
 
     @callback
-    def sync_issues() -> None:
-        missing = dict(adapter.without_definition)
-        for product_key, reason in missing.items():
-            ir.async_create_issue(
-                hass,
-                DOMAIN,
-                definition_issue_id(entry.entry_id, product_key),
-                is_fixable=True,
-                severity=ir.IssueSeverity.WARNING,
+    def missing_definitions() -> dict[str, Issue]:
+        return {
+            definition_issue_id(entry.entry_id, product_key): Issue(
                 translation_key=DEFINITION_ISSUE
                 if reason == REFUSED
                 else f"{DEFINITION_ISSUE}_{reason}",
-                translation_placeholders={
-                    "product_key": product_key,
-                    "title": entry.title,
-                },
+                placeholders={"product_key": product_key, "title": entry.title},
+                fixable=True,
+                severity=ir.IssueSeverity.WARNING,
                 data={"entry_id": entry.entry_id, "product_key": product_key},
             )
-        for domain, issue_id in list(ir.async_get(hass).issues):
-            if (
-                domain == DOMAIN
-                and issue_id.startswith(prefix)
-                and issue_id.removeprefix(prefix) not in missing
-            ):
-                ir.async_delete_issue(hass, DOMAIN, issue_id)
+            for product_key, reason in adapter.without_definition.items()
+        }
 
-    sync_issues()
-    entry.async_on_unload(coordinator.async_add_listener(sync_issues))
+    async_track_issues(
+        hass,
+        entry,
+        coordinator,
+        definition_issue_id(entry.entry_id, ""),
+        missing_definitions,
+    )
 
 
 __all__ = ["VENDOR_ID", "async_create_adapter", "async_setup_entry"]

@@ -5,9 +5,8 @@ from typing import TYPE_CHECKING, cast
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import issue_registry as ir
 
-from ...const import DOMAIN
+from ...issues import Issue, async_track_issues
 from ..base import VendorAdapter
 from .adapter import WizProAdapter
 from .const import CONF_BUILDINGS, VENDOR_ID
@@ -59,26 +58,16 @@ def async_setup_entry(
     issue_id = building_issue_id(entry.entry_id)
 
     @callback
-    def sync_issue() -> None:
+    def lost_buildings() -> dict[str, Issue]:
         """Say in Repairs which buildings WiZ no longer grants; gone once it does."""
-        if lost := adapter.lost_buildings:
-            ir.async_create_issue(
-                hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.ERROR,
-                translation_key=BUILDING_ISSUE,
-                translation_placeholders={
-                    "title": entry.title,
-                    "buildings": ", ".join(lost),
-                },
-            )
-        else:
-            ir.async_delete_issue(hass, DOMAIN, issue_id)
+        if not (lost := adapter.lost_buildings):
+            return {}
+        placeholders = {"title": entry.title, "buildings": ", ".join(lost)}
+        return {
+            issue_id: Issue(translation_key=BUILDING_ISSUE, placeholders=placeholders)
+        }
 
-    sync_issue()
-    entry.async_on_unload(coordinator.async_add_listener(sync_issue))
+    async_track_issues(hass, entry, coordinator, issue_id, lost_buildings)
 
 
 BUILDING_ISSUE = "building_not_granted"
