@@ -574,6 +574,24 @@ async def test_bindings_paged_until_exhausted(
         assert len(online) < devices
 
 
+async def test_bindings_from_a_server_that_ignores_skip(
+    gizwits_sim: GizwitsSimulator, session: aiohttp.ClientSession
+) -> None:
+    """A server that sends the first page again stops the paging at once."""
+    first_page: dict[str, Any] = {}
+
+    def same_page(reply: dict[str, Any]) -> dict[str, Any]:
+        if not first_page:
+            first_page.update(reply)
+        return first_page
+
+    gizwits_sim.faults.add("patch_response", path=BINDINGS, count=None, patch=same_page)
+    client = make_client(gizwits_sim, session, user=stored(gizwits_sim))
+    bindings = (await client.bindings()).devices
+    assert len(bindings) == len({b.did for b in bindings}) == 8
+    assert paths(gizwits_sim) == [BINDINGS, BINDINGS]
+
+
 async def test_binding_fields(
     gizwits_sim: GizwitsSimulator, session: aiohttp.ClientSession
 ) -> None:

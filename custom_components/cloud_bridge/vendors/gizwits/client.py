@@ -183,6 +183,7 @@ class GizwitsClient:
         """Return every bound device, page by page, and why any item was skipped."""
         devices: list[Binding] = []
         skipped: list[str] = []
+        seen: set[str] = set()
         skip = 0
         # The document gives /app/bindings no maximum limit (another endpoint
         # says "<=1000", the simulator and real servers may clamp lower): a
@@ -195,13 +196,23 @@ class GizwitsClient:
             items = reply.get("devices") if isinstance(reply, dict) else None
             if not isinstance(items, list):
                 raise GizwitsConnectionError("Gizwits sent no device list")
-            if not items:
-                break
+            new = 0
             for item in items:
                 try:
-                    devices.append(Binding.from_json(item))
+                    binding = Binding.from_json(item)
                 except GizwitsParseError as err:
                     skipped.append(str(err))
+                    continue
+                if binding.did not in seen:
+                    seen.add(binding.did)
+                    devices.append(binding)
+                    new += 1
+            # An empty page ends the list; so does a page with nothing new (a
+            # server that ignores skip), rather than 1,000 requests every poll.
+            # (A page of only unreadable items stops it too; the skipped items
+            # make the Snapshot incomplete, so nothing is removed.)
+            if not new:
+                break
             skip += len(items)
         return Bindings(tuple(devices), tuple(skipped))
 
