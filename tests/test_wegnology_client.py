@@ -804,8 +804,17 @@ def test_device_from_json_full() -> None:
             id="wrong types",
         ),
         pytest.param(
-            {"id": "dev9", "tags": ["floor", {"key": "area"}]},
-            {"tags": (("area", ""),)},
+            {
+                "id": "dev9",
+                "tags": [
+                    "floor",
+                    {"key": "area"},
+                    {"key": "room", "value": None},
+                    {"key": "wing", "value": True},
+                    {"key": "bay", "value": 4},
+                ],
+            },
+            {"tags": (("bay", "4"),)},
             id="odd tags",
         ),
     ],

@@ -568,7 +568,7 @@ async def test_area_and_room_tags_place_devices(
 async def test_tags_without_text_name_no_area(
     hass: HomeAssistant, wegnology_sim: WegnologySimulator, setup_entry: SetupEntry
 ) -> None:
-    """An area tag whose value is null or a number places the device nowhere."""
+    """An area tag whose value is null or a boolean places the device nowhere."""
     spare = demo_device_id(wegnology_sim, "Spare Sensor")
 
     def odd_tags(reply: dict[str, Any]) -> None:
@@ -576,7 +576,7 @@ async def test_tags_without_text_name_no_area(
             if item["id"] == spare:
                 item["tags"] = [
                     {"key": "area", "value": None},
-                    {"key": "room", "value": 7},
+                    {"key": "room", "value": True},
                     {"key": None, "value": "Attic"},
                 ]
 

@@ -89,12 +89,15 @@ class Device:
             for item in data.get("attributes") or []
             if isinstance(item, dict) and isinstance(item.get("name"), str)
         )
+        # Keys are text; a value is text or a number (read as text). A null
+        # or missing value carries nothing (no area named "None").
         tags = tuple(
-            (tag["key"], tag["value"])
+            (tag["key"], str(tag["value"]))
             for tag in data.get("tags") or []
             if isinstance(tag, dict)
             and isinstance(tag.get("key"), str)
-            and isinstance(tag.get("value"), str)
+            and isinstance(tag.get("value"), str | int | float)
+            and not isinstance(tag.get("value"), bool)
         )
         info = data.get("connectionInfo")
         connected = info.get("connected") if isinstance(info, dict) else None
