@@ -206,7 +206,7 @@ async def test_stored_session_saves_a_login(
     user = stored(gizwits_sim)
     logins: list[UserSession] = []
     client = make_client(gizwits_sim, session, user=user, logins=logins)
-    assert len((await client.bindings()).devices) == 8
+    assert len((await client.bindings()).items) == 8
     assert paths(gizwits_sim) == [BINDINGS, BINDINGS]
     assert user_token(gizwits_sim, 0) == user.token
     assert logins == []
@@ -262,7 +262,7 @@ async def test_refused_token_renewed_once(
     logins: list[UserSession] = []
     client = make_client(gizwits_sim, session, user=user, logins=logins)
 
-    assert len((await client.bindings()).devices) == 8
+    assert len((await client.bindings()).items) == 8
 
     assert paths(gizwits_sim) == [BINDINGS, LOGIN, BINDINGS, BINDINGS]
     assert user_token(gizwits_sim, 0) == user.token
@@ -495,7 +495,7 @@ async def test_cloud_failures_are_connection_errors(
     assert not isinstance(err, GizwitsApiError)
     assert LOGIN not in paths(gizwits_sim)
     # The next call works: nothing is left broken.
-    assert len((await client.bindings()).devices) == 8
+    assert len((await client.bindings()).items) == 8
 
 
 async def test_dropped_login_is_a_connection_error(
@@ -561,7 +561,7 @@ async def test_bindings_paged_until_exhausted(
     """Bound devices are read 100 a page, on from what came, until a page is empty."""
     async with GizwitsSimulator(generated_data(devices), max_limit=max_limit) as sim:
         client = make_client(sim, session, user=stored(sim))
-        bindings = (await client.bindings()).devices
+        bindings = (await client.bindings()).items
 
         assert [b.did for b in bindings] == list(sim.user().bindings)
         assert len(bindings) == devices
@@ -587,7 +587,7 @@ async def test_bindings_from_a_server_that_ignores_skip(
 
     gizwits_sim.faults.add("patch_response", path=BINDINGS, count=None, patch=same_page)
     client = make_client(gizwits_sim, session, user=stored(gizwits_sim))
-    bindings = (await client.bindings()).devices
+    bindings = (await client.bindings()).items
     assert len(bindings) == len({b.did for b in bindings}) == 8
     assert paths(gizwits_sim) == [BINDINGS, BINDINGS]
 
@@ -597,7 +597,7 @@ async def test_binding_fields(
 ) -> None:
     """A binding carries the did, product, MAC, online flag, alias and remark."""
     client = make_client(gizwits_sim, session, user=stored(gizwits_sim))
-    bindings = {b.did: b for b in (await client.bindings()).devices}
+    bindings = {b.did: b for b in (await client.bindings()).items}
     ac = bindings[LIVING_AC_DID]
     assert ac.product_key == AIR_CONDITIONER.product_key
     assert ac.mac == "accf2350d501"
@@ -621,7 +621,7 @@ async def test_odd_bindings_are_skipped(
     gizwits_sim.faults.add("patch_response", path=BINDINGS, patch=add_odd)
     client = make_client(gizwits_sim, session, user=stored(gizwits_sim))
     bindings = await client.bindings()
-    assert [b.did for b in bindings.devices] == list(gizwits_sim.user().bindings)
+    assert [b.did for b in bindings.items] == list(gizwits_sim.user().bindings)
     assert bindings.skipped == (
         "binding is not an object",
         "did is missing or not a string",

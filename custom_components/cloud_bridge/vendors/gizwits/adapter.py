@@ -37,7 +37,7 @@ from ...model import (
     Snapshot,
     combine_light_states,
 )
-from ..base import VendorAdapter
+from ..base import ProblemLog, VendorAdapter
 from .client import (
     GizwitsAccountMovedError,
     GizwitsApiError,
@@ -193,7 +193,7 @@ class GizwitsAdapter(VendorAdapter):
         self._topology_read = False
         # False while bound devices were skipped as unreadable: nothing is gone.
         self._complete = True
-        self._reported: set[str] = set()
+        self._problems = ProblemLog(_LOGGER, "Gizwits: %s")
         # Devices the cloud answered "offline" (9042) for in the last poll.
         self._offline: set[str] = set()
         # Products without a definition: "refused" or "unusable" by product key.
@@ -212,14 +212,14 @@ class GizwitsAdapter(VendorAdapter):
         """Read bindings and device data; groups, scenarios and definitions when due."""
         bindings = await self._call(self._client.bindings)
         for problem in bindings.skipped:
-            self._report(f"a bound device skipped: {problem}")
+            self._problems.report(f"a bound device skipped: {problem}")
         self._complete = not bindings.skipped
-        self._bindings = {binding.did: binding for binding in bindings.devices}
+        self._bindings = {binding.did: binding for binding in bindings.items}
         self._data = {did: d for did, d in self._data.items() if did in self._bindings}
         if topology_due or not self._topology_read:
             await self._read_topology()
         await self._read_definitions(stale_too=topology_due)
-        await self._read_data([b for b in bindings.devices if b.online])
+        await self._read_data([b for b in bindings.items if b.online])
         await self._remember_inferred()
         return self._snapshot()
 
@@ -281,7 +281,7 @@ class GizwitsAdapter(VendorAdapter):
 
         Without one, its devices show read-only entities inferred from their data.
         """
-        self._report(f"definition of {product_key} {reason}: {error}")
+        self._problems.report(f"definition of {product_key} {reason}: {error}")
         if cached is not None:
             self._use_definition(cached)
         else:
@@ -293,7 +293,9 @@ class GizwitsAdapter(VendorAdapter):
         self._products[definition.product_key] = _Product.of(definition)
         self.without_definition.pop(definition.product_key, None)
         for problem in definition.problems:
-            self._report(f"datapoint of {definition.product_key} skipped: {problem}")
+            self._problems.report(
+                f"datapoint of {definition.product_key} skipped: {problem}"
+            )
 
     async def _read_data(self, online: list[Binding]) -> None:
         """Read the latest data of online devices, a few at a time."""
@@ -313,11 +315,11 @@ class GizwitsAdapter(VendorAdapter):
                     # The cloud says it is offline (9042): unavailable until it
                     # answers again, whatever the bindings said.
                     self._offline.add(did)
-                    self._report(f"data of {did} not read: {err}")
+                    self._problems.report(f"data of {did} not read: {err}")
                 except CloudRejectedError as err:
                     # One device's answer does not stop the others; it keeps
                     # what it last reported.
-                    self._report(f"data of {did} not read: {err}")
+                    self._problems.report(f"data of {did} not read: {err}")
 
         await asyncio.gather(*(read(binding.did) for binding in online))
 
@@ -364,12 +366,6 @@ class GizwitsAdapter(VendorAdapter):
             if (point := inferred_point(name, raw)) is not None:
                 points[name] = point
         return [points[name] for name in sorted(points)]
-
-    def _report(self, problem: str) -> None:
-        """Log a problem once, not on every poll."""
-        if problem not in self._reported:
-            self._reported.add(problem)
-            _LOGGER.warning("Gizwits: %s", problem)
 
     def _snapshot(self) -> Snapshot:
         """Build the Snapshot from what was read."""
@@ -587,5 +583,5 @@ class GizwitsAdapter(VendorAdapter):
                 }
                 for g in self._groups
             ],
-            "reported_problems": sorted(self._reported),
+            "reported_problems": self._problems.reported,
         }

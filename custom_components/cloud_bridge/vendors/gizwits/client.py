@@ -14,10 +14,9 @@ from typing import Any
 
 import aiohttp
 
-from ..retry_after import seconds_to_wait
+from ..replies import Listing, ThrottledError, seconds_to_wait
 from .models import (
     Binding,
-    Bindings,
     DeviceData,
     GizwitsParseError,
     Group,
@@ -49,13 +48,8 @@ class GizwitsConnectionError(GizwitsError):
     """The cloud could not be reached, timed out, failed or answered garbage."""
 
 
-class GizwitsRateLimitError(GizwitsConnectionError):
+class GizwitsRateLimitError(ThrottledError, GizwitsConnectionError):
     """The cloud throttled the request (9041)."""
-
-    def __init__(self, message: str, retry_after: float | None) -> None:
-        """Remember how long the cloud asked us to wait."""
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 class GizwitsDefinitionError(GizwitsError):
@@ -179,7 +173,7 @@ class GizwitsClient:
             self._on_login(self._user)
         return self._user
 
-    async def bindings(self) -> Bindings:
+    async def bindings(self) -> Listing[Binding]:
         """Return every bound device, page by page, and why any item was skipped."""
         devices: list[Binding] = []
         skipped: list[str] = []
@@ -214,7 +208,7 @@ class GizwitsClient:
             if not new:
                 break
             skip += len(items)
-        return Bindings(tuple(devices), tuple(skipped))
+        return Listing(tuple(devices), tuple(skipped))
 
     async def definition(self, product_key: str) -> ProductDefinition:
         """Return a product's datapoint definition."""

@@ -115,14 +115,6 @@ class Binding:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Bindings:
-    """The bound devices, and why each item that could not be read was skipped."""
-
-    devices: tuple[Binding, ...]
-    skipped: tuple[str, ...] = ()
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Datapoint:
     """One datapoint of a product: what a device reports and takes."""

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import aiohttp
 
-from ..retry_after import seconds_to_wait
+from ..replies import ThrottledError, seconds_to_wait
 from .models import (
     Application,
     AttributeState,
@@ -36,13 +36,8 @@ class WegnologyConnectionError(WegnologyError):
     """The cloud could not be reached, timed out, failed or answered garbage."""
 
 
-class WegnologyRateLimitError(WegnologyConnectionError):
+class WegnologyRateLimitError(ThrottledError, WegnologyConnectionError):
     """The cloud answered 429 Too Many Requests."""
-
-    def __init__(self, message: str, retry_after: float | None) -> None:
-        """Remember how long the cloud asked us to wait."""
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 class WegnologyAuthError(WegnologyError):

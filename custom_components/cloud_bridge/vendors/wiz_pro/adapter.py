@@ -30,7 +30,7 @@ from ...model import (
     Snapshot,
     combine_light_states,
 )
-from ..base import VendorAdapter
+from ..base import ProblemLog, VendorAdapter
 from .batch import Cover, PilotingBatcher, Request
 from .client import (
     WizProApiError,
@@ -181,7 +181,7 @@ class WizProAdapter(VendorAdapter):
         self._aggregates: dict[tuple[str, str], _Aggregate] = {}
         self._room_actions: dict[tuple[str, str], _RoomAction] = {}
         self._telemetry: dict[str, _Telemetry] = {}
-        self._reported: set[str] = set()
+        self._problems = ProblemLog(_LOGGER, "Skipping malformed WiZ Pro data: %s")
         # Building names seen so far, and the buildings WiZ no longer grants.
         self._building_names: dict[str, str] = {}
         self._lost: tuple[str, ...] = ()
@@ -237,20 +237,14 @@ class WizProAdapter(VendorAdapter):
         self._room_actions.clear()
         devices: dict[str, Device] = {}
         for building in buildings:
-            self._report_problems(building)
+            for problem in building.problems:
+                self._problems.report(problem)
             devices.update(self._building_devices(building))
         return Snapshot(
             devices,
             complete=not self._lost
             and not any(building.problems for building in buildings),
         )
-
-    def _report_problems(self, building: Building) -> None:
-        """Log each malformed item once, not on every poll."""
-        for problem in building.problems:
-            if problem not in self._reported:
-                self._reported.add(problem)
-                _LOGGER.warning("Skipping malformed WiZ Pro data: %s", problem)
 
     def _building_devices(self, building: Building) -> dict[str, Device]:
         """Return the devices of one building and index its bulbs."""
@@ -887,7 +881,7 @@ class WizProAdapter(VendorAdapter):
             "building_ids": list(self._building_ids),
             "lost_building_ids": list(self._lost),
             "bulbs": len(self._bulbs),
-            "reported_problems": sorted(self._reported),
+            "reported_problems": self._problems.reported,
             "pushed_telemetry": {
                 key: {
                     "connected": t.connected,

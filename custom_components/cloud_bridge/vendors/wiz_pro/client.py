@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 
-from ..retry_after import seconds_to_wait
+from ..replies import ThrottledError, seconds_to_wait
 from . import queries
 from .models import (
     Building,
@@ -37,13 +37,8 @@ class WizProConnectionError(WizProError):
     """The cloud could not be reached, timed out, failed or answered garbage."""
 
 
-class WizProRateLimitError(WizProConnectionError):
+class WizProRateLimitError(ThrottledError, WizProConnectionError):
     """The cloud answered 429 Too Many Requests."""
-
-    def __init__(self, message: str, retry_after: float | None) -> None:
-        """Remember how long the cloud asked us to wait."""
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 class WizProAuthError(WizProError):

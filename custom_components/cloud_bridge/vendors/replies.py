@@ -1,6 +1,10 @@
-"""The ``Retry-After`` header every cloud may send with a throttled reply."""
+"""What the three clouds' replies share: throttling, and lists with odd items.
+
+Free of Home Assistant, like the clients that use it.
+"""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 import math
@@ -23,3 +27,20 @@ def seconds_to_wait(headers: Mapping[str, str]) -> float | None:
         seconds = (moment - datetime.now(UTC)).total_seconds()
     # "inf" or "nan" are no delay: waiting forever would stop polling.
     return max(0.0, seconds) if math.isfinite(seconds) else None
+
+
+class ThrottledError(Exception):
+    """A client's error for a throttled request, with how long to wait."""
+
+    def __init__(self, message: str, retry_after: float | None) -> None:
+        """Remember how long the cloud asked us to wait (None: not said)."""
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class Listing[T]:
+    """The items a cloud listed, and why each one it could not read was skipped."""
+
+    items: tuple[T, ...]
+    skipped: tuple[str, ...] = ()
