@@ -173,7 +173,7 @@ async def test_first_request_logs_in(
     """A login client without a token logs in before its first request."""
     logins: list[str] = []
     client = login_client(wegnology_sim, session, logins=logins)
-    devices = await client.devices(DEMO_APPLICATION_ID)
+    devices = (await client.devices(DEMO_APPLICATION_ID)).items
     assert len(devices) == 31
     assert paths(wegnology_sim) == [AUTH_USER, devices_path()]
     assert bearer(wegnology_sim, 1) == logins[0]
@@ -478,7 +478,7 @@ async def test_cloud_failures_are_connection_errors(
         await client.devices(DEMO_APPLICATION_ID)
     assert not isinstance(caught.value, WegnologyRateLimitError)
     # Nothing stays broken: the next call works.
-    assert len(await client.devices(DEMO_APPLICATION_ID)) == 31
+    assert len((await client.devices(DEMO_APPLICATION_ID)).items) == 31
 
 
 async def test_server_error_body_is_not_shown(
@@ -563,7 +563,7 @@ async def test_devices_and_states_paged_per_hundred(
     """Devices and composite states: a page per 100 devices, none past totalCount."""
     async with WegnologySimulator(generated_data(count)) as sim:
         client = token_client(sim, session)
-        devices = await client.devices(GENERATED_APPLICATION_ID)
+        devices = (await client.devices(GENERATED_APPLICATION_ID)).items
         states = await client.composite_states(GENERATED_APPLICATION_ID)
         requests = list(sim.requests)
     assert len({device.id for device in devices}) == count
@@ -588,7 +588,9 @@ async def test_paging_without_total_count_stops_at_a_short_page(
 
     async with WegnologySimulator(generated_data(250)) as sim:
         sim.faults.add("patch_response", count=None, patch=drop_totals)
-        devices = await token_client(sim, session).devices(GENERATED_APPLICATION_ID)
+        devices = (
+            await token_client(sim, session).devices(GENERATED_APPLICATION_ID)
+        ).items
         assert len(devices) == 250
         assert len(sim.requests) == 3
 
@@ -603,7 +605,9 @@ async def test_paging_with_a_wrong_total_count_ends(
 
     async with WegnologySimulator(generated_data(150)) as sim:
         sim.faults.add("patch_response", count=None, patch=inflate)
-        devices = await token_client(sim, session).devices(GENERATED_APPLICATION_ID)
+        devices = (
+            await token_client(sim, session).devices(GENERATED_APPLICATION_ID)
+        ).items
         assert len(devices) == 150
         assert [r.query["page"] for r in sim.requests] == ["0", "1", "2"]
 
@@ -621,7 +625,9 @@ async def test_unreadable_items_are_skipped(
 
     wegnology_sim.faults.add("patch_response", count=None, patch=spoil)
     client = token_client(wegnology_sim, session, DEMO_USER_API_TOKEN)
-    assert len(await client.devices(DEMO_APPLICATION_ID)) == 29
+    listing = await client.devices(DEMO_APPLICATION_ID)
+    assert len(listing.items) == 29
+    assert len(listing.skipped) == 3
     assert len(await client.applications()) == 0
     states = await client.composite_states(DEMO_APPLICATION_ID)
     assert len(states) == 29
@@ -636,9 +642,9 @@ async def test_devices_of_the_demo_plant(
     """The device list: classes, gateways, connection, attributes with types."""
     devices = {
         device.id: device
-        for device in await token_client(wegnology_sim, session).devices(
-            DEMO_APPLICATION_ID
-        )
+        for device in (
+            await token_client(wegnology_sim, session).devices(DEMO_APPLICATION_ID)
+        ).items
     }
     gateway = devices[PUMP_GATEWAY_ID]
     assert gateway.device_class == "gateway"

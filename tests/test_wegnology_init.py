@@ -1082,3 +1082,51 @@ async def test_offline_gateway_takes_its_peripherals(
     line_2 = entity(hass, "sensor", LINE_2_GATEWAY_ID, "signal")
     assert state_of(hass, line_2) == "-58"
     assert entity_of(hass, "sensor", PUMP_GATEWAY_ID, "signal") == signal
+
+
+async def test_an_unreadable_device_item_keeps_its_device(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A device the list sends unreadable is warned of once and not removed.
+
+    Its state keeps coming, but the list is not read again on every poll for it.
+    """
+    registered = device_entry(hass, TANK_LEVEL_ID)
+    assert registered is not None
+    level = entity(hass, "sensor", TANK_LEVEL_ID, "level")
+
+    def spoil_tank(reply: dict[str, Any]) -> None:
+        for item in reply["items"]:
+            if item["id"] == TANK_LEVEL_ID:
+                del item["id"]
+                item.pop("deviceId", None)
+
+    wegnology_sim.faults.add(
+        "patch_response", path=devices_path(), count=None, patch=spoil_tank
+    )
+    caplog.clear()
+    await next_poll(hass, freezer, 600)  # the device list is due
+    wegnology_sim.clear_requests()
+    for _ in range(3):
+        await next_poll(hass, freezer)
+
+    assert device_entry(hass, TANK_LEVEL_ID) == registered
+    assert entity_of(hass, "sensor", TANK_LEVEL_ID, "level") == level
+    assert state_of(hass, level) == STATE_UNAVAILABLE
+    assert state_of(hass, entity(hass, "sensor", FLOW_METER_ID, "flowRate")) not in (
+        STATE_UNAVAILABLE,
+        STATE_UNKNOWN,
+    )
+    assert log_lines(caplog, logging.WARNING, ADAPTER_LOGGER) == [
+        "WEGnology: a device skipped: deviceId is missing or not a string"
+    ]
+    assert devices_path() not in paths(wegnology_sim)
+
+    # Readable again: back at the next list.
+    wegnology_sim.faults.clear()
+    await next_poll(hass, freezer, 600)
+    assert state_of(hass, level) != STATE_UNAVAILABLE

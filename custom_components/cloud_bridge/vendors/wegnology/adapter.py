@@ -37,7 +37,7 @@ from ...model import (
     Snapshot,
 )
 from ...quantities import quantity
-from ..base import VendorAdapter
+from ..base import ProblemLog, VendorAdapter
 from .client import (
     WegnologyApiError,
     WegnologyAuthError,
@@ -205,6 +205,9 @@ class WegnologyAdapter(VendorAdapter):
         self._states: dict[str, dict[str, AttributeState]] = {}
         self._bulk = True
         self._stale = True
+        self._complete = True
+        self._unlisted: set[str] = set()
+        self._problems = ProblemLog(_LOGGER, "WEGnology: a device skipped: %s")
 
     def _key(self, device_id: str) -> str:
         """Return a device key, unique within the vendor."""
@@ -221,15 +224,20 @@ class WegnologyAdapter(VendorAdapter):
             await self._read_devices()
             self._bulk = True
         states = await self._read_states()
-        if set(states) - set(self._devices):
-            # State names a device the list did not have: read the list now.
+        if (unlisted := set(states) - set(self._devices)) - self._unlisted:
+            # State names a device the list did not have: read the list now
+            # (once: one the list cannot give, being unreadable, is not asked
+            # for again on every poll).
             await self._read_devices()
+        self._unlisted = unlisted
         self._states = states
         return Snapshot(
             {
                 self._key(device.id): self._device(device)
                 for device in self._devices.values()
-            }
+            },
+            # A device whose item could not be read is not gone.
+            complete=self._complete,
         )
 
     def _gone(self, err: CloudRejectedError) -> CloudAccountError:
@@ -249,7 +257,10 @@ class WegnologyAdapter(VendorAdapter):
             if _not_found(err):
                 raise self._gone(err) from err
             raise
-        self._devices = {device.id: device for device in devices}
+        for problem in devices.skipped:
+            self._problems.report(problem)
+        self._complete = not devices.skipped
+        self._devices = {device.id: device for device in devices.items}
         self._stale = False
 
     async def _check_application(self) -> None:
@@ -445,6 +456,7 @@ class WegnologyAdapter(VendorAdapter):
             "application_id": self._application_id,
             "devices": len(self._devices),
             "bulk_composite_state": self._bulk,
+            "reported_problems": self._problems.reported,
             "device_classes": sorted(
                 {device.device_class for device in self._devices.values()}
             ),

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import aiohttp
 
-from ..replies import ThrottledError, seconds_to_wait
+from ..replies import Listing, ThrottledError, seconds_to_wait
 from .models import (
     Application,
     AttributeState,
@@ -105,7 +105,7 @@ class WegnologyClient:
         An application API token may not list applications (403): use
         ``application`` with its application's id instead.
         """
-        return await self._paged("/applications", Application.from_json)
+        return list((await self._paged("/applications", Application.from_json)).items)
 
     async def application(self, application_id: str) -> Application:
         """Return one application (Application Get); 404 when it is not there."""
@@ -119,8 +119,8 @@ class WegnologyClient:
                 "WEGnology sent an application without an id"
             ) from err
 
-    async def devices(self, application_id: str) -> list[Device]:
-        """Return every device of an application."""
+    async def devices(self, application_id: str) -> Listing[Device]:
+        """Return every device of an application, and why any item was skipped."""
         return await self._paged(
             f"/applications/{application_id}/devices", Device.from_json
         )
@@ -168,9 +168,10 @@ class WegnologyClient:
             body=body,
         )
 
-    async def _paged[T](self, path: str, parse: Callable[[Any], T]) -> list[T]:
+    async def _paged[T](self, path: str, parse: Callable[[Any], T]) -> Listing[T]:
         """Read a list page by page until totalCount is reached."""
         found: list[T] = []
+        skipped: list[str] = []
         for page in range(MAX_PAGES):
             reply = await self._request(
                 "GET", path, params={"page": page, "perPage": PER_PAGE}
@@ -179,11 +180,11 @@ class WegnologyClient:
             for item in items:
                 try:
                     found.append(parse(item))
-                except WegnologyParseError:
-                    continue
+                except WegnologyParseError as err:
+                    skipped.append(str(err))
             if _last_page(reply, page, len(items)):
                 break
-        return found
+        return Listing(tuple(found), tuple(skipped))
 
     async def _request(
         self,
