@@ -11,7 +11,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_VENDOR, DOMAIN
 from .coordinator import CloudBridgeConfigEntry, CloudBridgeCoordinator, CloudBridgeData
-from .devices import device_identifier
+from .devices import device_key_of
 from .vendors import VENDORS
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -70,7 +70,4 @@ async def async_remove_config_entry_device(
 ) -> bool:
     """Allow removing a device only once the cloud no longer has it."""
     coordinator = entry.runtime_data.coordinator
-    known = {
-        device_identifier(coordinator.vendor, key) for key in coordinator.data.devices
-    }
-    return not device.identifiers & known
+    return device_key_of(coordinator.vendor, device) not in coordinator.data.devices

@@ -15,6 +15,19 @@ def device_identifier(vendor: str, device_key: str) -> tuple[str, str]:
     return (DOMAIN, f"{vendor}:{device_key}")
 
 
+def device_key_of(vendor: str, device: dr.BaseDeviceEntry) -> str | None:
+    """Return the Snapshot key of a registered device of a vendor; None if not one."""
+    prefix = f"{vendor}:"
+    return next(
+        (
+            identifier.removeprefix(prefix)
+            for domain, identifier in device.identifiers
+            if domain == DOMAIN and identifier.startswith(prefix)
+        ),
+        None,
+    )
+
+
 def entity_unique_id(vendor: str, device_key: str, point_key: str) -> str:
     """Return an entity's unique id: vendor:account:device:point."""
     return f"{vendor}:{device_key}:{point_key}"

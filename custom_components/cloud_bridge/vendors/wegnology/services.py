@@ -37,6 +37,7 @@ from homeassistant.helpers.target import (
 )
 
 from ...const import DOMAIN
+from ...devices import device_key_of
 from ...model import Command, DeviceCommand
 from .const import VENDOR_ID
 
@@ -72,19 +73,6 @@ def _ids(call: ServiceCall, field: str) -> list[str]:
     if value in (None, ENTITY_MATCH_NONE):
         return []
     return [value] if isinstance(value, str) else list(value)
-
-
-def _device_key(device: dr.BaseDeviceEntry) -> str | None:
-    """Return the Snapshot key of a WEGnology device; None for any other device."""
-    prefix = f"{VENDOR_ID}:"
-    return next(
-        (
-            identifier.removeprefix(prefix)
-            for domain, identifier in device.identifiers
-            if domain == DOMAIN and identifier.startswith(prefix)
-        ),
-        None,
-    )
 
 
 def _coordinator(
@@ -169,7 +157,7 @@ def _targets(hass: HomeAssistant, call: ServiceCall) -> list[_Target]:
     targets: dict[str, _Target] = {}
     for device_id in _ids(call, ATTR_DEVICE_ID):
         device = registry.async_get(device_id)
-        key = _device_key(device) if device is not None else None
+        key = device_key_of(VENDOR_ID, device) if device is not None else None
         if device is None or key is None:
             raise _not_wegnology(_name(device) if device is not None else device_id)
         coordinator = _coordinator(hass, device)
@@ -179,7 +167,7 @@ def _targets(hass: HomeAssistant, call: ServiceCall) -> list[_Target]:
     unloaded: dr.BaseDeviceEntry | None = None
     for device_id in sorted(_held_devices(hass, call) - set(targets)):
         device = registry.async_get(device_id)
-        if device is None or (key := _device_key(device)) is None:
+        if device is None or (key := device_key_of(VENDOR_ID, device)) is None:
             continue
         if (coordinator := _coordinator(hass, device)) is None:
             unloaded = unloaded or device
