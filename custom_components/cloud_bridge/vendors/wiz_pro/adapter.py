@@ -386,15 +386,9 @@ class WizProAdapter(VendorAdapter):
         state = bulb.state
         if state.sceneId:
             return
-        channels = (state.r, state.g, state.b, state.cw, state.ww)
-        # As light_state reads it: colour when a colour channel is lit, or any
-        # white channel without a temperature.
-        if (
-            bulb.bulb is BulbClass.RGBTW
-            and any(channels)
-            and (any(channels[:3]) or not state.temperature)
-        ):
-            r, g, b, cw, ww = (value or 0 for value in channels)
+        # Colour when the light shows one (light_state's reading), else white.
+        if (channels := light_state(state, bulb.features).rgbww_color) is not None:
+            r, g, b, cw, ww = channels
             self._static[bulb.key] = PilotingState(r=r, g=g, b=b, cw=cw, ww=ww)
         elif state.temperature:
             self._static[bulb.key] = PilotingState(temperature=state.temperature)
