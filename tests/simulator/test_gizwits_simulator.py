@@ -52,6 +52,8 @@ from simulator.gizwits_model import (
     User,
 )
 
+from .rest_api import Reply as BaseReply, RestApi
+
 DID = re.compile(r"^[0-9A-Za-z]{22}$")
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 BINDING_FIELDS = {
@@ -87,16 +89,11 @@ TASK_FIELDS = {
     "verbose_name",
     "dev_alias",
 }
-_DEFAULT = object()
 
 
 @dataclass
-class Reply:
-    """An HTTP reply: status, decoded JSON body and headers."""
-
-    status: int
-    body: Any
-    headers: dict[str, str]
+class Reply(BaseReply):
+    """A Gizwits reply."""
 
     def error(self, code: int, status: int) -> None:
         """Assert this is the Open API error code with HTTP status."""
@@ -107,48 +104,23 @@ class Reply:
 
 
 @dataclass
-class Api:
+class Api(RestApi):
     """A test client of one simulator holding a token of the demo user."""
 
-    session: aiohttp.ClientSession
-    sim: GizwitsSimulator
-    token: str
+    reply_type = Reply
 
-    async def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        body: Any = None,
-        data: str | None = None,
-        token: Any = _DEFAULT,
-        app_id: str | None = DEMO_APP_ID,
-        params: dict[str, Any] | None = None,
-    ) -> Reply:
-        """Send a request with the Gizwits headers; return the reply."""
+    sim: GizwitsSimulator
+
+    def headers(
+        self, token: str | None, app_id: str | None = DEMO_APP_ID, **options: Any
+    ) -> dict[str, str]:
+        """Send the AppID and the user token, as the Open API wants."""
         headers = {}
         if app_id is not None:
             headers["X-Gizwits-Application-Id"] = app_id
-        token = self.token if token is _DEFAULT else token
         if token is not None:
             headers["X-Gizwits-User-token"] = token
-        async with self.session.request(
-            method,
-            f"{self.sim.url}{path}",
-            json=body,
-            data=data,
-            headers=headers,
-            params=params,
-        ) as response:
-            return Reply(response.status, await response.json(), dict(response.headers))
-
-    async def get(self, path: str, **kwargs: Any) -> Reply:
-        """GET path."""
-        return await self.call("GET", path, **kwargs)
-
-    async def post(self, path: str, body: Any = None, **kwargs: Any) -> Reply:
-        """POST a JSON body to path."""
-        return await self.call("POST", path, body=body, **kwargs)
+        return headers
 
     async def control(self, did: str, attrs: dict[str, Any]) -> Reply:
         """Send attrs to a device."""
@@ -166,13 +138,6 @@ class Api:
         return await self.post(
             "/app/login", {"username": username, "password": password}, token=None
         )
-
-
-@pytest.fixture
-async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
-    """Return an HTTP client session."""
-    async with aiohttp.ClientSession() as client:
-        yield client
 
 
 @pytest.fixture

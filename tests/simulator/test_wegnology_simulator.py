@@ -44,6 +44,8 @@ from simulator.wegnology_demo import (
 )
 from simulator.wegnology_model import Application, Attribute, Device, Tag, User
 
+from .rest_api import Reply as BaseReply, RestApi
+
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 ETAG = re.compile(r'^"[0-9a-f]+-[A-Za-z0-9+/]{22}"$')
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -65,16 +67,11 @@ DEVICE_FIELDS = {
     "_etag",
 }
 PLANT = f"/applications/{DEMO_APPLICATION_ID}"
-_DEFAULT = object()
 
 
 @dataclass
-class Reply:
-    """An HTTP reply: status, decoded JSON body and headers."""
-
-    status: int
-    body: Any
-    headers: dict[str, str]
+class Reply(BaseReply):
+    """A WEGnology reply."""
 
     def error(self, status: int, kind: str) -> None:
         """Assert this is a WEGnology error reply of status and type."""
@@ -86,45 +83,19 @@ class Reply:
 
 
 @dataclass
-class Api:
+class Api(RestApi):
     """A test client of one simulator holding a token."""
 
-    session: aiohttp.ClientSession
-    sim: WegnologySimulator
-    token: str
+    reply_type = Reply
 
-    async def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        body: Any = None,
-        data: str | None = None,
-        token: Any = _DEFAULT,
-        params: dict[str, Any] | None = None,
-    ) -> Reply:
-        """Send a request with a bearer token; return the reply."""
-        token = self.token if token is _DEFAULT else token
+    sim: WegnologySimulator
+
+    def headers(self, token: str | None, **options: Any) -> dict[str, str]:
+        """Send the token as a bearer token, asking for JSON."""
         headers = {"Accept": "application/json"}
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
-        async with self.session.request(
-            method,
-            f"{self.sim.url}{path}",
-            json=body,
-            data=data,
-            headers=headers,
-            params=params,
-        ) as response:
-            return Reply(response.status, await response.json(), dict(response.headers))
-
-    async def get(self, path: str, **kwargs: Any) -> Reply:
-        """GET path."""
-        return await self.call("GET", path, **kwargs)
-
-    async def post(self, path: str, body: Any = None, **kwargs: Any) -> Reply:
-        """POST a JSON body to path."""
-        return await self.call("POST", path, body=body, **kwargs)
+        return headers
 
     async def login(self, **body: Any) -> Reply:
         """POST /auth/user (demo credentials unless given)."""
@@ -160,13 +131,6 @@ class Api:
             if (page + 1) * per_page >= reply.body["totalCount"]:
                 return items
             page += 1
-
-
-@pytest.fixture
-async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
-    """Return an HTTP client session."""
-    async with aiohttp.ClientSession() as client:
-        yield client
 
 
 @pytest.fixture

@@ -197,13 +197,6 @@ async def sim(socket_enabled: None) -> AsyncIterator[WizProSimulator]:
 
 
 @pytest.fixture
-async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
-    """Return an HTTP client session."""
-    async with aiohttp.ClientSession() as client:
-        yield client
-
-
-@pytest.fixture
 def api(session: aiohttp.ClientSession, sim: WizProSimulator) -> Api:
     """Return a client holding a valid access token."""
     return Api(session, sim, sim.issue_tokens()["accessToken"])
