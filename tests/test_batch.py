@@ -1,7 +1,8 @@
 """WiZ Pro's piloting batcher, with requests that record what was sent."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 import pytest
 
@@ -54,6 +55,11 @@ class Cloud:
             return requests
 
         return cover_for
+
+
+def start(coroutine: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+    """Start a batch as the entry does: in a task that is not started eagerly."""
+    return asyncio.get_running_loop().create_task(coroutine, name=name)
 
 
 def bulbs(*names: str) -> frozenset[str]:
@@ -114,7 +120,7 @@ def test_groups_keep_each_bulbs_order(
 async def test_a_lone_command_uses_its_own_request() -> None:
     """A command alone goes out as it came; the cover function is not asked."""
     cloud = Cloud()
-    batcher = PilotingBatcher(cloud.cover({}))
+    batcher = PilotingBatcher(start=start, cover=cloud.cover({}))
     piloted = await batcher.pilot(bulbs("1"), OFF, cloud.request("own"))
     assert cloud.sent == ["own"]
     assert cloud.covers == []
@@ -125,7 +131,7 @@ async def test_commands_of_one_turn_go_out_covered() -> None:
     """Same-change commands of one turn are sent as the cover's requests, once."""
     cloud = Cloud()
     plan = {bulbs("1", "2", "3"): [bulbs("1", "2"), bulbs("3")]}
-    batcher = PilotingBatcher(cloud.cover(plan))
+    batcher = PilotingBatcher(start=start, cover=cloud.cover(plan))
     results = await together(
         *(
             batcher.pilot(bulbs(key), OFF, cloud.request(f"own {key}"))
@@ -141,7 +147,7 @@ async def test_commands_of_one_turn_go_out_covered() -> None:
 async def test_order_of_one_bulbs_commands_is_kept() -> None:
     """Off, dim, off for one bulb in one turn: three requests in that order."""
     cloud = Cloud()
-    batcher = PilotingBatcher(cloud.cover({}))
+    batcher = PilotingBatcher(start=start, cover=cloud.cover({}))
     await together(
         batcher.pilot(bulbs("1"), OFF, cloud.request("off")),
         batcher.pilot(bulbs("1"), DIM, cloud.request("dim")),
@@ -155,7 +161,7 @@ async def test_other_bulbs_same_change_merge_before_a_different_change() -> None
     """Bulb 1 off, bulb 2 dim, bulb 3 off: one covered off for 1 and 3, then 2."""
     cloud = Cloud()
     plan = {bulbs("1", "3"): [bulbs("1", "3")]}
-    batcher = PilotingBatcher(cloud.cover(plan))
+    batcher = PilotingBatcher(start=start, cover=cloud.cover(plan))
     results = await together(
         batcher.pilot(bulbs("1"), OFF, cloud.request("own 1")),
         batcher.pilot(bulbs("2"), DIM, cloud.request("own 2")),
@@ -172,7 +178,7 @@ async def test_a_failing_request_fails_only_the_commands_it_covered() -> None:
     failure = RuntimeError("room mutation failed")
     cloud.failing["1+2"] = failure
     plan = {bulbs("1", "2", "3"): [bulbs("1", "2"), bulbs("3")]}
-    batcher = PilotingBatcher(cloud.cover(plan))
+    batcher = PilotingBatcher(start=start, cover=cloud.cover(plan))
     results = await together(
         *(
             batcher.pilot(bulbs(key), OFF, cloud.request(f"own {key}"))
@@ -191,7 +197,7 @@ async def test_a_cancelled_request_cancels_its_commands() -> None:
     cloud = Cloud()
     cloud.failing["1"] = asyncio.CancelledError()
     plan = {bulbs("1", "2"): [bulbs("1"), bulbs("2")]}
-    batcher = PilotingBatcher(cloud.cover(plan))
+    batcher = PilotingBatcher(start=start, cover=cloud.cover(plan))
     first = asyncio.ensure_future(batcher.pilot(bulbs("1"), OFF, cloud.request("a")))
     second = asyncio.ensure_future(batcher.pilot(bulbs("2"), OFF, cloud.request("b")))
     await asyncio.wait([first, second])
@@ -203,7 +209,7 @@ async def test_a_caller_that_gave_up_does_not_stop_the_others() -> None:
     """A command whose caller is cancelled is skipped; the rest are settled."""
     cloud = Cloud()
     plan = {bulbs("1", "2"): [bulbs("1", "2")]}
-    batcher = PilotingBatcher(cloud.cover(plan))
+    batcher = PilotingBatcher(start=start, cover=cloud.cover(plan))
     gave_up = asyncio.ensure_future(batcher.pilot(bulbs("1"), OFF, cloud.request("a")))
     waiting = asyncio.ensure_future(batcher.pilot(bulbs("2"), OFF, cloud.request("b")))
     await asyncio.sleep(0)
@@ -212,3 +218,17 @@ async def test_a_caller_that_gave_up_does_not_stop_the_others() -> None:
     assert gave_up.cancelled()
     # The request went out all the same: the lights were already asked.
     assert cloud.sent == ["1+2"]
+
+
+async def test_commands_of_two_service_calls_never_share_a_batch() -> None:
+    """Two calls at once, same change: each call's command goes out on its own."""
+    cloud = Cloud()
+    plan = {bulbs("1", "2"): [bulbs("1", "2")]}
+    batcher = PilotingBatcher(start=start, cover=cloud.cover(plan))
+    results = await together(
+        batcher.pilot(bulbs("1"), OFF, cloud.request("own 1"), "call a"),
+        batcher.pilot(bulbs("2"), OFF, cloud.request("own 2"), "call b"),
+    )
+    assert cloud.covers == []
+    assert sorted(cloud.sent) == ["own 1", "own 2"]
+    assert results == [bulbs("1"), bulbs("2")]

@@ -2,6 +2,7 @@
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+import re
 import time
 from typing import Any
 
@@ -49,7 +50,7 @@ async def home_assistant_url(hass: HomeAssistant) -> None:
 
 
 async def start_linking(
-    hass: HomeAssistant, sim: WizProSimulator, method: str = "link_browser"
+    hass: HomeAssistant, sim: WizProSimulator, method: str = "wiz_pro_link_browser"
 ) -> FlowResult:
     """Choose WiZ Pro on the simulator's address and pick a linking method."""
     result = await hass.config_entries.flow.async_init(
@@ -66,27 +67,46 @@ async def start_linking(
         result["flow_id"], {"advanced": {"api_url": sim.url + "/"}}
     )
     assert result["type"] is FlowResultType.MENU
-    assert result["step_id"] == "link"
+    assert result["step_id"] == "wiz_pro_link"
     return await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": method}
     )
 
 
-async def link_in_browser(
+def confirmation_on(page: str) -> str:
+    """Return the characters a callback page asks the user to enter."""
+    found = re.search(r"<p style='font-size: 2em'><code>([^<]+)</code>", page)
+    assert found is not None, page
+    return found.group(1)
+
+
+async def finish_in_browser(
     hass: HomeAssistant,
-    sim: WizProSimulator,
+    flow: FlowResult,
     client: ClientSessionGenerator,
+    *,
+    state_echoed: bool,
 ) -> FlowResult:
-    """Link through the browser and the callback; return the flow's next step."""
-    result = await start_linking(hass, sim)
-    assert result["type"] is FlowResultType.EXTERNAL_STEP
-    landed = await approve(result["url"])
+    """Approve in the browser and come back; confirm the code when WiZ dropped state."""
+    assert flow["type"] is FlowResultType.EXTERNAL_STEP
+    landed = await approve(flow["url"])
     assert landed.path == CALLBACK
+    assert ("state" in landed.query) is state_echoed
     http = await client()
     response = await http.get(f"{CALLBACK}?{landed.query_string}")
     assert response.status == 200, await response.text()
-    assert "WiZ Pro is linked" in await response.text()
-    return await hass.config_entries.flow.async_configure(result["flow_id"])
+    page = await response.text()
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"])
+    if state_echoed:
+        assert "WiZ Pro is linked" in page
+        return result
+    # Without state, the flow waits for the characters only that page showed.
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "wiz_pro_confirm"
+    assert confirmation_on(page) == landed.query["code"][-6:]
+    return await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {"confirmation": confirmation_on(page)}
+    )
 
 
 @pytest.mark.parametrize("echo_state", [False, True])
@@ -96,7 +116,10 @@ async def test_link_in_browser_creates_entry(
     hass_client_no_auth: ClientSessionGenerator,
     echo_state: bool,
 ) -> None:
-    """Linking works whether or not WiZ sends the state back."""
+    """Linking works whether or not WiZ sends the state back.
+
+    Without it, the user confirms the code with the characters the page shows.
+    """
     wiz_sim.echo_state = echo_state
     result = await start_linking(hass, wiz_sim)
     authorize = URL(result["url"])
@@ -106,12 +129,9 @@ async def test_link_in_browser_creates_entry(
     assert query["code_challenge_method"] == "S256"
     assert query["redirect_uri"] == f"https://example.com{CALLBACK}"
 
-    landed = await approve(result["url"])
-    assert ("state" in landed.query) is echo_state
-    http = await hass_client_no_auth()
-    response = await http.get(f"{CALLBACK}?{landed.query_string}")
-    assert response.status == 200
-    result = await hass.config_entries.flow.async_configure(result["flow_id"])
+    result = await finish_in_browser(
+        hass, result, hass_client_no_auth, state_echoed=echo_state
+    )
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Demo Office"
@@ -135,19 +155,21 @@ async def test_link_by_pasting_the_address(
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
     """A user who copies the redirected address into the flow gets linked."""
-    result = await start_linking(hass, wiz_sim, "link_paste")
+    result = await start_linking(hass, wiz_sim, "wiz_pro_link_paste")
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "link_paste"
+    assert result["step_id"] == "wiz_pro_link_paste"
     placeholders = result["description_placeholders"]
     assert placeholders["redirect_uri"] == f"https://example.com{CALLBACK}"
     landed = await approve(placeholders["authorize_url"])
 
-    # The browser lands on the callback, which has no flow waiting in the
-    # browser step, so it shows the code to paste instead.
+    # The browser lands on the callback, which shows the code to paste; the
+    # paste step does not wait for the browser and stays where it is.
     http = await hass_client_no_auth()
     response = await http.get(f"{CALLBACK}?{landed.query_string}")
-    assert response.status == 404
+    assert response.status == 200
     assert landed.query["code"] in await response.text()
+    (progress,) = hass.config_entries.flow.async_progress()
+    assert progress["step_id"] == "wiz_pro_link_paste"
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"code": "not a code!"}
@@ -164,7 +186,7 @@ async def test_link_by_pasting_the_code(
     hass: HomeAssistant, wiz_sim: WizProSimulator
 ) -> None:
     """Pasting the bare code works too."""
-    result = await start_linking(hass, wiz_sim, "link_paste")
+    result = await start_linking(hass, wiz_sim, "wiz_pro_link_paste")
     landed = await approve(result["description_placeholders"]["authorize_url"])
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"code": landed.query["code"]}
@@ -214,13 +236,13 @@ async def test_wrong_code_asks_again(
     hass: HomeAssistant, wiz_sim: WizProSimulator
 ) -> None:
     """A code WiZ refuses shows the paste form again; the right one then links."""
-    result = await start_linking(hass, wiz_sim, "link_paste")
+    result = await start_linking(hass, wiz_sim, "wiz_pro_link_paste")
     landed = await approve(result["description_placeholders"]["authorize_url"])
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"code": "0f0f0f0f-dead-beef-0000-000000000000"}
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "link_paste"
+    assert result["step_id"] == "wiz_pro_link_paste"
     assert result["errors"] == {"code": "code_refused"}
     # WiZ was asked, and said no.
     assert [r.path for r in wiz_sim.requests].count("/api/oauth/token") == 1
@@ -236,7 +258,7 @@ async def test_token_endpoint_down_lets_the_user_retry(
     hass: HomeAssistant, wiz_sim: WizProSimulator
 ) -> None:
     """WiZ failing to answer the code exchange asks to try the same code again."""
-    result = await start_linking(hass, wiz_sim, "link_paste")
+    result = await start_linking(hass, wiz_sim, "wiz_pro_link_paste")
     landed = await approve(result["description_placeholders"]["authorize_url"])
     wiz_sim.faults.add("server_error", path="/api/oauth/token")
     result = await hass.config_entries.flow.async_configure(
@@ -255,7 +277,7 @@ async def test_paste_without_a_home_assistant_url_aborts(
 ) -> None:
     """With no address to send WiZ back to, pasting aborts as the browser path does."""
     leave_without_url(hass)
-    for method in ("link_paste", "link_browser"):
+    for method in ("wiz_pro_link_paste", "wiz_pro_link_browser"):
         result = await start_linking(hass, wiz_sim, method)
         assert result["type"] is FlowResultType.ABORT, method
         assert result["reason"] == "no_url_available"
@@ -272,7 +294,7 @@ async def test_building_list_failure_aborts(
     hass: HomeAssistant, wiz_sim: WizProSimulator, fault: str, reason: str
 ) -> None:
     """The buildings cannot be listed after linking: the flow says why."""
-    result = await start_linking(hass, wiz_sim, "link_paste")
+    result = await start_linking(hass, wiz_sim, "wiz_pro_link_paste")
     landed = await approve(result["description_placeholders"]["authorize_url"])
     wiz_sim.faults.add(fault, path="/api/graphql")
     result = await hass.config_entries.flow.async_configure(
@@ -287,7 +309,7 @@ async def test_no_buildings_granted_aborts(
 ) -> None:
     """An account that granted no building cannot be set up."""
     wiz_sim.granted_buildings = []
-    result = await start_linking(hass, wiz_sim, "link_paste")
+    result = await start_linking(hass, wiz_sim, "wiz_pro_link_paste")
     landed = await approve(result["description_placeholders"]["authorize_url"])
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"code": landed.query["code"]}
@@ -307,7 +329,7 @@ async def two_building_sim(socket_enabled: None) -> Any:
 
 async def paste_link(hass: HomeAssistant, sim: WizProSimulator) -> FlowResult:
     """Link by pasting the code; return the step after linking."""
-    result = await start_linking(hass, sim, "link_paste")
+    result = await start_linking(hass, sim, "wiz_pro_link_paste")
     landed = await approve(result["description_placeholders"]["authorize_url"])
     return await hass.config_entries.flow.async_configure(
         result["flow_id"], {"code": landed.query["code"]}
@@ -320,7 +342,7 @@ async def test_several_buildings_let_the_user_choose(
     """With several buildings the user picks; the entry covers the chosen ones."""
     result = await paste_link(hass, two_building_sim)
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "buildings"
+    assert result["step_id"] == "wiz_pro_buildings"
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"building_ids": []}
     )
@@ -368,19 +390,21 @@ async def test_callback_without_a_waiting_flow(
     wiz_sim: WizProSimulator,
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
-    """A stray or replayed callback shows the code and finishes no flow."""
-    result = await start_linking(hass, wiz_sim, "link_paste")
+    """A stray or replayed callback shows its code and finishes no flow."""
+    result = await start_linking(hass, wiz_sim, "wiz_pro_link_paste")
     http = await hass_client_no_auth()
-    response = await http.get(f"{CALLBACK}?code=abc123&expires_at=x")
-    assert response.status == 404
-    assert "abc123" in await response.text()
-    response = await http.get(f"{CALLBACK}?code=abc123&state=unknown")
-    assert response.status == 404
+    for query in ("code=abc123&expires_at=x", "code=abc123&state=unknown"):
+        response = await http.get(f"{CALLBACK}?{query}")
+        assert response.status == 200
+        page = await response.text()
+        assert confirmation_on(page) == "abc123"
+        assert "<pre>abc123</pre>" in page
     response = await http.get(CALLBACK)
     assert response.status == 400
     progress = hass.config_entries.flow.async_progress()
-    assert [flow["step_id"] for flow in progress] == ["link_paste"]
+    assert [flow["step_id"] for flow in progress] == ["wiz_pro_link_paste"]
     assert progress[0]["flow_id"] == result["flow_id"]
+    assert [r.path for r in wiz_sim.requests].count("/api/oauth/token") == 0
 
 
 async def test_callback_with_two_waiting_flows_and_no_state(
@@ -388,36 +412,69 @@ async def test_callback_with_two_waiting_flows_and_no_state(
     wiz_sim: WizProSimulator,
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
-    """Two flows wait and WiZ drops the state: the page asks to paste instead."""
+    """Without state, each waiting flow asks; only its user's characters take a code."""
     first = await start_linking(hass, wiz_sim)
     second = await start_linking(hass, wiz_sim)
     landed = await approve(second["url"])
     http = await hass_client_no_auth()
     response = await http.get(f"{CALLBACK}?{landed.query_string}")
-    assert response.status == 404
-    assert "Paste the code" in await response.text()
-    # With the state echoed, the right one of the two is found.
-    wiz_sim.echo_state = True
-    landed = await approve(first["url"])
-    response = await http.get(f"{CALLBACK}?{landed.query_string}")
     assert response.status == 200
-    result = await hass.config_entries.flow.async_configure(first["flow_id"])
+    confirmation = confirmation_on(await response.text())
+    # Both flows now ask; neither took the code by itself.
+    for flow in (first, second):
+        result = await hass.config_entries.flow.async_configure(flow["flow_id"])
+        assert result["step_id"] == "wiz_pro_confirm"
+    assert [r.path for r in wiz_sim.requests].count("/api/oauth/token") == 0
+    result = await hass.config_entries.flow.async_configure(
+        first["flow_id"], {"confirmation": "zzzzzz"}
+    )
+    assert result["errors"] == {"confirmation": "confirmation_mismatch"}
+    result = await hass.config_entries.flow.async_configure(
+        second["flow_id"], {"confirmation": confirmation}
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    # A code is taken once: the other flow cannot take it again.
+    result = await hass.config_entries.flow.async_configure(
+        first["flow_id"], {"confirmation": confirmation}
+    )
+    assert result["errors"] == {"confirmation": "confirmation_mismatch"}
 
 
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        ("access_denied", "link_denied"),
+        ("temporarily_unavailable", "link_unavailable"),
+        ("invalid_scope", "link_refused"),
+        ("<b>Your account is locked: call +1 555 0100</b>", "link_failed"),
+    ],
+)
 async def test_user_rejects_access(
     hass: HomeAssistant,
     wiz_sim: WizProSimulator,
     hass_client_no_auth: ClientSessionGenerator,
+    error: str,
+    reason: str,
 ) -> None:
-    """An error instead of a code ends the flow with the reason."""
+    """An error with the flow's state ends it with a reason of our own words.
+
+    Without the state it ends nothing; WiZ's text is never shown as it came.
+    """
     result = await start_linking(hass, wiz_sim)
+    state = URL(f"/?{URL(result['url']).fragment.partition('?')[2]}").query["state"]
     http = await hass_client_no_auth()
-    response = await http.get(f"{CALLBACK}?error=access_denied")
+    response = await http.get(CALLBACK, params={"error": error})
     assert response.status == 200
+    assert error not in await response.text()
+    assert hass.config_entries.flow.async_get(result["flow_id"])["step_id"] == (
+        "wiz_pro_link_browser"
+    )
+    response = await http.get(CALLBACK, params={"error": error, "state": state})
+    assert error not in await response.text()
     result = await hass.config_entries.flow.async_configure(result["flow_id"])
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "user_rejected_authorize"
+    assert result["reason"] == reason
+    assert result["description_placeholders"] is None
 
 
 async def test_default_server_is_wiz_pro(hass: HomeAssistant) -> None:
@@ -433,7 +490,7 @@ async def test_default_server_is_wiz_pro(hass: HomeAssistant) -> None:
     )
     assert result["type"] is FlowResultType.MENU
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "link_browser"}
+        result["flow_id"], {"next_step_id": "wiz_pro_link_browser"}
     )
     assert result["url"].startswith(
         "https://pro.wizconnected.com/dashboard/#/oauth/authorize?client_id="
@@ -449,17 +506,16 @@ async def test_reauth_links_again(
     """Reauth asks, links again and stores the new tokens in the same entry."""
     old_token = wiz_loaded.data["token"]["access_token"]
     result = await wiz_loaded.start_reauth_flow(hass)
-    assert result["step_id"] == "reauth_confirm"
+    assert result["step_id"] == "wiz_pro_reauth_confirm"
     assert result["description_placeholders"]["title"] == "Demo Office"
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.MENU
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "link_browser"}
+        result["flow_id"], {"next_step_id": "wiz_pro_link_browser"}
     )
-    landed = await approve(result["url"])
-    http = await hass_client_no_auth()
-    await http.get(f"{CALLBACK}?{landed.query_string}")
-    result = await hass.config_entries.flow.async_configure(result["flow_id"])
+    result = await finish_in_browser(
+        hass, result, hass_client_no_auth, state_echoed=False
+    )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
     assert wiz_loaded.data["token"]["access_token"] != old_token
@@ -506,7 +562,7 @@ async def test_reauth_with_an_account_missing_the_building(
     result = await entry.start_reauth_flow(hass)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "link_paste"}
+        result["flow_id"], {"next_step_id": "wiz_pro_link_paste"}
     )
     landed = await approve(result["description_placeholders"]["authorize_url"])
     two_building_sim.granted_buildings = granted
@@ -619,9 +675,9 @@ async def test_reconfigure_links_again_to_grant_a_lost_building(
         result["flow_id"], {"next_step_id": "wiz_pro_relink"}
     )
     assert result["type"] is FlowResultType.MENU
-    assert result["step_id"] == "link"
+    assert result["step_id"] == "wiz_pro_link"
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "link_paste"}
+        result["flow_id"], {"next_step_id": "wiz_pro_link_paste"}
     )
     landed = await approve(result["description_placeholders"]["authorize_url"])
     # The user grants the warehouse again while linking.
@@ -708,7 +764,7 @@ async def test_linked_tokens_refused_when_listing_buildings(
     hass: HomeAssistant, wiz_sim: WizProSimulator
 ) -> None:
     """Tokens the cloud refuses right after handing them out: invalid_auth."""
-    result = await start_linking(hass, wiz_sim, "link_paste")
+    result = await start_linking(hass, wiz_sim, "wiz_pro_link_paste")
     landed = await approve(result["description_placeholders"]["authorize_url"])
     # Every access token from now on is born expired.
     wiz_sim.access_token_lifetime = timedelta(0)
@@ -729,7 +785,7 @@ async def test_callback_for_a_set_up_that_was_closed(
     wiz_sim: WizProSimulator,
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
-    """The user closed the dialog before WiZ came back: the page says so."""
+    """The user closed the dialog before WiZ came back: the code waits, unused."""
     wiz_sim.echo_state = True
     result = await start_linking(hass, wiz_sim)
     assert result["type"] is FlowResultType.EXTERNAL_STEP
@@ -742,9 +798,9 @@ async def test_callback_for_a_set_up_that_was_closed(
     assert landed.query["state"] == state
     http = await hass_client_no_auth()
     response = await http.get(f"{CALLBACK}?{landed.query_string}")
-    assert response.status == 404
+    assert response.status == 200
     text = await response.text()
-    assert "No WiZ Pro set-up in Home Assistant is waiting" in text
+    assert confirmation_on(text) == landed.query["code"][-6:]
     assert landed.query["code"] in text
     # The closed set-up's link is forgotten, and nothing was set up.
     assert state not in hass.data[PENDING_LINKS]
@@ -818,7 +874,7 @@ async def test_redirect_uri_registered_is_the_one_sent(
     """
     await hass.config.async_update(external_url="https://home.example.com")
     browser = await start_linking(hass, wiz_sim)
-    paste = await start_linking(hass, wiz_sim, "link_paste")
+    paste = await start_linking(hass, wiz_sim, "wiz_pro_link_paste")
     placeholders = paste["description_placeholders"]
 
     client = await hass_ws_client(hass)
@@ -832,3 +888,59 @@ async def test_redirect_uri_registered_is_the_one_sent(
         query = URL(f"/?{URL(authorize_url).fragment.partition('?')[2]}").query
         assert query["redirect_uri"] == registered
     assert placeholders["redirect_uri"] == registered
+
+
+async def test_a_stranger_code_never_finishes_a_flow(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """Anyone can call the callback; without state their code only waits.
+
+    The page reads the same whether a flow waits or not, and the user's own
+    characters take the user's own code, never the stranger's.
+    """
+    # A paste flow sets the integration up but does not wait for the browser.
+    await start_linking(hass, wiz_sim, "wiz_pro_link_paste")
+    http = await hass_client_no_auth()
+    response = await http.get(CALLBACK, params={"code": "stranger-code-1"})
+    page_without_flow = await response.text()
+    flow = await start_linking(hass, wiz_sim)
+    response = await http.get(CALLBACK, params={"code": "stranger-code-1"})
+    assert await response.text() == page_without_flow
+    assert [r.path for r in wiz_sim.requests].count("/api/oauth/token") == 0
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"])
+    assert result["step_id"] == "wiz_pro_confirm"
+
+    # The user's own approval comes back (WiZ drops the state) and is confirmed.
+    landed = await approve(flow["url"])
+    response = await http.get(f"{CALLBACK}?{landed.query_string}")
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {"confirmation": confirmation_on(await response.text())}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    (exchange,) = [r for r in wiz_sim.requests if r.path == "/api/oauth/token"]
+    assert exchange.json["authorizationCode"] == landed.query["code"]
+
+
+async def test_plain_http_server_warns_once(
+    hass: HomeAssistant, wiz_sim: WizProSimulator
+) -> None:
+    """An http WiZ Pro server (not a local test server) warns; again, it is used."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "wiz_pro"}
+    )
+    user_input = {"advanced": {"api_url": "http://wiz.example.com"}}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "insecure_address"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input
+    )
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "wiz_pro_link"

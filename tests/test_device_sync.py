@@ -1,23 +1,45 @@
 """The device registry follows the cloud's hierarchy, however deep."""
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from homeassistant.const import STATE_ON
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+)
 
+from custom_components.cloud_bridge import devices
+from custom_components.cloud_bridge.const import DOMAIN
 from simulator.gizwits import GizwitsSimulator
-from simulator.gizwits_demo import BALCONY_PLUG_DID, TV_PLUG_DID
+from simulator.gizwits_demo import BALCONY_PLUG_DID, LIVING_AC_DID, TV_PLUG_DID
 from simulator.wegnology import WegnologySimulator
-from simulator.wegnology_demo import PLANT_SYSTEM_ID, PUMP_GATEWAY_ID, PUMP_ID
+from simulator.wegnology_demo import (
+    DEMO_APPLICATION_ID,
+    PLANT_SYSTEM_ID,
+    PUMP_GATEWAY_ID,
+    PUMP_ID,
+    TANK_LEVEL_ID,
+)
+from simulator.wegnology_model import Attribute, Tag
 
 from . import gizwits_helpers
-from .wegnology_helpers import device_entry, make_entry
+from .wegnology_helpers import (
+    device_entry,
+    entity,
+    entity_of,
+    make_entry,
+    next_poll,
+    state_of,
+)
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
@@ -90,3 +112,99 @@ async def test_a_device_missing_from_an_incomplete_read_keeps_its_entities(
     assert state is not None
     assert state.state == STATE_ON
     assert set(registry.entities) == before - balcony
+
+
+async def test_a_point_that_changes_platform_gets_a_new_entity(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    setup_entry: SetupEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An attribute whose dataType becomes boolean is a binary sensor, at once.
+
+    The old sensor leaves the registry and the state machine; no reload.
+    """
+    await setup_entry(make_entry(hass, wegnology_sim))
+    sensor = entity(hass, "sensor", TANK_LEVEL_ID, "level")
+    assert state_of(hass, sensor) == "72.5"
+    tank = wegnology_sim.device(TANK_LEVEL_ID)
+    tank.attributes = [Attribute("level", "boolean")]
+    tank.report({"level": True})
+    await next_poll(hass, freezer, seconds=600)  # the device list is topology
+
+    assert entity_of(hass, "sensor", TANK_LEVEL_ID, "level") is None
+    assert hass.states.get(sensor) is None
+    binary = entity(hass, "binary_sensor", TANK_LEVEL_ID, "level")
+    assert state_of(hass, binary) == STATE_ON
+
+
+async def test_new_options_reach_a_select_without_a_reload(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A refreshed definition with a new mode shows it: options and state follow."""
+    select = gizwits_helpers.entity(hass, "select", LIVING_AC_DID, "mode")
+    product = gizwits_sim.product(gizwits_sim.device(LIVING_AC_DID).product_key)
+    mode = product.by_name["mode"]
+    product.datapoints[product.datapoints.index(mode)] = product.by_name["mode"] = (
+        replace(mode, enum=(*mode.enum, "睡眠"))
+    )
+    gizwits_sim.set_attr(LIVING_AC_DID, "mode", "睡眠")
+    await gizwits_helpers.next_poll(hass, freezer)
+    assert state_of(hass, select) == STATE_UNKNOWN  # the old definition
+
+    # Definitions are read again after 7 days.
+    await gizwits_helpers.next_poll(hass, freezer, seconds=8 * 24 * 3600)
+    state = hass.states.get(select)
+    assert state is not None
+    assert state.state == "睡眠"
+    assert state.attributes["options"][-1] == "睡眠"
+    assert gizwits_loaded.state is ConfigEntryState.LOADED
+
+
+async def test_cloud_names_are_cleaned_and_capped(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    setup_entry: SetupEntry,
+) -> None:
+    """Control and bidi characters go, lines join, names end at 100 characters."""
+    wegnology_sim.device(TANK_LEVEL_ID).name = (
+        "Tank\x1b[31m \u202eLevel\nNorth" + "x" * 10_000
+    )
+    await setup_entry(make_entry(hass, wegnology_sim))
+    name = registered(hass, TANK_LEVEL_ID).name
+    assert name is not None
+    assert name.startswith("Tank [31m Level North")
+    assert len(name) == 100
+    assert name.endswith("…")
+
+
+async def test_areas_stop_past_the_entry_limit(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    setup_entry: SetupEntry,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the limit of new areas, devices keep no area; one warning says why."""
+    monkeypatch.setattr(devices, "MAX_NEW_AREAS", 2)
+    areas = ar.async_get(hass)
+    before = len(areas.async_list_areas())
+    for index, device in enumerate(
+        wegnology_sim.application(DEMO_APPLICATION_ID).devices.values()
+    ):
+        device.tags = [Tag("area", f"Area {index}")]
+    await setup_entry(make_entry(hass, wegnology_sim))
+
+    assert len(areas.async_list_areas()) == before + 2
+    placed = [
+        device
+        for device in dr.async_entries_for_config_entry(
+            dr.async_get(hass), hass.config_entries.async_entries(DOMAIN)[0].entry_id
+        )
+        if device.area_id is not None
+    ]
+    assert len(placed) == 2
+    assert caplog.text.count("new areas; devices in the others get no area") == 1

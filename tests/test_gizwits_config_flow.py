@@ -454,11 +454,24 @@ async def test_reconfigure_to_a_region(
     gizwits_sim: GizwitsSimulator,
     gizwits_loaded: MockConfigEntry,
 ) -> None:
-    """Moving to a region logs in at its host; out of reach, nothing changes."""
+    """Moving to a region asks for the password, then logs in at the region's host.
+
+    Out of reach, nothing changes.
+    """
     data = dict(gizwits_loaded.data)
     result = await gizwits_loaded.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"region": "eu", "app_id": DEMO_APP_ID}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "gizwits_reconfigure_password"
+    assert result["description_placeholders"] == {
+        "username": DEMO_USERNAME,
+        "base_url": "https://euapi.gizwits.com",
+    }
+    assert dns.asked == []
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"password": DEMO_PASSWORD}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "cannot_connect"}
@@ -581,3 +594,57 @@ async def test_reconfigure_keeps_the_entry_of_another_user(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert entry.data["base_url"] == gizwits_sim.url
+
+
+async def test_plain_http_address_warns_once(
+    hass: HomeAssistant, dns: UnreachableDNS
+) -> None:
+    """An http address (not a local test server) warns; submitting again uses it."""
+    user_input = {
+        "region": "custom",
+        "base_url": "http://gizwits.example.com",
+        "app_id": DEMO_APP_ID,
+        "username": DEMO_USERNAME,
+        "password": DEMO_PASSWORD,
+    }
+    result = await submit(hass, user_input)
+    assert result["errors"] == {"base_url": "insecure_address"}
+    # Nothing was sent: the password did not travel before the user agreed.
+    assert dns.asked == []
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert dns.asked == [("gizwits.example.com", 80)]
+
+
+async def test_reconfigure_to_another_address_asks_for_the_password(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, gizwits_loaded: MockConfigEntry
+) -> None:
+    """The stored password never goes to a newly typed address by itself."""
+    other = GizwitsSimulator(demo_data())
+    await other.start()
+    try:
+        result = await gizwits_loaded.start_reconfigure_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {"region": "custom", "base_url": other.url, "app_id": DEMO_APP_ID},
+        )
+        assert result["step_id"] == "gizwits_reconfigure_password"
+        assert other.requests == []
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"password": "not-the-password"}
+        )
+        assert result["step_id"] == "gizwits_reconfigure_password"
+        assert result["errors"] == {"base": "invalid_auth"}
+        assert [r.json for r in other.requests if r.path == LOGIN] == [
+            {"username": DEMO_USERNAME, "password": "not-the-password"}
+        ]
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"password": DEMO_PASSWORD}
+        )
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "reconfigure_successful"
+        assert gizwits_loaded.data["base_url"] == other.url
+    finally:
+        await other.stop()

@@ -244,48 +244,62 @@ def test_snap_keeps_whole_grids_whole() -> None:
 def test_points_of_each_datapoint_type() -> None:
     """The table: type and data_type pick the platform."""
     switch = datapoint_point(dp("fan_swing", "bool"), 1)
-    assert (switch.kind, switch.value) == (Kind.SWITCH, True)
+    assert (switch.spec.kind, switch.value) == (Kind.SWITCH, True)
     seen = datapoint_point(dp("Infrared", "bool", kind=R), 0)
-    assert (seen.kind, seen.device_class, seen.value) == (
+    assert (seen.spec.kind, seen.spec.device_class, seen.value) == (
         Kind.BINARY_SENSOR,
         None,
         False,
     )
     alert = datapoint_point(dp("alert_full", "bool", kind="alert"), 1)
-    assert (alert.kind, alert.device_class) == (Kind.BINARY_SENSOR, "safety")
+    assert (alert.spec.kind, alert.spec.device_class) == (Kind.BINARY_SENSOR, "safety")
     fault = datapoint_point(dp("fault_x", "bool", kind="fault"), 0)
-    assert (fault.kind, fault.device_class) == (Kind.BINARY_SENSOR, "problem")
+    assert (fault.spec.kind, fault.spec.device_class) == (Kind.BINARY_SENSOR, "problem")
     number = datapoint_point(dp("t", high=1000, ratio=0.1, addition=-20), 21.5)
-    assert (number.kind, number.native_range, number.step, number.value) == (
+    assert (
+        number.spec.kind,
+        number.spec.native_range,
+        number.spec.step,
+        number.value,
+    ) == (
         Kind.NUMBER,
         (-20, 80),
         0.1,
         21.5,
     )
-    assert (number.device_class, number.unit) == (None, None)
+    assert (number.spec.device_class, number.spec.unit) == (None, None)
     sensor = datapoint_point(dp("room_temp", kind=R, addition=-30), -10)
-    assert (sensor.kind, sensor.device_class, sensor.unit, sensor.state_class) == (
+    assert (
+        sensor.spec.kind,
+        sensor.spec.device_class,
+        sensor.spec.unit,
+        sensor.spec.state_class,
+    ) == (
         Kind.SENSOR,
         "temperature",
         "°C",
         "measurement",
     )
     plain = datapoint_point(dp("count", kind=R), 3)
-    assert (plain.device_class, plain.unit, plain.state_class) == (
+    assert (plain.spec.device_class, plain.spec.unit, plain.spec.state_class) == (
         None,
         None,
         "measurement",
     )
     select = datapoint_point(dp("mode", "enum", labels=MODES), 2)
-    assert (select.kind, select.options, select.value) == (Kind.SELECT, MODES, "制热")
+    assert (select.spec.kind, select.spec.options, select.value) == (
+        Kind.SELECT,
+        MODES,
+        "制热",
+    )
     state = datapoint_point(dp("state", "enum", kind=R, labels=MODES), "送风")
-    assert (state.kind, state.device_class, state.options) == (
+    assert (state.spec.kind, state.spec.device_class, state.spec.options) == (
         Kind.SENSOR,
         "enum",
         MODES,
     )
     binary = datapoint_point(dp("status_code", "binary", kind=R), [0, 1])
-    assert (binary.kind, binary.category, binary.enabled_by_default) == (
+    assert (binary.spec.kind, binary.spec.category, binary.spec.enabled_by_default) == (
         Kind.SENSOR,
         "diagnostic",
         False,
@@ -297,17 +311,17 @@ def test_points_guessed_without_a_definition() -> None:
     """Without a definition a value still shows, read-only."""
     flag = inferred_point("flag", True)
     assert flag is not None
-    assert (flag.kind, flag.value) == (Kind.BINARY_SENSOR, True)
+    assert (flag.spec.kind, flag.value) == (Kind.BINARY_SENSOR, True)
     temp = inferred_point("room_temp", -3)
     assert temp is not None
-    assert (temp.kind, temp.device_class, temp.value) == (
+    assert (temp.spec.kind, temp.spec.device_class, temp.value) == (
         Kind.SENSOR,
         "temperature",
         -3,
     )
     text = inferred_point("mode", "制冷")
     assert text is not None
-    assert (text.kind, text.value) == (Kind.SENSOR, "制冷")
+    assert (text.spec.kind, text.value) == (Kind.SENSOR, "制冷")
     assert inferred_point("blob", [1, 2]) is None
 
 
@@ -330,7 +344,7 @@ def test_switch_and_brightness_make_a_dimmable_light() -> None:
         color_modes=frozenset({"brightness"}), brightness_range=(1, 100)
     )
     point = lamp.point({"power": 1, "brightness": 80})
-    assert (point.key, point.kind) == (LIGHT_KEY, Kind.LIGHT)
+    assert (point.key, point.spec.kind) == (LIGHT_KEY, Kind.LIGHT)
     assert point.value == LightState(on=True, brightness=80, color_mode="brightness")
 
 

@@ -9,16 +9,15 @@ import pytest
 
 from custom_components.cloud_bridge.model import (
     Device,
-    Kind,
     LightCommand,
     LightFeatures,
     LightState,
     Point,
     PointUpdate,
+    SensorSpec,
     Snapshot,
     apply_light_command,
     combine_light_states,
-    fit_entity_budget,
 )
 from custom_components.cloud_bridge.vendors.wiz_pro.light_modes import (
     LIGHT_MODES,
@@ -72,8 +71,8 @@ def snapshot() -> Snapshot:
                 key=key,
                 name=key.title(),
                 points={
-                    "power": Point(key="power", kind=Kind.SENSOR, value=1.0),
-                    "rssi": Point(key="rssi", kind=Kind.SENSOR, value=-60),
+                    "power": Point(key="power", spec=SensorSpec(), value=1.0),
+                    "rssi": Point(key="rssi", spec=SensorSpec(), value=-60),
                 },
             )
             for key in ("lamp", "spot")
@@ -764,41 +763,3 @@ def test_building_without_id_or_name_is_refused(data: Any) -> None:
     """A building that cannot be named is a parse error (the client's to report)."""
     with pytest.raises(WizProParseError):
         parse_building(data)
-
-
-def _budget_snapshot(bulbs: int) -> Snapshot:
-    """Return a Snapshot of bulbs with a primary and an optional point each."""
-    return Snapshot(
-        {
-            f"b{index}": Device(
-                key=f"b{index}",
-                name=f"Bulb {index}",
-                points={
-                    "light": Point(key="light", kind=Kind.LIGHT),
-                    "power": Point(key="power", kind=Kind.SENSOR, optional=True),
-                    "rssi": Point(
-                        key="rssi",
-                        kind=Kind.SENSOR,
-                        optional=True,
-                        enabled_by_default=False,
-                    ),
-                },
-            )
-            for index in range(bulbs)
-        },
-        complete=False,
-    )
-
-
-@pytest.mark.parametrize(("bulbs", "power_enabled"), [(5, True), (6, False)])
-def test_fit_entity_budget(bulbs: int, power_enabled: bool) -> None:
-    """Past the budget, optional points start disabled; primary ones never do."""
-    snapshot = _budget_snapshot(bulbs)
-    fitted = fit_entity_budget(snapshot, budget=10)
-    if power_enabled:
-        assert fitted is snapshot
-    assert fitted.complete is snapshot.complete
-    for device in fitted.devices.values():
-        assert device.points["light"].enabled_by_default
-        assert device.points["power"].enabled_by_default is power_enabled
-        assert not device.points["rssi"].enabled_by_default

@@ -9,7 +9,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResult, FlowResultType
+from homeassistant.data_entry_flow import FlowResult, FlowResultType, InvalidData
 from homeassistant.helpers.translation import async_get_translations
 
 from custom_components.cloud_bridge.const import DOMAIN
@@ -496,15 +496,24 @@ async def test_no_applications(
 async def test_same_application_twice_aborts(
     hass: HomeAssistant, wegnology_sim: WegnologySimulator
 ) -> None:
-    """The application of an entry cannot be added again, by login or by token."""
+    """The application of an entry cannot be added again, by login or by token.
+
+    The list offers (and preselects) only the applications not set up yet, and
+    names the ones that are.
+    """
     entry = make_entry(hass, wegnology_sim)
     assert entry.unique_id == DEMO_APPLICATION_ID
     result = await submit_login(hass, wegnology_sim, login())
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"application_id": DEMO_APPLICATION_ID}
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["step_id"] == "wegnology_application"
+    assert result["description_placeholders"] == {"configured": entry.title}
+    (field,) = result["data_schema"].schema
+    assert field.default() == TEST_BENCH_APPLICATION_ID
+    options = result["data_schema"].schema[field].config["options"]
+    assert [option["value"] for option in options] == [TEST_BENCH_APPLICATION_ID]
+    with pytest.raises(InvalidData):
+        await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"application_id": DEMO_APPLICATION_ID}
+        )
 
     result = await submit_token(hass, wegnology_sim, DEMO_API_TOKEN)
     result = await hass.config_entries.flow.async_configure(
@@ -882,3 +891,38 @@ async def test_reconfigure_to_an_address_that_does_not_answer(
     base_url, *_ = result["data_schema"].schema
     assert base_url.description == {"suggested_value": url}
     assert dict(wegnology_entry.data) == data
+
+
+async def test_plain_http_address_warns_once(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
+) -> None:
+    """An http address warns before any secret goes there; again, it is used."""
+    result = await start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"base_url": "http://wegnology.example.com"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base_url": "insecure_address"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"base_url": "http://wegnology.example.com"}
+    )
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "wegnology_auth"
+
+
+async def test_reconfigure_to_a_plain_http_address_warns(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
+) -> None:
+    """Reconfigure warns of an http address before signing in there."""
+    entry = make_entry(hass, wegnology_sim)
+    data = dict(entry.data)
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "wegnology_reconfigure_token"}
+    )
+    user_input = {"base_url": "http://10.0.0.9:8303", "api_token": DEMO_API_TOKEN}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input
+    )
+    assert result["errors"] == {"base_url": "insecure_address"}
+    assert dict(entry.data) == data

@@ -1,5 +1,6 @@
 """Cloud Bridge: WiZ Pro, Gizwits and WEGnology clouds in Home Assistant."""
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
@@ -68,6 +69,12 @@ async def async_remove_entry(
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: CloudBridgeConfigEntry, device: dr.DeviceEntry
 ) -> bool:
-    """Allow removing a device only once the cloud no longer has it."""
+    """Allow removing a device only once the cloud no longer has it.
+
+    An entry that is not loaded cannot ask the cloud: its devices may go, and
+    one the cloud still has comes back when the entry is set up.
+    """
+    if entry.state is not ConfigEntryState.LOADED:
+        return True
     coordinator = entry.runtime_data.coordinator
     return device_key_of(coordinator.vendor, device) not in coordinator.data.devices

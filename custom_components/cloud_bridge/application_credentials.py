@@ -1,25 +1,24 @@
-"""Application credentials: the client ID WiZ Pro issued (it has no secret)."""
+"""Application credentials: for the one cloud that links accounts with OAuth."""
 
 from homeassistant.components.application_credentials import ClientCredential
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2Implementation
 
-from .vendors.wiz_pro.oauth import CALLBACK_PATH, WizProImplementation, redirect_uri
+from .vendors import VENDORS, OAuthLinking
 
-DOCS_URL = "https://github.com/cloud-bridge/cloud-bridge#wiz-pro"
+
+def _linking() -> OAuthLinking:
+    """Return how the OAuth cloud takes application credentials."""
+    return next(vendor.oauth for vendor in VENDORS.values() if vendor.oauth)
 
 
 async def async_get_auth_implementation(
     hass: HomeAssistant, auth_domain: str, credential: ClientCredential
-) -> WizProImplementation:
-    """Return WiZ Pro's OAuth implementation for a credential."""
-    return WizProImplementation(hass, auth_domain, credential)
+) -> AbstractOAuth2Implementation:
+    """Return the OAuth implementation of a credential."""
+    return await _linking().async_get_auth_implementation(hass, auth_domain, credential)
 
 
 async def async_get_description_placeholders(hass: HomeAssistant) -> dict[str, str]:
-    """Return the redirect URI to register with WiZ, for the credentials dialog."""
-    try:
-        uri = redirect_uri(hass)
-    except NoURLAvailableError:
-        uri = f"https://<your Home Assistant address>{CALLBACK_PATH}"
-    return {"redirect_uri": uri, "more_info_url": DOCS_URL}
+    """Return what the credentials dialog explains (such as the redirect URI)."""
+    return await _linking().async_get_description_placeholders(hass)

@@ -7,51 +7,35 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import CloudBridgeConfigEntry, CloudBridgeCoordinator
-from .entity import CloudBridgeEntity, async_add_point_entities, description_fields
-from .model import Device, Kind, Point
+from .entity import CloudBridgeEntity, platform_setup
+from .model import BinarySensorSpec
 
 PARALLEL_UPDATES = 0
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: CloudBridgeConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Set up binary sensors from the Snapshot."""
-    async_add_point_entities(
-        entry, Kind.BINARY_SENSOR, CloudBridgeBinarySensor, async_add_entities
-    )
-
-
-class CloudBridgeBinarySensor(CloudBridgeEntity, BinarySensorEntity):
+class CloudBridgeBinarySensor(
+    CloudBridgeEntity[BinarySensorSpec, bool], BinarySensorEntity
+):
     """A binary sensor point."""
 
-    def __init__(
-        self, coordinator: CloudBridgeCoordinator, device: Device, point: Point
-    ) -> None:
-        """Describe the binary sensor from its point."""
-        super().__init__(
-            coordinator,
-            device,
-            point,
-            BinarySensorEntityDescription(
-                **description_fields(point),
-                device_class=(
-                    BinarySensorDeviceClass(point.device_class)
-                    if point.device_class
-                    else None
-                ),
-            ),
+    spec_type = BinarySensorSpec
+
+    @override
+    def describe(self, spec: BinarySensorSpec) -> BinarySensorEntityDescription:
+        """Describe the binary sensor."""
+        return BinarySensorEntityDescription(
+            **self.description_fields(spec, spec.device_class),
+            device_class=BinarySensorDeviceClass(spec.device_class)
+            if spec.device_class
+            else None,
         )
 
     @property
     @override
     def is_on(self) -> bool | None:
         """Return the value."""
-        value = self.point.value
-        return value if isinstance(value, bool) else None
+        return self.point.value
+
+
+async_setup_entry = platform_setup(CloudBridgeBinarySensor)

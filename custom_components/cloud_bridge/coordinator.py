@@ -1,5 +1,6 @@
 """One coordinator per entry: polls the adapter, applies commands and pushes."""
 
+import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from time import monotonic
@@ -26,7 +27,7 @@ from .errors import (
     CloudRateLimitedError,
 )
 from .helpers import cloud_exception_handler
-from .model import Command, PointUpdate, Snapshot, fit_entity_budget
+from .model import Command, PointUpdate, Snapshot
 
 if TYPE_CHECKING:
     from .vendors import Vendor
@@ -69,6 +70,10 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
         self.vendor = vendor
         self.devices = DeviceSync(hass, entry, vendor)
         self.topology_version = 0
+        # More entities than the budget: optional ones start disabled.
+        self.over_budget = False
+        self._confirm_lock = asyncio.Lock()
+        self._confirm_wanted = False
         self._topology_read_at: float | None = None
         self._polling = False
         self._updates_while_polling: list[PointUpdate] = []
@@ -127,7 +132,6 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
         if self._account_issue is not None:
             ir.async_delete_issue(self.hass, DOMAIN, self._account_issue)
             self._account_issue = None
-        snapshot = fit_entity_budget(snapshot, ENTITY_BUDGET)
         # A command answered while the poll was out is newer than what it read.
         snapshot = snapshot.with_updates(self._updates_while_polling)
         for device_key, is_online in self._online_while_polling.items():
@@ -154,6 +158,25 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
         """Register new devices and drop gone ones before entities hear of it."""
         if self.devices.async_sync(snapshot):
             self.topology_version += 1
+            enabled = sum(
+                point.spec.enabled_by_default
+                for device in snapshot.devices.values()
+                for point in device.points.values()
+            )
+            self.over_budget = enabled > ENTITY_BUDGET
+
+    async def async_confirm(self) -> None:
+        """Read the cloud again after a command, without waiting out a cooldown.
+
+        Commands in a row share reads: a read that starts after a command
+        confirms it, so a command waits at most for the read already running.
+        """
+        self._confirm_wanted = True
+        async with self._confirm_lock:
+            if not self._confirm_wanted:
+                return
+            self._confirm_wanted = False
+            await self.async_refresh()
 
     @callback
     @override
@@ -201,4 +224,4 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
         if updates:
             self.async_apply(updates)
         else:
-            await self.async_request_refresh()
+            await self.async_confirm()

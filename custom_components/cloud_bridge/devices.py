@@ -4,10 +4,19 @@ from dataclasses import dataclass, field
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+)
 
-from .const import DOMAIN
-from .model import Device, Snapshot
+from .const import DOMAIN, LOGGER
+from .model import Device, Snapshot, Spec
+from .names import clean_name
+
+# New areas one entry may suggest: rooms of a large building fit, thousands of
+# free-form tags do not (areas outlive the entry).
+MAX_NEW_AREAS = 500
 
 
 def device_identifier(vendor: str, device_key: str) -> tuple[str, str]:
@@ -34,7 +43,7 @@ def entity_unique_id(vendor: str, device_key: str, point_key: str) -> str:
 
 
 def _registry_facts(device: Device) -> tuple[object, ...]:
-    """Return what of a device the registries hold: its facts and point keys."""
+    """Return what of a device the device registry holds."""
     return (
         device.name,
         device.manufacturer,
@@ -42,8 +51,12 @@ def _registry_facts(device: Device) -> tuple[object, ...]:
         device.mac,
         device.suggested_area,
         device.via_device,
-        tuple(device.points),
     )
+
+
+def _specs(device: Device) -> tuple[tuple[str, Spec], ...]:
+    """Return a device's points as entities see them: key and spec."""
+    return tuple((key, point.spec) for key, point in device.points.items())
 
 
 def _depth(snapshot: Snapshot, device: Device) -> int:
@@ -59,76 +72,134 @@ def _depth(snapshot: Snapshot, device: Device) -> int:
     return depth
 
 
+def _text(value: str | None) -> str | None:
+    """Return a cloud's text cleaned for the registry; None when nothing is left."""
+    return clean_name(value) or None if value is not None else None
+
+
 @dataclass
 class DeviceSync:
-    """Registers new devices, updates changed ones, removes the ones gone."""
+    """Registers new devices, updates changed ones, removes the ones gone.
+
+    A device object shared with the previous Snapshot is unchanged: only new
+    objects are compared, so an unchanged poll of a large account costs little.
+    """
 
     hass: HomeAssistant
     entry: ConfigEntry
     vendor: str
     device_ids: dict[str, str] = field(default_factory=dict)
+    _seen: dict[str, Device] = field(default_factory=dict)
     _facts: dict[str, tuple[object, ...]] = field(default_factory=dict)
+    _specs: dict[str, tuple[tuple[str, Spec], ...]] = field(default_factory=dict)
+    _new_areas: set[str] = field(default_factory=set)
+    _areas_capped: bool = False
 
     @callback
     def async_sync(self, snapshot: Snapshot) -> bool:
-        """Bring the registries in line with a Snapshot; tell if anything moved."""
-        registry = dr.async_get(self.hass)
+        """Bring the registries in line with a Snapshot; tell if entities must follow.
+
+        True when a device or point came, went or changed its spec.
+        """
         changed = [
             device
             for key, device in snapshot.devices.items()
-            if self._facts.get(key) != _registry_facts(device)
+            if self._seen.get(key) is not device
         ]
+        registry = dr.async_get(self.hass)
+        moved = False
         # Parents first, so a child can name its parent's registry id.
         changed.sort(key=lambda device: _depth(snapshot, device))
         for device in changed:
-            connections = (
-                {(dr.CONNECTION_NETWORK_MAC, dr.format_mac(device.mac))}
-                if device.mac
-                else set()
-            )
-            entry = registry.async_get_or_create(
-                config_entry_id=self.entry.entry_id,
-                identifiers={device_identifier(self.vendor, device.key)},
-                connections=connections,
-                name=device.name,
-                manufacturer=device.manufacturer,
-                model=device.model,
-                suggested_area=device.suggested_area,
-                via_device_id=(
-                    self.device_ids.get(device.via_device)
-                    if device.via_device
-                    else None
-                ),
-            )
-            self.device_ids[device.key] = entry.id
-            self._facts[device.key] = _registry_facts(device)
-        if not snapshot.complete:
-            # What could not be read this time is not gone: keep its device.
-            return bool(changed)
-        if not changed and len(self._facts) == len(snapshot.devices):
-            return False
-        self._remove_stale(registry, snapshot)
-        return True
+            self._seen[device.key] = device
+            if self._facts.get(device.key) != (facts := _registry_facts(device)):
+                self._register(registry, device)
+                self._facts[device.key] = facts
+                moved = True
+            if self._specs.get(device.key) != (specs := _specs(device)):
+                self._specs[device.key] = specs
+                moved = True
+        gone = len(self._seen) != len(snapshot.devices)
+        if gone and snapshot.complete:
+            self._remove_gone_devices(registry, snapshot)
+        if moved or (gone and snapshot.complete):
+            self._remove_stale_entities(snapshot)
+            return True
+        return False
 
     @callback
-    def _remove_stale(self, registry: dr.DeviceRegistry, snapshot: Snapshot) -> None:
-        """Remove devices and entities the account no longer has."""
+    def _register(self, registry: dr.DeviceRegistry, device: Device) -> None:
+        """Create or update a device in the registry."""
+        connections = (
+            {(dr.CONNECTION_NETWORK_MAC, dr.format_mac(device.mac))}
+            if device.mac
+            else set()
+        )
+        registered = registry.async_get_or_create(
+            config_entry_id=self.entry.entry_id,
+            identifiers={device_identifier(self.vendor, device.key)},
+            connections=connections,
+            name=_text(device.name) or device.key,
+            manufacturer=_text(device.manufacturer),
+            model=_text(device.model),
+            suggested_area=self._area(device.suggested_area),
+            via_device_id=(
+                self.device_ids.get(device.via_device) if device.via_device else None
+            ),
+        )
+        self.device_ids[device.key] = registered.id
+
+    @callback
+    def _area(self, suggested: str | None) -> str | None:
+        """Return the area to suggest, unless the entry suggested enough new ones."""
+        if (area := _text(suggested)) is None:
+            return None
+        known = ar.async_get(self.hass).async_get_area_by_name(area) is not None
+        if known or area in self._new_areas:
+            return area
+        if len(self._new_areas) >= MAX_NEW_AREAS:
+            if not self._areas_capped:
+                self._areas_capped = True
+                LOGGER.warning(
+                    "%s names more than %d new areas; devices in the others get "
+                    "no area",
+                    self.entry.title,
+                    MAX_NEW_AREAS,
+                )
+            return None
+        self._new_areas.add(area)
+        return area
+
+    @callback
+    def _remove_gone_devices(
+        self, registry: dr.DeviceRegistry, snapshot: Snapshot
+    ) -> None:
+        """Remove the devices the account no longer has (a complete Snapshot)."""
         known = {device_identifier(self.vendor, key) for key in snapshot.devices}
         for device in dr.async_entries_for_config_entry(registry, self.entry.entry_id):
             if not device.identifiers & known:
                 registry.async_remove_device(device.id)
-        for key in list(self._facts):
+        for key in list(self._seen):
             if key not in snapshot.devices:
-                del self._facts[key]
+                del self._seen[key]
+                self._facts.pop(key, None)
+                self._specs.pop(key, None)
                 self.device_ids.pop(key, None)
-        # A point that changed platform (a sensor that became a switch) leaves
-        # its old entity behind otherwise: compare platform and unique id.
+
+    @callback
+    def _remove_stale_entities(self, snapshot: Snapshot) -> None:
+        """Remove the entities of points now of another platform, or gone.
+
+        What an incomplete Snapshot lacks may only have been unreadable: its
+        entities stay.
+        """
         current = {
-            (point.kind.value, entity_unique_id(self.vendor, device.key, point_key))
+            entity_unique_id(self.vendor, device.key, key): point.spec.kind.value
             for device in snapshot.devices.values()
-            for point_key, point in device.points.items()
+            for key, point in device.points.items()
         }
         entities = er.async_get(self.hass)
         for entity in er.async_entries_for_config_entry(entities, self.entry.entry_id):
-            if (entity.domain, entity.unique_id) not in current:
+            platform = current.get(entity.unique_id)
+            if platform != entity.domain and (platform or snapshot.complete):
                 entities.async_remove(entity.entity_id)

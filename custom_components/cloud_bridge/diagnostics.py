@@ -4,29 +4,33 @@ from dataclasses import asdict
 from typing import Any
 
 from homeassistant.components.diagnostics import REDACTED, async_redact_data
-from homeassistant.const import CONF_EMAIL, CONF_USERNAME, CONF_WEBHOOK_ID
+from homeassistant.const import (
+    CONF_ACCESS_TOKEN,
+    CONF_CLIENT_SECRET,
+    CONF_EMAIL,
+    CONF_PASSWORD,
+    CONF_TOKEN,
+    CONF_USERNAME,
+    CONF_WEBHOOK_ID,
+)
 from homeassistant.core import HomeAssistant
 
 from .coordinator import CloudBridgeConfigEntry
 from .model import Snapshot
 
-TO_REDACT = {
-    "access_token",
-    "refresh_token",
-    "client_secret",
-    "password",
-    "token",
-    CONF_WEBHOOK_ID,
-    # Gizwits: a login name is often an e-mail or phone number; the AppID with
-    # a device's did reads that device (devdata/latest needs no user token).
-    CONF_USERNAME,
-    "app_id",
-    # WEGnology: a pasted API token and the user token each read the whole
-    # application; the e-mail is the login name and personal, as above.
-    "api_token",
-    "user_token",
-    CONF_EMAIL,
-}
+# Every cloud's: its own keys come from its Vendor.
+COMMON_REDACT = frozenset(
+    {
+        CONF_ACCESS_TOKEN,
+        "refresh_token",
+        CONF_CLIENT_SECRET,
+        CONF_PASSWORD,
+        CONF_TOKEN,
+        CONF_USERNAME,
+        CONF_EMAIL,
+        CONF_WEBHOOK_ID,
+    }
+)
 
 
 def _plain(value: Any) -> Any:
@@ -46,7 +50,8 @@ def snapshot_as_dict(snapshot: Snapshot) -> dict[str, Any]:
     for key, device in snapshot.devices.items():
         plain = _plain(asdict(device))
         for point_key, point in device.points.items():
-            if point.private and point.value is not None:
+            plain["points"][point_key]["spec"]["kind"] = point.spec.kind.value
+            if point.spec.private and point.value is not None:
                 plain["points"][point_key]["value"] = REDACTED
         devices[key] = plain
     return devices
@@ -81,14 +86,16 @@ async def async_get_config_entry_diagnostics(
     """Return diagnostics for an entry."""
     runtime = entry.runtime_data
     coordinator = runtime.coordinator
-    push_url = runtime.vendor.push_url(hass, entry) if runtime.vendor.push_url else None
+    vendor = runtime.vendor
+    push_url = vendor.push_url(hass, entry) if vendor.push_url else None
+    redact = COMMON_REDACT | vendor.redact
     # Longest first, so a secret inside another (a username in an AppID) goes too.
     secrets = tuple(
         sorted(
             {
                 value
                 for key, value in entry.data.items()
-                if key in TO_REDACT and isinstance(value, str) and value
+                if key in redact and isinstance(value, str) and value
             },
             key=len,
             reverse=True,
@@ -98,8 +105,8 @@ async def async_get_config_entry_diagnostics(
         "entry": {
             "title": entry.title,
             "unique_id": entry.unique_id,
-            "data": async_redact_data(dict(entry.data), TO_REDACT),
-            "options": async_redact_data(dict(entry.options), TO_REDACT),
+            "data": async_redact_data(dict(entry.data), redact),
+            "options": async_redact_data(dict(entry.options), redact),
         },
         "push": {
             "webhook_url": _redacted_url(push_url, entry.data.get(CONF_WEBHOOK_ID)),
@@ -111,7 +118,7 @@ async def async_get_config_entry_diagnostics(
             if coordinator.last_exception
             else None,
         },
-        "adapter": async_redact_data(coordinator.adapter.diagnostics(), TO_REDACT),
+        "adapter": async_redact_data(coordinator.adapter.diagnostics(), redact),
         "snapshot": snapshot_as_dict(coordinator.data),
     }
     return dict(_scrubbed(diagnostics, secrets))

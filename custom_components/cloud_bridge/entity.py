@@ -1,10 +1,10 @@
 """The base entity: one point of one device in the Snapshot."""
 
-from collections.abc import Callable
-from typing import Any, override
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, cast, override
 
 from homeassistant.const import EntityCategory
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -13,59 +13,77 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .coordinator import CloudBridgeConfigEntry, CloudBridgeCoordinator
 from .devices import entity_unique_id
-from .model import Device, Kind, Point
+from .model import Command, Point, Spec
+from .names import clean_name
+
+if TYPE_CHECKING:
+    from homeassistant.helpers.entity_platform import EntityPlatform
+
+type PlatformSetup = Callable[
+    [HomeAssistant, CloudBridgeConfigEntry, AddConfigEntryEntitiesCallback],
+    Awaitable[None],
+]
 
 
-def description_fields(point: Point) -> dict[str, Any]:
-    """Return the EntityDescription fields every platform takes from a point."""
-    if point.name is not None:
-        name: Any = point.name
-    elif point.translation_key is not None or point.device_class is not None:
-        name = UNDEFINED
-    else:
-        # Nothing to tell it apart: the device's main feature, named as the device.
-        name = None
-    return {
-        "key": point.key,
-        "translation_key": point.translation_key,
-        "name": name,
-        "entity_category": EntityCategory(point.category) if point.category else None,
-        "entity_registry_enabled_default": point.enabled_by_default,
-    }
+class CloudBridgeEntity[S: Spec, V](CoordinatorEntity[CloudBridgeCoordinator]):
+    """An entity backed by one point of the coordinator's Snapshot.
 
-
-class CloudBridgeEntity(CoordinatorEntity[CloudBridgeCoordinator]):
-    """An entity backed by one point of the coordinator's Snapshot."""
+    What it shows comes from its point's spec; a point whose spec changes gets
+    a new entity, so nothing here follows a spec once built.
+    """
 
     _attr_has_entity_name = True
+    spec_type: ClassVar[type[Spec]]
 
     def __init__(
-        self,
-        coordinator: CloudBridgeCoordinator,
-        device: Device,
-        point: Point,
-        description: EntityDescription,
+        self, coordinator: CloudBridgeCoordinator, device_key: str, point: Point[S, V]
     ) -> None:
         """Bind the entity to its device and point."""
-        super().__init__(coordinator, context=device.key)
-        self.entity_description = description
-        self._device_key = device.key
+        super().__init__(coordinator, context=device_key)
+        self._device_key = device_key
         self._point_key = point.key
         self._last_point = point
+        self.spec: S = point.spec
+        self.entity_description = self.describe(point.spec)
         self._attr_unique_id = entity_unique_id(
-            coordinator.vendor, device.key, point.key
+            coordinator.vendor, device_key, point.key
         )
-        self._attr_translation_placeholders = dict(point.translation_placeholders or {})
+        self._attr_translation_placeholders = dict(point.spec.translation_placeholders)
         self.device_entry = dr.async_get(coordinator.hass).async_get(
-            coordinator.devices.device_ids[device.key]
+            coordinator.devices.device_ids[device_key]
         )
         self._written: tuple[Any, ...] | None = None
 
+    def describe(self, spec: S) -> EntityDescription:
+        """Return the entity description of a spec (platforms add their fields)."""
+        return EntityDescription(**self.description_fields(spec))
+
+    def description_fields(
+        self, spec: S, device_class: str | None = None
+    ) -> dict[str, Any]:
+        """Return the EntityDescription fields every platform takes from a spec."""
+        if spec.name is not None:
+            name: Any = clean_name(spec.name)
+        elif spec.translation_key is not None or device_class is not None:
+            name = UNDEFINED  # named by its translation, or by its device class
+        else:
+            # Nothing to tell it apart: the device's main feature, named as the device.
+            name = None
+        return {
+            "key": self._point_key,
+            "translation_key": spec.translation_key,
+            "name": name,
+            "entity_category": EntityCategory(spec.category) if spec.category else None,
+            "entity_registry_enabled_default": spec.enabled_by_default
+            and not (spec.optional and self.coordinator.over_budget),
+        }
+
     @property
-    def point(self) -> Point:
+    def point(self) -> Point[S, V]:
         """Return the point as the Snapshot has it now (or as it was last seen)."""
-        if point := self.coordinator.data.point(self._device_key, self._point_key):
-            self._last_point = point
+        point = self.coordinator.data.point(self._device_key, self._point_key)
+        if point is not None and (point.spec is self.spec or point.spec == self.spec):
+            self._last_point = cast(Point[S, V], point)
         return self._last_point
 
     @property
@@ -77,7 +95,7 @@ class CloudBridgeEntity(CoordinatorEntity[CloudBridgeCoordinator]):
             return False
         if self._point_key not in device.points:
             return False
-        return device.online or device.points[self._point_key].survives_offline
+        return device.online or self.spec.survives_offline
 
     def _state_key(self) -> tuple[Any, ...]:
         """Return what the written state depends on."""
@@ -103,42 +121,95 @@ class CloudBridgeEntity(CoordinatorEntity[CloudBridgeCoordinator]):
         self._written = key
         super()._handle_coordinator_update()
 
+    async def _send(self, value: Any = None) -> None:
+        """Send a command to this entity's point through the coordinator."""
+        await self.coordinator.async_execute(
+            Command(
+                device_key=self._device_key,
+                point_key=self._point_key,
+                value=value,
+                call=self._context.id if self._context else None,
+            )
+        )
+
+
+def _added(entity: Entity) -> bool:
+    """Tell whether Home Assistant added an entity (a disabled one it does not)."""
+    platform: EntityPlatform | None = getattr(entity, "platform", None)
+    return platform is not None
+
 
 @callback
 def async_add_point_entities(
     entry: CloudBridgeConfigEntry,
-    kind: Kind,
-    make_entity: Callable[[CloudBridgeCoordinator, Device, Point], Entity],
+    entity_type: type[CloudBridgeEntity[Any, Any]],
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add an entity for every point of a kind, now and whenever new ones appear."""
+    """Keep an entity for every point of the entity's spec type, as points come.
+
+    A point whose spec changed gets a new entity in place of the old one.
+    """
     coordinator = entry.runtime_data.coordinator
-    known: set[tuple[str, str]] = set()
+    known: dict[tuple[str, str], CloudBridgeEntity[Any, Any]] = {}
     seen_version = -1
 
+    async def replace(
+        old: Sequence[Entity], new: Sequence[CloudBridgeEntity[Any, Any]]
+    ) -> None:
+        for entity in old:
+            if _added(entity):
+                await entity.async_remove()
+        async_add_entities(new)
+
     @callback
-    def add_new_points() -> None:
+    def follow_points() -> None:
         nonlocal seen_version
         if coordinator.topology_version == seen_version:
             return
         seen_version = coordinator.topology_version
         current = {
-            (device.key, point.key): (device, point)
+            (device.key, key): point
             for device in coordinator.data.devices.values()
-            for point in device.points.values()
-            if point.kind is kind
+            for key, point in device.points.items()
+            if type(point.spec) is entity_type.spec_type
         }
         if coordinator.data.complete:
-            # A device missing from an incomplete read keeps its entities.
-            known.intersection_update(current)
-        new = [
-            make_entity(coordinator, device, point)
-            for ref, (device, point) in current.items()
-            if ref not in known
-        ]
-        known.update(current)
-        if new:
+            # Gone from the account, or now of another platform: the registry
+            # removal took the entity. A device missing from an incomplete
+            # read keeps its entities.
+            for ref in known.keys() - current.keys():
+                del known[ref]
+        stale: list[Entity] = []
+        new: list[CloudBridgeEntity[Any, Any]] = []
+        for ref, point in current.items():
+            if (entity := known.get(ref)) is not None:
+                if entity.spec == point.spec:
+                    continue
+                stale.append(entity)
+            known[ref] = entity_type(coordinator, ref[0], point)
+            new.append(known[ref])
+        if stale:
+            entry.async_create_background_task(
+                coordinator.hass,
+                replace(stale, new),
+                f"cloud_bridge {entity_type.__name__} spec changed",
+            )
+        elif new:
             async_add_entities(new)
 
-    add_new_points()
-    entry.async_on_unload(coordinator.async_add_listener(add_new_points))
+    follow_points()
+    entry.async_on_unload(coordinator.async_add_listener(follow_points))
+
+
+def platform_setup(entity_type: type[CloudBridgeEntity[Any, Any]]) -> PlatformSetup:
+    """Return a platform's async_setup_entry: one entity per point of its spec."""
+
+    async def async_setup_entry(
+        hass: HomeAssistant,
+        entry: CloudBridgeConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        """Set up the platform's entities from the Snapshot."""
+        async_add_point_entities(entry, entity_type, async_add_entities)
+
+    return async_setup_entry

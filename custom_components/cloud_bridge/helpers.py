@@ -46,7 +46,7 @@ def cloud_exception_handler[CoordinatorT: CloudBridgeCoordinator, **P](
             ) from err
         except DeviceOfflineError as err:
             # Ask the cloud again soon, so the device shows as it really is.
-            await self.async_request_refresh()
+            await self.async_confirm()
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="device_offline",
@@ -54,7 +54,7 @@ def cloud_exception_handler[CoordinatorT: CloudBridgeCoordinator, **P](
             ) from err
         except DeviceGoneError as err:
             # The poll re-reads the account, and the device leaves.
-            await self.async_request_refresh()
+            await self.async_confirm()
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="device_gone",

@@ -13,24 +13,12 @@ from homeassistant.components.light import (
     LightEntityDescription,
     LightEntityFeature,
 )
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import CloudBridgeConfigEntry, CloudBridgeCoordinator
-from .entity import CloudBridgeEntity, async_add_point_entities, description_fields
-from .model import Command, Device, Kind, LightCommand, LightFeatures, LightState, Point
+from .entity import CloudBridgeEntity, platform_setup
+from .model import LightCommand, LightFeatures, LightSpec, LightState
 
-# Commands go to one cloud request each and the cloud has no documented limit.
+# Each cloud's adapter bounds its own requests (Vendor.max_parallel_requests).
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: CloudBridgeConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Set up lights from the Snapshot."""
-    async_add_point_entities(entry, Kind.LIGHT, CloudBridgeLight, async_add_entities)
 
 
 def to_ha_brightness(native: int, features: LightFeatures) -> int:
@@ -45,30 +33,25 @@ def to_native_brightness(brightness: int, features: LightFeatures) -> int:
     return min(full, max(low, round(brightness * full / 255)))
 
 
-class CloudBridgeLight(CloudBridgeEntity, LightEntity):
+class CloudBridgeLight(CloudBridgeEntity[LightSpec, LightState], LightEntity):
     """A light point."""
 
-    def __init__(
-        self, coordinator: CloudBridgeCoordinator, device: Device, point: Point
-    ) -> None:
-        """Describe the light from its point."""
-        super().__init__(
-            coordinator,
-            device,
-            point,
-            LightEntityDescription(**description_fields(point)),
-        )
+    spec_type = LightSpec
+
+    @override
+    def describe(self, spec: LightSpec) -> LightEntityDescription:
+        """Describe the light."""
+        return LightEntityDescription(**self.description_fields(spec))
 
     @property
     def _features(self) -> LightFeatures:
         """Return what the light can do."""
-        return self.point.light or LightFeatures(color_modes=frozenset({"onoff"}))
+        return self.spec.features
 
     @property
     def _state(self) -> LightState:
         """Return what the light shows."""
-        value = self.point.value
-        return value if isinstance(value, LightState) else LightState()
+        return self.point.value or LightState()
 
     @property
     @override
@@ -180,10 +163,5 @@ class CloudBridgeLight(CloudBridgeEntity, LightEntity):
         """Turn the light off."""
         await self._send(LightCommand(on=False))
 
-    async def _send(self, command: LightCommand) -> None:
-        """Send a light command through the coordinator."""
-        await self.coordinator.async_execute(
-            Command(
-                device_key=self._device_key, point_key=self._point_key, value=command
-            )
-        )
+
+async_setup_entry = platform_setup(CloudBridgeLight)

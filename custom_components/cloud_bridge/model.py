@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from statistics import fmean
-from typing import Any
+from typing import Any, ClassVar
 
 
 class Kind(StrEnum):
@@ -72,28 +72,98 @@ class LightCommand:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Point:
-    """One readable or settable thing on a device: one entity."""
+class Spec:
+    """How a point's entity looks and behaves: everything but its value.
 
-    key: str
-    kind: Kind
-    value: Any = None
-    translation_key: str | None = None
-    translation_placeholders: Mapping[str, str] | None = None
+    Each platform has its own Spec; a point whose Spec changes gets a new
+    entity (of its new platform, or with its new options, range or unit).
+    """
+
+    kind: ClassVar[Kind]
     name: str | None = None
-    device_class: str | None = None
-    unit: str | None = None
-    state_class: str | None = None
+    translation_key: str | None = None
+    translation_placeholders: tuple[tuple[str, str], ...] = ()
     category: Category | None = None
     enabled_by_default: bool = True
+    # Starts disabled in an entry too large for Home Assistant's entity limit.
     optional: bool = False
+    # Stays available while its device is offline (connectivity, say).
     survives_offline: bool = False
     # Where something is (a GPS fix): shown, but redacted in diagnostics.
     private: bool = False
-    native_range: tuple[float, float] | None = None
-    step: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LightSpec(Spec):
+    """A light: what it can do."""
+
+    kind = Kind.LIGHT
+    features: LightFeatures
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SwitchSpec(Spec):
+    """A settable on/off value."""
+
+    kind = Kind.SWITCH
+    device_class: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BinarySensorSpec(Spec):
+    """A read-only on/off value."""
+
+    kind = Kind.BINARY_SENSOR
+    device_class: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NumberSpec(Spec):
+    """A settable number within a range."""
+
+    kind = Kind.NUMBER
+    native_range: tuple[float, float]
+    step: float = 1
+    unit: str | None = None
+    device_class: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SelectSpec(Spec):
+    """A settable value from a fixed list."""
+
+    kind = Kind.SELECT
+    options: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SensorSpec(Spec):
+    """A read-only value: a measurement, a total, text or one of some options."""
+
+    kind = Kind.SENSOR
+    device_class: str | None = None
+    unit: str | None = None
+    state_class: str | None = None
     options: tuple[str, ...] | None = None
-    light: LightFeatures | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SceneSpec(Spec):
+    """Something the cloud applies on request (a scene, a favorite)."""
+
+    kind = Kind.SCENE
+
+
+type SensorValue = str | int | float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Point[S: Spec = Spec, V = Any]:
+    """One readable or settable thing on a device: one entity."""
+
+    key: str
+    spec: S
+    value: V | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -166,38 +236,6 @@ class Snapshot:
         )
 
 
-def fit_entity_budget(snapshot: Snapshot, budget: int) -> Snapshot:
-    """Start optional points disabled when the account has too many entities.
-
-    Home Assistant stops adding enabled entities to an entry at 10,000; the
-    primary ones must not be the ones left out.
-    """
-    enabled = sum(
-        point.enabled_by_default
-        for device in snapshot.devices.values()
-        for point in device.points.values()
-    )
-    if enabled <= budget:
-        return snapshot
-    return Snapshot(
-        {
-            key: replace(
-                device,
-                points={
-                    point_key: (
-                        replace(point, enabled_by_default=False)
-                        if point.optional
-                        else point
-                    )
-                    for point_key, point in device.points.items()
-                },
-            )
-            for key, device in snapshot.devices.items()
-        },
-        snapshot.complete,
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class DeviceCommand:
     """A named command with a payload, sent to a device rather than a point."""
@@ -213,6 +251,9 @@ class Command:
     device_key: str
     point_key: str
     value: Any = None
+    # The service call it is part of (its context id): one call's commands
+    # may travel together.
+    call: str | None = None
 
 
 def apply_light_command(state: LightState, command: LightCommand) -> LightState:

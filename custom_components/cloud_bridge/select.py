@@ -3,40 +3,24 @@
 from typing import override
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import CloudBridgeConfigEntry, CloudBridgeCoordinator
-from .entity import CloudBridgeEntity, async_add_point_entities, description_fields
-from .model import Command, Device, Kind, Point
+from .entity import CloudBridgeEntity, platform_setup
+from .model import SelectSpec
 
-# Commands go to one cloud request each.
+# Each cloud's adapter bounds its own requests (Vendor.max_parallel_requests).
 PARALLEL_UPDATES = 0
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: CloudBridgeConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Set up selects from the Snapshot."""
-    async_add_point_entities(entry, Kind.SELECT, CloudBridgeSelect, async_add_entities)
-
-
-class CloudBridgeSelect(CloudBridgeEntity, SelectEntity):
+class CloudBridgeSelect(CloudBridgeEntity[SelectSpec, str], SelectEntity):
     """A select point."""
 
-    def __init__(
-        self, coordinator: CloudBridgeCoordinator, device: Device, point: Point
-    ) -> None:
-        """Describe the select from its point."""
-        super().__init__(
-            coordinator,
-            device,
-            point,
-            SelectEntityDescription(
-                **description_fields(point), options=list(point.options or ())
-            ),
+    spec_type = SelectSpec
+
+    @override
+    def describe(self, spec: SelectSpec) -> SelectEntityDescription:
+        """Describe the select: its options."""
+        return SelectEntityDescription(
+            **self.description_fields(spec), options=list(spec.options)
         )
 
     @property
@@ -44,13 +28,12 @@ class CloudBridgeSelect(CloudBridgeEntity, SelectEntity):
     def current_option(self) -> str | None:
         """Return the option the device is in, if it is one of the list."""
         value = self.point.value
-        return value if value in (self.point.options or ()) else None
+        return value if value in self.spec.options else None
 
     @override
     async def async_select_option(self, option: str) -> None:
         """Choose an option."""
-        await self.coordinator.async_execute(
-            Command(
-                device_key=self._device_key, point_key=self._point_key, value=option
-            )
-        )
+        await self._send(option)
+
+
+async_setup_entry = platform_setup(CloudBridgeSelect)

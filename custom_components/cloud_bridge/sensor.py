@@ -12,23 +12,11 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import CloudBridgeConfigEntry, CloudBridgeCoordinator
-from .entity import CloudBridgeEntity, async_add_point_entities, description_fields
-from .model import Device, Kind, Point
+from .entity import CloudBridgeEntity, platform_setup
+from .model import SensorSpec, SensorValue
 
 PARALLEL_UPDATES = 0
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: CloudBridgeConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Set up sensors from the Snapshot."""
-    async_add_point_entities(entry, Kind.SENSOR, CloudBridgeSensor, async_add_entities)
 
 
 # A meter counts up; other totals (money) may go down; else no state class.
@@ -51,35 +39,31 @@ def allowed_state_class(
     return next((cls for cls in _FALLBACK_STATE_CLASSES if cls in allowed), None)
 
 
-class CloudBridgeSensor(CloudBridgeEntity, SensorEntity):
+class CloudBridgeSensor(CloudBridgeEntity[SensorSpec, SensorValue], SensorEntity):
     """A sensor point."""
 
-    def __init__(
-        self, coordinator: CloudBridgeCoordinator, device: Device, point: Point
-    ) -> None:
-        """Describe the sensor from its point."""
+    spec_type = SensorSpec
+
+    @override
+    def describe(self, spec: SensorSpec) -> SensorEntityDescription:
+        """Describe the sensor: its device class, unit, state class and options."""
         device_class = (
-            SensorDeviceClass(point.device_class) if point.device_class else None
+            SensorDeviceClass(spec.device_class) if spec.device_class else None
         )
-        super().__init__(
-            coordinator,
-            device,
-            point,
-            SensorEntityDescription(
-                **description_fields(point),
-                device_class=device_class,
-                native_unit_of_measurement=point.unit,
-                state_class=allowed_state_class(device_class, point.state_class),
-                options=list(point.options) if point.options else None,
-            ),
+        return SensorEntityDescription(
+            **self.description_fields(spec, spec.device_class),
+            device_class=device_class,
+            native_unit_of_measurement=spec.unit,
+            state_class=allowed_state_class(device_class, spec.state_class),
+            options=list(spec.options) if spec.options else None,
         )
 
     @property
     @override
     def native_value(self) -> str | int | float | date | datetime | Decimal | None:
-        """Return the value."""
+        """Return the value; NaN or infinity (JSON lets a cloud send them) is none."""
         value = self.point.value
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            return None
-        # NaN or infinity (JSON lets a cloud send them) are no reading.
         return value if not isinstance(value, float) or math.isfinite(value) else None
+
+
+async_setup_entry = platform_setup(CloudBridgeSensor)

@@ -1,7 +1,9 @@
 """Gizwits: appliances described by datapoints, through the Gizwits Open API."""
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
+from homeassistant.components.repairs import RepairsFlow
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
@@ -9,8 +11,10 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ...issues import Issue, async_track_issues
 from ..base import VendorAdapter
-from .adapter import REFUSED, GizwitsAdapter
+from ..vendor import Vendor
+from .adapter import MAX_CONCURRENT_READS, REFUSED, GizwitsAdapter
 from .client import GizwitsClient
+from .config_flow import GizwitsFlow
 from .const import (
     CONF_APP_ID,
     CONF_BASE_URL,
@@ -21,6 +25,7 @@ from .const import (
 )
 from .definitions import async_get_definition_store
 from .models import UserSession
+from .repair import DefinitionRepairFlow
 
 if TYPE_CHECKING:
     from ...coordinator import CloudBridgeConfigEntry, CloudBridgeCoordinator
@@ -105,4 +110,22 @@ def async_setup_entry(
     )
 
 
-__all__ = ["VENDOR_ID", "async_create_adapter", "async_setup_entry"]
+async def async_create_fix_flow(
+    hass: HomeAssistant, issue_id: str, data: Mapping[str, Any]
+) -> RepairsFlow:
+    """Return the flow that takes a product's pasted definition."""
+    return DefinitionRepairFlow(str(data["entry_id"]), str(data["product_key"]))
+
+
+VENDOR = Vendor(
+    id=VENDOR_ID,
+    flow=GizwitsFlow,
+    async_create_adapter=async_create_adapter,
+    iot_class="cloud_polling",
+    max_parallel_requests=MAX_CONCURRENT_READS,
+    # The login name is often an e-mail or phone number; the AppID with a
+    # device's did reads that device (devdata/latest needs no user token).
+    redact=frozenset({CONF_APP_ID}),
+    async_setup_entry=async_setup_entry,
+    async_create_fix_flow=async_create_fix_flow,
+)

@@ -30,10 +30,10 @@ from ...errors import (
 from ...model import (
     Command,
     Device,
-    Kind,
     LightCommand,
     Point,
     PointUpdate,
+    SceneSpec,
     Snapshot,
     combine_light_states,
 )
@@ -383,7 +383,7 @@ class GizwitsAdapter(VendorAdapter):
                 manufacturer=MANUFACTURER,
                 points={
                     f"scene-{s.id}": Point(
-                        key=f"scene-{s.id}", kind=Kind.SCENE, name=s.name
+                        key=f"scene-{s.id}", spec=SceneSpec(name=s.name)
                     )
                     for s in self._scenarios
                 },

@@ -13,7 +13,7 @@ import itertools
 import math
 from typing import Any
 
-from ...model import Kind, LightCommand, LightFeatures, LightState, Point
+from ...model import LightCommand, LightFeatures, LightSpec, LightState, Point
 from ...quantities import ordered_words, words
 from .mapping import is_number, read_value, snap
 from .models import Datapoint
@@ -109,9 +109,8 @@ class Lamp:
         features = self.features()
         return Point(
             key=LIGHT_KEY,
-            kind=Kind.LIGHT,
+            spec=LightSpec(features=features),
             value=self.state(values, features),
-            light=features,
         )
 
     def state(self, values: dict[str, Any], features: LightFeatures) -> LightState:

@@ -8,9 +8,19 @@ point"). Booleans may come as true/false or 1/0.
 """
 
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from ...model import Category, Kind, Point
+from ...model import (
+    BinarySensorSpec,
+    Category,
+    NumberSpec,
+    Point,
+    SelectSpec,
+    SensorSpec,
+    Spec,
+    SwitchSpec,
+)
 from ...quantities import quantity
 from .models import Datapoint
 
@@ -24,12 +34,21 @@ def is_number(datapoint: Datapoint) -> bool:
 
 
 def datapoint_point(datapoint: Datapoint, raw: Any) -> Point:
-    """Return the point a datapoint becomes: its platform from type and data_type."""
-    base: dict[str, Any] = {
-        "key": datapoint.name,
-        "name": datapoint.display_name,
-        "value": read_value(datapoint, raw),
-    }
+    """Return the point a datapoint becomes, with a reported value."""
+    return Point(
+        key=datapoint.name,
+        spec=datapoint_spec(datapoint),
+        value=read_value(datapoint, raw),
+    )
+
+
+@cache
+def datapoint_spec(datapoint: Datapoint) -> Spec:
+    """Return what a datapoint's entity is: its platform from type and data_type.
+
+    One spec per datapoint, shared by every device and poll of its product.
+    """
+    name = datapoint.display_name
     measured = (
         quantity(datapoint.name, datapoint.display_name)
         if is_number(datapoint)
@@ -37,36 +56,27 @@ def datapoint_point(datapoint: Datapoint, raw: Any) -> Point:
     )
     match (datapoint.type, datapoint.data_type):
         case (_, "binary"):
-            return Point(
-                **base,
-                kind=Kind.SENSOR,
-                category=Category.DIAGNOSTIC,
-                enabled_by_default=False,
+            return SensorSpec(
+                name=name, category=Category.DIAGNOSTIC, enabled_by_default=False
             )
         case ("status_writable", "bool"):
-            return Point(**base, kind=Kind.SWITCH)
+            return SwitchSpec(name=name)
         case (kind, "bool"):
-            return Point(
-                **base, kind=Kind.BINARY_SENSOR, device_class=_PROBLEM_CLASS.get(kind)
-            )
+            return BinarySensorSpec(name=name, device_class=_PROBLEM_CLASS.get(kind))
         case ("status_writable", "enum"):
-            return Point(**base, kind=Kind.SELECT, options=datapoint.labels)
+            return SelectSpec(name=name, options=datapoint.labels)
         case (_, "enum"):
-            return Point(
-                **base, kind=Kind.SENSOR, device_class="enum", options=datapoint.labels
-            )
+            return SensorSpec(name=name, device_class="enum", options=datapoint.labels)
         case ("status_writable", _):
-            return Point(
-                **base,
-                kind=Kind.NUMBER,
+            return NumberSpec(
+                name=name,
                 native_range=datapoint.scaled_range,
                 step=datapoint.ratio,
                 device_class=measured.device_class if measured else None,
                 unit=measured.unit if measured else None,
             )
-    return Point(
-        **base,
-        kind=Kind.SENSOR,
+    return SensorSpec(
+        name=name,
         device_class=measured.device_class if measured else None,
         unit=measured.unit if measured else None,
         state_class=measured.state_class if measured else "measurement",
@@ -92,14 +102,14 @@ def inferred_kind(raw: Any) -> str | None:
 def inferred_point(name: str, raw: Any) -> Point | None:
     """Return a read-only point guessed from a value (no definition known)."""
     if isinstance(raw, bool):
-        return Point(key=name, name=name, kind=Kind.BINARY_SENSOR, value=raw)
+        return Point(key=name, spec=BinarySensorSpec(name=name), value=raw)
     if isinstance(raw, int | float):
         guess = Datapoint(
             name=name, display_name=name, type="status_readonly", data_type="uint32"
         )
         return datapoint_point(guess, raw)
     if isinstance(raw, str):
-        return Point(key=name, name=name, kind=Kind.SENSOR, value=raw)
+        return Point(key=name, spec=SensorSpec(name=name), value=raw)
     return None
 
 

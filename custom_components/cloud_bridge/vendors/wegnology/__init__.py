@@ -7,8 +7,10 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ..base import VendorAdapter
-from .adapter import WegnologyAdapter
+from ..vendor import Vendor
+from .adapter import MAX_CONCURRENT_READS, WegnologyAdapter
 from .client import WegnologyClient
+from .config_flow import WegnologyFlow
 from .const import (
     AUTH_LOGIN,
     CONF_API_TOKEN,
@@ -66,9 +68,14 @@ async def async_create_adapter(
     )
 
 
-__all__ = [
-    "VENDOR_ID",
-    "WegnologyOptionsFlow",
-    "async_create_adapter",
-    "async_setup_services",
-]
+VENDOR = Vendor(
+    id=VENDOR_ID,
+    flow=WegnologyFlow,
+    async_create_adapter=async_create_adapter,
+    iot_class="cloud_polling",
+    max_parallel_requests=MAX_CONCURRENT_READS,
+    # A pasted API token and the user token each read the whole application.
+    redact=frozenset({CONF_API_TOKEN, CONF_USER_TOKEN}),
+    options_flow=WegnologyOptionsFlow,
+    async_setup_services=async_setup_services,
+)

@@ -27,14 +27,17 @@ from ...errors import (
     DeviceGoneError,
 )
 from ...model import (
+    BinarySensorSpec,
     Category,
     Command,
     Device,
     DeviceCommand,
-    Kind,
     Point,
     PointUpdate,
+    SensorSpec,
     Snapshot,
+    Spec,
+    SwitchSpec,
 )
 from ...quantities import quantity
 from ..base import ProblemLog, VendorAdapter
@@ -65,6 +68,9 @@ NEVER_CONNECTED = frozenset({"floating", "system"})
 # Tags whose value names the device's area, by preference (keys compare
 # case-insensitively).
 AREA_TAGS = ("area", "room")
+_CONNECTIVITY = BinarySensorSpec(
+    device_class="connectivity", category=Category.DIAGNOSTIC, survives_offline=True
+)
 
 
 def _not_found(err: CloudRejectedError) -> bool:
@@ -330,17 +336,10 @@ class WegnologyAdapter(VendorAdapter):
         """Return a device with its connectivity and attribute points."""
         state = self._states.get(device.id, {})
         connects = device.device_class not in NEVER_CONNECTED
-        points = []
+        points: list[Point] = []
         if connects:
             points.append(
-                Point(
-                    key=CONNECTED,
-                    kind=Kind.BINARY_SENSOR,
-                    value=device.connected,
-                    device_class="connectivity",
-                    category=Category.DIAGNOSTIC,
-                    survives_offline=True,
-                )
+                Point(key=CONNECTED, spec=_CONNECTIVITY, value=device.connected)
             )
         for attribute in device.attributes:
             reported = state.get(attribute.name)
@@ -373,33 +372,27 @@ class WegnologyAdapter(VendorAdapter):
         value = attribute_value(data_type, raw)
         option = f"{device_id}/{name}"
         words = sentence(name)
+        spec: Spec
         match data_type:
             case "boolean" if option in self._switches:
-                return Point(key=name, name=words, kind=Kind.SWITCH, value=value)
+                spec = SwitchSpec(name=words)
             case "boolean":
-                return Point(key=name, name=words, kind=Kind.BINARY_SENSOR, value=value)
+                spec = BinarySensorSpec(name=words)
             case "number":
                 device_class, unit, state_class = measurement(
                     name, self._overrides.get(option, {})
                 )
-                return Point(
-                    key=name,
+                spec = SensorSpec(
                     name=words,
-                    kind=Kind.SENSOR,
-                    value=value,
                     device_class=device_class,
                     unit=unit,
                     state_class=state_class,
                 )
             case "string" | "gps":
-                return Point(
-                    key=name,
-                    name=words,
-                    kind=Kind.SENSOR,
-                    value=value,
-                    private=data_type == "gps",
-                )
-        return None
+                spec = SensorSpec(name=words, private=data_type == "gps")
+            case _:
+                return None
+        return Point(key=name, spec=spec, value=value)
 
     async def async_execute(self, command: Command) -> list[PointUpdate]:
         """Send the device command a command needs; switches show it at once."""

@@ -18,7 +18,7 @@ from typing import Any
 
 import probatio
 
-from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import ConfigEntry, ConfigFlowResult
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
@@ -30,7 +30,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from ...const import CONF_VENDOR
+from ...flow import INSECURE_ADDRESS, VendorFlow
 from .client import (
     WegnologyApiError,
     WegnologyAuthError,
@@ -108,16 +108,15 @@ async def _attempt[T](
         return None, "unknown"
 
 
-class WegnologyFlowMixin(ConfigFlow):
+class WegnologyFlow(VendorFlow):
     """Signs in to WEGnology and picks the application an entry covers."""
 
-    _wegnology_url: str = DEFAULT_BASE_URL
-    _wegnology_auth: dict[str, Any]
-    _wegnology_apps: list[Application]
+    vendor_id = VENDOR_ID
+    _url: str = DEFAULT_BASE_URL
+    _auth: dict[str, Any]
+    _applications: list[Application]
 
-    def _wegnology_client(
-        self, base_url: str, credentials: Mapping[str, Any]
-    ) -> WegnologyClient:
+    def _client(self, base_url: str, credentials: Mapping[str, Any]) -> WegnologyClient:
         """Return a client for credentials or an entry's sign-in data."""
         return WegnologyClient(
             async_get_clientsession(self.hass),
@@ -127,7 +126,7 @@ class WegnologyFlowMixin(ConfigFlow):
             password=credentials.get(CONF_PASSWORD),
         )
 
-    async def _wegnology_sign_in(
+    async def _sign_in(
         self, base_url: str, credentials: Mapping[str, Any]
     ) -> tuple[WegnologyClient | None, dict[str, Any], str | None]:
         """Log in with an e-mail and password, or take a token as it is.
@@ -136,8 +135,8 @@ class WegnologyFlowMixin(ConfigFlow):
         """
         if CONF_API_TOKEN in credentials:
             auth = {CONF_AUTH: AUTH_TOKEN, CONF_API_TOKEN: credentials[CONF_API_TOKEN]}
-            return self._wegnology_client(base_url, auth), auth, None
-        client = self._wegnology_client(base_url, credentials)
+            return self._client(base_url, auth), auth, None
+        client = self._client(base_url, credentials)
         token, error = await _attempt(client.login)
         if token is None:
             return None, {}, error
@@ -149,118 +148,139 @@ class WegnologyFlowMixin(ConfigFlow):
         }
         return client, auth, None
 
-    async def async_step_wegnology(
+    async def async_step_user(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask where the WEGnology API is."""
+        errors: dict[str, str] = {}
         if user_input is not None:
-            self._wegnology_url = _base_url(user_input[CONF_BASE_URL])
-            return await self.async_step_wegnology_auth()
-        return self.async_show_form(
-            step_id="wegnology",
-            data_schema=probatio.Schema(
-                {probatio.Required(CONF_BASE_URL, default=DEFAULT_BASE_URL): _URL}
+            self._url = _base_url(user_input[CONF_BASE_URL])
+            if not self.insecure_warning(self._url):
+                return await self.async_step_auth()
+            errors[CONF_BASE_URL] = INSECURE_ADDRESS
+        return self.show_form(
+            "user",
+            self.flow.add_suggested_values_to_schema(
+                probatio.Schema(
+                    {probatio.Required(CONF_BASE_URL, default=DEFAULT_BASE_URL): _URL}
+                ),
+                user_input or {},
             ),
+            errors=errors,
         )
 
-    async def async_step_wegnology_auth(
+    async def async_step_auth(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask how to sign in: e-mail and password, or an API token."""
-        return self.async_show_menu(
-            step_id="wegnology_auth",
-            menu_options=["wegnology_login", "wegnology_token"],
-        )
+        return self.show_menu("auth", ["login", "token"])
 
-    async def async_step_wegnology_login(
+    async def async_step_login(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Sign in with an e-mail and password."""
-        return await self._wegnology_credentials(
-            "wegnology_login", _LOGIN_SCHEMA, user_input
-        )
+        return await self._credentials("login", _LOGIN_SCHEMA, user_input)
 
-    async def async_step_wegnology_token(
+    async def async_step_token(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Sign in with a pasted API token."""
-        return await self._wegnology_credentials(
-            "wegnology_token", _TOKEN_SCHEMA, user_input
-        )
+        return await self._credentials("token", _TOKEN_SCHEMA, user_input)
 
-    async def _wegnology_credentials(
-        self, step_id: str, schema: probatio.Schema, user_input: dict[str, Any] | None
+    async def _credentials(
+        self, step: str, schema: probatio.Schema, user_input: dict[str, Any] | None
     ) -> ConfigFlowResult:
         """Take credentials, then list the applications they reach."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            client, auth, error = await self._wegnology_sign_in(
-                self._wegnology_url, user_input
-            )
+            client, auth, error = await self._sign_in(self._url, user_input)
             if client is not None:
-                # A pasted token the list refuses is an application's token.
-                refused = {403: _ASK_APPLICATION_ID} if CONF_API_TOKEN in auth else None
+                # A pasted token the list refuses may be an application's token:
+                # some servers refuse it with 403, others with 401. Application
+                # Get on the next step tells a good token from a bad one.
+                refused = (
+                    {401: _ASK_APPLICATION_ID, 403: _ASK_APPLICATION_ID}
+                    if CONF_API_TOKEN in auth
+                    else None
+                )
                 applications, error = await _attempt(client.applications, refused)
-                self._wegnology_auth = auth
+                self._auth = auth
                 if error == _ASK_APPLICATION_ID:
-                    return await self.async_step_wegnology_application_id()
+                    return await self.async_step_application_id()
                 if applications is not None:
-                    return await self._wegnology_choose(applications)
+                    return await self._choose(applications)
             errors = {"base": error or "unknown"}
-        return self.async_show_form(
-            step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(
+        return self.show_form(
+            step,
+            self.flow.add_suggested_values_to_schema(
                 schema, {CONF_EMAIL: (user_input or {}).get(CONF_EMAIL)}
             ),
             errors=errors,
         )
 
-    async def _wegnology_choose(
-        self, applications: list[Application]
-    ) -> ConfigFlowResult:
-        """Create the entry of the only application, or let the user choose."""
-        if not applications:
-            return self.async_abort(reason="no_applications")
-        self._wegnology_apps = applications
-        if len(applications) == 1:
-            return await self._async_create_wegnology_entry(applications[0])
-        return await self.async_step_wegnology_application()
+    def _configured(self) -> dict[str, str]:
+        """Return the applications already set up: title by application id."""
+        return {
+            entry.data[CONF_APPLICATION_ID]: entry.title
+            for entry in self.entries()
+            if CONF_APPLICATION_ID in entry.data
+        }
 
-    async def async_step_wegnology_application(
+    async def _choose(self, applications: list[Application]) -> ConfigFlowResult:
+        """Create the entry of the only application left, or let the user choose."""
+        if not applications:
+            return self.flow.async_abort(reason="no_applications")
+        configured = self._configured()
+        self._applications = [a for a in applications if a.id not in configured]
+        if not self._applications:
+            return self.flow.async_abort(
+                reason="already_configured"
+                if len(applications) == 1
+                else "all_applications_configured"
+            )
+        if len(applications) == 1:
+            return await self._create(self._applications[0])
+        return await self.async_step_application()
+
+    async def async_step_application(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Let the user choose the application."""
+        """Let the user choose among the applications not set up yet."""
         if user_input is not None:
             chosen = next(
                 app
-                for app in self._wegnology_apps
+                for app in self._applications
                 if app.id == user_input[CONF_APPLICATION_ID]
             )
-            return await self._async_create_wegnology_entry(chosen)
-        return self.async_show_form(
-            step_id="wegnology_application",
-            data_schema=probatio.Schema(
+            return await self._create(chosen)
+        configured = sorted(self._configured().values())
+        return self.show_form(
+            "application",
+            probatio.Schema(
                 {
-                    probatio.Required(CONF_APPLICATION_ID): SelectSelector(
+                    probatio.Required(
+                        CONF_APPLICATION_ID, default=self._applications[0].id
+                    ): SelectSelector(
                         SelectSelectorConfig(
                             options=[
                                 SelectOptionDict(value=app.id, label=app.name)
-                                for app in self._wegnology_apps
+                                for app in self._applications
                             ]
                         )
                     )
                 }
             ),
+            placeholders={"configured": ", ".join(configured) or "-"},
         )
 
-    async def async_step_wegnology_application_id(
+    async def async_step_application_id(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask which application an application API token belongs to."""
         errors: dict[str, str] = {}
         if user_input is not None:
             application_id = application_id_from(user_input[CONF_APPLICATION_ID])
-            client = self._wegnology_client(self._wegnology_url, self._wegnology_auth)
+            client = self._client(self._url, self._auth)
             application: Application | None = None
             error: str | None = "application_not_found"
             if application_id:
@@ -269,124 +289,115 @@ class WegnologyFlowMixin(ConfigFlow):
                     {403: "application_not_found", 404: "application_not_found"},
                 )
             if application is not None:
-                return await self._async_create_wegnology_entry(application)
+                if application.id in self._configured():
+                    return self.flow.async_abort(reason="already_configured")
+                return await self._create(application)
             errors = {"base": error or "unknown"}
-        return self.async_show_form(
-            step_id="wegnology_application_id",
-            data_schema=self.add_suggested_values_to_schema(
+        return self.show_form(
+            "application_id",
+            self.flow.add_suggested_values_to_schema(
                 _APPLICATION_ID_SCHEMA, user_input or {}
             ),
             errors=errors,
         )
 
-    async def _async_create_wegnology_entry(
-        self, application: Application
-    ) -> ConfigFlowResult:
+    async def _create(self, application: Application) -> ConfigFlowResult:
         """Create the entry for one application: its id is the entry's unique id."""
-        await self.async_set_unique_id(application.id)
-        self._abort_if_unique_id_configured()
-        return self.async_create_entry(
-            title=application.name,
-            data={
-                CONF_VENDOR: VENDOR_ID,
-                CONF_BASE_URL: self._wegnology_url,
+        return await self.async_create_entry(
+            application.id,
+            application.name,
+            {
+                CONF_BASE_URL: self._url,
                 CONF_APPLICATION_ID: application.id,
-                **self._wegnology_auth,
+                **self._auth,
             },
         )
 
-    async def async_step_wegnology_reauth(
+    async def async_step_reauth(
         self, entry_data: Mapping[str, Any]
     ) -> ConfigFlowResult:
         """Sign in again the way the entry signs in."""
         if entry_data[CONF_AUTH] == AUTH_LOGIN:
-            return await self.async_step_wegnology_reauth_confirm()
-        return await self.async_step_wegnology_reauth_token()
+            return await self.async_step_reauth_confirm()
+        return await self.async_step_reauth_token()
 
-    async def async_step_wegnology_reauth_confirm(
+    async def async_step_reauth_confirm(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for the password again."""
-        entry = self._get_reauth_entry()
+        entry = self.flow.reauth_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            result, errors = await self._wegnology_update(
+            result, errors = await self._update(
                 entry,
                 entry.data[CONF_BASE_URL],
                 {CONF_EMAIL: entry.data[CONF_EMAIL], **user_input},
             )
             if result is not None:
                 return result
-        return self.async_show_form(
-            step_id="wegnology_reauth_confirm",
-            data_schema=probatio.Schema({probatio.Required(CONF_PASSWORD): _PASSWORD}),
-            description_placeholders={
-                "title": entry.title,
-                "email": entry.data[CONF_EMAIL],
-            },
+        return self.show_form(
+            "reauth_confirm",
+            probatio.Schema({probatio.Required(CONF_PASSWORD): _PASSWORD}),
+            placeholders={"title": entry.title, "email": entry.data[CONF_EMAIL]},
             errors=errors,
         )
 
-    async def async_step_wegnology_reauth_token(
+    async def async_step_reauth_token(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for a new API token."""
-        entry = self._get_reauth_entry()
+        entry = self.flow.reauth_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            result, errors = await self._wegnology_update(
+            result, errors = await self._update(
                 entry, entry.data[CONF_BASE_URL], user_input
             )
             if result is not None:
                 return result
-        return self.async_show_form(
-            step_id="wegnology_reauth_token",
-            data_schema=_TOKEN_SCHEMA,
-            description_placeholders={"title": entry.title},
+        return self.show_form(
+            "reauth_token",
+            _TOKEN_SCHEMA,
+            placeholders={"title": entry.title},
             errors=errors,
         )
 
-    async def async_step_wegnology_reconfigure(
+    async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Choose how the entry signs in from now on."""
-        return self.async_show_menu(
-            step_id="wegnology_reconfigure",
-            menu_options=["wegnology_reconfigure_login", "wegnology_reconfigure_token"],
-        )
+        return self.show_menu("reconfigure", ["reconfigure_login", "reconfigure_token"])
 
-    async def async_step_wegnology_reconfigure_login(
+    async def async_step_reconfigure_login(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Sign in with an e-mail and password from now on."""
-        return await self._wegnology_reconfigure(
-            "wegnology_reconfigure_login", _LOGIN_SCHEMA, user_input
-        )
+        return await self._reconfigure("reconfigure_login", _LOGIN_SCHEMA, user_input)
 
-    async def async_step_wegnology_reconfigure_token(
+    async def async_step_reconfigure_token(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Sign in with an API token from now on."""
-        return await self._wegnology_reconfigure(
-            "wegnology_reconfigure_token", _TOKEN_SCHEMA, user_input
-        )
+        return await self._reconfigure("reconfigure_token", _TOKEN_SCHEMA, user_input)
 
-    async def _wegnology_reconfigure(
-        self, step_id: str, schema: probatio.Schema, user_input: dict[str, Any] | None
+    async def _reconfigure(
+        self, step: str, schema: probatio.Schema, user_input: dict[str, Any] | None
     ) -> ConfigFlowResult:
         """Take the API address (the current one by default) and new credentials."""
-        entry = self._get_reconfigure_entry()
+        entry = self.flow.reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
             credentials = dict(user_input)
             base_url = _base_url(credentials.pop(CONF_BASE_URL))
-            result, errors = await self._wegnology_update(entry, base_url, credentials)
-            if result is not None:
-                return result
+            if self.insecure_warning(base_url):
+                errors = {CONF_BASE_URL: INSECURE_ADDRESS}
+            else:
+                result, errors = await self._update(entry, base_url, credentials)
+                if result is not None:
+                    return result
         typed = user_input or {}
-        return self.async_show_form(
-            step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(
+        return self.show_form(
+            step,
+            self.flow.add_suggested_values_to_schema(
                 probatio.Schema(
                     {
                         probatio.Required(
@@ -404,18 +415,18 @@ class WegnologyFlowMixin(ConfigFlow):
             errors=errors,
         )
 
-    async def _wegnology_update(
+    async def _update(
         self, entry: ConfigEntry, base_url: str, credentials: Mapping[str, Any]
     ) -> tuple[ConfigFlowResult | None, dict[str, str]]:
         """Sign in anew; Application Get must still reach the entry's application."""
-        client, auth, error = await self._wegnology_sign_in(base_url, credentials)
+        client, auth, error = await self._sign_in(base_url, credentials)
         if client is not None:
             application, error = await _attempt(
                 partial(client.application, entry.data[CONF_APPLICATION_ID]),
                 {403: _WRONG_ACCOUNT, 404: _WRONG_ACCOUNT},
             )
             if error == _WRONG_ACCOUNT:
-                return self.async_abort(reason="wrong_account"), {}
+                return self.flow.async_abort(reason="wrong_account"), {}
             if application is not None:
                 # Switching method drops the other method's secrets.
                 data = {
@@ -423,7 +434,7 @@ class WegnologyFlowMixin(ConfigFlow):
                     for key, value in entry.data.items()
                     if key not in _SECRETS
                 }
-                return self.async_update_reload_and_abort(
+                return self.flow.async_update_reload_and_abort(
                     entry, data={**data, CONF_BASE_URL: base_url, **auth}
                 ), {}
         return None, {"base": error or "unknown"}

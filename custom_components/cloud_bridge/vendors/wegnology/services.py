@@ -8,7 +8,8 @@ gets the command, even when one fails; the failures are then told together.
 """
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import json
+from typing import TYPE_CHECKING, Any
 
 import probatio
 
@@ -31,6 +32,7 @@ from homeassistant.helpers import (
     floor_registry as fr,
     label_registry as lr,
 )
+from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.helpers.target import (
     TargetSelection,
     async_extract_referenced_entity_ids,
@@ -48,6 +50,9 @@ SERVICE_SEND_COMMAND = "send_command"
 ATTR_COMMAND = "command"
 ATTR_PAYLOAD = "payload"
 _HOLDERS = (ATTR_ENTITY_ID, ATTR_AREA_ID, ATTR_FLOOR_ID, ATTR_LABEL_ID)
+# A command's payload as JSON, at most: a device command carries settings, not
+# files (the documents give no limit; Losant caps a whole message at 256 KiB).
+MAX_PAYLOAD_BYTES = 16 * 1024
 
 SEND_COMMAND_SCHEMA = probatio.Schema(
     {
@@ -180,13 +185,35 @@ def _targets(hass: HomeAssistant, call: ServiceCall) -> list[_Target]:
     return sorted(targets.values(), key=lambda target: target.name)
 
 
+def _payload(call: ServiceCall) -> Any:
+    """Return the call's payload, refused when it cannot be sent as a command's."""
+    payload = call.data.get(ATTR_PAYLOAD)
+    try:
+        size = len(json.dumps(payload, separators=(",", ":")).encode())
+    except TypeError, ValueError:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="payload_not_json"
+        ) from None
+    if size > MAX_PAYLOAD_BYTES:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="payload_too_large",
+            translation_placeholders={
+                "size": str(size),
+                "limit": str(MAX_PAYLOAD_BYTES),
+            },
+        )
+    return payload
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register cloud_bridge.send_command."""
+    """Register cloud_bridge.send_command, for administrators only."""
 
     async def send_command(call: ServiceCall) -> None:
+        payload = _payload(call)
         targets = _targets(hass, call)
-        command = DeviceCommand(call.data[ATTR_COMMAND], call.data.get(ATTR_PAYLOAD))
+        command = DeviceCommand(call.data[ATTR_COMMAND], payload)
 
         async def send(target: _Target) -> None:
             await target.coordinator.async_execute(
@@ -214,6 +241,6 @@ def async_setup_services(hass: HomeAssistant) -> None:
                 },
             )
 
-    hass.services.async_register(
-        DOMAIN, SERVICE_SEND_COMMAND, send_command, schema=SEND_COMMAND_SCHEMA
+    async_register_admin_service(
+        hass, DOMAIN, SERVICE_SEND_COMMAND, send_command, schema=SEND_COMMAND_SCHEMA
     )

@@ -1,17 +1,37 @@
 """WiZ Pro: professional WiZ lighting through its OAuth-protected GraphQL API."""
 
-from typing import TYPE_CHECKING, cast
+import asyncio
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any, cast
 
+from homeassistant.components.application_credentials import ClientCredential
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    ConfigEntryNotReady,
+    ImplementationUnavailableError,
+    UnknownImplementationError,
+)
+from homeassistant.helpers.network import NoURLAvailableError
 
+from ...const import DOMAIN
 from ...issues import Issue, async_track_issues
 from ..base import VendorAdapter
+from ..vendor import OAuthLinking, Vendor
 from .adapter import WizProAdapter
+from .client import MAX_CONCURRENT_REQUESTS
+from .config_flow import WizProFlow
 from .const import CONF_BUILDINGS, VENDOR_ID
 from .models import StatusChange
-from .oauth import async_entry_client
+from .oauth import (
+    CALLBACK_PATH,
+    WizProImplementation,
+    async_entry_client,
+    redirect_uri,
+)
+from .options_flow import WebhookOptionsFlow
 from .push import async_webhook_url
 from .webhook import async_register_webhook
 
@@ -23,8 +43,25 @@ async def async_create_adapter(
     hass: HomeAssistant, entry: CloudBridgeConfigEntry
 ) -> VendorAdapter:
     """Return the adapter for a WiZ Pro entry, with its OAuth session."""
-    client, tokens = await async_entry_client(hass, entry)
-    return WizProAdapter(client, entry.data[CONF_BUILDINGS], tokens.renew)
+    try:
+        client, tokens = await async_entry_client(hass, entry)
+    except UnknownImplementationError as err:
+        # The application credential is gone: link again once it is back.
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="credential_missing"
+        ) from err
+    except ImplementationUnavailableError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN, translation_key="credential_unavailable"
+        ) from err
+
+    def start(coroutine: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+        # Not eagerly: the batch waits for the rest of its service call.
+        return entry.async_create_background_task(
+            hass, coroutine, name, eager_start=False
+        )
+
+    return WizProAdapter(client, entry.data[CONF_BUILDINGS], tokens.renew, start)
 
 
 @callback
@@ -82,4 +119,37 @@ def building_issue_id(entry_id: str) -> str:
     return f"wiz_pro_lost_buildings_{entry_id}"
 
 
-__all__ = ["VENDOR_ID", "async_create_adapter", "async_setup_entry", "push_url"]
+DOCS_URL = "https://github.com/cloud-bridge/cloud-bridge#wiz-pro"
+
+
+async def async_get_auth_implementation(
+    hass: HomeAssistant, auth_domain: str, credential: ClientCredential
+) -> WizProImplementation:
+    """Return WiZ Pro's OAuth implementation for a credential."""
+    return WizProImplementation(hass, auth_domain, credential)
+
+
+async def async_get_description_placeholders(hass: HomeAssistant) -> dict[str, str]:
+    """Return the redirect URI to register with WiZ, for the credentials dialog."""
+    try:
+        uri = redirect_uri(hass)
+    except NoURLAvailableError:
+        uri = f"https://<your Home Assistant address>{CALLBACK_PATH}"
+    return {"redirect_uri": uri, "more_info_url": DOCS_URL}
+
+
+VENDOR = Vendor(
+    id=VENDOR_ID,
+    flow=WizProFlow,
+    async_create_adapter=async_create_adapter,
+    # Polled every 30 s, and pushed through Data export when it is on.
+    iot_class="cloud_push",
+    max_parallel_requests=MAX_CONCURRENT_REQUESTS,
+    async_setup_entry=async_setup_entry,
+    options_flow=WebhookOptionsFlow,
+    push_url=push_url,
+    oauth=OAuthLinking(
+        async_get_auth_implementation=async_get_auth_implementation,
+        async_get_description_placeholders=async_get_description_placeholders,
+    ),
+)

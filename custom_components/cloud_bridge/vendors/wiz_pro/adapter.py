@@ -18,20 +18,24 @@ from ...errors import (
     DeviceOfflineError,
 )
 from ...model import (
+    BinarySensorSpec,
     Category,
     Command,
     Device,
-    Kind,
     LightCommand,
     LightFeatures,
+    LightSpec,
     LightState,
+    NumberSpec,
     Point,
     PointUpdate,
+    SceneSpec,
+    SensorSpec,
     Snapshot,
     combine_light_states,
 )
 from ..base import ProblemLog, VendorAdapter
-from .batch import Cover, PilotingBatcher, Request
+from .batch import Cover, PilotingBatcher, Request, StartTask
 from .client import (
     WizProApiError,
     WizProAuthError,
@@ -70,6 +74,36 @@ RATIO = "ratio"
 RSSI = "rssi"
 POWER = "power"
 CONNECTIVITY = "connectivity"
+
+_SPEED = NumberSpec(
+    translation_key=EFFECT_SPEED,
+    native_range=SPEED_RANGE,
+    category=Category.CONFIG,
+    optional=True,
+)
+_RATIO = NumberSpec(
+    translation_key=RATIO,
+    native_range=RATIO_RANGE,
+    unit="%",
+    category=Category.CONFIG,
+    optional=True,
+)
+_RSSI = SensorSpec(
+    device_class="signal_strength",
+    unit="dBm",
+    state_class="measurement",
+    category=Category.DIAGNOSTIC,
+    enabled_by_default=False,
+)
+_POWER = SensorSpec(
+    device_class="power", unit="W", state_class="measurement", optional=True
+)
+_CONNECTIVITY = BinarySensorSpec(
+    device_class="connectivity",
+    category=Category.DIAGNOSTIC,
+    survives_offline=True,
+    optional=True,
+)
 
 
 @contextmanager
@@ -171,8 +205,12 @@ class WizProAdapter(VendorAdapter):
         client: WizProClient,
         building_ids: Sequence[str],
         renew_token: Callable[[], Awaitable[None]],
+        start: StartTask,
     ) -> None:
-        """Keep the client, the buildings to poll, and how to renew the token."""
+        """Keep the client, the buildings to poll, and how to renew the token.
+
+        start(coroutine, name) runs a batch of piloting in a tracked task.
+        """
         self._client = client
         self._building_ids = tuple(building_ids)
         self._renew_token = renew_token
@@ -189,7 +227,7 @@ class WizProAdapter(VendorAdapter):
         self._newer: dict[str, PilotingState] = {}
         # Each bulb's last white or colour, to go back to when its mode stops.
         self._static: dict[str, PilotingState] = {}
-        self._batcher = PilotingBatcher(self._cover)
+        self._batcher = PilotingBatcher(self._cover, start)
 
     async def _call[T](self, request: Callable[[], Awaitable[T]]) -> T:
         """Send a request; a refused token is renewed once and the request resent."""
@@ -420,11 +458,8 @@ class WizProAdapter(VendorAdapter):
             bulb.aggregates = (*bulb.aggregates, (device_key, point_key))
         return Point(
             key=point_key,
-            kind=Kind.LIGHT,
-            name=name,
+            spec=LightSpec(name=name, features=features, enabled_by_default=enabled),
             value=self._aggregate_value((device_key, point_key)),
-            light=features,
-            enabled_by_default=enabled,
         )
 
     def _aggregate_value(self, ref: tuple[str, str]) -> Any:
@@ -443,7 +478,7 @@ class WizProAdapter(VendorAdapter):
             self._room_actions[(room_key, key)] = _RoomAction(
                 floor_id=floor_id, room_id=room.id, scene_id=scene.id
             )
-            points.append(Point(key=key, kind=Kind.SCENE, name=scene.name))
+            points.append(Point(key=key, spec=SceneSpec(name=scene.name)))
         for favorite in room.favorites:
             key = f"favorite-{favorite.slot}"
             self._room_actions[(room_key, key)] = _RoomAction(
@@ -452,9 +487,10 @@ class WizProAdapter(VendorAdapter):
             points.append(
                 Point(
                     key=key,
-                    kind=Kind.SCENE,
-                    translation_key="favorite",
-                    translation_placeholders={"number": str(favorite.slot)},
+                    spec=SceneSpec(
+                        translation_key="favorite",
+                        translation_placeholders=(("number", str(favorite.slot)),),
+                    ),
                 )
             )
         return points
@@ -477,66 +513,18 @@ class WizProAdapter(VendorAdapter):
 
     def _bulb_points(self, bulb: _Bulb, telemetry: _Telemetry) -> list[Point]:
         """Return the points of one bulb."""
-        points = [
-            Point(key=LIGHT, kind=Kind.LIGHT, value=bulb.value, light=bulb.features)
+        points: list[Point] = [
+            Point(key=LIGHT, spec=LightSpec(features=bulb.features), value=bulb.value)
         ]
         if bulb.features.effects:
-            points.append(
-                Point(
-                    key=EFFECT_SPEED,
-                    optional=True,
-                    kind=Kind.NUMBER,
-                    translation_key=EFFECT_SPEED,
-                    value=bulb.state.speed,
-                    native_range=SPEED_RANGE,
-                    step=1,
-                    category=Category.CONFIG,
-                )
-            )
+            points.append(Point(key=EFFECT_SPEED, spec=_SPEED, value=bulb.state.speed))
         if bulb.light.model.has_ratio:
-            points.append(
-                Point(
-                    key=RATIO,
-                    optional=True,
-                    kind=Kind.NUMBER,
-                    translation_key=RATIO,
-                    value=bulb.state.ratio,
-                    native_range=RATIO_RANGE,
-                    step=1,
-                    unit="%",
-                    category=Category.CONFIG,
-                )
-            )
+            points.append(Point(key=RATIO, spec=_RATIO, value=bulb.state.ratio))
         points.extend(
             (
-                Point(
-                    key=RSSI,
-                    kind=Kind.SENSOR,
-                    value=telemetry.rssi,
-                    device_class="signal_strength",
-                    unit="dBm",
-                    state_class="measurement",
-                    category=Category.DIAGNOSTIC,
-                    enabled_by_default=False,
-                ),
-                Point(
-                    key=POWER,
-                    optional=True,
-                    kind=Kind.SENSOR,
-                    value=telemetry.power,
-                    device_class="power",
-                    unit="W",
-                    state_class="measurement",
-                ),
-                Point(
-                    key=CONNECTIVITY,
-                    optional=True,
-                    kind=Kind.BINARY_SENSOR,
-                    value=telemetry.connected,
-                    device_class="connectivity",
-                    category=Category.DIAGNOSTIC,
-                    survives_offline=True,
-                ),
+                Point(key=RSSI, spec=_RSSI, value=telemetry.rssi),
+                Point(key=POWER, spec=_POWER, value=telemetry.power),
+                Point(key=CONNECTIVITY, spec=_CONNECTIVITY, value=telemetry.connected),
             )
         )
         return points
@@ -547,9 +535,9 @@ class WizProAdapter(VendorAdapter):
         if (bulb := self._bulbs.get(command.device_key)) is not None:
             return await self._execute_on_bulb(bulb, command)
         if (aggregate := self._aggregates.get(ref)) is not None:
-            return await self._execute_on_aggregate(aggregate, command.value)
+            return await self._execute_on_aggregate(aggregate, command)
         if (action := self._room_actions.get(ref)) is not None:
-            return await self._execute_room_action(command.device_key, action)
+            return await self._execute_room_action(command, action)
         raise CloudRejectedError(f"{command.device_key} is no longer in WiZ Pro")
 
     async def _execute_on_bulb(
@@ -560,7 +548,9 @@ class WizProAdapter(VendorAdapter):
             case "light":
                 change = self._light_input(command.value, bulb.features)
                 if _stops_light_mode(command.value):
-                    return await self._stop_light_modes([bulb.key], change.dimming)
+                    return await self._stop_light_modes(
+                        [bulb.key], change.dimming, command.call
+                    )
             case "effect_speed":
                 change = PilotingState(speed=round(command.value))
             case "ratio":
@@ -568,50 +558,55 @@ class WizProAdapter(VendorAdapter):
             case _:
                 raise CloudRejectedError(f"{command.point_key} cannot be set")
         piloted = await self._batcher.pilot(
-            frozenset({bulb.key}), change, self._bulb_request(bulb, change)
+            frozenset({bulb.key}),
+            change,
+            self._bulb_request(bulb, change),
+            command.call,
         )
         return self._pilot(piloted, change)
 
     async def _execute_on_aggregate(
-        self, aggregate: _Aggregate, command: LightCommand
+        self, aggregate: _Aggregate, command: Command
     ) -> list[PointUpdate]:
         """Pilot a room, group, floor or building with one mutation."""
-        change = self._light_input(command, aggregate.features)
-        if _stops_light_mode(command):
+        change = self._light_input(command.value, aggregate.features)
+        if _stops_light_mode(command.value):
             # Bulbs pushed as offline cannot take it; the room's mutation
             # would skip them too.
             online = [
                 key for key in aggregate.members if self._is_online(self._bulbs[key])
             ]
             return await self._stop_light_modes(
-                online or aggregate.members, change.dimming
+                online or aggregate.members, change.dimming, command.call
             )
         piloted = await self._batcher.pilot(
             frozenset(aggregate.members),
             change,
             self._aggregate_request(aggregate, change),
+            command.call,
         )
         return self._pilot(piloted, change)
 
     async def _execute_room_action(
-        self, room_key: str, action: _RoomAction
+        self, command: Command, action: _RoomAction
     ) -> list[PointUpdate]:
         """Apply a room scene or a room favorite."""
         if action.scene_id is not None:
             await self._call(partial(self._client.apply_room_scene, action.scene_id))
             return []
-        room = self._aggregates.get((room_key, LIGHT))
+        room = self._aggregates.get((command.device_key, LIGHT))
         if action.state is None or room is None:
             return []
         piloted = await self._batcher.pilot(
             frozenset(room.members),
             action.state,
             self._aggregate_request(room, action.state),
+            command.call,
         )
         return self._pilot(piloted, action.state)
 
     async def _stop_light_modes(
-        self, bulb_keys: Iterable[str], dimming: int | None
+        self, bulb_keys: Iterable[str], dimming: int | None, call: str | None
     ) -> list[PointUpdate]:
         """Stop bulbs' light modes: each goes back to its own last white or colour.
 
@@ -639,7 +634,7 @@ class WizProAdapter(VendorAdapter):
             )
         results = await asyncio.gather(
             *(
-                self._batcher.pilot(bulbs, change, request)
+                self._batcher.pilot(bulbs, change, request, call)
                 for change, bulbs, request in pilots
             ),
             return_exceptions=True,

@@ -1,23 +1,26 @@
-"""Piloting requests that arrive together go out as few mutations as possible.
+"""Piloting requests of one service call go out as few mutations as possible.
 
 "Turn off the lights in the kitchen" reaches the adapter as one command per
-light entity, all within one turn of the event loop. Gathered for that turn,
-commands with the same change are sent as the fewest room, group, floor or
-building mutations that cover exactly their bulbs. A command alone goes out as
-it came.
+light entity. Home Assistant starts every entity's part of a service call
+together, each in its own task; the batch of a call is sent by a task created
+with its first command and not started eagerly, so it runs only after every
+entity task the call started has handed over its command. Commands with the
+same change are sent as the fewest room, group, floor or building mutations
+that cover exactly their bulbs; a command alone goes out as it came. Commands
+of different service calls never share a batch.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from .models import PilotingState
 
 type Request = Callable[[], Awaitable[None]]
 type Cover = Callable[[set[str]], list[tuple[frozenset[str], Request]]]
-
-# Turns of the event loop to wait for the rest of a service call's entities.
-_GATHER_TURNS = 2
+# Starts a task that Home Assistant tracks; it must not start eagerly.
+type StartTask = Callable[[Coroutine[Any, Any, None], str], asyncio.Task[None]]
 
 
 @dataclass(eq=False, slots=True)
@@ -57,35 +60,42 @@ def _groups(batch: list[_Piloting]) -> list[_Group]:
 
 
 class PilotingBatcher:
-    """Collects piloting commands for a moment and sends them covered."""
+    """Collects a service call's piloting commands and sends them covered."""
 
-    def __init__(self, cover: Callable[[PilotingState], Cover]) -> None:
-        """Use cover(change)(bulbs) to find the requests that pilot a set of bulbs."""
+    def __init__(
+        self, cover: Callable[[PilotingState], Cover], start: StartTask
+    ) -> None:
+        """Use cover(change)(bulbs) to find the requests that pilot a set of bulbs.
+
+        start(coroutine, name) runs a batch in a task, not eagerly started.
+        """
         self._cover = cover
-        self._batch: list[_Piloting] = []
-        self._flush: asyncio.Task[None] | None = None
+        self._start = start
+        self._batches: dict[str | None, list[_Piloting]] = {}
 
     async def pilot(
-        self, bulbs: frozenset[str], change: PilotingState, own: Request
+        self,
+        bulbs: frozenset[str],
+        change: PilotingState,
+        own: Request,
+        call: str | None = None,
     ) -> frozenset[str]:
         """Pilot bulbs with a change; own is the request to use when alone.
 
+        call names the service call the command belongs to (its context).
         Returns every bulb the batch piloted with this change, so the first
         command to resume can show the whole batch's outcome at once.
         """
-        loop = asyncio.get_running_loop()
-        item = _Piloting(bulbs, change, own, loop.create_future())
-        self._batch.append(item)
-        if self._flush is None:
-            self._flush = loop.create_task(self._send_soon(), name="wiz_pro_batch")
+        item = _Piloting(bulbs, change, own, asyncio.get_running_loop().create_future())
+        if (batch := self._batches.get(call)) is None:
+            batch = self._batches[call] = []
+            self._start(self._send_batch(call), "wiz_pro piloting batch")
+        batch.append(item)
         return await item.done
 
-    async def _send_soon(self) -> None:
-        """Wait for the rest of the batch, then send it group by group."""
-        for _ in range(_GATHER_TURNS):
-            await asyncio.sleep(0)
-        batch, self._batch, self._flush = self._batch, [], None
-        for group in _groups(batch):
+    async def _send_batch(self, call: str | None) -> None:
+        """Send a service call's commands, group by group."""
+        for group in _groups(self._batches.pop(call)):
             await self._send(group)
 
     async def _send(self, group: _Group) -> None:

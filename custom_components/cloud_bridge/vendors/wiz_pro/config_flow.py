@@ -4,7 +4,7 @@ import asyncio
 from collections.abc import Mapping
 import re
 import time
-from typing import Any, override
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from aiohttp import ClientError
@@ -37,15 +37,23 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from ...const import CONF_VENDOR, LOGGER
+from ...const import LOGGER
 from ...errors import CloudAuthError, CloudError
+from ...flow import INSECURE_ADDRESS, VendorFlow
 from .client import API_URL, WizProAuthError, WizProClient, WizProError
 from .const import CONF_API_URL, CONF_BUILDINGS, VENDOR_ID
+from .linking import (
+    CONFIRMATION_LENGTH,
+    LINK_STEP,
+    abort_reason,
+    async_claim_code,
+)
 from .models import BuildingMeta
 from .oauth import WizProImplementation, async_entry_client, redirect_uri
 from .push import async_webhook_url
 
 CONF_CODE = "code"
+CONF_CONFIRMATION = "confirmation"
 SECTION_ADVANCED = "advanced"
 NO_URL_DOCS = "https://www.home-assistant.io/more-info/no-url-available"
 # As long as Home Assistant's own creation step waits for the token endpoint.
@@ -80,76 +88,152 @@ def unique_id_for(building_ids: list[str]) -> str:
     return f"{VENDOR_ID}:{','.join(sorted(building_ids))}"
 
 
-class WizProFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
+class WizProFlow(VendorFlow):
     """Links a WiZ Pro account and picks the buildings an entry covers."""
 
+    vendor_id = VENDOR_ID
     _api_url: str = API_URL
-    _link_method_chosen = False
     _token_data: dict[str, Any]
     _buildings: list[BuildingMeta]
     _buildings_listed = False
+    # What WiZ sent back to the browser step: a code, or an error's abort reason.
+    _callback: Mapping[str, Any]
 
     def _configured_buildings(self, *, exclude: ConfigEntry | None = None) -> set[str]:
         """Return the buildings other WiZ Pro entries already cover."""
         return {
             building_id
-            for entry in self._async_current_entries(include_ignore=False)
-            if entry.data.get(CONF_VENDOR) == VENDOR_ID and entry is not exclude
+            for entry in self.entries(exclude=exclude)
             for building_id in entry.data.get(CONF_BUILDINGS, [])
         }
 
-    async def async_step_wiz_pro(
+    async def async_step_user(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Start linking; a collapsed section lets a test server stand in."""
-        if user_input is None:
-            return self.async_show_form(
-                step_id="wiz_pro",
-                data_schema=probatio.Schema(
-                    {
-                        probatio.Required(SECTION_ADVANCED): section(
-                            probatio.Schema(
-                                {
-                                    probatio.Required(
-                                        CONF_API_URL, default=API_URL
-                                    ): TextSelector(
-                                        TextSelectorConfig(type=TextSelectorType.URL)
-                                    )
-                                }
-                            ),
-                            {"collapsed": True},
-                        )
-                    }
-                ),
-            )
-        self._api_url = user_input[SECTION_ADVANCED][CONF_API_URL].rstrip("/")
-        return await self.async_step_pick_implementation()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            self._api_url = user_input[SECTION_ADVANCED][CONF_API_URL].rstrip("/")
+            if not self.insecure_warning(self._api_url):
+                return await self.flow.async_step_pick_implementation()
+            errors["base"] = INSECURE_ADDRESS
+        return self.show_form(
+            "user",
+            probatio.Schema(
+                {
+                    probatio.Required(SECTION_ADVANCED): section(
+                        probatio.Schema(
+                            {
+                                probatio.Required(
+                                    CONF_API_URL,
+                                    default=(user_input or {})
+                                    .get(SECTION_ADVANCED, {})
+                                    .get(CONF_API_URL, API_URL),
+                                ): TextSelector(
+                                    TextSelectorConfig(type=TextSelectorType.URL)
+                                )
+                            }
+                        ),
+                        {"collapsed": not errors},
+                    )
+                }
+            ),
+            errors=errors,
+        )
 
-    @override
     async def async_step_auth(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Offer to link in the browser or by pasting the code."""
-        if user_input is None and not self._link_method_chosen:
-            if isinstance(self.flow_impl, WizProImplementation):
-                self.flow_impl = self.flow_impl.for_server(self._api_url)
-            return await self.async_step_link()
-        return await super().async_step_auth(user_input)
+        if isinstance(self.flow.flow_impl, WizProImplementation):
+            self.flow.flow_impl = self.flow.flow_impl.for_server(self._api_url)
+        return await self.async_step_link()
 
     async def async_step_link(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask how to bring WiZ's code back."""
-        return self.async_show_menu(
-            step_id="link", menu_options=["link_browser", "link_paste"]
-        )
+        return self.show_menu("link", ["link_browser", "link_paste"])
 
     async def async_step_link_browser(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Open WiZ Pro; the callback brings the code back by itself."""
-        self._link_method_chosen = True
-        return await super().async_step_auth()
+        """Open WiZ Pro; the callback brings back the code, or a sign to confirm.
+
+        The callback page configures this step with what WiZ sent: the code
+        and our state, WiZ's error, or (for a code without our state, which
+        could come from anyone) only the news that a code is waiting.
+        """
+        if user_input is not None:
+            self._callback = user_input
+            if "code" in user_input:
+                return self.flow.async_external_step_done(
+                    next_step_id=self.step_id("finish")
+                )
+            if "error" in user_input:
+                return self.flow.async_external_step_done(
+                    next_step_id=self.step_id("rejected")
+                )
+            return self.flow.async_external_step_done(
+                next_step_id=self.step_id("confirm")
+            )
+        try:
+            url = await self.flow.async_generate_authorize_url()
+        except NoURLAvailableError:
+            return self._no_url()
+        return self.flow.async_external_step(step_id=LINK_STEP, url=url)
+
+    async def async_step_finish(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Trade the code WiZ sent back with our state for tokens."""
+        token, error = await self._resolve_code(str(self._callback["code"]))
+        if token is None:
+            return self.flow.async_abort(
+                reason="oauth_unauthorized"
+                if error == "code_refused"
+                else "oauth_failed"
+            )
+        return await self._linked(token)
+
+    async def async_step_rejected(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """End the flow with WiZ's error, as one of the reasons we know."""
+        return self.flow.async_abort(reason=abort_reason(self._callback.get("error")))
+
+    async def async_step_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the characters the WiZ Pro page showed, to take its code.
+
+        A code that came back without our state finishes nothing by itself:
+        only the person who saw the page knows which code is theirs.
+        """
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            typed = str(user_input[CONF_CONFIRMATION]).strip()
+            code = async_claim_code(self.hass, typed)
+            if code is None and len(typed) > CONFIRMATION_LENGTH:
+                code = code_from(typed)  # the whole code or address, pasted
+            if code is None:
+                errors[CONF_CONFIRMATION] = "confirmation_mismatch"
+            else:
+                token, error = await self._resolve_code(code)
+                if token is not None:
+                    return await self._linked(token)
+                errors[CONF_CONFIRMATION if error == "code_refused" else "base"] = error
+        return self.show_form(
+            "confirm",
+            probatio.Schema(
+                {
+                    probatio.Required(CONF_CONFIRMATION): TextSelector(
+                        TextSelectorConfig()
+                    )
+                }
+            ),
+            errors=errors,
+        )
 
     async def async_step_link_paste(
         self, user_input: dict[str, Any] | None = None
@@ -160,62 +244,63 @@ class WizProFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
             if (code := code_from(user_input[CONF_CODE])) is None:
                 errors[CONF_CODE] = "invalid_code"
             else:
-                token, error = await self._resolve_pasted_code(code)
+                token, error = await self._resolve_code(code)
                 if token is not None:
-                    return await self.async_oauth_create_entry(
-                        {"auth_implementation": self.flow_impl.domain, "token": token}
-                    )
+                    return await self._linked(token)
                 errors[CONF_CODE if error == "code_refused" else "base"] = error
         try:
             placeholders = {
-                "authorize_url": await self.async_generate_authorize_url(),
+                "authorize_url": await self.flow.async_generate_authorize_url(),
                 "redirect_uri": redirect_uri(self.hass),
             }
         except NoURLAvailableError:
-            return self.async_abort(
-                reason="no_url_available",
-                description_placeholders={"docs_url": NO_URL_DOCS},
-            )
-        return self.async_show_form(
-            step_id="link_paste",
-            data_schema=probatio.Schema(
+            return self._no_url()
+        return self.show_form(
+            "link_paste",
+            probatio.Schema(
                 {probatio.Required(CONF_CODE): TextSelector(TextSelectorConfig())}
             ),
-            description_placeholders=placeholders,
+            placeholders=placeholders,
             errors=errors,
         )
 
-    async def _resolve_pasted_code(
-        self, code: str
-    ) -> tuple[dict[str, Any] | None, str]:
-        """Trade a pasted code for tokens; else name the error to show.
+    def _no_url(self) -> ConfigFlowResult:
+        """Abort: Home Assistant has no address for WiZ to send the browser back to."""
+        return self.flow.async_abort(
+            reason="no_url_available",
+            description_placeholders={"docs_url": NO_URL_DOCS},
+        )
 
-        Done here rather than in Home Assistant's creation step, which aborts
-        the whole flow: a mistyped or expired code only needs another paste,
-        and a cloud that did not answer leaves the code usable for a retry.
+    async def _resolve_code(self, code: str) -> tuple[dict[str, Any] | None, str]:
+        """Trade a code for tokens; else name the error to show.
+
+        A mistyped or expired code only needs another try, and a cloud that did
+        not answer leaves the code usable for a retry.
         """
         try:
             async with asyncio.timeout(TOKEN_TIMEOUT):
-                token = await self.flow_impl.async_resolve_external_data(
+                token = await self.flow.flow_impl.async_resolve_external_data(
                     {"code": code, "state": None}
                 )
         except OAuth2TokenRequestReauthError as err:
-            LOGGER.debug("WiZ Pro refused the pasted code: %s", err)
+            LOGGER.debug("WiZ Pro refused the code: %s", err)
             return None, "code_refused"
         except (TimeoutError, OAuth2TokenRequestError, ClientError) as err:
-            LOGGER.debug("Cannot trade the pasted code: %s", err)
+            LOGGER.debug("Cannot trade the code: %s", err)
             return None, "cannot_connect"
         token["expires_at"] = time.time() + token["expires_in"]
         return token, ""
 
-    @override
-    async def async_oauth_create_entry(self, data: dict[str, Any]) -> ConfigFlowResult:
+    async def _linked(self, token: dict[str, Any]) -> ConfigFlowResult:
         """List the buildings the new tokens grant, then finish or ask."""
-        self._token_data = data
-        token = data["token"]["access_token"]
+        self._token_data = {
+            "auth_implementation": self.flow.flow_impl.domain,
+            "token": token,
+        }
+        access_token = token["access_token"]
 
         async def static_token() -> str:
-            return str(token)
+            return str(access_token)
 
         client = WizProClient(
             async_get_clientsession(self.hass), static_token, api_url=self._api_url
@@ -223,37 +308,39 @@ class WizProFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
         try:
             self._buildings = await client.buildings()
         except WizProAuthError:
-            return self.async_abort(reason="invalid_auth")
+            return self.flow.async_abort(reason="invalid_auth")
         except WizProError as err:
             LOGGER.debug("Cannot list WiZ Pro buildings: %s", err)
-            return self.async_abort(reason="cannot_connect")
+            return self.flow.async_abort(reason="cannot_connect")
         if not self._buildings:
-            return self.async_abort(reason="no_buildings")
-        if self.source == SOURCE_REAUTH:
+            return self.flow.async_abort(reason="no_buildings")
+        if self.flow.source == SOURCE_REAUTH:
             return self._finish_reauth()
-        if self.source == SOURCE_RECONFIGURE:
+        if self.flow.source == SOURCE_RECONFIGURE:
             # Linked again from Reconfigure: choose among what it now grants.
             self._buildings_listed = True
-            return await self.async_step_wiz_pro_reconfigure()
+            return await self.async_step_reconfigure()
         available = [
             building
             for building in self._buildings
             if building.id not in self._configured_buildings()
         ]
         if not available:
-            return self.async_abort(reason="already_configured")
+            return self.flow.async_abort(reason="already_configured")
         self._buildings = available
         if len(available) == 1:
-            return await self._async_create_wiz_pro_entry([available[0].id])
+            return await self._create([available[0].id])
         return await self.async_step_buildings()
 
     def _finish_reauth(self) -> ConfigFlowResult:
         """Store the new tokens if they still grant the entry's buildings."""
-        entry = self._get_reauth_entry()
+        entry = self.flow.reauth_entry()
         granted = {building.id for building in self._buildings}
         if not set(entry.data[CONF_BUILDINGS]) <= granted:
-            return self.async_abort(reason="wrong_account")
-        return self.async_update_reload_and_abort(entry, data_updates=self._token_data)
+            return self.flow.async_abort(reason="wrong_account")
+        return self.flow.async_update_reload_and_abort(
+            entry, data_updates=self._token_data
+        )
 
     def _building_schema(self, default: list[str]) -> probatio.Schema:
         """Return a form to pick buildings from those listed."""
@@ -278,31 +365,23 @@ class WizProFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
         errors: dict[str, str] = {}
         if user_input is not None:
             if chosen := list(user_input[CONF_BUILDINGS]):
-                return await self._async_create_wiz_pro_entry(chosen)
+                return await self._create(chosen)
             errors[CONF_BUILDINGS] = "no_building_chosen"
-        return self.async_show_form(
-            step_id="buildings",
-            data_schema=self._building_schema([]),
-            errors=errors,
-        )
+        return self.show_form("buildings", self._building_schema([]), errors=errors)
 
     def _title(self, building_ids: list[str]) -> str:
         """Return an entry title from its buildings' names."""
         names = {building.id: building.name for building in self._buildings}
         return ", ".join(names.get(bid) or bid for bid in sorted(building_ids))
 
-    async def _async_create_wiz_pro_entry(
-        self, building_ids: list[str]
-    ) -> ConfigFlowResult:
+    async def _create(self, building_ids: list[str]) -> ConfigFlowResult:
         """Create the entry; its webhook URL is shown on the last page."""
-        await self.async_set_unique_id(unique_id_for(building_ids))
-        self._abort_if_unique_id_configured()
         webhook_id = webhook.async_generate_id()
-        return self.async_create_entry(
-            title=self._title(building_ids),
-            data={
+        return await self.async_create_entry(
+            unique_id_for(building_ids),
+            self._title(building_ids),
+            {
                 **self._token_data,
-                CONF_VENDOR: VENDOR_ID,
                 CONF_API_URL: self._api_url,
                 CONF_BUILDINGS: sorted(building_ids),
                 CONF_WEBHOOK_ID: webhook_id,
@@ -313,7 +392,7 @@ class WizProFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
             },
         )
 
-    async def async_step_wiz_pro_reauth(
+    async def async_step_reauth(
         self, entry_data: Mapping[str, Any]
     ) -> ConfigFlowResult:
         """Link the account again when its refresh token stopped working."""
@@ -324,21 +403,18 @@ class WizProFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Explain, then link again."""
-        entry = self._get_reauth_entry()
+        entry = self.flow.reauth_entry()
         if user_input is None:
-            return self.async_show_form(
-                step_id="reauth_confirm",
-                description_placeholders={"title": entry.title},
-            )
-        return await self.async_step_pick_implementation(
+            return self.show_form("reauth_confirm", placeholders={"title": entry.title})
+        return await self.flow.async_step_pick_implementation(
             user_input={"implementation": entry.data["auth_implementation"]}
         )
 
-    async def async_step_wiz_pro_reconfigure(
+    async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Change which buildings the entry covers."""
-        entry = self._get_reconfigure_entry()
+        entry = self.flow.reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
             chosen = sorted(user_input[CONF_BUILDINGS])
@@ -347,7 +423,7 @@ class WizProFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
             else:
                 # The tokens of a link made in this flow (Link WiZ Pro again).
                 relinked = getattr(self, "_token_data", {})
-                return self.async_update_reload_and_abort(
+                return self.flow.async_update_reload_and_abort(
                     entry,
                     unique_id=unique_id_for(chosen),
                     title=self._title(chosen),
@@ -358,22 +434,22 @@ class WizProFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
                 self._buildings = await self._entry_buildings(entry)
             except UnknownImplementationError:
                 # The application credential the entry was linked with is gone.
-                return self.async_abort(reason="missing_credentials")
+                return self.flow.async_abort(reason="missing_credentials")
             except ImplementationUnavailableError:
-                return self.async_abort(reason="oauth_implementation_unavailable")
+                return self.flow.async_abort(reason="oauth_implementation_unavailable")
             except WizProAuthError, CloudAuthError:
-                return self.async_abort(reason="invalid_auth")
+                return self.flow.async_abort(reason="invalid_auth")
             except WizProError, CloudError:
-                return self.async_abort(reason="cannot_connect")
+                return self.flow.async_abort(reason="cannot_connect")
             self._buildings_listed = True
             granted = {building.id for building in self._buildings}
             if not set(entry.data[CONF_BUILDINGS]) <= granted:
-                return await self.async_step_wiz_pro_reconfigure_lost()
+                return await self.async_step_reconfigure_lost()
         others = self._configured_buildings(exclude=entry)
         self._buildings = [b for b in self._buildings if b.id not in others]
-        return self.async_show_form(
-            step_id="wiz_pro_reconfigure",
-            data_schema=self._building_schema(
+        return self.show_form(
+            "reconfigure",
+            self._building_schema(
                 [
                     bid
                     for bid in entry.data[CONF_BUILDINGS]
@@ -383,23 +459,23 @@ class WizProFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
             errors=errors,
         )
 
-    async def async_step_wiz_pro_reconfigure_lost(
+    async def async_step_reconfigure_lost(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """WiZ no longer grants some of the buildings: leave out, or link again."""
-        return self.async_show_menu(
-            step_id="wiz_pro_reconfigure_lost",
-            menu_options=["wiz_pro_relink", "wiz_pro_reconfigure"],
-            description_placeholders={"title": self._get_reconfigure_entry().title},
+        return self.show_menu(
+            "reconfigure_lost",
+            ["relink", "reconfigure"],
+            placeholders={"title": self.flow.reconfigure_entry().title},
         )
 
-    async def async_step_wiz_pro_relink(
+    async def async_step_relink(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Link WiZ Pro again, to grant buildings the entry lost; then choose."""
-        entry = self._get_reconfigure_entry()
+        entry = self.flow.reconfigure_entry()
         self._api_url = entry.data[CONF_API_URL]
-        return await self.async_step_pick_implementation(
+        return await self.flow.async_step_pick_implementation(
             user_input={"implementation": entry.data["auth_implementation"]}
         )
 

@@ -201,7 +201,11 @@ class OAuthTokens:
 async def async_entry_client(
     hass: HomeAssistant, entry: ConfigEntry
 ) -> tuple[WizProClient, OAuthTokens]:
-    """Return a GraphQL client that uses and renews an entry's tokens."""
+    """Return a GraphQL client that uses and renews an entry's tokens.
+
+    Raises UnknownImplementationError when the entry's application credential
+    was deleted, ImplementationUnavailableError when its provider is down.
+    """
     implementation = (
         await config_entry_oauth2_flow.async_get_config_entry_implementation(
             hass, entry

@@ -1,9 +1,10 @@
 """Where WiZ sends the browser back after the user grants access.
 
-WiZ's documented callback carries only ``code`` and ``expires_at``. When it
-echoes our ``state`` the waiting flow is found by it; when it does not, the
-one flow waiting for WiZ is; with none or several, the page shows the code so
-the user can paste it into the flow.
+A callback with the ``state`` of a set-up waiting in the browser step hands
+that set-up the code (or WiZ's error). Anything else finishes nothing: a code
+is kept unclaimed and every set-up waiting in the browser step moves on to ask
+for the characters this page shows, which only the person who saw it knows.
+The page reads the same whichever set-ups exist.
 """
 
 from html import escape
@@ -16,9 +17,22 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import UnknownFlow
 from homeassistant.util.hass_dict import HassKey
 
+from ...const import DOMAIN
+from .linking import LINK_STEP, abort_reason, async_keep_unclaimed
 from .oauth import CALLBACK_PATH, PENDING_LINKS
 
 _REGISTERED: HassKey[bool] = HassKey("cloud_bridge_oauth_callback")
+
+# What a user reads for WiZ's error, in place of WiZ's own text.
+_ERROR_TEXT = {
+    "link_denied": "Access was declined in WiZ Pro.",
+    "link_refused": (
+        "WiZ Pro refused the link request. Check the client ID in the "
+        "application credentials and the redirect URI registered with WiZ."
+    ),
+    "link_unavailable": "WiZ Pro could not link right now. Try again later.",
+    "link_failed": "WiZ Pro could not link the account.",
+}
 
 
 @callback
@@ -44,52 +58,60 @@ def _page(body: str, status: HTTPStatus = HTTPStatus.OK) -> web.Response:
     )
 
 
-def _waiting_flows(hass: HomeAssistant) -> dict[str, str]:
-    """Return the pending links whose flow still waits for WiZ, by state."""
-    pending = hass.data.setdefault(PENDING_LINKS, {})
-    waiting: dict[str, str] = {}
-    for state, flow_id in list(pending.items()):
-        try:
-            flow = hass.config_entries.flow.async_get(flow_id)
-        except UnknownFlow:
-            del pending[state]
-            continue
-        if flow.get("step_id") == "auth":
-            waiting[state] = flow_id
-    return waiting
+def _waiting(hass: HomeAssistant) -> list[str]:
+    """Return the set-ups waiting in the browser step, by flow id."""
+    return [
+        flow["flow_id"]
+        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        if flow.get("step_id") == LINK_STEP
+    ]
 
 
 class WizProCallbackView(HomeAssistantView):
-    """Receives the authorization code and hands it to the waiting flow."""
+    """Receives the authorization code and hands it to its set-up."""
 
     requires_auth = False
     url = CALLBACK_PATH
     name = "api:cloud_bridge:oauth:callback"
 
     async def get(self, request: web.Request) -> web.Response:
-        """Route the code to its flow."""
+        """Route the code by its state, or keep it for the user to confirm."""
         hass = request.app[KEY_HASS]
         code = request.query.get("code")
         error = request.query.get("error")
         if not code and not error:
             return _page("<p>The link has no code.</p>", HTTPStatus.BAD_REQUEST)
-        waiting = _waiting_flows(hass)
-        state = request.query.get("state")
-        if state is None and len(waiting) == 1:
-            state = next(iter(waiting))
-        if state is None or (flow_id := waiting.get(state)) is None:
-            return _page(
-                "<p>No WiZ Pro set-up in Home Assistant is waiting for this link. "
-                "Go back to the set-up, choose <b>Paste the code</b> and paste:</p>"
-                f"<pre>{escape(code or '')}</pre>",
-                HTTPStatus.NOT_FOUND,
-            )
-        hass.data[PENDING_LINKS].pop(state, None)
-        user_input = {"code": code, "state": state} if code else {"error": error}
-        await hass.config_entries.flow.async_configure(
-            flow_id=flow_id, user_input=user_input
-        )
+        waiting = _waiting(hass)
+        pending = hass.data.setdefault(PENDING_LINKS, {})
+        for state, pending_flow in list(pending.items()):
+            if pending_flow not in waiting:
+                del pending[state]  # closed, or no longer waiting for WiZ
+        if (flow_id := pending.pop(request.query.get("state") or "", None)) is not None:
+            user_input = {"code": code} if code else {"error": error}
+            try:
+                await hass.config_entries.flow.async_configure(flow_id, user_input)
+            except UnknownFlow:
+                pass
+            else:
+                if code:
+                    return _page(
+                        "<p>WiZ Pro is linked. You can close this window.</p>"
+                        "<script>window.close()</script>"
+                    )
+        if not code:
+            return _page(f"<p>{escape(_ERROR_TEXT[abort_reason(error)])}</p>")
+        confirmation = async_keep_unclaimed(hass, code)
+        for flow_id in _waiting(hass):
+            try:
+                await hass.config_entries.flow.async_configure(
+                    flow_id, {"unclaimed": True}
+                )
+            except UnknownFlow:
+                continue
         return _page(
-            "<p>WiZ Pro is linked. You can close this window.</p>"
-            "<script>window.close()</script>"
+            "<p>WiZ Pro sent a code. To finish linking, go back to the Cloud "
+            "Bridge set-up in Home Assistant and enter:</p>"
+            f"<p style='font-size: 2em'><code>{escape(confirmation)}</code></p>"
+            "<p>To link another way, start the set-up again, choose <b>Paste the "
+            f"code</b> and paste:</p><pre>{escape(code)}</pre>"
         )
