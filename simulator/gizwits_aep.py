@@ -333,7 +333,8 @@ class AepLogin:
         if fields.get("refresh") is not True:
             raise AepError(AEP_BAD_REQUEST, "refresh must be true")
         value = fields.get("refresh_token")
-        owner = self.refresh_tokens.get(value) if isinstance(value, str) else None
+        value = value if isinstance(value, str) else ""
+        owner = self.refresh_tokens.get(value)
         user = None if owner is None else self._sim.state.find_user(owner[0])
         if owner is None or owner[1] != app_id or user is None:
             raise AepError(AEP_TOKEN_INVALID, "unknown or used refresh token")

@@ -16,7 +16,8 @@ document is silent, the choice made here:
   only ``ping`` counts. At or after the deadline the cloud closes it with code 1000
   "heartbeat timeout" (a ping exactly at the interval is too late, as the note
   warns). Time comes from ``clock`` (injectable); :meth:`AppPush.check_heartbeats`
-  runs the check (a background loop runs it every second).
+  runs the check, and a background loop runs it every second unless ``auto_check``
+  is False (then only the test's calls close sockets: fully deterministic).
 - Every frame other than ``login_req`` from a socket without a valid login (never
   logged in, or its token expired or is gone) is answered ``s2c_invalid_msg``
   ``{error_code: 1009}``; a ``ping`` still gets its ``pong`` first. A socket found
@@ -177,7 +178,7 @@ class AppPush:
     """The app WebSocket of one Gizwits simulator (``sim.push``).
 
     Switches: ``full_attrs``, ``online_field``, ``server_req_sn``, ``refuse``,
-    ``clock``. Methods: :meth:`check_heartbeats`, :meth:`drop`. Records:
+    ``clock``, ``auto_check``. Methods: :meth:`check_heartbeats`, :meth:`drop`. Records:
     ``sockets`` (every socket, open or closed), ``open_sockets``, ``logins``,
     ``acks``; each :class:`AppSocket` keeps its frames, login and subscriptions.
     """
@@ -191,6 +192,7 @@ class AppPush:
         self.server_req_sn = False
         self.refuse = False
         self.clock: Callable[[], float] = time.monotonic
+        self.auto_check = True
         self.logins: list[AppLogin] = []
         self._answer: _Answer | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -244,7 +246,8 @@ class AppPush:
         """Run the heartbeat check every second."""
         while True:
             await asyncio.sleep(HEARTBEAT_CHECK_EVERY)
-            self.check_heartbeats()
+            if self.auto_check:
+                self.check_heartbeats()
 
     # --- switches -------------------------------------------------------------------
 
