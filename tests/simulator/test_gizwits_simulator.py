@@ -1651,9 +1651,7 @@ async def test_heartbeat_is_enforced_by_the_clock(api: Api, connect: Connect) ->
     assert (await never.message()).type is aiohttp.WSMsgType.CLOSE
 
 
-async def test_the_background_check_uses_the_clock(
-    api: Api, connect: Connect
-) -> None:
+async def test_the_background_check_uses_the_clock(api: Api, connect: Connect) -> None:
     clock = FakeClock()
     api.sim.push.clock = clock
     sock = await connect()
