@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from . import gizwits_demo, wegnology_demo
 from .gizwits import GizwitsSimulator
+from .gizwits_aep import AEP_LOGIN_PATH
+from .gizwits_push import WS_PATH
 from .wegnology import WegnologySimulator
 from .wiz_pro import WizProSimulator
 from .wiz_pro_demo import demo_data, run_demo_activity
@@ -158,19 +160,84 @@ def _gizwits_arguments(group: _Options) -> None:
         metavar="SECONDS",
         help="user token lifetime (default 604800, the document's 7 days)",
     )
+    group.add_argument(
+        "--gizwits-aep-token-lifetime",
+        type=float,
+        default=180 * 24 * 3600,
+        metavar="SECONDS",
+        help="lifetime of tokens from the newer (AEP) app login (default 15552000,"
+        " 180 days)",
+    )
+    group.add_argument(
+        "--gizwits-numeric-codes",
+        action="store_true",
+        help="AEP replies carry their code as a number (200) instead of a string",
+    )
+    group.add_argument(
+        "--gizwits-no-refresh",
+        action="store_true",
+        help="POST /app/user/refresh_token answers 404: AEP clients must sign in again",
+    )
+    group.add_argument(
+        "--gizwits-refuse-aep-bindings",
+        action="store_true",
+        help="GET /app/bindings refuses AEP tokens (9026, HTTP 404): clients use the"
+        " AEP device list",
+    )
+    group.add_argument(
+        "--gizwits-refuse-sockets",
+        action="store_true",
+        help="the app WebSocket (/ws/app/v1) refuses every upgrade with HTTP 503",
+    )
+    group.add_argument(
+        "--gizwits-partial-attrs",
+        action="store_true",
+        help="s2c_noti carries only the datapoints a report changed (default: all)",
+    )
+    group.add_argument(
+        "--gizwits-is-online",
+        action="store_true",
+        help="s2c_online_status names its flag is_online instead of online",
+    )
+    group.add_argument(
+        "--gizwits-server-req-sn",
+        action="store_true",
+        help="s2c_noti carries the server's own req_sn; apps must answer c2s_ack",
+    )
+    group.add_argument(
+        "--gizwits-activity-interval",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="play one scripted, repeatable demo event this often (0: never)",
+    )
+
+
+def _gizwits_switches(sim: GizwitsSimulator, args: argparse.Namespace) -> None:
+    """Set the AEP and WebSocket switches the command line names."""
+    sim.aep.numeric_codes = args.gizwits_numeric_codes
+    sim.aep.refresh_available = not args.gizwits_no_refresh
+    sim.aep.bindings_refused = args.gizwits_refuse_aep_bindings
+    sim.push.refuse = args.gizwits_refuse_sockets
+    sim.push.full_attrs = not args.gizwits_partial_attrs
+    sim.push.online_field = "is_online" if args.gizwits_is_online else "online"
+    sim.push.server_req_sn = args.gizwits_server_req_sn
 
 
 async def _start_gizwits(args: argparse.Namespace, host: str, port: int) -> Running:
-    """Start the Gizwits simulator with the demo home."""
+    """Start the Gizwits simulator with the demo home and its moved account."""
     app_ids = args.gizwits_app_ids or (gizwits_demo.DEMO_APP_ID,)
     sim = GizwitsSimulator(
-        gizwits_demo.demo_data(),
+        gizwits_demo.demo_data(moved_user=True),
         app_ids=app_ids,
         super_app_ids=() if args.gizwits_no_super_app else None,
         token_lifetime=timedelta(seconds=args.gizwits_token_lifetime),
+        aep_token_lifetime=timedelta(seconds=args.gizwits_aep_token_lifetime),
     )
+    _gizwits_switches(sim, args)
     await sim.start(host, port)
     user = sim.user(gizwits_demo.DEMO_USERNAME)
+    moved = sim.user(gizwits_demo.DEMO_MOVED_USERNAME)
     super_app = "no" if args.gizwits_no_super_app else "yes"
     app_ids = ", ".join(sorted(sim.app_ids))
     logins = f"{user.username} / {user.email} / {user.phone}"
@@ -178,14 +245,33 @@ async def _start_gizwits(args: argparse.Namespace, host: str, port: int) -> Runn
         f"{len(user.bindings)} devices, {len(user.groups)} groups,"
         f" {len(user.scenes)} scenes"
     )
+    ws_url = sim.url.replace("http://", "ws://", 1) + WS_PATH
+    sockets = "refused (503)" if sim.push.refuse else ws_url
     lines = [
         f"Gizwits simulator   {sim.url}",
         f"  AppID             {app_ids} (super AppID: {super_app})",
         f"  login             POST {sim.url}/app/login",
         f"  user              {logins}, password {user.password}",
         f"  account           {counts}",
+        f"  AEP login         POST {sim.url}{AEP_LOGIN_PATH}",
+        (
+            f"  moved user        {moved.username} / {moved.email},"
+            f" password {moved.password} (AEP login only)"
+        ),
+        f"  app WebSocket     {sockets}",
     ]
-    return Running(sim, lines)
+    running = Running(sim, lines)
+    if args.gizwits_activity_interval > 0:
+        lines.append(
+            "  demo activity     one scripted event every"
+            f" {args.gizwits_activity_interval:g} s"
+        )
+        running.tasks.append(
+            asyncio.get_running_loop().create_task(
+                gizwits_demo.run_demo_activity(sim, args.gizwits_activity_interval)
+            )
+        )
+    return running
 
 
 def _wegnology_arguments(group: _Options) -> None:

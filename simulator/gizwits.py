@@ -35,6 +35,10 @@ document is silent, the choice made here is written next to the code; in short:
 - A scene runs in the background after the ``{}`` reply ("start to perform"); delay
   tasks wait ``min(time, scene_delay_cap)`` (default 0 s); status is 2 when any task
   (or group member) failed. Scene runs are recorded in ``scene_runs``, not ``controls``.
+- The same server speaks the newer "AEP" app login (``sim.aep``, see
+  ``gizwits_aep``) and the app WebSocket at ``/ws/app/v1`` (``sim.push``, see
+  ``gizwits_push``); the bindings' ``host``/``ws_port`` point at this server.
+- The default data is the demo home with the moved demo account (``DEMO_MOVED_*``).
 """
 
 from __future__ import annotations
@@ -51,8 +55,10 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+from yarl import URL
 
 from .faults import Fault, FaultInjector, FaultKind
+from .gizwits_aep import AepLogin
 from .gizwits_demo import DEMO_APP_ID, DEMO_USERNAME, demo_data
 from .gizwits_model import (
     HTTP_STATUS,
@@ -65,6 +71,7 @@ from .gizwits_model import (
     User,
     error_body,
 )
+from .gizwits_push import AppPush
 from .gizwits_state import GizwitsState, SceneRun, Token
 from .recording import RECORDED_REQUEST
 from .server import SimulatorServer
@@ -103,10 +110,11 @@ class _GizwitsFaults(FaultInjector):
 
 @dataclass(frozen=True, slots=True)
 class _Context:
-    """Who is calling: the AppID and, on user endpoints, the token's user."""
+    """Who is calling: the AppID and, on user endpoints, the token and its user."""
 
     app_id: str
     token_user: User | None = None
+    token: Token | None = None
 
     @property
     def user(self) -> User:
@@ -124,8 +132,11 @@ class GizwitsSimulator(SimulatorServer):
 
     Switches: ``app_ids``, ``super_app_ids``, ``throttle`` ((requests, seconds) per
     AppID, None: off), ``scene_delay_cap``, ``http_status`` (error code → status),
-    ``token_lifetime``, ``default_limit``/``max_limit``, a user's ``moved`` flag.
-    Recording: ``requests`` (shared), ``controls``, ``raw_controls``, ``scene_runs``.
+    ``token_lifetime``, ``default_limit``/``max_limit``, a user's ``moved`` flag;
+    the AEP login's switches on ``aep`` (:class:`~simulator.gizwits_aep.AepLogin`),
+    the app WebSocket's on ``push`` (:class:`~simulator.gizwits_push.AppPush`).
+    Recording: ``requests`` (shared), ``controls``, ``raw_controls``, ``scene_runs``,
+    and the sockets on ``push``.
     """
 
     def __init__(
@@ -135,13 +146,16 @@ class GizwitsSimulator(SimulatorServer):
         app_ids: Iterable[str] = (DEMO_APP_ID,),
         super_app_ids: Iterable[str] | None = None,
         token_lifetime: timedelta = timedelta(days=7),
+        aep_token_lifetime: timedelta = timedelta(days=180),
         default_limit: int = 20,
         max_limit: int = 100,
     ) -> None:
-        """Set up the cloud with data (default: the demo home)."""
+        """Set up the cloud with data (default: the demo home and its moved account)."""
         super().__init__()
         self.faults = _GizwitsFaults()
-        self.state = GizwitsState(demo_data() if data is None else data, token_lifetime)
+        self.state = GizwitsState(
+            demo_data(moved_user=True) if data is None else data, token_lifetime
+        )
         self.app_ids: set[str] = set(app_ids)
         self.super_app_ids: set[str] = set(
             self.app_ids if super_app_ids is None else super_app_ids
@@ -152,6 +166,23 @@ class GizwitsSimulator(SimulatorServer):
         self.scene_delay_cap = 0.0
         self.http_status: dict[int, int] = dict(HTTP_STATUS)
         self._budget: dict[str, deque[float]] = {}
+        self.aep = AepLogin(self, aep_token_lifetime)
+        self.push = AppPush(self)
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        """Start listening; the bindings then name this host and port for the socket.
+
+        A wildcard listen address (0.0.0.0, ::) is advertised as 127.0.0.1.
+        """
+        await super().start(host, port)
+        self.state.ws_host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host  # noqa: S104
+        self.state.ws_port = URL(self.url).port or 0
+        self.push.start()
+
+    async def stop(self) -> None:
+        """Cut every app socket, then stop the server."""
+        await self.push.stop()
+        await super().stop()
 
     # --- state access ---------------------------------------------------------------
 
@@ -235,24 +266,35 @@ class GizwitsSimulator(SimulatorServer):
     # --- switches -------------------------------------------------------------------
 
     def set_online(self, did: str, online: bool) -> None:
-        """Take a device online or offline (its last data stays)."""
-        self.device(did).online = online
+        """Take a device online or offline (its last data stays); push the change."""
+        device = self.device(did)
+        if device.online != online:
+            device.online = online
+            self.push.online_changed(device)
 
     def set_attr(self, did: str, name: str, value: Any) -> None:
-        """Report one datapoint as the device would (value as devdata shows it)."""
+        """Report one datapoint as the device would (value as devdata shows it).
+
+        The report is pushed to the device's app WebSocket subscribers.
+        """
         device = self.device(did)
         datapoint = self.product(device.product_key).by_name[name]
         self.state.apply(device, {name: datapoint.from_reading(value)})
 
     def bind(self, did: str, login: str = DEMO_USERNAME, role: str = "special") -> None:
-        """Bind an existing device to a user."""
+        """Bind an existing device to a user (a new binding is pushed)."""
         self.device(did)
-        self.user(login).bindings[did] = role
+        user = self.user(login)
+        new = did not in user.bindings
+        user.bindings[did] = role
+        if new:
+            self.push.binding_changed(user, did, True)
 
     def unbind(self, did: str, login: str = DEMO_USERNAME) -> None:
-        """Unbind a device from a user; it also leaves the user's groups."""
+        """Unbind a device from a user; it also leaves the user's groups (pushed)."""
         user = self.user(login)
-        user.bindings.pop(did, None)
+        if user.bindings.pop(did, None) is not None:
+            self.push.binding_changed(user, did, False)
         for group in user.groups:
             if did in group.dids:
                 group.dids.remove(did)
@@ -271,7 +313,7 @@ class GizwitsSimulator(SimulatorServer):
         return self.state.issue_token(self.user(login), app_id)
 
     def expire_tokens(self) -> None:
-        """Make every issued token expired (9006 from now on)."""
+        """Make every issued token expired (9006, AEP 505, socket 1009 from now on)."""
         past = int(time.time()) - 1
         for token in self.tokens.values():
             token.expire_at = past
@@ -279,7 +321,7 @@ class GizwitsSimulator(SimulatorServer):
     # --- HTTP -----------------------------------------------------------------------
 
     def add_routes(self, app: web.Application) -> None:
-        """Add the Open API endpoints."""
+        """Add the Open API endpoints, the AEP paths and the app WebSocket."""
         routes: list[tuple[str, str, _Handler, bool]] = [
             ("POST", "/app/login", self._login, False),
             ("GET", "/app/bindings", self._bindings, True),
@@ -296,6 +338,8 @@ class GizwitsSimulator(SimulatorServer):
         ]
         for method, path, handler, needs_token in routes:
             app.router.add_route(method, path, self._endpoint(handler, needs_token))
+        self.aep.add_routes(app)
+        self.push.add_routes(app)
 
     def _endpoint(
         self, handler: _Handler, needs_token: bool
@@ -307,14 +351,13 @@ class GizwitsSimulator(SimulatorServer):
             try:
                 app_id = self._check_app_id(request)
                 self._check_throttle(app_id)
-                user = (
-                    self.state.token_user(
+                ctx = _Context(app_id)
+                if needs_token:
+                    token, user = self.state.check_token(
                         request.headers.get("X-Gizwits-User-token"), app_id
                     )
-                    if needs_token
-                    else None
-                )
-                result = await handler(request, _Context(app_id, user))
+                    ctx = _Context(app_id, user, token)
+                result = await handler(request, ctx)
             except GizwitsError as err:
                 status = err.status or self.http_status.get(err.code, 400)
                 return web.json_response(
@@ -374,6 +417,10 @@ class GizwitsSimulator(SimulatorServer):
 
     async def _bindings(self, request: web.Request, ctx: _Context) -> dict[str, Any]:
         """GET /app/bindings?limit=&skip=&show_disabled=&show_proto_ver=."""
+        if self.aep.bindings_refused and ctx.token and ctx.token.kind == "aep":
+            raise GizwitsError(
+                9026, "the account uses the new app platform", status=404
+            )
         limit = self._query_int(request, "limit", self.default_limit, 1)
         skip = self._query_int(request, "skip", 0, 0)
         disabled = self._query_int(request, "show_disabled", 0, 0) == 1

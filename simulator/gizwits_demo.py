@@ -4,9 +4,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import itertools
+import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .gizwits_model import (
     ALERT,
@@ -24,12 +27,25 @@ from .gizwits_model import (
     User,
 )
 
+if TYPE_CHECKING:
+    from .gizwits import GizwitsSimulator
+
+_LOGGER = logging.getLogger(__name__)
+
 DEMO_APP_ID = "cloud-bridge-demo-app"
 DEMO_USERNAME = "demo"
 DEMO_EMAIL = "demo@example.com"
 DEMO_PHONE = "13800000000"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - the documented demo credential
 DEMO_UID = hashlib.md5(b"cloud-bridge-demo-user", usedforsecurity=False).hexdigest()
+# A second demo account that Gizwits moved to its newer app login ("AEP"): the classic
+# login answers 9026 for it, POST /app/smart_home/login/pwd signs it in.
+DEMO_MOVED_USERNAME = "demo-moved"
+DEMO_MOVED_EMAIL = "moved@example.com"
+DEMO_MOVED_PASSWORD = "moved-password"  # noqa: S105 - the documented demo credential
+DEMO_MOVED_UID = hashlib.md5(
+    b"cloud-bridge-moved-user", usedforsecurity=False
+).hexdigest()
 
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -212,12 +228,13 @@ def _device(
     )
 
 
-def demo_data() -> GizwitsData:
+def demo_data(*, moved_user: bool = False) -> GizwitsData:
     """Return the demo home: one user with 8 devices of 5 products, 2 groups, 2 scenes.
 
     The pet house has no alias (dev_alias ""), as a device nobody named; the balcony
     plug is online but never reported (updated_at 0, attr {}); the bedroom AC is
-    offline.
+    offline. moved_user adds the moved demo account (DEMO_MOVED_*), bound to the same
+    devices as a second binder ("normal"), without groups or scenes.
     """
     ac = {"fan_swing": False, "on_timing": 0, "off_timing": 0}
     alarms = {"alert_full": 0, "alert_shutdown": 0, "fault_roomtemp": 0}
@@ -353,7 +370,19 @@ def demo_data() -> GizwitsData:
         groups=[living_lights, everything],
         scenes=[home, away],
     )
-    return GizwitsData(products=list(PRODUCTS), devices=devices, users=[user])
+    users = [user]
+    if moved_user:
+        users.append(
+            User(
+                uid=DEMO_MOVED_UID,
+                username=DEMO_MOVED_USERNAME,
+                password=DEMO_MOVED_PASSWORD,
+                email=DEMO_MOVED_EMAIL,
+                moved=True,
+                bindings={device.did: "normal" for device in devices},
+            )
+        )
+    return GizwitsData(products=list(PRODUCTS), devices=devices, users=users)
 
 
 def did_for(seed: str) -> str:
@@ -428,3 +457,42 @@ def generated_data(devices: int = 200) -> GizwitsData:
         scenes=[scene],
     )
     return GizwitsData(products=list(PRODUCTS), devices=made, users=[user])
+
+
+# (did, description, what happens): one event per tick, in order, forever. A datapoint
+# event is (name, value as devdata shows it); a bool takes the device online/offline.
+# After a full round every device is back where it started: calm and repeatable.
+_ACTIVITY: tuple[tuple[str, str, tuple[str, Any] | bool], ...] = (
+    (TV_PLUG_DID, "TV plug draws more", ("power", 120.5)),
+    (PET_HOUSE_DID, "pet house sees nobody", ("Infrared", 0)),
+    (FLOOR_LAMP_DID, "floor lamp switched on at the wall", ("power", 1)),
+    (BEDROOM_AC_DID, "bedroom AC came back online", True),
+    (TV_PLUG_DID, "TV plug draws less", ("power", 85.3)),
+    (PET_HOUSE_DID, "pet house sees the pet", ("Infrared", 1)),
+    (FLOOR_LAMP_DID, "floor lamp switched off at the wall", ("power", 0)),
+    (BEDROOM_AC_DID, "bedroom AC went offline", False),
+)
+
+
+async def run_demo_activity(
+    sim: GizwitsSimulator, interval: float, rounds: int | None = None
+) -> None:
+    """Play the demo home's scripted events, one every interval seconds.
+
+    rounds=None plays forever. Each event goes through set_attr/set_online, so the
+    app WebSocket pushes it like any device report.
+    """
+    script = (
+        itertools.cycle(_ACTIVITY)
+        if rounds is None
+        else itertools.chain.from_iterable(itertools.repeat(_ACTIVITY, rounds))
+    )
+    for did, what, event in script:
+        await asyncio.sleep(interval)
+        if did not in sim.devices:
+            continue
+        _LOGGER.info("Demo activity: %s", what)
+        if isinstance(event, bool):
+            sim.set_online(did, event)
+        else:
+            sim.set_attr(did, *event)

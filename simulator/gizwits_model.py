@@ -12,6 +12,10 @@ converted, and this module holds both conversions:
   order number of the label (the scenario section: "fill in order number for
   enumeration data point"; a label is refused) and binaries as hex of exactly the
   datapoint's length (``binary_coding: "base64"`` switches to base64, as scenes use).
+- The app WebSocket (``s2c_noti`` and ``c2s_write``) carries values as its document
+  shows them: bools as ``true``/``false``, numbers scaled, enums as their labels and
+  binaries as byte arrays (``[23, 2, 3]``); a write takes the same forms (an enum's
+  label, not its order number) within the same ranges as REST control.
 """
 
 from __future__ import annotations
@@ -231,6 +235,32 @@ class Datapoint:
             return self.uint_spec.raw(value)
         return self._binary(value, binary_coding)
 
+    def pushed(self, raw: Any) -> Any:
+        """Return raw as the app WebSocket carries it (s2c_noti)."""
+        if self.data_type == "bool":
+            return bool(raw)
+        if self.data_type == "binary":
+            return list(bytes(raw))
+        return self.served(raw)
+
+    def from_push(self, value: Any) -> Any:
+        """Return the raw value of a c2s_write value; ValueError if refused."""
+        if self.data_type == "enum":
+            if not isinstance(value, str):
+                raise AttrValueError(f"expects one of the labels, got {value!r}")
+            if value not in self.enum:
+                raise ValueError(f"{value!r} is not one of {list(self.enum)}")
+            return self.enum.index(value)
+        if self.data_type == "binary":
+            if not isinstance(value, list) or not all(
+                type(b) is int and 0 <= b <= 255 for b in value
+            ):
+                raise AttrValueError(f"expects an array of bytes, got {value!r}")
+            if len(value) != self.length:
+                raise ValueError(f"expects {self.length} bytes, got {len(value)}")
+            return bytes(value)
+        return self.from_control(value)
+
     def from_reading(self, value: Any) -> Any:
         """Return the raw value of a value as devdata/latest shows it (for set_attr)."""
         if self.data_type == "bool" and value in (0, 1):
@@ -422,7 +452,8 @@ class Device:
     proto_ver: str = "04"
     wifi_soft_version: str | None = "04020035"
     is_sandbox: bool = False
-    host: str = "m2m.gizwits.com"
+    # The WebSocket host the bindings name; "" (default): the simulator's own host.
+    host: str = ""
 
 
 @dataclass(eq=False)
@@ -469,7 +500,9 @@ class Scenario:
 class User:
     """An app user; ``bindings`` maps each bound did to the user's role, in order.
 
-    ``moved``: the account moved to Gizwits' newer app login (classic login: 9026).
+    ``moved``: the account moved to Gizwits' newer app login ("AEP"): the classic
+    ``POST /app/login`` answers 9026 and only the AEP login works; an account that did
+    not move is unknown to the AEP login (1000000).
     """
 
     uid: str

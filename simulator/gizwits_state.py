@@ -26,7 +26,11 @@ from .gizwits_model import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Collection
     from datetime import timedelta
+
+# Called with a device and the names of the datapoints it just reported (None: all).
+type ReportListener = Callable[[Device, Collection[str] | None], None]
 
 # devdata/latest "obtains the last reported data point value of the device within 24
 # hours": older reports are not served.
@@ -36,12 +40,18 @@ _CODINGS = ("hex", "base64")
 
 @dataclass(slots=True)
 class Token:
-    """A user token: whose, for which AppID, until when (UNIX time)."""
+    """A user token: whose, for which AppID, until when (UNIX time), from which login.
+
+    ``kind`` is "classic" (``POST /app/login``) or "aep" (the newer app login); both
+    work on the Open API alike.
+    """
 
     token: str
     uid: str
     app_id: str
     expire_at: int
+    created_at: int = 0
+    kind: str = "classic"
 
 
 @dataclass(slots=True)
@@ -132,6 +142,12 @@ class GizwitsState:
         self.raw_controls: list[tuple[str, bytes]] = []
         self.scene_runs: list[SceneRun] = []
         self.scene_statuses: dict[str, int] = {}
+        self.report_listeners: list[ReportListener] = []
+        # Where the bindings send apps for the WebSocket (set when the server starts);
+        # wss_port 0: the simulator serves no TLS.
+        self.ws_host = "127.0.0.1"
+        self.ws_port = 0
+        self.wss_port = 0
 
     # --- users and tokens -----------------------------------------------------------
 
@@ -141,10 +157,21 @@ class GizwitsState:
             (u for u in self.users if login in u.logins() or login == u.uid), None
         )
 
-    def issue_token(self, user: User, app_id: str) -> Token:
+    def issue_token(
+        self,
+        user: User,
+        app_id: str,
+        *,
+        kind: str = "classic",
+        lifetime: timedelta | None = None,
+        value: str | None = None,
+    ) -> Token:
         """Issue a new token (older ones stay valid until they expire)."""
-        expire_at = int(time.time() + self.token_lifetime.total_seconds())
-        token = Token(uuid.uuid4().hex, user.uid, app_id, expire_at)
+        now = int(time.time())
+        seconds = (lifetime or self.token_lifetime).total_seconds()
+        token = Token(
+            value or uuid.uuid4().hex, user.uid, app_id, int(now + seconds), now, kind
+        )
         self.tokens[token.token] = token
         return token
 
@@ -166,8 +193,8 @@ class GizwitsState:
             raise GizwitsError(9020)
         return self.issue_token(user, app_id)
 
-    def token_user(self, value: str | None, app_id: str) -> User:
-        """Return a token's user (9004 missing/unknown/other AppID, 9006 expired)."""
+    def check_token(self, value: str | None, app_id: str) -> tuple[Token, User]:
+        """Return a token and its user (9004 missing or unknown, 9006 expired)."""
         if not value:
             raise GizwitsError(9004, "X-Gizwits-User-token is missing")
         token = self.tokens.get(value)
@@ -176,24 +203,36 @@ class GizwitsState:
             raise GizwitsError(9004)
         if token.expire_at <= time.time():
             raise GizwitsError(9006)
-        return user
+        return token, user
+
+    def valid_token(self, value: str) -> Token | None:
+        """Return a token that exists and has not expired (None otherwise)."""
+        token = self.tokens.get(value)
+        if token is None or token.expire_at <= time.time():
+            return None
+        return token
 
     # --- devices --------------------------------------------------------------------
 
-    @staticmethod
-    def binding(device: Device, role: str, proto: bool) -> dict[str, Any]:
-        """Return a device as GET /app/bindings lists it."""
+    def binding(self, device: Device, role: str, proto: bool) -> dict[str, Any]:
+        """Return a device as GET /app/bindings lists it.
+
+        ``host``/``ws_port`` name this simulator (a device's own ``host``, if set,
+        replaces the host); ``wss_port`` is 0, as the simulator serves no TLS (the
+        field stays, an integer as the table types it). MQTT ports keep the
+        document's values: nothing here speaks MQTT.
+        """
         item: dict[str, Any] = {
             "product_key": device.product_key,
             "did": device.did,
             "mac": device.mac,
             "is_online": device.online,
             "passcode": device.passcode,
-            "host": device.host,
+            "host": device.host or self.ws_host,
             "port": 1883,
             "port_s": 8883,
-            "ws_port": 8080,
-            "wss_port": 8880,
+            "ws_port": self.ws_port,
+            "wss_port": self.wss_port,
             "remark": device.remark,
             "is_disabled": device.disabled,
             "type": device.type,
@@ -256,6 +295,19 @@ class GizwitsState:
             device.attr = self.products[device.product_key].raw_values({})
         device.attr.update(values)
         device.updated_at = int(time.time())
+        self._reported(device, tuple(values))
+
+    def report(self, device: Device, names: Collection[str] | None = None) -> None:
+        """Let a device report its current state again, e.g. answering a read."""
+        if not device.attr:
+            device.attr = self.products[device.product_key].raw_values({})
+        device.updated_at = int(time.time())
+        self._reported(device, names)
+
+    def _reported(self, device: Device, names: Collection[str] | None) -> None:
+        """Tell every report listener (the app WebSocket) what a device reported."""
+        for listener in self.report_listeners:
+            listener(device, names)
 
     def control(self, user: User, did: str, body: Any) -> None:
         """POST /app/control/{did}: 9014, 9017, 9023, 9015/9025, then 9042."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 import json
 import re
+import socket
 import time
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 
 from simulator.__main__ import VENDORS, build_parser, serve
 from simulator.gizwits import GizwitsSimulator
+from simulator.gizwits_aep import AEP_DEVICES_PATH, AEP_LOGIN_PATH, AEP_REFRESH_PATH
 from simulator.gizwits_demo import (
     AIR_CONDITIONER,
     ALL_DEVICES_GROUP_ID,
@@ -25,6 +27,10 @@ from simulator.gizwits_demo import (
     CEILING_LAMP_DID,
     DEMO_APP_ID,
     DEMO_EMAIL,
+    DEMO_MOVED_EMAIL,
+    DEMO_MOVED_PASSWORD,
+    DEMO_MOVED_UID,
+    DEMO_MOVED_USERNAME,
     DEMO_PASSWORD,
     DEMO_PHONE,
     DEMO_UID,
@@ -41,6 +47,7 @@ from simulator.gizwits_demo import (
     TV_PLUG_DID,
     demo_data,
     generated_data,
+    run_demo_activity,
 )
 from simulator.gizwits_model import (
     ERROR_MESSAGES,
@@ -51,6 +58,7 @@ from simulator.gizwits_model import (
     UintSpec,
     User,
 )
+from simulator.gizwits_push import WS_PATH
 
 from .rest_api import Reply as BaseReply, RestApi
 
@@ -823,11 +831,25 @@ def test_cli_options() -> None:
     assert args.gizwits_port == 8302
     assert not args.gizwits_no_super_app
     assert args.gizwits_token_lifetime == 7 * 86400
+    assert args.gizwits_aep_token_lifetime == 180 * 86400
+    assert args.gizwits_activity_interval == 60
+    switches = (
+        "numeric_codes",
+        "no_refresh",
+        "refuse_aep_bindings",
+        "refuse_sockets",
+        "partial_attrs",
+        "is_online",
+        "server_req_sn",
+    )
+    assert not any(getattr(args, f"gizwits_{name}") for name in switches)
     args = build_parser().parse_args(
         ["--gizwits-no-super-app", "--gizwits-app-id", "a", "--gizwits-app-id", "b"]
+        + [f"--gizwits-{name.replace('_', '-')}" for name in switches]
     )
     assert args.gizwits_no_super_app
     assert args.gizwits_app_ids == ["a", "b"]
+    assert all(getattr(args, f"gizwits_{name}") for name in switches)
 
 
 async def test_cli_serves_gizwits(
@@ -849,3 +871,874 @@ async def test_cli_serves_gizwits(
     assert "super AppID: no" in output
     assert DEMO_PASSWORD in output
     assert DEMO_EMAIL in output
+    assert "AEP login         POST http://127.0.0.1:" in output
+    assert AEP_LOGIN_PATH in output
+    assert DEMO_MOVED_EMAIL in output
+    assert DEMO_MOVED_PASSWORD in output
+    assert f"{WS_PATH}\n" in output
+    assert "app WebSocket     ws://127.0.0.1:" in output
+    assert "one scripted event every 60 s" in output
+
+
+async def test_cli_switches_reach_the_simulator(socket_enabled: None) -> None:
+    (vendor,) = [v for v in VENDORS if v.key == "gizwits"]
+    args = build_parser().parse_args(
+        [
+            "--gizwits-numeric-codes",
+            "--gizwits-no-refresh",
+            "--gizwits-refuse-aep-bindings",
+            "--gizwits-refuse-sockets",
+            "--gizwits-partial-attrs",
+            "--gizwits-is-online",
+            "--gizwits-server-req-sn",
+            "--gizwits-aep-token-lifetime",
+            "3600",
+            "--gizwits-activity-interval",
+            "0",
+        ]
+    )
+    running = await vendor.start(args, "127.0.0.1", 0)
+    try:
+        sim = running.server
+        assert isinstance(sim, GizwitsSimulator)
+        assert sim.aep.numeric_codes
+        assert not sim.aep.refresh_available
+        assert sim.aep.bindings_refused
+        assert sim.aep.token_lifetime == timedelta(hours=1)
+        assert sim.push.refuse
+        assert not sim.push.full_attrs
+        assert sim.push.online_field == "is_online"
+        assert sim.push.server_req_sn
+        assert sim.user(DEMO_MOVED_USERNAME).moved
+        assert running.tasks == []
+        assert any("refused (503)" in line for line in running.lines)
+    finally:
+        await running.server.stop()
+
+
+# --- The newer app login (AEP) -------------------------------------------------------
+
+
+def aep_body(
+    account: str = DEMO_MOVED_EMAIL,
+    password: str = DEMO_MOVED_PASSWORD,
+    *,
+    app_key: str = DEMO_APP_ID,
+    refresh: bool = True,
+) -> dict[str, Any]:
+    """Return the body of an AEP login."""
+    return {
+        "appKey": app_key,
+        "version": "1.0",
+        "data": {
+            "account": account,
+            "password": password,
+            "lang": "en",
+            "refreshToken": refresh,
+        },
+    }
+
+
+async def aep_login(api: Api, body: Any = None, *, app_id: str = DEMO_APP_ID) -> Reply:
+    """POST the AEP login."""
+    return await api.post(
+        AEP_LOGIN_PATH, aep_body() if body is None else body, token=None, app_id=app_id
+    )
+
+
+async def aep_devices(
+    api: Api, authorization: str | None, version: str | None = "1.0"
+) -> Reply:
+    """GET the AEP device list with a bare token in Authorization."""
+    headers = {}
+    if authorization is not None:
+        headers["Authorization"] = authorization
+    if version is not None:
+        headers["Version"] = version
+    async with api.session.get(
+        f"{api.sim.url}{AEP_DEVICES_PATH}", headers=headers
+    ) as response:
+        return Reply(response.status, await response.json(), dict(response.headers))
+
+
+def aep_data(reply: Reply, code: int | str = "200") -> Any:
+    """Assert a successful AEP envelope; return its data."""
+    assert reply.status == 200, reply.body
+    assert set(reply.body) == {"code", "message", "data", "error"}
+    assert (reply.body["code"], reply.body["error"]) == (code, False), reply.body
+    return reply.body["data"]
+
+
+def aep_error(reply: Reply, code: int | str) -> None:
+    """Assert an AEP error envelope with code."""
+    assert reply.status == 200, reply.body
+    assert set(reply.body) == {"code", "message", "data", "error"}
+    assert (reply.body["code"], reply.body["error"]) == (code, True), reply.body
+    assert reply.body["data"] is None
+    assert isinstance(reply.body["message"], str)
+
+
+def test_demo_data_has_a_moved_account_on_request() -> None:
+    (classic,) = demo_data().users
+    data = demo_data(moved_user=True)
+    demo, moved = data.users
+    assert (demo.username, demo.moved, demo.bindings) == (
+        DEMO_USERNAME,
+        False,
+        classic.bindings,
+    )
+    assert (demo.groups[0].id, len(demo.scenes)) == (LIVING_LIGHTS_GROUP_ID, 2)
+    assert (moved.uid, moved.username, moved.email) == (
+        DEMO_MOVED_UID,
+        DEMO_MOVED_USERNAME,
+        DEMO_MOVED_EMAIL,
+    )
+    assert moved.moved
+    assert moved.password == DEMO_MOVED_PASSWORD
+    assert list(moved.bindings) == list(demo.bindings)
+    assert set(moved.bindings.values()) == {"normal"}
+    assert (moved.groups, moved.scenes) == ([], [])
+
+
+async def test_moved_account_needs_the_new_login(api: Api) -> None:
+    (await api.login(DEMO_MOVED_USERNAME, DEMO_MOVED_PASSWORD)).error(9026, 403)
+    (await api.login(DEMO_MOVED_EMAIL, DEMO_MOVED_PASSWORD)).error(9026, 403)
+    assert (await api.login(DEMO_USERNAME)).status == 200
+
+
+@pytest.mark.parametrize("account", [DEMO_MOVED_EMAIL, DEMO_MOVED_USERNAME])
+async def test_aep_login(api: Api, account: str) -> None:
+    reply = await aep_login(api, aep_body(account))
+    data = aep_data(reply)
+    assert reply.body["message"]
+    assert set(data) == {
+        "userToken",
+        "uid",
+        "userId",
+        "refreshToken",
+        "createdAt",
+        "expiredAt",
+        "jwtAuthenticationDto",
+    }
+    assert data["uid"] == DEMO_MOVED_UID
+    assert isinstance(data["userId"], int)
+    assert data["userToken"] == data["jwtAuthenticationDto"]["token"]
+    assert data["userToken"].count(".") == 2
+    assert HEX32.match(data["refreshToken"])
+    assert abs(data["createdAt"] - time.time()) < 5
+    assert data["expiredAt"] - data["createdAt"] == 180 * 86400
+    token = api.sim.tokens[data["userToken"]]
+    assert (token.uid, token.app_id, token.kind) == (DEMO_MOVED_UID, DEMO_APP_ID, "aep")
+    again = aep_data(await aep_login(api, aep_body(account)))
+    assert again["userToken"] != data["userToken"]
+    assert again["refreshToken"] != data["refreshToken"]
+
+
+@pytest.mark.parametrize(
+    ("numeric", "ok", "no_user", "password"),
+    [
+        (False, "200", "1000000", "1000033"),
+        (True, 200, 1000000, 1000033),
+    ],
+)
+async def test_aep_login_failures_with_string_or_number_codes(
+    api: Api, numeric: bool, ok: int | str, no_user: int | str, password: int | str
+) -> None:
+    api.sim.aep.numeric_codes = numeric
+    aep_error(await aep_login(api, aep_body("nobody@example.com")), no_user)
+    # An account that did not move is unknown to the new login.
+    aep_error(await aep_login(api, aep_body(DEMO_USERNAME, DEMO_PASSWORD)), no_user)
+    aep_error(await aep_login(api, aep_body(password="wrong")), password)
+    aep_data(await aep_login(api), ok)
+
+
+async def test_aep_login_refuses_a_bad_app_or_body(api: Api) -> None:
+    aep_error(await aep_login(api, app_id="someone-elses-app"), "1000001")
+    aep_error(await aep_login(api, aep_body(app_key="someone-elses-app")), "1000001")
+    aep_error(await aep_login(api, {**aep_body(), "version": "2.0"}), "400")
+    aep_error(await aep_login(api, {**aep_body(), "data": None}), "400")
+    aep_error(await aep_login(api, {**aep_body(), "data": {"password": "x"}}), "400")
+    aep_error(await aep_login(api, ["not", "an", "object"]), "400")
+    no_refresh = aep_data(await aep_login(api, aep_body(refresh=False)))
+    assert no_refresh["refreshToken"] is None
+    assert api.sim.aep.refresh_tokens == {}
+
+
+async def test_aep_token_works_on_the_open_api(api: Api) -> None:
+    data = aep_data(await aep_login(api))
+    moved = Api(api.session, api.sim, data["userToken"])
+    bindings = (await moved.get("/app/bindings")).body["devices"]
+    assert [d["did"] for d in bindings] == list(api.sim.user().bindings)
+    assert {d["role"] for d in bindings} == {"normal"}
+    assert (await moved.control(LIVING_AC_DID, {"switch": False})).status == 200
+    assert (await moved.latest(LIVING_AC_DID))["switch"] == 0
+    assert (await moved.get(f"/app/devices/{TV_PLUG_DID}")).status == 200
+    # In Authorization instead of X-Gizwits-User-token it is no token at all.
+    async with api.session.get(
+        f"{api.sim.url}/app/bindings",
+        headers={
+            "X-Gizwits-Application-Id": DEMO_APP_ID,
+            "Authorization": data["userToken"],
+        },
+    ) as response:
+        assert (response.status, (await response.json())["error_code"]) == (401, 9004)
+    api.sim.expire_tokens()
+    (await moved.get("/app/bindings")).error(9006, 401)
+
+
+async def test_aep_tokens_can_differ_and_live_as_set(api: Api) -> None:
+    api.sim.aep.distinct_jwt = True
+    api.sim.aep.token_lifetime = timedelta(hours=1)
+    data = aep_data(await aep_login(api))
+    user_token, jwt = data["userToken"], data["jwtAuthenticationDto"]["token"]
+    assert user_token != jwt
+    assert data["expiredAt"] - data["createdAt"] == 3600
+    for token in (user_token, jwt):
+        assert (await api.get("/app/bindings", token=token)).status == 200
+        assert aep_data(await aep_devices(api, token))
+    session = api.sim.aep.issue()
+    assert session.token != session.jwt
+    assert session.refresh_token in api.sim.aep.refresh_tokens
+
+
+async def test_aep_refresh(api: Api) -> None:
+    data = aep_data(await aep_login(api))
+    api.sim.expire_tokens()
+    body = {
+        "appKey": DEMO_APP_ID,
+        "version": "1.0",
+        "data": {
+            "clientId": DEMO_APP_ID,
+            "refresh": True,
+            "refresh_token": data["refreshToken"],
+        },
+    }
+    fresh = aep_data(await api.post(AEP_REFRESH_PATH, body, token=None))
+    assert set(fresh) == {"token", "refresh_token", "created_at", "expired_at"}
+    assert fresh["expired_at"] - fresh["created_at"] == 180 * 86400
+    assert fresh["refresh_token"] != data["refreshToken"]
+    assert (await api.get("/app/bindings", token=fresh["token"])).status == 200
+    assert aep_data(await aep_devices(api, fresh["token"]))
+    # A refresh token works once; the bare (unwrapped) body is read too.
+    aep_error(await api.post(AEP_REFRESH_PATH, body, token=None), "526")
+    bare = {"clientId": DEMO_APP_ID, "refresh": True}
+    again = await api.post(
+        AEP_REFRESH_PATH, {**bare, "refresh_token": fresh["refresh_token"]}, token=None
+    )
+    assert aep_data(again)["token"] != fresh["token"]
+    refresh_token = aep_data(again)["refresh_token"]
+    bad_app = {**bare, "clientId": "other", "refresh_token": refresh_token}
+    aep_error(await api.post(AEP_REFRESH_PATH, bad_app, token=None), "1000001")
+    no_refresh = {**bare, "refresh": False, "refresh_token": refresh_token}
+    aep_error(await api.post(AEP_REFRESH_PATH, no_refresh, token=None), "400")
+    aep_error(await api.post(AEP_REFRESH_PATH, [1], token=None), "400")
+
+
+async def test_aep_refresh_can_be_unavailable(api: Api) -> None:
+    data = aep_data(await aep_login(api))
+    api.sim.aep.refresh_available = False
+    body = {"clientId": DEMO_APP_ID, "refresh": True, "refresh_token": "x"}
+    async with api.session.post(
+        f"{api.sim.url}{AEP_REFRESH_PATH}", json=body
+    ) as response:
+        assert response.status == 404
+    assert data["refreshToken"] in api.sim.aep.refresh_tokens
+
+
+async def test_aep_device_list(api: Api) -> None:
+    token = aep_data(await aep_login(api))["userToken"]
+    devices = aep_data(await aep_devices(api, token))
+    assert [d["did"] for d in devices] == list(api.sim.user().bindings)
+    assert all(
+        set(d)
+        == {"did", "productKey", "mac", "name", "remark", "userId", "onlineStatus"}
+        for d in devices
+    )
+    by_did = {d["did"]: d for d in devices}
+    assert by_did[BEDROOM_AC_DID]["onlineStatus"] == 0
+    assert by_did[LIVING_AC_DID]["onlineStatus"] == 1
+    assert by_did[LIVING_AC_DID]["name"] == "客厅空调"
+    assert by_did[PET_HOUSE_DID]["name"] == PET_HOUSE.name  # no alias
+    assert by_did[PET_HOUSE_DID]["productKey"] == PET_HOUSE.product_key
+    api.sim.device(TV_PLUG_DID).disabled = True
+    assert len(aep_data(await aep_devices(api, token))) == 7
+    aep_error(await aep_devices(api, token, version=None), "400")
+    aep_error(await aep_devices(api, f"Bearer {token}"), "526")
+    aep_error(await aep_devices(api, None), "526")
+    aep_error(await aep_devices(api, api.token), "526")  # a classic token
+    api.sim.aep.numeric_codes = True
+    api.sim.expire_tokens()
+    aep_error(await aep_devices(api, token), 505)
+
+
+async def test_bindings_can_refuse_aep_tokens(api: Api) -> None:
+    token = aep_data(await aep_login(api))["userToken"]
+    assert (await api.get("/app/bindings", token=token)).status == 200
+    api.sim.aep.bindings_refused = True
+    reply = await api.get("/app/bindings", token=token)
+    reply.error(9026, 404)
+    assert (await api.get("/app/bindings")).status == 200  # classic tokens still work
+    assert (await api.get(f"/app/devices/{TV_PLUG_DID}", token=token)).status == 200
+    assert aep_data(await aep_devices(api, token))
+
+
+# --- The app WebSocket ---------------------------------------------------------------
+
+LIVING_AC_PUSHED = {
+    "switch": True,
+    "mode": "制冷",
+    "fan_speed": "自动",
+    "fan_swing": False,
+    "set_temp": 26,
+    "room_temp": 28,
+    "on_timing": 0,
+    "off_timing": 0,
+    "alert_full": False,
+    "alert_shutdown": False,
+    "fault_roomtemp": False,
+    "status_code": [0x00, 0x00, 0xA1, 0xB2],
+}
+
+
+class FakeClock:
+    """A monotonic clock a test moves by hand."""
+
+    def __init__(self) -> None:
+        """Start at 1000 s."""
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        """Return the time."""
+        return self.now
+
+
+@dataclass
+class AppWs:
+    """A test app socket on the simulator."""
+
+    ws: aiohttp.ClientWebSocketResponse
+
+    async def send(self, cmd: str, data: Any = None, **top: Any) -> None:
+        """Send one frame (top: fields beside cmd and data, e.g. req_sn)."""
+        frame: dict[str, Any] = {"cmd": cmd, **top}
+        if data is not None:
+            frame["data"] = data
+        await self.ws.send_json(frame)
+
+    async def message(self) -> aiohttp.WSMessage:
+        """Return the next message of any type."""
+        async with asyncio.timeout(5):
+            return await self.ws.receive()
+
+    async def receive(self) -> dict[str, Any]:
+        """Return the next frame."""
+        message = await self.message()
+        assert message.type is aiohttp.WSMsgType.TEXT, message
+        frame: dict[str, Any] = json.loads(message.data)
+        return frame
+
+    async def sync(self) -> list[dict[str, Any]]:
+        """Ping; return every frame that arrived before the pong."""
+        await self.send("ping")
+        frames = []
+        while (frame := await self.receive())["cmd"] != "pong":
+            frames.append(frame)
+        return frames
+
+    async def login(self, token: str, uid: str = DEMO_UID, **options: Any) -> bool:
+        """Log in (auto_subscribe false unless given); return success."""
+        data = {
+            "appid": DEMO_APP_ID,
+            "uid": uid,
+            "token": token,
+            "p0_type": "attrs_v4",
+            "heartbeat_interval": 180,
+            "auto_subscribe": False,
+            **options,
+        }
+        await self.send("login_req", data)
+        reply = await self.receive()
+        assert reply["cmd"] == "login_res"
+        assert set(reply["data"]) == {"success"}
+        success: bool = reply["data"]["success"]
+        return success
+
+    async def subscribe(self, *dids: str) -> dict[str, Any]:
+        """Subscribe dids; return subscribe_res's data."""
+        await self.send("subscribe_req", [{"did": did} for did in dids])
+        reply = await self.receive()
+        assert reply["cmd"] == "subscribe_res"
+        data: dict[str, Any] = reply["data"]
+        return data
+
+
+type Connect = Callable[..., Awaitable[AppWs]]
+
+
+@pytest.fixture
+async def connect(
+    session: aiohttp.ClientSession, sim: GizwitsSimulator
+) -> AsyncIterator[Connect]:
+    """Return a function that opens an app socket (default: the simulator's URL)."""
+    opened: list[aiohttp.ClientWebSocketResponse] = []
+
+    async def open_socket(url: str | None = None) -> AppWs:
+        """Open one socket."""
+        ws = await session.ws_connect(url or f"{sim.url}{WS_PATH}")
+        opened.append(ws)
+        return AppWs(ws)
+
+    yield open_socket
+    for ws in opened:
+        await ws.close()
+
+
+@pytest.fixture
+async def app_ws(api: Api, connect: Connect) -> AppWs:
+    """Return a socket logged in as the demo user, subscribed to nothing."""
+    sock = await connect()
+    assert await sock.login(api.token)
+    return sock
+
+
+async def test_bindings_point_at_the_simulator_socket(api: Api) -> None:
+    devices = (await api.get("/app/bindings")).body["devices"]
+    port = int(api.sim.url.rsplit(":", 1)[1])
+    assert {(d["host"], d["ws_port"], d["wss_port"]) for d in devices} == {
+        ("127.0.0.1", port, 0)
+    }
+    details = (await api.get(f"/app/devices/{TV_PLUG_DID}")).body
+    assert (details["host"], details["ws_port"], details["wss_port"]) == (
+        "127.0.0.1",
+        port,
+        0,
+    )
+    api.sim.device(TV_PLUG_DID).host = "localhost"
+    devices = (await api.get("/app/bindings")).body["devices"]
+    hosts = sorted({(d["host"], d["ws_port"]) for d in devices})
+    assert hosts == [("127.0.0.1", port), ("localhost", port)]
+    # IPv4 only: the tests may reach 127.0.0.1, not ::1.
+    connector = aiohttp.TCPConnector(family=socket.AF_INET)
+    async with aiohttp.ClientSession(connector=connector) as ipv4:
+        for host, ws_port in hosts:
+            async with ipv4.ws_connect(f"ws://{host}:{ws_port}{WS_PATH}") as ws:
+                assert await AppWs(ws).login(api.token)
+                assert api.sim.push.open_sockets[-1].host == f"{host}:{ws_port}"
+    assert [s.host for s in api.sim.push.sockets] == [
+        f"127.0.0.1:{port}",
+        f"localhost:{port}",
+    ]
+
+
+async def test_socket_login(api: Api, connect: Connect) -> None:
+    sock = await connect()
+    moved_token = api.sim.aep.issue().token
+    refused: list[dict[str, Any]] = [
+        {"appid": "someone-elses-app"},
+        {"uid": "e" * 32},
+        {"token": "0" * 32},
+        {"token": moved_token},  # another user's token
+        {"heartbeat_interval": 181},
+        {"heartbeat_interval": 0},
+        {"heartbeat_interval": "60"},
+        {"p0_type": "attrs_v5"},
+        {"auto_subscribe": "yes"},
+    ]
+    for options in refused:
+        token = options.pop("token", api.token)
+        uid = options.pop("uid", DEMO_UID)
+        assert not await sock.login(token, uid, **options), (token, uid, options)
+    await sock.send("login_req")
+    assert (await sock.receive())["data"] == {"success": False}
+    assert await sock.login(api.token)
+    assert await sock.login(moved_token, DEMO_MOVED_UID)  # an AEP token
+    logins = api.sim.push.logins
+    assert [login.success for login in logins] == [False] * 10 + [True, True]
+    assert logins[-1].uid == DEMO_MOVED_UID
+    assert api.sim.push.sockets[0].login == logins[-1]
+    assert api.sim.push.sockets[0].cmds == ["login_req"] * 12
+
+
+async def test_frames_without_a_login_answer_1009(api: Api, connect: Connect) -> None:
+    sock = await connect()
+    await sock.send("subscribe_req", [{"did": TV_PLUG_DID}])
+    invalid = await sock.receive()
+    assert invalid["cmd"] == "s2c_invalid_msg"
+    assert invalid["data"]["error_code"] == 1009
+    assert isinstance(invalid["data"]["msg"], str)
+    await sock.send("ping")
+    assert (await sock.receive())["cmd"] == "pong"
+    assert (await sock.receive())["data"]["error_code"] == 1009
+    assert not await sock.login("nope")
+    await sock.send("c2s_read", {"did": TV_PLUG_DID})
+    assert (await sock.receive())["data"]["error_code"] == 1009
+
+
+async def test_subscribe_and_push_on_rest_control(
+    api: Api, app_ws: AppWs, connect: Connect
+) -> None:
+    api.sim.add_device(
+        Device("NotMine0000000000000001", SMART_PLUG.product_key, "x"), bind_to=None
+    )
+    assert (await app_ws.sync()) == []
+    result = await app_ws.subscribe(
+        LIVING_AC_DID, "NoSuchDevice00000000000", "NotMine0000000000000001"
+    )
+    assert result == {
+        "success": [{"did": LIVING_AC_DID, "error_code": 0, "msg": "ok"}],
+        "failed": [
+            {
+                "did": "NoSuchDevice00000000000",
+                "error_code": 9014,
+                "msg": "device not found!",
+            },
+            {
+                "did": "NotMine0000000000000001",
+                "error_code": 9017,
+                "msg": "device not bound!",
+            },
+        ],
+    }
+    other = await connect()
+    assert await other.login(api.token)
+    assert (await api.control(LIVING_AC_DID, {"switch": False})).status == 200
+    noti = await app_ws.receive()
+    assert noti == {
+        "cmd": "s2c_noti",
+        "data": {"did": LIVING_AC_DID, "attrs": {**LIVING_AC_PUSHED, "switch": False}},
+    }
+    await api.control(TV_PLUG_DID, {"switch": False})  # not subscribed
+    assert await app_ws.sync() == []
+    assert await other.sync() == []  # logged in, subscribed to nothing
+    assert api.sim.push.sockets[0].subscriptions == [LIVING_AC_DID]
+
+
+async def test_auto_subscribe_and_every_kind_of_change(
+    api: Api, connect: Connect
+) -> None:
+    sock = await connect()
+    assert await sock.login(api.token, auto_subscribe=True)
+    assert api.sim.push.sockets[0].subscriptions == list(api.sim.user().bindings)
+    api.sim.set_attr(TV_PLUG_DID, "power", 99.5)
+    noti = await sock.receive()
+    assert noti["data"]["did"] == TV_PLUG_DID
+    assert noti["data"]["attrs"]["power"] == 99.5
+    assert noti["data"]["attrs"]["switch"] is True
+    assert (
+        await api.post(
+            f"/app/group/{LIVING_LIGHTS_GROUP_ID}/control", {"attrs": {"power": True}}
+        )
+    ).status == 200
+    lamps = [await sock.receive(), await sock.receive()]
+    assert [n["data"]["did"] for n in lamps] == [CEILING_LAMP_DID, FLOOR_LAMP_DID]
+    assert all(n["data"]["attrs"]["power"] is True for n in lamps)
+    assert (await api.post(f"/app/scene/{HOME_SCENE_ID}/task")).status == 200
+    await api.sim.wait_background()
+    scene = await sock.sync()
+    assert [n["data"]["did"] for n in scene] == [
+        CEILING_LAMP_DID,
+        FLOOR_LAMP_DID,
+        LIVING_AC_DID,
+    ]
+    await run_demo_activity(api.sim, 0, rounds=1)
+    activity = await sock.sync()
+    assert [(f["cmd"], f["data"]["did"]) for f in activity] == [
+        ("s2c_noti", TV_PLUG_DID),
+        ("s2c_noti", PET_HOUSE_DID),
+        ("s2c_noti", FLOOR_LAMP_DID),
+        ("s2c_online_status", BEDROOM_AC_DID),
+        ("s2c_noti", TV_PLUG_DID),
+        ("s2c_noti", PET_HOUSE_DID),
+        ("s2c_noti", FLOOR_LAMP_DID),
+        ("s2c_online_status", BEDROOM_AC_DID),
+    ]
+    assert activity[0]["data"]["attrs"]["power"] == 120.5
+    assert activity[4]["data"]["attrs"]["power"] == 85.3
+    assert api.sim.device(BEDROOM_AC_DID).online is False
+
+
+async def test_partial_attrs(api: Api, app_ws: AppWs) -> None:
+    api.sim.push.full_attrs = False
+    await app_ws.subscribe(LIVING_AC_DID)
+    api.sim.set_attr(LIVING_AC_DID, "room_temp", 31)
+    assert (await app_ws.receive())["data"] == {
+        "did": LIVING_AC_DID,
+        "attrs": {"room_temp": 31},
+    }
+    await api.control(LIVING_AC_DID, {"mode": 2, "fan_swing": True})
+    assert (await app_ws.receive())["data"]["attrs"] == {
+        "mode": "制热",
+        "fan_swing": True,
+    }
+
+
+async def test_c2s_read(api: Api, app_ws: AppWs, connect: Connect) -> None:
+    other = await connect()
+    assert await other.login(api.token)
+    await other.subscribe(LIVING_AC_DID)
+    await app_ws.subscribe(LIVING_AC_DID)
+    await app_ws.send("c2s_read", {"did": LIVING_AC_DID}, req_sn=7)
+    assert await app_ws.receive() == {
+        "cmd": "s2c_noti",
+        "res_sn": 7,
+        "data": {"did": LIVING_AC_DID, "attrs": LIVING_AC_PUSHED},
+    }
+    heard = await other.receive()  # the device's report reaches every subscriber
+    assert "res_sn" not in heard
+    assert heard["data"]["attrs"] == LIVING_AC_PUSHED
+    # Fixed-length data points: names are ignored, every datapoint comes back.
+    await app_ws.send("c2s_read", {"did": LIVING_AC_DID, "names": ["mode"]})
+    assert (await app_ws.receive())["data"]["attrs"] == LIVING_AC_PUSHED
+    api.sim.push.full_attrs = False
+    await app_ws.send("c2s_read", {"did": LIVING_AC_DID, "names": ["mode"]}, req_sn=8)
+    answer = await app_ws.receive()
+    assert (answer["res_sn"], answer["data"]["attrs"]) == (8, {"mode": "制冷"})
+    await app_ws.send("c2s_read", {"did": LIVING_AC_DID}, req_sn=9)
+    assert (await app_ws.receive())["data"]["attrs"] == LIVING_AC_PUSHED
+    # The balcony plug never reported: a read makes it report its state.
+    await app_ws.subscribe(BALCONY_PLUG_DID)
+    await app_ws.send("c2s_read", {"did": BALCONY_PLUG_DID})
+    assert (await app_ws.receive())["data"]["attrs"]["switch"] is False
+    assert (await api.latest(BALCONY_PLUG_DID))["switch"] == 0
+    for did, code in (
+        (BEDROOM_AC_DID, 9042),
+        ("NoSuchDevice00000000000", 9014),
+    ):
+        await app_ws.send("c2s_read", {"did": did})
+        assert (await app_ws.receive())["data"]["error_code"] == code
+    await app_ws.send("c2s_read", {"did": LIVING_AC_DID}, req_sn="7")
+    assert (await app_ws.receive())["data"]["error_code"] == 9015
+
+
+async def test_c2s_write(api: Api, app_ws: AppWs) -> None:
+    await app_ws.subscribe(LIVING_AC_DID)
+    attrs = {"switch": False, "mode": "制热", "set_temp": 20}
+    await app_ws.send("c2s_write", {"did": LIVING_AC_DID, "attrs": attrs}, req_sn=3)
+    answer = await app_ws.receive()
+    assert answer["res_sn"] == 3
+    assert answer["data"]["attrs"] == {**LIVING_AC_PUSHED, **attrs}
+    latest = await api.latest(LIVING_AC_DID)
+    assert (latest["switch"], latest["mode"], latest["set_temp"]) == (0, "制热", 20)
+    assert api.sim.controls == [(LIVING_AC_DID, attrs)]
+    refused = [
+        ({"mode": 2}, 9025),  # the WebSocket takes the enum's label
+        ({"set_temp": 31}, 9025),
+        ({"room_temp": 20}, 9025),  # read-only
+        ({"nope": 1}, 9025),
+        ({}, 9015),
+    ]
+    for bad, code in refused:
+        await app_ws.send("c2s_write", {"did": LIVING_AC_DID, "attrs": bad})
+        invalid = await app_ws.receive()
+        assert invalid["cmd"] == "s2c_invalid_msg"
+        assert invalid["data"]["error_code"] == code, bad
+    await app_ws.send("c2s_write", {"did": BEDROOM_AC_DID, "attrs": {"switch": True}})
+    assert (await app_ws.receive())["data"]["error_code"] == 9042
+    api.sim.device(TV_PLUG_DID).disabled = True
+    await app_ws.send("c2s_write", {"did": TV_PLUG_DID, "attrs": {"switch": True}})
+    assert (await app_ws.receive())["data"]["error_code"] == 9023
+    await app_ws.send("c2s_write", {"did": DESK_LAMP_DID, "attrs": {"switch": False}})
+    assert await app_ws.sync() == []  # changed, but not subscribed: nothing heard
+    assert (await api.latest(DESK_LAMP_DID))["switch"] == 0
+    assert len(api.sim.controls) == 2
+
+
+def test_binary_values_on_the_websocket() -> None:
+    datapoint = Datapoint(0, "blob", "数据", "status_writable", "binary", length=2)
+    assert datapoint.pushed(b"\x01\xff") == [1, 255]
+    assert datapoint.from_push([1, 255]) == b"\x01\xff"
+    for bad in ([1], [1, 256], "01ff", [True, 1]):
+        with pytest.raises(ValueError):
+            datapoint.from_push(bad)
+
+
+async def test_server_req_sn_and_acks(api: Api, app_ws: AppWs) -> None:
+    api.sim.push.server_req_sn = True
+    await app_ws.subscribe(TV_PLUG_DID)
+    api.sim.set_attr(TV_PLUG_DID, "power", 10.5)
+    api.sim.set_attr(TV_PLUG_DID, "power", 11.5)
+    first, second = await app_ws.receive(), await app_ws.receive()
+    assert (first["req_sn"], second["req_sn"]) == (1, 2)
+    await app_ws.send("c2s_read", {"did": TV_PLUG_DID}, req_sn=50)
+    answer = await app_ws.receive()
+    assert answer["res_sn"] == 50
+    assert "req_sn" not in answer
+    sock = api.sim.push.sockets[0]
+    assert sock.unacked == {1: TV_PLUG_DID, 2: TV_PLUG_DID}
+    await app_ws.ws.send_json({"cmd": "c2s_ack", "res_sn": 1, "did": TV_PLUG_DID})
+    await app_ws.ws.send_json({"cmd": "c2s_ack", "data": {"res_sn": 2}})
+    assert (await app_ws.receive())["data"]["error_code"] == 9015
+    assert await app_ws.sync() == []
+    assert api.sim.push.acks == [(1, 1, TV_PLUG_DID)]
+    assert sock.unacked == {2: TV_PLUG_DID}
+
+
+@pytest.mark.parametrize("field", ["online", "is_online"])
+async def test_online_status(api: Api, app_ws: AppWs, field: str) -> None:
+    api.sim.push.online_field = field
+    await app_ws.subscribe(BEDROOM_AC_DID)
+    api.sim.set_online(BEDROOM_AC_DID, True)
+    api.sim.set_online(BEDROOM_AC_DID, True)  # no change, no message
+    api.sim.set_online(TV_PLUG_DID, False)  # not subscribed
+    device = api.sim.device(BEDROOM_AC_DID)
+    assert await app_ws.sync() == [
+        {
+            "cmd": "s2c_online_status",
+            "data": {
+                "did": BEDROOM_AC_DID,
+                "mac": device.mac,
+                "passcode": device.passcode,
+                field: True,
+            },
+        }
+    ]
+
+
+async def test_binding_changed(api: Api, app_ws: AppWs, connect: Connect) -> None:
+    moved = await connect()
+    assert await moved.login(api.sim.aep.issue().token, DEMO_MOVED_UID)
+    await app_ws.subscribe(CEILING_LAMP_DID)
+    api.sim.unbind(CEILING_LAMP_DID)
+    assert await app_ws.receive() == {
+        "cmd": "s2c_binding_changed",
+        "data": {"did": CEILING_LAMP_DID, "bind": False},
+    }
+    assert api.sim.push.sockets[0].subscriptions == []
+    api.sim.set_attr(CEILING_LAMP_DID, "brightness", 10)
+    api.sim.unbind(CEILING_LAMP_DID)  # not bound any more: nothing to tell
+    assert await app_ws.sync() == []
+    api.sim.bind(CEILING_LAMP_DID)
+    assert (await app_ws.receive())["data"] == {"did": CEILING_LAMP_DID, "bind": True}
+    assert await moved.sync() == []  # the other user's bindings did not change
+
+
+async def test_expired_token_answers_1009(api: Api, app_ws: AppWs) -> None:
+    await app_ws.subscribe(TV_PLUG_DID)
+    api.sim.expire_tokens()
+    api.sim.set_attr(TV_PLUG_DID, "power", 1.5)  # not pushed any more
+    await app_ws.send("subscribe_req", [{"did": TV_PLUG_DID}])
+    assert (await app_ws.receive())["data"]["error_code"] == 1009
+    assert api.sim.push.sockets[0].login is None
+    fresh = (await api.login(DEMO_USERNAME)).body["token"]
+    assert await app_ws.login(fresh)
+    assert await app_ws.sync() == []
+
+
+async def test_heartbeat_is_enforced_by_the_clock(api: Api, connect: Connect) -> None:
+    clock = FakeClock()
+    api.sim.push.clock = clock
+    api.sim.push.auto_check = False
+    idle, pinging = await connect(), await connect()
+    clock.now += 179
+    assert api.sim.push.check_heartbeats() == []
+    assert await idle.login(api.token, heartbeat_interval=60)
+    assert await pinging.login(api.token, heartbeat_interval=60)
+    clock.now += 59
+    assert api.sim.push.check_heartbeats() == []
+    await pinging.sync()
+    clock.now += 1  # exactly 60 s after the idle socket's login: too late
+    assert api.sim.push.check_heartbeats() == [api.sim.push.sockets[0]]
+    closed = await idle.message()
+    assert (closed.type, closed.data) == (aiohttp.WSMsgType.CLOSE, 1000)
+    assert closed.extra == "heartbeat timeout"
+    assert api.sim.push.open_sockets == [api.sim.push.sockets[1]]
+    clock.now += 58
+    assert api.sim.push.check_heartbeats() == []
+    assert await pinging.sync() == []
+    never = await connect()
+    clock.now += 180
+    assert api.sim.push.check_heartbeats() == api.sim.push.sockets[1:]
+    assert (await never.message()).type is aiohttp.WSMsgType.CLOSE
+
+
+async def test_the_background_check_uses_the_clock(api: Api, connect: Connect) -> None:
+    clock = FakeClock()
+    api.sim.push.clock = clock
+    sock = await connect()
+    assert await sock.login(api.token, heartbeat_interval=30)
+    clock.now += 30
+    closed = await sock.message()  # the background check runs every second
+    assert (closed.type, closed.data) == (aiohttp.WSMsgType.CLOSE, 1000)
+
+
+async def test_drop_every_socket(api: Api, connect: Connect) -> None:
+    first, second = await connect(), await connect()
+    assert api.sim.push.drop() == 2
+    for sock in (first, second):
+        closed = await sock.message()
+        assert (closed.type, closed.data) == (aiohttp.WSMsgType.CLOSE, 1001)
+    assert api.sim.push.open_sockets == []
+    third = await connect()
+    assert await third.login(api.token)
+    assert api.sim.push.drop(abrupt=True) == 1
+    assert (await third.message()).type in (
+        aiohttp.WSMsgType.CLOSED,
+        aiohttp.WSMsgType.ERROR,
+    )
+    assert api.sim.push.drop() == 0
+
+
+async def test_sockets_can_be_refused(api: Api, connect: Connect) -> None:
+    api.sim.push.refuse = True
+    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+        await connect()
+    assert refused.value.status == 503
+    assert api.sim.push.sockets == []
+    api.sim.push.refuse = False
+    assert await (await connect()).login(api.token)
+    async with api.session.get(f"{api.sim.url}{WS_PATH}") as response:
+        assert response.status == 400  # no upgrade asked
+
+
+async def test_invalid_frames(api: Api, app_ws: AppWs, connect: Connect) -> None:
+    await app_ws.ws.send_str("not json")
+    await app_ws.ws.send_json(["no", "cmd"])
+    await app_ws.send("c2s_fly")
+    await app_ws.ws.send_bytes(b"\x00")
+    await app_ws.send("subscribe_req", {"did": TV_PLUG_DID})
+    await app_ws.send("c2s_write", {"attrs": {"switch": True}})
+    frames = await app_ws.sync()
+    assert [f["data"]["error_code"] for f in frames] == [9015] * 6
+    assert api.sim.push.sockets[0].cmds == [
+        "login_req",
+        None,
+        None,
+        "c2s_fly",
+        None,
+        "subscribe_req",
+        "c2s_write",
+        "ping",
+    ]
+    custom = await connect()
+    assert await custom.login(api.token, p0_type="custom", auto_subscribe=True)
+    await custom.send("c2s_read", {"did": TV_PLUG_DID})
+    assert (await custom.receive())["data"]["error_code"] == 9015
+    api.sim.set_attr(TV_PLUG_DID, "power", 2.5)  # no s2c_noti with p0_type custom
+    api.sim.set_online(TV_PLUG_DID, False)
+    assert [f["cmd"] for f in await custom.sync()] == ["s2c_online_status"]
+
+
+async def test_c2s_raw_is_recorded(api: Api, app_ws: AppWs) -> None:
+    raw = [0, 0, 0, 3, 4, 0, 0, 144, 1]
+    await app_ws.send("c2s_raw", {"did": TV_PLUG_DID, "raw": raw})
+    await app_ws.send("c2s_raw", {"did": TV_PLUG_DID, "raw": [256]})
+    await app_ws.send("c2s_raw", {"did": BEDROOM_AC_DID, "raw": raw})
+    frames = await app_ws.sync()
+    assert [f["data"]["error_code"] for f in frames] == [9015, 9042]
+    assert api.sim.raw_controls == [(TV_PLUG_DID, bytes(raw))]
+
+
+async def test_stopping_cuts_open_sockets(
+    session: aiohttp.ClientSession, socket_enabled: None
+) -> None:
+    sim = GizwitsSimulator()
+    await sim.start()
+    ws = await session.ws_connect(f"{sim.url}{WS_PATH}")
+    sock = AppWs(ws)
+    assert await sock.login(sim.issue_token().token)
+    await sim.stop()
+    assert (await sock.message()).type in (
+        aiohttp.WSMsgType.CLOSED,
+        aiohttp.WSMsgType.ERROR,
+    )
+    await ws.close()
