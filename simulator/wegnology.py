@@ -27,7 +27,8 @@ the code; in short:
   ``app_token_applications_status = 401`` answers 401 Unauthorized instead.
 - Every paged list (applications, devices, composite state, events, workflows)
   refuses a ``perPage`` above ``max_per_page`` (default 1000) with 400
-  "perPage must be <= N"; a server with a lower limit is ``max_per_page = N``.
+  "perPage must be <= N"; a server with a lower limit is ``max_per_page = N`` (a
+  request without perPage then gets ``min(default_per_page, N)`` items a page).
 - JSON bodies: a body that is not JSON is a 400; unknown fields in the documented
   bodies are a 400 (Losant validates bodies against JSON schemas).
 - ``GET …/devices/compositeState`` with ``bulk_composite_state = False`` answers as a
@@ -585,10 +586,11 @@ class WegnologySimulator(SimulatorServer):
         default_sort: tuple[str, str] = ("name", "asc"),
     ) -> Paging:
         """Return the validated paging of a list request."""
+        # A server never refuses its own default: it is capped at max_per_page.
         return paging(
             request.query,
             list(fields),
-            self.default_per_page,
+            min(self.default_per_page, self.max_per_page),
             self.max_per_page,
             default_sort,
         )
