@@ -82,10 +82,10 @@ from .wegnology_events import (
     check_event_post,
     event_filter,
     most_recent_by_severity,
+    most_recent_filter,
     patch_event,
     post_time,
     raise_event,
-    subject_filter,
 )
 from .wegnology_flows import (
     FLOW_SORT_FIELDS,
@@ -803,18 +803,9 @@ class WegnologySimulator(SimulatorServer):
         self, request: web.Request, principal: Principal
     ) -> dict[str, Any]:
         """GET …/events/mostRecentBySeverity?filter=&query= → {event?, newCount}."""
-        advanced = parse_query(request.query.get("query"), EVENT_QUERY_FIELDS)
-        by_subject = subject_filter(request.query.get("filter"))
+        keep = most_recent_filter(request.query)
         app = self._app(request, principal)
-        matching = [
-            event
-            for event in app.events.values()
-            if (
-                matches_query(event, advanced, EVENT_QUERY_FIELDS)
-                if advanced is not None  # overrides filter, as documented
-                else by_subject(event)
-            )
-        ]
+        matching = [event for event in app.events.values() if keep(event)]
         return most_recent_by_severity(matching, self.most_recent_states)
 
     async def _post_event(
@@ -836,27 +827,29 @@ class WegnologySimulator(SimulatorServer):
         )
         return web.json_response(event.to_json(), status=201)
 
-    def _find_event(self, request: web.Request, principal: Principal) -> Event:
-        """Return the path's event (404 unknown application or event)."""
+    def _find_event(
+        self, request: web.Request, principal: Principal
+    ) -> tuple[Application, Event]:
+        """Return the path's application and event (404 unknown either)."""
         app = self._app(request, principal)
         event = app.events.get(request.match_info["eventId"])
         if event is None:
             raise WegnologyError(NOT_FOUND, "Event was not found")
-        return event
+        return app, event
 
     async def _event(
         self, request: web.Request, principal: Principal
     ) -> dict[str, Any]:
         """GET …/events/{eventId}."""
-        return self._find_event(request, principal).to_json()
+        return self._find_event(request, principal)[1].to_json()
 
     async def _patch_event(
         self, request: web.Request, principal: Principal
     ) -> dict[str, Any]:
         """PATCH …/events/{eventId} {state?, level?, subject?, comment?, data?, …}."""
         body = check_event_patch(self._body(request))
-        event = self._find_event(request, principal)
-        patch_event(self._app(request, principal), event, body, principal.source)
+        app, event = self._find_event(request, principal)
+        patch_event(app, event, body, principal.source)
         return event.to_json()
 
     # --- workflows ------------------------------------------------------------------

@@ -20,6 +20,11 @@ they are silent, the choices are:
   update, not to the event's own ``data``; its ``eventTags`` replace the event's.
 - A ``deviceId`` must name a device of the application (400 otherwise); the event
   then carries that device's name as ``deviceName``.
+- The list's ``query`` (the Advanced Event Query) covers ``id``, ``creationDate``,
+  ``lastUpdated``, ``sourceId``, ``sourceType``, ``level``, ``state``, ``subject``
+  and ``deviceId`` with the operators and time rules of the device query (see
+  ``wegnology_query``); ``eventTags`` and the experience fields are a 400. There
+  ``level`` and ``state`` compare as text, as stored strings would.
 - Most Recent by Severity: Losant documents it as "the first new event ordered by
   severity and then creation" — among the *new* events (``states``), the highest
   level, newest first — with ``newCount``, the number of new events; ``filter`` (a
@@ -472,3 +477,14 @@ def event_filter(query: Mapping[str, str]) -> Callable[[Event], bool]:
         raise invalid(f"state must be one of {', '.join(EVENT_STATES)}")
     by_subject = subject_filter(pattern if field_name else None)
     return lambda event: by_subject(event) and (state is None or event.state == state)
+
+
+def most_recent_filter(query: Mapping[str, str]) -> Callable[[Event], bool]:
+    """Return the event predicate of a Most Recent by Severity query string (400).
+
+    ``filter`` is a glob on the subject (no filterField here); ``query`` overrides it.
+    """
+    advanced = parse_query(query.get("query"), EVENT_QUERY_FIELDS)
+    if advanced is not None:
+        return lambda event: matches_query(event, advanced, EVENT_QUERY_FIELDS)
+    return subject_filter(query.get("filter"))
