@@ -290,6 +290,34 @@ def _wegnology_arguments(group: _Options) -> None:
         help="lifetime of user tokens issued without tokenTTL"
         " (default 2592000, 30 days)",
     )
+    group.add_argument(
+        "--wegnology-alert-interval",
+        type=float,
+        default=180.0,
+        metavar="SECONDS",
+        help="raise one scripted demo alert this often, resolving the one raised two"
+        " alerts before (default 180; 0: never)",
+    )
+    group.add_argument(
+        "--wegnology-max-per-page",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="refuse perPage above N on every list with 400 'perPage must be <= N'"
+        " (default 1000)",
+    )
+    group.add_argument(
+        "--wegnology-app-token-list-401",
+        action="store_true",
+        help="GET /applications with an application API token answers 401"
+        " (default 403; deployments differ)",
+    )
+    group.add_argument(
+        "--wegnology-recent-unresolved",
+        action="store_true",
+        help="events/mostRecentBySeverity picks among new and acknowledged events"
+        " (default: new ones only, as Losant documents it)",
+    )
 
 
 async def _start_wegnology(args: argparse.Namespace, host: str, port: int) -> Running:
@@ -297,8 +325,13 @@ async def _start_wegnology(args: argparse.Namespace, host: str, port: int) -> Ru
     sim = WegnologySimulator(
         wegnology_demo.demo_data(),
         token_lifetime=timedelta(seconds=args.wegnology_token_lifetime),
+        max_per_page=args.wegnology_max_per_page,
     )
     sim.bulk_composite_state = not args.wegnology_no_bulk_state
+    if args.wegnology_app_token_list_401:
+        sim.app_token_applications_status = 401
+    if args.wegnology_recent_unresolved:
+        sim.most_recent_states = ("new", "acknowledged")
     await sim.start(host, port)
     user = sim.user(wegnology_demo.DEMO_EMAIL)
     token = sim.api_tokens[wegnology_demo.DEMO_API_TOKEN]
@@ -311,12 +344,37 @@ async def _start_wegnology(args: argparse.Namespace, host: str, port: int) -> Ru
         f"  API token         {token.token} ({', '.join(token.scope)}, {scoped})",
         f"  user API token    {wegnology_demo.DEMO_USER_API_TOKEN} (all.User)",
         f"  bulk state        {bulk}",
+        f"  perPage           at most {sim.max_per_page}",
+        (f"  app token lists   /applications → {sim.app_token_applications_status}"),
+        (
+            "  most recent       by severity among"
+            f" {' and '.join(sim.most_recent_states)} events"
+        ),
     ]
-    lines.extend(
-        f"  application       {app.name} ({app.id}, {len(app.devices)} devices)"
-        for app in sim.applications.values()
-    )
-    return Running(sim, lines)
+    for app in sim.applications.values():
+        buttons = sum(
+            1
+            for flow in app.flows.values()
+            for trigger in flow.triggers
+            if trigger.type == "virtualButton"
+        )
+        lines.append(
+            f"  application       {app.name} ({app.id}, {len(app.devices)} devices,"
+            f" {len(app.events)} events, {len(app.flows)} workflows,"
+            f" {buttons} virtual buttons)"
+        )
+    running = Running(sim, lines)
+    if args.wegnology_alert_interval > 0:
+        lines.append(
+            "  demo alerts       one scripted alert every"
+            f" {args.wegnology_alert_interval:g} s"
+        )
+        running.tasks.append(
+            asyncio.get_running_loop().create_task(
+                wegnology_demo.run_demo_activity(sim, args.wegnology_alert_interval)
+            )
+        )
+    return running
 
 
 VENDORS: tuple[Vendor, ...] = (

@@ -1,9 +1,12 @@
-"""The WEGnology REST API simulator: user/API tokens, applications, devices, commands.
+"""The WEGnology REST API simulator: tokens, applications, devices, events, workflows.
 
 It follows the vendor documents (``wegnology-rest-api.txt``,
-``wegnology-devices-api.txt``) and, where they name a type without its shape, Losant's
-published API (WEGnology is a white-label of Losant; see the reading notes). Where
-both are silent, the choice made here is written next to the code; in short:
+``wegnology-devices-api.txt``, ``wegnology-events-and-workflows.md``) and, where they
+name a type without its shape, Losant's published API (WEGnology is a white-label of
+Losant; see the reading notes). Events are described in ``wegnology_events``,
+workflows and virtual buttons in ``wegnology_flows``, the advanced queries in
+``wegnology_query``. Where all are silent, the choice made here is written next to
+the code; in short:
 
 - Errors are ``{"type", "message"}``: 400 Validation, 401 Unauthorized (missing,
   malformed, unknown, expired or revoked token), 403 Forbidden (the token has none of
@@ -20,6 +23,12 @@ both are silent, the choice made here is written next to the code; in short:
   collection as "the set of Applications that the currently authenticated user has
   access to", and an application token "will only ever be able to access and manage
   resources within the application they were created in" — its real API refuses it.
+  Deployments differ in how (the documents name no status): the switch
+  ``app_token_applications_status = 401`` answers 401 Unauthorized instead.
+- Every paged list (applications, devices, composite state, events, workflows)
+  refuses a ``perPage`` above ``max_per_page`` (default 1000) with 400
+  "perPage must be <= N"; a server with a lower limit is ``max_per_page = N`` (a
+  request without perPage then gets ``min(default_per_page, N)`` items a page).
 - JSON bodies: a body that is not JSON is a 400; unknown fields in the documented
   bodies are a 400 (Losant validates bodies against JSON schemas).
 - ``GET …/devices/compositeState`` with ``bulk_composite_state = False`` answers as a
@@ -32,8 +41,14 @@ both are silent, the choice made here is written next to the code; in short:
   ``lastUpdated``). The Multi Device Command always answers 200 (never a 202 job);
   ids it does not know are skipped.
 - ``connectionInfo`` is ``{connected: 0|1, time}``; taking a gateway offline or
-  online does the same to its peripherals. A device keeps its composite state while
-  offline. A device that never reported has ``{}``.
+  online does the same to its peripherals (and sets their ``connectedAt`` /
+  ``disconnectedAt``, which the device list's ``query`` filters on). A device keeps
+  its composite state while offline. A device that never reported has ``{}``.
+- Most Recent by Severity picks among the events whose state is in
+  ``most_recent_states``: ``("new",)`` by default, as Losant documents it ("the
+  first new event ordered by severity and then creation");
+  ``("new", "acknowledged")`` gives the reading of the events document ("the newest
+  unresolved event of the highest level"). ``newCount`` counts new events either way.
 - Composite state ``time`` is an ISO string by default; ``time_format`` ("iso",
   "ms", "date" for ``{"$date": iso}``) changes it for every device, a device's own
   ``time_format`` for that device. Values are served as they were reported.
@@ -56,6 +71,31 @@ from .faults import Fault, FaultInjector, FaultKind
 from .recording import RECORDED_REQUEST
 from .server import SimulatorServer
 from .wegnology_demo import DEMO_EMAIL, demo_data
+from .wegnology_events import (
+    ABSENT,
+    EVENT_QUERY_FIELDS,
+    EVENT_SORT_FIELDS,
+    WORKFLOW,
+    Event,
+    Source,
+    check_event_patch,
+    check_event_post,
+    event_filter,
+    most_recent_by_severity,
+    most_recent_filter,
+    patch_event,
+    post_time,
+    raise_event,
+)
+from .wegnology_flows import (
+    FLOW_SORT_FIELDS,
+    ButtonPress,
+    Workflow,
+    check_press,
+    find_flow,
+    flow_filter,
+    press_button,
+)
 from .wegnology_model import (
     APPLICATION_GET,
     APPLICATIONS_GET,
@@ -65,11 +105,19 @@ from .wegnology_model import (
     DEVICES_COMMAND,
     DEVICES_GET,
     DEVICES_STATE,
+    EVENT_GET,
+    EVENT_PATCH,
+    EVENTS_GET,
+    EVENTS_MOST_RECENT,
+    EVENTS_POST,
+    FLOW_PRESS,
+    FLOWS_GET,
     FORBIDDEN,
     NOT_FOUND,
     SERVER_ERROR,
     TIME_FORMATS,
     TOO_MANY_REQUESTS,
+    UNAUTHORIZED,
     ApiToken,
     Application,
     Device,
@@ -142,8 +190,10 @@ class WegnologySimulator(SimulatorServer):
 
     Switches: ``throttle`` ((requests, seconds), None: off), ``bulk_composite_state``,
     ``time_format``, ``firmware_delay``, ``token_lifetime``,
-    ``default_per_page``/``max_per_page``. Recording: ``requests`` (shared),
-    ``commands`` ((device id, name, payload) per device and command).
+    ``default_per_page``/``max_per_page``, ``app_token_applications_status`` (403 or
+    401), ``most_recent_states``. Recording: ``requests`` (shared), ``commands``
+    ((device id, name, payload) per device and command), ``presses`` (every accepted
+    virtual button press).
     """
 
     def __init__(
@@ -165,6 +215,8 @@ class WegnologySimulator(SimulatorServer):
         self.throttle: tuple[int, float] | None = None
         self.bulk_composite_state = True
         self.firmware_delay = 0.0
+        self.most_recent_states: tuple[str, ...] = ("new",)
+        self._app_token_applications_status = 403
         self._budget: dict[str, deque[float]] = {}
 
     # --- state access ---------------------------------------------------------------
@@ -193,6 +245,23 @@ class WegnologySimulator(SimulatorServer):
     def commands(self) -> list[tuple[str, str, Any]]:
         """Return (device id, command name, payload) of every accepted command."""
         return self.state.commands
+
+    @property
+    def presses(self) -> list[ButtonPress]:
+        """Return every accepted virtual button press, oldest first."""
+        return self.state.presses
+
+    @property
+    def app_token_applications_status(self) -> int:
+        """Return how GET /applications refuses an application token (403 or 401)."""
+        return self._app_token_applications_status
+
+    @app_token_applications_status.setter
+    def app_token_applications_status(self, status: int) -> None:
+        """Set how GET /applications refuses an application token (403 or 401)."""
+        if status not in (401, 403):
+            raise ValueError("app_token_applications_status must be 401 or 403")
+        self._app_token_applications_status = status
 
     @property
     def token_lifetime(self) -> timedelta:
@@ -244,10 +313,17 @@ class WegnologySimulator(SimulatorServer):
         when = ms_from_iso(at) if isinstance(at, str) else at
         self.device(device_id).report({name: value}, when)
 
-    def set_connected(self, device_id: str, connected: bool) -> None:
-        """Connect or disconnect a device (a gateway takes its peripherals along)."""
+    def set_connected(
+        self, device_id: str, connected: bool, *, at: int | str | None = None
+    ) -> None:
+        """Connect or disconnect a device at (ms or ISO; default now).
+
+        A gateway takes its peripherals along. It moves ``connectionInfo`` and the
+        ``connectedAt``/``disconnectedAt`` the advanced device query filters on.
+        """
         device = self.device(device_id)
-        now = int(time.time() * 1000)
+        when = ms_from_iso(at) if isinstance(at, str) else at
+        when = int(time.time() * 1000) if when is None else when
         app = self.application(device.application_id)
         for member in app.devices.values():
             if member is device or (
@@ -255,8 +331,7 @@ class WegnologySimulator(SimulatorServer):
                 and member.parent_id == device.id
                 and member.device_class == "peripheral"
             ):
-                member.connected = connected
-                member.connection_time = now
+                member.set_connection(connected, when)
 
     def add_device(self, device: Device, application_id: str | None = None) -> Device:
         """Add a device to an application (default: its application_id)."""
@@ -269,6 +344,71 @@ class WegnologySimulator(SimulatorServer):
         """Delete a device (its peripherals stay, as orphans)."""
         device = self.device(device_id)
         del self.application(device.application_id).devices[device_id]
+
+    def raise_event(
+        self,
+        level: str,
+        subject: str,
+        *,
+        application_id: str | None = None,
+        device_id: str | None = None,
+        message: str | None = None,
+        data: Any = ABSENT,
+        state: str = "new",
+        event_tags: dict[str, str] | None = None,
+        source: Source | None = None,
+        at: int | str | None = None,
+    ) -> Event:
+        """Raise an event as a workflow would (at: ms or ISO; default now).
+
+        The application defaults to the device's, or else to the first one (the demo
+        plant); the source defaults to a workflow without id.
+        """
+        if application_id is None:
+            application_id = (
+                self.device(device_id).application_id
+                if device_id is not None
+                else next(iter(self.applications))
+            )
+        return raise_event(
+            self.application(application_id),
+            level,
+            subject,
+            source=source or WORKFLOW,
+            state=state,
+            message=message,
+            data=data,
+            device_id=device_id,
+            event_tags=event_tags,
+            at=ms_from_iso(at) if isinstance(at, str) else at,
+        )
+
+    def events(self, application_id: str | None = None) -> list[Event]:
+        """Return an application's events (default: the first one), newest first."""
+        app = self.application(application_id or next(iter(self.applications)))
+        return sorted(
+            app.events.values(), key=lambda e: (e.creation_date, e.id), reverse=True
+        )
+
+    def event(self, event_id: str) -> Event:
+        """Return any application's event by id (KeyError otherwise)."""
+        for app in self.applications.values():
+            if event_id in app.events:
+                return app.events[event_id]
+        raise KeyError(event_id)
+
+    def workflow(self, flow_id: str) -> Workflow:
+        """Return any application's workflow by id (KeyError otherwise)."""
+        for app in self.applications.values():
+            if flow_id in app.flows:
+                return app.flows[flow_id]
+        raise KeyError(flow_id)
+
+    def add_workflow(self, flow: Workflow, application_id: str) -> Workflow:
+        """Add a workflow to an application."""
+        flow.application_id = application_id
+        self.application(application_id).flows[flow.id] = flow
+        return flow
 
     def add_api_token(
         self,
@@ -318,6 +458,7 @@ class WegnologySimulator(SimulatorServer):
         """Add the REST endpoints (plain paths before the {deviceId} ones)."""
         apps = "/applications/{applicationId}"
         devices = f"{apps}/devices"
+        events = f"{apps}/events"
         routes: list[tuple[str, str, _Handler, frozenset[str] | None]] = [
             ("POST", "/auth/user", self._auth_user, None),
             ("GET", "/applications", self._applications, APPLICATIONS_GET),
@@ -338,6 +479,23 @@ class WegnologySimulator(SimulatorServer):
                 self._device_command,
                 DEVICE_COMMAND,
             ),
+            ("GET", events, self._events, EVENTS_GET),
+            ("POST", events, self._post_event, EVENTS_POST),
+            (
+                "GET",
+                f"{events}/mostRecentBySeverity",
+                self._most_recent,
+                EVENTS_MOST_RECENT,
+            ),
+            ("GET", f"{events}/{{eventId}}", self._event, EVENT_GET),
+            ("PATCH", f"{events}/{{eventId}}", self._patch_event, EVENT_PATCH),
+            ("GET", f"{apps}/flows", self._flows, FLOWS_GET),
+            (
+                "POST",
+                f"{apps}/flows/{{flowId}}/virtualButton",
+                self._press,
+                FLOW_PRESS,
+            ),
         ]
         for method, path, handler, scopes in routes:
             app.router.add_route(method, path, self._endpoint(handler, scopes))
@@ -356,6 +514,8 @@ class WegnologySimulator(SimulatorServer):
                 if scopes is not None:
                     principal = self._authorize(request, scopes)
                 result = await handler(request, principal)
+                if isinstance(result, web.Response):  # e.g. 201 Created
+                    return result
             except WegnologyError as err:
                 return web.json_response(
                     error_body(err.kind, err.message),
@@ -419,10 +579,20 @@ class WegnologySimulator(SimulatorServer):
         """Return the path's application (404 unknown or not the user's)."""
         return self.state.application(principal, request.match_info["applicationId"])
 
-    def _paging(self, request: web.Request, fields: dict[str, Any]) -> Paging:
+    def _paging(
+        self,
+        request: web.Request,
+        fields: dict[str, Any],
+        default_sort: tuple[str, str] = ("name", "asc"),
+    ) -> Paging:
         """Return the validated paging of a list request."""
+        # A server never refuses its own default: it is capped at max_per_page.
         return paging(
-            request.query, list(fields), self.default_per_page, self.max_per_page
+            request.query,
+            list(fields),
+            min(self.default_per_page, self.max_per_page),
+            self.max_per_page,
+            default_sort,
         )
 
     async def _no_route(self, _request: web.Request) -> web.Response:
@@ -439,8 +609,11 @@ class WegnologySimulator(SimulatorServer):
     ) -> dict[str, Any]:
         """GET /applications?page=&perPage=&sortField=&sortDirection=&filter…."""
         if principal.application_id is not None:
+            kind = (
+                UNAUTHORIZED if self.app_token_applications_status == 401 else FORBIDDEN
+            )
             raise WegnologyError(
-                FORBIDDEN, "An application API token cannot list applications"
+                kind, "An application API token cannot list applications"
             )
         page = self._paging(request, APPLICATION_SORT_FIELDS)
         field_name, pattern = (
@@ -604,3 +777,106 @@ class WegnologySimulator(SimulatorServer):
         if self.firmware_delay > 0:
             await asyncio.sleep(self.firmware_delay)
         self.state.deliver(device, name, payload)
+
+    # --- events ---------------------------------------------------------------------
+
+    async def _events(
+        self, request: web.Request, principal: Principal
+    ) -> dict[str, Any]:
+        """GET …/events (paging, sorting, state, filterField=subject, query)."""
+        query = request.query
+        page = self._paging(request, EVENT_SORT_FIELDS, ("creationDate", "desc"))
+        keep = event_filter(query)
+        app = self._app(request, principal)
+        matching = [event for event in app.events.values() if keep(event)]
+        items = page.apply(matching, EVENT_SORT_FIELDS[page.sort_field])
+        body = page.envelope([event.to_json() for event in items], len(matching))
+        body["applicationId"] = app.id
+        for name in ("state", "filterField", "filter"):
+            if query.get(name):
+                body[name] = query[name]
+        if query.get("query"):
+            body["query"] = parse_query(query["query"], EVENT_QUERY_FIELDS)
+        return body
+
+    async def _most_recent(
+        self, request: web.Request, principal: Principal
+    ) -> dict[str, Any]:
+        """GET …/events/mostRecentBySeverity?filter=&query= → {event?, newCount}."""
+        keep = most_recent_filter(request.query)
+        app = self._app(request, principal)
+        matching = [event for event in app.events.values() if keep(event)]
+        return most_recent_by_severity(matching, self.most_recent_states)
+
+    async def _post_event(
+        self, request: web.Request, principal: Principal
+    ) -> web.Response:
+        """POST …/events {level, subject, …} → 201 and the event."""
+        body = check_event_post(self._body(request))
+        event = raise_event(
+            self._app(request, principal),
+            body["level"],
+            body["subject"],
+            source=principal.source,
+            state=body.get("state", "new"),
+            message=body.get("message"),
+            data=body.get("data", ABSENT),
+            device_id=body.get("deviceId"),
+            event_tags=body.get("eventTags"),
+            at=post_time(body.get("creationDate")),
+        )
+        return web.json_response(event.to_json(), status=201)
+
+    def _find_event(
+        self, request: web.Request, principal: Principal
+    ) -> tuple[Application, Event]:
+        """Return the path's application and event (404 unknown either)."""
+        app = self._app(request, principal)
+        event = app.events.get(request.match_info["eventId"])
+        if event is None:
+            raise WegnologyError(NOT_FOUND, "Event was not found")
+        return app, event
+
+    async def _event(
+        self, request: web.Request, principal: Principal
+    ) -> dict[str, Any]:
+        """GET …/events/{eventId}."""
+        return self._find_event(request, principal)[1].to_json()
+
+    async def _patch_event(
+        self, request: web.Request, principal: Principal
+    ) -> dict[str, Any]:
+        """PATCH …/events/{eventId} {state?, level?, subject?, comment?, data?, …}."""
+        body = check_event_patch(self._body(request))
+        app, event = self._find_event(request, principal)
+        patch_event(app, event, body, principal.source)
+        return event.to_json()
+
+    # --- workflows ------------------------------------------------------------------
+
+    async def _flows(
+        self, request: web.Request, principal: Principal
+    ) -> dict[str, Any]:
+        """GET …/flows (paging, sorting, flowClass, filter, triggerFilter, query)."""
+        query = request.query
+        page = self._paging(request, FLOW_SORT_FIELDS)
+        keep = flow_filter(query)
+        app = self._app(request, principal)
+        matching = [flow for flow in app.flows.values() if keep(flow)]
+        items = page.apply(matching, FLOW_SORT_FIELDS[page.sort_field])
+        body = page.envelope([flow.to_json() for flow in items], len(matching))
+        body["applicationId"] = app.id
+        for name in ("filterField", "filter", "flowClass"):
+            if query.get(name):
+                body[name] = query[name]
+        return body
+
+    async def _press(
+        self, request: web.Request, principal: Principal
+    ) -> dict[str, Any]:
+        """POST …/flows/{flowId}/virtualButton {key, payload?, deviceId?, …}."""
+        body = check_press(self._body(request))
+        app = self._app(request, principal)
+        flow = find_flow(app, request.match_info["flowId"])
+        self.presses.append(press_button(app, flow, body, principal.source))
+        return {"success": True}

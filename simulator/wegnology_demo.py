@@ -9,15 +9,35 @@ The demo relays run :class:`~simulator.wegnology_model.RelayFirmware`: the comma
 ``{"state": true|false}`` switch the boolean attribute ``relay``, which the firmware
 then reports back. Every other device, and any other command, only records the
 command.
+
+Demo Plant also has six events (three new: an error naming the Feed Pump, a warning,
+an info; one acknowledged critical; two resolved) and four workflows: "Plant
+Alerts" (a timer, no button), "Acknowledge Pump Faults" (a virtual button that
+acknowledges the Feed Pump's new events), "Reset Line 2 Counter" (a virtual button
+that makes the Line 2 Counter report ``count`` 0) and the disabled "Flush Inlet
+Valve" (a button that cannot be pressed). Test Bench has one edge workflow with a
+button (not listed unless ``flowClass=edge``). :class:`DemoAlerts` and
+:func:`run_demo_activity` play the plant's scripted alerts.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import itertools
+import logging
 import struct
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .wegnology_events import Event, EventUpdate, Source
+from .wegnology_flows import (
+    Trigger,
+    Workflow,
+    acknowledge_events,
+    report_state,
+    virtual_button,
+)
 from .wegnology_model import (
     ApiToken,
     Application,
@@ -30,6 +50,11 @@ from .wegnology_model import (
     WegnologyData,
     object_id,
 )
+
+if TYPE_CHECKING:
+    from .wegnology import WegnologySimulator
+
+_LOGGER = logging.getLogger(__name__)
 
 DEMO_EMAIL = "demo@wegnology.example"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - the documented demo credential
@@ -152,6 +177,7 @@ def _device(
 
 
 BOILER_ROOM_SENSOR_ID = _id("Boiler Room Sensor", 0)
+WAREHOUSE_SOUTH_SENSOR_ID = _id("Warehouse South Sensor", 4)
 YARD_SENSOR_ID = _id("Yard Sensor", 8)  # offline, old state
 SPARE_SENSOR_ID = _id("Spare Sensor", 9)  # connected, never reported
 LINE_2_POWER_METER_ID = _id("Line 2 Power Meter", 12)
@@ -161,6 +187,8 @@ PUMP_ID = _id("Feed Pump", 16)
 FLOW_METER_ID = _id("Flow Meter", 17)
 INLET_VALVE_ID = _id("Inlet Valve", 18)
 LINE_2_GATEWAY_ID = _id("Line 2 Gateway", 19)
+LINE_2_COUNTER_ID = _id("Line 2 Counter", 21)
+LINE_2_GUARD_DOOR_ID = _id("Line 2 Guard Door", 22)
 BOILER_RELAY_ID = _id("Boiler Relay", 23)
 FAN_RELAY_ID = _id("Extractor Fan Relay", 24)
 PLANT_SYSTEM_ID = _id("Plant Overview", 30)
@@ -474,16 +502,227 @@ def _tokens(application_id: str) -> list[ApiToken]:
     ]
 
 
+# --- workflows and events -------------------------------------------------------------
+
+
+def _flow_id(name: str, index: int) -> str:
+    """Return the deterministic id of a demo workflow."""
+    return object_id(f"demo-flow:{name}", _BASE_MS + (100 + index) * _HOUR_MS)
+
+
+PLANT_ALERTS_FLOW_ID = _flow_id("Plant Alerts", 0)
+ACK_PUMP_FLOW_ID = _flow_id("Acknowledge Pump Faults", 1)
+RESET_COUNTER_FLOW_ID = _flow_id("Reset Line 2 Counter", 2)
+FLUSH_VALVE_FLOW_ID = _flow_id("Flush Inlet Valve", 3)  # disabled
+BENCH_EDGE_FLOW_ID = _flow_id("Bench Agent Restart", 4)  # flowClass edge
+# Virtual button keys look like Losant's: <flow id>-<short id>.
+ACK_PUMP_BUTTON_KEY = f"{ACK_PUMP_FLOW_ID}-r1ackPmp"
+RESET_COUNTER_BUTTON_KEY = f"{RESET_COUNTER_FLOW_ID}-B1rstCnt"
+FLUSH_VALVE_BUTTON_KEY = f"{FLUSH_VALVE_FLOW_ID}-H1flushV"
+BENCH_EDGE_BUTTON_KEY = f"{BENCH_EDGE_FLOW_ID}-S1rstAgt"
+ACK_PUMP_BUTTON_LABEL = "Acknowledge pump faults"
+RESET_COUNTER_BUTTON_LABEL = "Reset Line 2 counter"
+FLUSH_VALVE_BUTTON_LABEL = "Flush inlet valve"
+ACK_PUMP_COMMENT = "Acknowledged from the Acknowledge Pump Faults workflow"
+PLANT_ALERTS_SOURCE = Source("flow", PLANT_ALERTS_FLOW_ID, "Plant Alerts")
+
+
+def _plant_workflows() -> list[Workflow]:
+    """Return the 4 workflows of Demo Plant."""
+    created = _BASE_MS + 120 * _HOUR_MS
+    return [
+        Workflow(
+            PLANT_ALERTS_FLOW_ID,
+            "Plant Alerts",
+            "Raises an event when a plant reading leaves its range",
+            triggers=[
+                Trigger(
+                    "timer",
+                    f"{PLANT_ALERTS_FLOW_ID}-t1mer180",
+                    "Every 3 minutes",
+                    config={"seconds": 180},
+                )
+            ],
+            creation_date=created,
+        ),
+        Workflow(
+            ACK_PUMP_FLOW_ID,
+            "Acknowledge Pump Faults",
+            "Acknowledges every new event of the Feed Pump",
+            triggers=[virtual_button(ACK_PUMP_BUTTON_KEY, ACK_PUMP_BUTTON_LABEL)],
+            effect=acknowledge_events(ACK_PUMP_COMMENT, device_id=PUMP_ID),
+            creation_date=created + _HOUR_MS,
+        ),
+        Workflow(
+            RESET_COUNTER_FLOW_ID,
+            "Reset Line 2 Counter",
+            "Sets the Line 2 piece counter back to zero at the start of a shift",
+            triggers=[
+                virtual_button(
+                    RESET_COUNTER_BUTTON_KEY,
+                    RESET_COUNTER_BUTTON_LABEL,
+                    '{"reason": "shift start"}',
+                )
+            ],
+            effect=report_state(LINE_2_COUNTER_ID, {"count": 0}),
+            creation_date=created + 2 * _HOUR_MS,
+        ),
+        Workflow(
+            FLUSH_VALVE_FLOW_ID,
+            "Flush Inlet Valve",
+            "Opens the inlet valve to flush the line (disabled during commissioning)",
+            enabled=False,
+            triggers=[virtual_button(FLUSH_VALVE_BUTTON_KEY, FLUSH_VALVE_BUTTON_LABEL)],
+            effect=report_state(INLET_VALVE_ID, {"open": True}),
+            creation_date=created + 3 * _HOUR_MS,
+        ),
+    ]
+
+
+def _bench_workflows() -> list[Workflow]:
+    """Return the edge workflow of Test Bench."""
+    return [
+        Workflow(
+            BENCH_EDGE_FLOW_ID,
+            "Bench Agent Restart",
+            "Restarts the bench's edge agent",
+            flow_class="edge",
+            triggers=[virtual_button(BENCH_EDGE_BUTTON_KEY, "Restart agent")],
+            creation_date=_BASE_MS + 2_100 * _HOUR_MS,
+        )
+    ]
+
+
+def _event_id(name: str, index: int) -> str:
+    """Return the deterministic id of a demo event (its times are recent)."""
+    return object_id(f"demo-event:{name}", _BASE_MS + (200 + index) * _HOUR_MS)
+
+
+PUMP_FAULT_EVENT_ID = _event_id("Feed Pump fault", 0)  # error, new
+BATTERY_LOW_EVENT_ID = _event_id("Warehouse South Sensor battery low", 1)  # warning
+SHIFT_EVENT_ID = _event_id("Early shift started", 2)  # info, new, no device
+YARD_OFFLINE_EVENT_ID = _event_id("Yard Sensor offline", 3)  # critical, acknowledged
+GUARD_DOOR_EVENT_ID = _event_id("Line 2 guard door opened", 4)  # info, resolved
+OLD_PUMP_FAULT_EVENT_ID = _event_id("Feed Pump fault (old)", 5)  # error, resolved
+PUMP_FAULT_SUBJECT = "Feed Pump fault"
+_MINUTE_MS = 60_000
+
+
+def _plant_events(now: int, devices: dict[str, Device]) -> list[Event]:
+    """Return the 6 events of Demo Plant, created minutes to weeks before now."""
+    user = Source("user", DEMO_USER_ID, "Demo User")
+
+    def event(
+        event_id: str, minutes_ago: int, device_id: str | None, **kw: Any
+    ) -> Event:
+        """Return one event raised minutes_ago minutes ago."""
+        made = Event(
+            event_id,
+            device_id=device_id,
+            device_name=devices[device_id].name if device_id else None,
+            creation_date=now - minutes_ago * _MINUTE_MS,
+            **kw,
+        )
+        made.last_updated = max(
+            [made.creation_date, *(u.creation_date for u in made.updates)]
+        )
+        return made
+
+    def update(minutes_ago: int, old: str, new: str, comment: str) -> EventUpdate:
+        """Return a state change made by the demo user minutes_ago minutes ago."""
+        return EventUpdate(
+            user,
+            now - minutes_ago * _MINUTE_MS,
+            new,
+            comment,
+            changes={"stateChange": {"old": old, "new": new}},
+        )
+
+    return [
+        event(
+            PUMP_FAULT_EVENT_ID,
+            25,
+            PUMP_ID,
+            level="error",
+            subject=PUMP_FAULT_SUBJECT,
+            message="Overcurrent trip on the feed pump motor (12.4 A)",
+            data={"current": 12.4, "limit": 10},
+            event_tags={"area": "Pump station"},
+            source=PLANT_ALERTS_SOURCE,
+        ),
+        event(
+            BATTERY_LOW_EVENT_ID,
+            120,
+            WAREHOUSE_SOUTH_SENSOR_ID,
+            level="warning",
+            subject="Warehouse South Sensor battery low",
+            message="Battery at 23 %",
+            source=PLANT_ALERTS_SOURCE,
+        ),
+        event(
+            SHIFT_EVENT_ID,
+            300,
+            None,
+            level="info",
+            subject="Early shift started",
+            source=user,
+        ),
+        event(
+            YARD_OFFLINE_EVENT_ID,
+            21 * 1440,
+            YARD_SENSOR_ID,
+            level="critical",
+            state="acknowledged",
+            subject="Yard Sensor offline",
+            message="No report for 15 minutes",
+            source=PLANT_ALERTS_SOURCE,
+            updates=[
+                update(20 * 1440, "new", "acknowledged", "Battery flat; spare ordered")
+            ],
+        ),
+        event(
+            GUARD_DOOR_EVENT_ID,
+            26 * 60,
+            LINE_2_GUARD_DOOR_ID,
+            level="info",
+            state="resolved",
+            subject="Line 2 guard door opened",
+            event_tags={"line": "2"},
+            source=PLANT_ALERTS_SOURCE,
+            updates=[
+                update(26 * 60 - 5, "new", "acknowledged", "Maintenance on line 2"),
+                update(25 * 60, "acknowledged", "resolved", "Door closed again"),
+            ],
+        ),
+        event(
+            OLD_PUMP_FAULT_EVENT_ID,
+            4 * 1440,
+            PUMP_ID,
+            level="error",
+            state="resolved",
+            subject=PUMP_FAULT_SUBJECT,
+            message="Overcurrent trip on the feed pump motor (11.9 A)",
+            source=PLANT_ALERTS_SOURCE,
+            updates=[
+                update(4 * 1440 - 30, "new", "resolved", "Motor cooled, restarted")
+            ],
+        ),
+    ]
+
+
 def demo_data() -> WegnologyData:
     """Return the demo user with Demo Plant (31 devices) and Test Bench (3 devices)."""
     now = int(time.time() * 1000)
+    devices = {d.id: d for d in _plant_devices(now)}
     plant = Application(
         DEMO_APPLICATION_ID,
         "Demo Plant",
         DEMO_USER_ID,
         "Sensors, meters, pumps and relays of the demo factory",
         creation_date=_BASE_MS - 24 * _HOUR_MS,
-        devices={d.id: d for d in _plant_devices(now)},
+        devices=devices,
+        events={e.id: e for e in _plant_events(now, devices)},
+        flows={f.id: f for f in _plant_workflows()},
     )
     bench = Application(
         TEST_BENCH_APPLICATION_ID,
@@ -492,6 +731,7 @@ def demo_data() -> WegnologyData:
         "Lab bench for firmware tests",
         creation_date=_BASE_MS + 2_000 * _HOUR_MS,
         devices={d.id: d for d in _bench_devices(now)},
+        flows={f.id: f for f in _bench_workflows()},
     )
     return WegnologyData([_user()], [plant, bench], _tokens(DEMO_APPLICATION_ID))
 
@@ -570,3 +810,77 @@ def generated_data(devices: int = 1000) -> WegnologyData:
         devices=made,
     )
     return WegnologyData([_user()], [app], _tokens(app_id))
+
+
+# --- scripted alerts ------------------------------------------------------------------
+
+# (level, subject, device, message): one alert per step, in order, forever. Each step
+# also resolves the alert raised KEEP_OPEN steps before, if nobody resolved it yet, so
+# at most KEEP_OPEN scripted alerts are open: the demo stays calm and repeatable.
+_ALERTS: tuple[tuple[str, str, str | None, str], ...] = (
+    ("warning", "Tank level low", TANK_LEVEL_ID, "Tank level fell below 20 %"),
+    ("error", PUMP_FAULT_SUBJECT, PUMP_ID, "Overcurrent trip on the feed pump motor"),
+    (
+        "critical",
+        "Boiler room over temperature",
+        BOILER_ROOM_SENSOR_ID,
+        "Boiler room above 45 °C",
+    ),
+    ("info", "Compressed air demand high", None, "Compressors running at 90 %"),
+)
+KEEP_OPEN = 2
+
+
+class DemoAlerts:
+    """The demo plant's scripted alerts, raised by its "Plant Alerts" workflow."""
+
+    def __init__(self, sim: WegnologySimulator, keep_open: int = KEEP_OPEN) -> None:
+        """Play alerts on sim's Demo Plant (it must have one)."""
+        self._sim = sim
+        self._keep_open = keep_open
+        self._script = itertools.cycle(_ALERTS)
+        self._raised: list[str] = []
+
+    @property
+    def raised(self) -> list[str]:
+        """Return the ids of the events raised so far, oldest first."""
+        return list(self._raised)
+
+    def step(self, at: int | None = None) -> Event:
+        """Raise the next scripted alert (at: ms; now) and resolve an older one."""
+        level, subject, device_id, message = next(self._script)
+        event = self._sim.raise_event(
+            level,
+            subject,
+            application_id=DEMO_APPLICATION_ID,
+            device_id=device_id,
+            message=message,
+            source=PLANT_ALERTS_SOURCE,
+            at=at,
+        )
+        self._raised.append(event.id)
+        if len(self._raised) > self._keep_open:
+            old = self._sim.event(self._raised[-1 - self._keep_open])
+            if old.state != "resolved":
+                old.change(
+                    PLANT_ALERTS_SOURCE,
+                    at=at,
+                    comment="Back to normal",
+                    state="resolved",
+                )
+        _LOGGER.info("Demo alert: %s %s", level, subject)
+        return event
+
+
+async def run_demo_activity(
+    sim: WegnologySimulator, interval: float, rounds: int | None = None
+) -> None:
+    """Raise one scripted alert every interval seconds (rounds=None: forever).
+
+    A round is one pass through the script (4 alerts).
+    """
+    alerts = DemoAlerts(sim)
+    steps = None if rounds is None else rounds * len(_ALERTS)
+    for _ in itertools.count() if steps is None else range(steps):
+        await asyncio.sleep(interval)
+        alerts.step()

@@ -15,7 +15,11 @@ from datetime import UTC, datetime
 import hashlib
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .wegnology_events import Event
+    from .wegnology_flows import Workflow
 
 DATA_TYPES = ("number", "string", "boolean", "gps", "blob")
 DEVICE_CLASSES = (
@@ -53,13 +57,15 @@ def _scopes(*names: str) -> frozenset[str]:
     return frozenset(names)
 
 
-_READ = ("all.Application", "all.Application.read", "all.Organization")
-_READ += ("all.Organization.read", "all.User", "all.User.read")
+_READ: tuple[str, ...] = ("all.Application", "all.Application.read")
+_READ += ("all.Organization", "all.Organization.read", "all.User", "all.User.read")
 _WRITE = ("all.Application", "all.Organization", "all.User")
 _DEVICE = ("all.Device", "all.Device.read")
-# The documents' scope lists (Losant's for the Application and Device resources).
-# An application token passes the all.Application check of APPLICATIONS_GET, but the
-# handler refuses it (403): the collection is a user's, not an application's.
+# The documents' scope lists (Losant's for the Application and Device resources;
+# wegnology-rest-js ``docs/events.md``, ``event.md``, ``flows.md`` and ``flow.md`` for
+# events and workflows). An application token passes the all.Application check of
+# APPLICATIONS_GET, but the handler refuses it (403, or 401 on the variant server):
+# the collection is a user's, not an application's.
 APPLICATIONS_GET = _scopes(*_READ, "applications.*", "applications.get")
 APPLICATION_GET = _scopes(*_READ, *_DEVICE, "application.*", "application.get")
 DEVICES_GET = _scopes(*_READ, *_DEVICE, "devices.*", "devices.get")
@@ -68,6 +74,53 @@ DEVICES_COMMAND = _scopes(*_WRITE, "all.Device", "devices.*", "devices.sendComma
 DEVICE_GET = _scopes(*_READ, *_DEVICE, "device.*", "device.get")
 DEVICE_STATE = _scopes(*_READ, *_DEVICE, "device.*", "device.getCompositeState")
 DEVICE_COMMAND = _scopes(*_WRITE, "all.Device", "device.*", "device.sendCommand")
+EVENTS_GET = _scopes(*_READ, "events.*", "events.get")
+EVENTS_MOST_RECENT = _scopes(*_READ, "events.*", "events.mostRecentBySeverity")
+EVENTS_POST = _scopes(*_WRITE, "events.*", "events.post")
+EVENT_GET = _scopes(*_READ, "event.*", "event.get")
+EVENT_PATCH = _scopes(*_WRITE, "event.*", "event.patch")
+FLOWS_GET = _scopes(*_READ, "flows.*", "flows.get")
+FLOW_PRESS = _scopes(*_WRITE, "flow.*", "flow.pressVirtualButton")
+
+# Every endpoint's own scope (``resource.action``), for tokens limited to some of them.
+ENDPOINT_SCOPES: tuple[str, ...] = (
+    "application.get",
+    "devices.get",
+    "devices.getCompositeState",
+    "devices.sendCommand",
+    "device.get",
+    "device.getCompositeState",
+    "device.sendCommand",
+    "events.get",
+    "events.mostRecentBySeverity",
+    "events.post",
+    "event.get",
+    "event.patch",
+    "flows.get",
+    "flow.pressVirtualButton",
+)
+
+
+def scopes_except(*denied: str) -> tuple[str, ...]:
+    """Return every endpoint scope but the denied ones ("events." denies a prefix).
+
+    A token made with the result may call every endpoint of the simulator except
+    the denied ones, e.g. ``scopes_except("events.", "event.")`` reads devices and
+    workflows but gets 403 on every events endpoint.
+    """
+    return tuple(
+        scope
+        for scope in ENDPOINT_SCOPES
+        if not any(
+            scope == name or (name.endswith(".") and scope.startswith(name))
+            for name in denied
+        )
+    )
+
+
+# Ready-made limited scopes (give them to ``WegnologySimulator.add_api_token``).
+SCOPE_WITHOUT_EVENTS = scopes_except("events.", "event.")
+SCOPE_WITHOUT_BUTTON_PRESS = scopes_except("flow.pressVirtualButton")
 
 
 class WegnologyError(Exception):
@@ -204,9 +257,21 @@ class RelayFirmware:
         return None
 
 
+# Device classes that never connect themselves (a workflow or an edge agent reports
+# for them): they have neither connectedAt nor disconnectedAt.
+NEVER_CONNECTING = ("system", "floating")
+
+
 @dataclass(eq=False)
 class Device:
-    """A device of an application, with its definition and its last reported state."""
+    """A device of an application, with its definition and its last reported state.
+
+    ``connection_time`` is when ``connected`` last changed (``connectionInfo.time``);
+    ``connected_at``/``disconnected_at`` are when the device last connected and last
+    disconnected (None: never, or not known), what the advanced query's
+    ``connectedAt``/``disconnectedAt`` filter on. When none is given, a connected
+    device connected at ``connection_time`` and a disconnected one disconnected then.
+    """
 
     id: str
     name: str
@@ -217,6 +282,8 @@ class Device:
     parent_id: str | None = None
     connected: bool = True
     connection_time: int = 0
+    connected_at: int | None = None
+    disconnected_at: int | None = None
     creation_date: int = 0
     last_updated: int = 0
     state: dict[str, Reported] = field(default_factory=dict)
@@ -234,6 +301,27 @@ class Device:
         self.creation_date = self.creation_date or now
         self.last_updated = self.last_updated or self.creation_date
         self.connection_time = self.connection_time or self.last_updated
+        never_set = self.connected_at is None and self.disconnected_at is None
+        if never_set and self.device_class not in NEVER_CONNECTING:
+            if self.connected:
+                self.connected_at = self.connection_time
+            else:
+                self.disconnected_at = self.connection_time
+
+    @property
+    def connection_status(self) -> str:
+        """Return "connected" or "disconnected" (Losant's connection status values)."""
+        return "connected" if self.connected else "disconnected"
+
+    def set_connection(self, connected: bool, at: int | None = None) -> None:
+        """Connect or disconnect the device at (ms; default now)."""
+        at = now_ms() if at is None else at
+        self.connected = connected
+        self.connection_time = at
+        if connected:
+            self.connected_at = at
+        else:
+            self.disconnected_at = at
 
     def attribute(self, name: str) -> Attribute:
         """Return the attribute definition called name (KeyError otherwise)."""
@@ -253,7 +341,7 @@ class Device:
 
 @dataclass(eq=False)
 class Application:
-    """An application and its devices by id."""
+    """An application: its devices, events and workflows by id."""
 
     id: str
     name: str
@@ -262,13 +350,19 @@ class Application:
     creation_date: int = 0
     last_updated: int = 0
     devices: dict[str, Device] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    flows: dict[str, Workflow] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        """Fill in missing times and tie the devices to this application."""
+        """Fill in missing times and tie devices, events and flows to this app."""
         self.creation_date = self.creation_date or now_ms()
         self.last_updated = self.last_updated or self.creation_date
         for device in self.devices.values():
             device.application_id = self.id
+        for event in self.events.values():
+            event.application_id = self.id
+        for flow in self.flows.values():
+            flow.application_id = self.id
 
 
 @dataclass(eq=False)
@@ -297,11 +391,15 @@ class ApiToken:
     scope: tuple[str, ...] = ()
     name: str = "API token"
     status: str = "active"
+    id: str = ""
 
     def __post_init__(self) -> None:
-        """Give the token its default scope."""
+        """Give the token its default scope and an id (events name it as source)."""
         if not self.scope:
             self.scope = ("all.Application",) if self.application_id else ("all.User",)
+        self.id = self.id or object_id(
+            f"apiToken:{self.user_id}:{self.application_id}:{self.name}", 0
+        )
 
 
 @dataclass(eq=False)

@@ -6,9 +6,25 @@ Choices where the documents are silent (Losant-like):
   ``maximum`` would answer), a page past the end is empty. Ties in a sort fall back
   to the id. ``filter`` applies only together with ``filterField=name``; it is a
   case-insensitive glob (``*``). ``tagFilter`` pairs must all match.
-- The advanced ``query`` supports ``$and``/``$or``/``$nor`` over the fields ``id``,
-  ``deviceId``, ``name``, ``deviceClass``, ``parentId`` with ``$eq``, ``$ne``,
-  ``$in``, ``$nin`` and ``$like`` (glob); anything else is a 400.
+- The advanced ``query`` (Losant's "Advanced Device Query", ``advancedDeviceQuery.json``
+  of losant-rest-js / wegnology-rest-js) supports ``$and``/``$or``/``$nor`` over the
+  device fields ``id``, ``deviceId``, ``name``, ``deviceClass``, ``parentId``,
+  ``creationDate``, ``lastUpdated``, ``connectionStatus``, ``connectedAt`` and
+  ``disconnectedAt`` (events: see ``wegnology_events``). A field takes a value
+  (equality) or an object of the schema's operators ``$eq``, ``$ne``, ``$gt``,
+  ``$gte``, ``$lt``, ``$lte``, ``$in``, ``$nin``, ``$startsWith``, ``$endsWith``,
+  ``$contains`` and ``$ci`` (case-insensitive text), plus ``$like`` (a glob, kept from
+  older schemas); anything else is a 400.
+- ``connectionStatus`` is ``"connected"`` or ``"disconnected"`` (the values of
+  Losant's Device Connection Status ``status``; the documents do not publish them).
+- Times in a query (``connectedAt``, ``disconnectedAt``, ``creationDate``,
+  ``lastUpdated``) are written as milliseconds since the epoch (a number, or a string
+  of digits) or as an ISO date (``2016-06-13T04:00:00.000Z``; no zone: UTC), what
+  Losant writes and accepts for dates; they compare as instants. ``null`` stands for
+  "never" (a device that never connected has no ``connectedAt``): only ``$eq``/``$ne``
+  and equality match it, a comparison (``$gt``…) never does, as in MongoDB. A
+  boolean operand is accepted, as the schema allows it, and matches nothing. Any
+  other string is a 400.
 - Composite state ``start``/``end``: milliseconds or an ISO date; 0 and negative
   numbers are relative to now (``end=0`` is now); an attribute is included when its
   last report lies within [start, end]; start after end is a 400.
@@ -41,13 +57,32 @@ _INTEGER = re.compile(r"^-?\d+$")
 _INDEXED = re.compile(r"^(\w+)\[(\d+)\](?:\[(\w+)\])?$")
 COMMAND_KEYS = {"name", "payload", "time"}
 MULTI_COMMAND_KEYS = COMMAND_KEYS | {"deviceIds", "deviceTags", "deviceClass", "query"}
-_QUERY_FIELDS: dict[str, Callable[[Device], Any]] = {
-    "id": lambda d: d.id,
-    "deviceId": lambda d: d.id,
-    "name": lambda d: d.name,
-    "deviceClass": lambda d: d.device_class,
-    "parentId": lambda d: d.parent_id,
+
+
+@dataclass(frozen=True, slots=True)
+class QueryField:
+    """A field an advanced query may name: how to read it, and whether it is a time."""
+
+    read: Callable[[Any], Any]
+    time: bool = False
+
+
+DEVICE_QUERY_FIELDS: dict[str, QueryField] = {
+    "id": QueryField(lambda d: d.id),
+    "deviceId": QueryField(lambda d: d.id),
+    "name": QueryField(lambda d: d.name),
+    "deviceClass": QueryField(lambda d: d.device_class),
+    "parentId": QueryField(lambda d: d.parent_id),
+    "creationDate": QueryField(lambda d: d.creation_date, time=True),
+    "lastUpdated": QueryField(lambda d: d.last_updated, time=True),
+    "connectionStatus": QueryField(lambda d: d.connection_status),
+    "connectedAt": QueryField(lambda d: d.connected_at, time=True),
+    "disconnectedAt": QueryField(lambda d: d.disconnected_at, time=True),
 }
+_COMPARISONS = ("$eq", "$ne", "$gt", "$gte", "$lt", "$lte")
+_LISTS = ("$in", "$nin")
+_TEXTS = ("$startsWith", "$endsWith", "$contains", "$like")
+_OPERATORS = (*_COMPARISONS, *_LISTS, *_TEXTS, "$ci")
 DEVICE_SORT_FIELDS: dict[str, Callable[[Device], Any]] = {
     "name": lambda d: d.name.lower(),
     "id": lambda d: d.id,
@@ -69,6 +104,13 @@ class _Identified(Protocol):
     """Anything listed: it has an id."""
 
     id: str
+
+
+class _Never:
+    """A query operand that matches nothing (a boolean compared with a time)."""
+
+
+_NEVER = _Never()
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,16 +173,21 @@ def paging(
     sort_fields: Iterable[str],
     default_per_page: int,
     max_per_page: int,
+    default_sort: tuple[str, str] = ("name", "asc"),
 ) -> Paging:
-    """Return the validated page, perPage, sortField and sortDirection."""
+    """Return the validated page, perPage, sortField and sortDirection.
+
+    A perPage above max_per_page is a 400 "perPage must be <= N": the wording of the
+    JSON-schema validator (ajv) behind Losant's validation errors.
+    """
     page = query_int(query, "page", 0, 0)
     per_page = query_int(query, "perPage", default_per_page, 1)
     if per_page > max_per_page:
         raise invalid(f"perPage must be <= {max_per_page}")
-    sort_field = query.get("sortField") or "name"
+    sort_field = query.get("sortField") or default_sort[0]
     if sort_field not in sort_fields:
         raise invalid(f"sortField must be one of {', '.join(sort_fields)}")
-    direction = query.get("sortDirection") or "asc"
+    direction = query.get("sortDirection") or default_sort[1]
     if direction not in ("asc", "desc"):
         raise invalid("sortDirection must be asc or desc")
     return Paging(page, per_page, sort_field, direction)
@@ -169,7 +216,9 @@ def glob(pattern: str, text: str) -> bool:
     return fnmatch.fnmatchcase(text.lower(), pattern.lower())
 
 
-def parse_query(text: str | None) -> dict[str, Any] | None:
+def parse_query(
+    text: str | None, fields: Mapping[str, QueryField] = DEVICE_QUERY_FIELDS
+) -> dict[str, Any] | None:
     """Return the JSON ``query`` parameter (400 if it is not a JSON object)."""
     if text is None or text == "":
         return None
@@ -179,11 +228,13 @@ def parse_query(text: str | None) -> dict[str, Any] | None:
         raise invalid("query must be a JSON object") from None
     if not isinstance(value, dict):
         raise invalid("query must be a JSON object")
-    check_query(value)
+    check_query(value, fields)
     return value
 
 
-def check_query(query: Any) -> None:
+def check_query(
+    query: Any, fields: Mapping[str, QueryField] = DEVICE_QUERY_FIELDS
+) -> None:
     """Refuse an advanced query this simulator does not understand (400)."""
     if not isinstance(query, dict):
         raise invalid("query must be a JSON object")
@@ -192,50 +243,150 @@ def check_query(query: Any) -> None:
             if not isinstance(condition, list):
                 raise invalid(f"{key} takes an array of queries")
             for part in condition:
-                check_query(part)
-        elif key in _QUERY_FIELDS:
-            if isinstance(condition, dict):
-                for op, operand in condition.items():
-                    if op not in ("$eq", "$ne", "$in", "$nin", "$like"):
-                        raise invalid(f"Unsupported query operator {op}")
-                    if op in ("$in", "$nin") and not isinstance(operand, list):
-                        raise invalid(f"{op} takes an array")
+                check_query(part, fields)
+        elif key in fields:
+            _check_condition(key, condition, fields[key])
         else:
             raise invalid(f"Unsupported query field {key}")
 
 
-def matches_query(device: Device, query: dict[str, Any]) -> bool:
-    """Return whether device matches a (checked) advanced query."""
-    for key, condition in query.items():
-        if key == "$and" and not all(matches_query(device, q) for q in condition):
-            return False
-        if key == "$or" and not any(matches_query(device, q) for q in condition):
-            return False
-        if key == "$nor" and any(matches_query(device, q) for q in condition):
-            return False
-        if key in _QUERY_FIELDS and not _matches_field(
-            _QUERY_FIELDS[key](device), condition
-        ):
-            return False
-    return True
-
-
-def _matches_field(value: Any, condition: Any) -> bool:
-    """Return whether one field value meets a condition."""
+def _check_condition(name: str, condition: Any, field: QueryField) -> None:
+    """Refuse a field condition the schema does not allow (400)."""
     if not isinstance(condition, dict):
-        return bool(value == condition)
+        _check_operand(name, condition, field)
+        return
     for op, operand in condition.items():
-        if op == "$eq" and value != operand:
+        if op not in _OPERATORS:
+            raise invalid(f"Unsupported query operator {op}")
+        if op in _LISTS:
+            if not isinstance(operand, list):
+                raise invalid(f"{op} takes an array")
+            for item in operand:
+                _check_operand(name, item, field)
+        elif op in _TEXTS:
+            if not isinstance(operand, str) or not operand:
+                raise invalid(f"{op} takes a non-empty string")
+        elif op == "$ci":
+            if not isinstance(operand, bool):
+                raise invalid("$ci takes true or false")
+        else:
+            _check_operand(name, operand, field)
+
+
+def _check_operand(name: str, operand: Any, field: QueryField) -> None:
+    """Refuse an operand that is not a string, number, boolean or null (400)."""
+    if operand is not None and not isinstance(operand, str | int | float | bool):
+        raise invalid(f"{name} takes a string, number, boolean or null")
+    if field.time and isinstance(operand, str):
+        try:
+            query_time(operand)
+        except ValueError:
+            raise invalid(
+                f"{name} must be a time (milliseconds or an ISO date)"
+            ) from None
+
+
+def query_time(operand: Any) -> Any:
+    """Return a time operand in ms (None: never; a boolean matches nothing)."""
+    if operand is None:
+        return None
+    if isinstance(operand, bool):
+        return _NEVER
+    if isinstance(operand, int | float):
+        return int(operand)
+    if _INTEGER.match(operand):
+        return int(operand)
+    return ms_from_iso(operand)
+
+
+def matches_query(
+    item: Any,
+    query: dict[str, Any],
+    fields: Mapping[str, QueryField] = DEVICE_QUERY_FIELDS,
+) -> bool:
+    """Return whether item matches a (checked) advanced query."""
+    for key, condition in query.items():
+        if key == "$and" and not all(matches_query(item, q, fields) for q in condition):
             return False
-        if op == "$ne" and value == operand:
+        if key == "$or" and not any(matches_query(item, q, fields) for q in condition):
             return False
-        if op == "$in" and value not in operand:
+        if key == "$nor" and any(matches_query(item, q, fields) for q in condition):
             return False
-        if op == "$nin" and value in operand:
-            return False
-        if op == "$like" and not (isinstance(value, str) and glob(str(operand), value)):
+        if key in fields and not _matches_field(fields[key], item, condition):
             return False
     return True
+
+
+def _matches_field(field: QueryField, item: Any, condition: Any) -> bool:
+    """Return whether one field of item meets a condition."""
+    if not isinstance(condition, dict):
+        condition = {"$eq": condition}
+    fold = condition.get("$ci") is True
+    value = _comparable(field.read(item), fold)
+    for op, raw in condition.items():
+        if op == "$ci":
+            continue
+        if op in _LISTS:
+            operands = [_operand(field, item_, fold) for item_ in raw]
+            found = any(_equal(value, operand) for operand in operands)
+            if found != (op == "$in"):
+                return False
+        elif op in _TEXTS:
+            if not _matches_text(op, value, _comparable(raw, fold)):
+                return False
+        elif not _compare(op, value, _operand(field, raw, fold)):
+            return False
+    return True
+
+
+def _comparable(value: Any, fold: bool) -> Any:
+    """Return value, case-folded when $ci asks for it and it is text."""
+    return value.casefold() if fold and isinstance(value, str) else value
+
+
+def _operand(field: QueryField, operand: Any, fold: bool) -> Any:
+    """Return an operand as the field's values are compared (times in ms)."""
+    return query_time(operand) if field.time else _comparable(operand, fold)
+
+
+def _equal(value: Any, operand: Any) -> bool:
+    """Return whether value equals operand (a boolean never equals a number)."""
+    if operand is _NEVER or isinstance(value, bool) != isinstance(operand, bool):
+        return False
+    return bool(value == operand)
+
+
+def _compare(op: str, value: Any, operand: Any) -> bool:
+    """Return whether ``value op operand`` holds ($gt… never hold for null)."""
+    if op == "$eq":
+        return _equal(value, operand)
+    if op == "$ne":
+        return not _equal(value, operand)
+    if value is None or operand is None or operand is _NEVER:
+        return False
+    try:
+        if op == "$gt":
+            return bool(value > operand)
+        if op == "$gte":
+            return bool(value >= operand)
+        if op == "$lt":
+            return bool(value < operand)
+        return bool(value <= operand)
+    except TypeError:  # text against a number: MongoDB matches nothing
+        return False
+
+
+def _matches_text(op: str, value: Any, operand: str) -> bool:
+    """Return whether a text value meets $startsWith/$endsWith/$contains/$like."""
+    if not isinstance(value, str):
+        return False
+    if op == "$startsWith":
+        return value.startswith(operand)
+    if op == "$endsWith":
+        return value.endswith(operand)
+    if op == "$contains":
+        return operand in value
+    return glob(operand, value)
 
 
 def parse_time_bound(query: Mapping[str, str], name: str, default: int) -> int:

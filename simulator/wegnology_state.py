@@ -23,6 +23,7 @@ import secrets
 import time
 from typing import TYPE_CHECKING, Any
 
+from .wegnology_events import PUBLIC, Source
 from .wegnology_model import (
     FORBIDDEN,
     NOT_FOUND,
@@ -45,16 +46,23 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from datetime import timedelta
 
+    from .wegnology_flows import ButtonPress
+
 _CREDENTIAL_KEYS = {"email", "password", "tokenTTL", "requestedScopes", "twoFactorCode"}
 
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who a token speaks for: the user, its scopes and (app tokens) the application."""
+    """Who a token speaks for: the user, its scopes and (app tokens) the application.
+
+    ``source`` is how an event names who raised or changed it: the user for a user
+    token, the API token (its id and name) for an API token.
+    """
 
     user_id: str
     scope: frozenset[str]
     application_id: str | None = None
+    source: Source = PUBLIC
 
 
 def _b64url(data: bytes) -> str:
@@ -76,6 +84,7 @@ class WegnologyState:
         self.token_lifetime = token_lifetime
         self.time_format = "iso"
         self.commands: list[tuple[str, str, Any]] = []
+        self.presses: list[ButtonPress] = []
         self._secret = secrets.token_bytes(32)
 
     # --- users and tokens -----------------------------------------------------------
@@ -157,15 +166,30 @@ class WegnologyState:
         if (user_token := self.user_tokens.get(value)) is not None:
             if user_token.expires_at <= time.time():
                 raise WegnologyError(UNAUTHORIZED, "Token has expired")
-            return Principal(user_token.user_id, frozenset(user_token.scope))
+            return Principal(
+                user_token.user_id,
+                frozenset(user_token.scope),
+                source=self._user_source(user_token.user_id),
+            )
         api_token = self.api_tokens.get(value)
         if api_token is None:
             raise WegnologyError(UNAUTHORIZED, "Invalid token")
         if api_token.status != "active":
             raise WegnologyError(UNAUTHORIZED, "Token is no longer valid")
         return Principal(
-            api_token.user_id, frozenset(api_token.scope), api_token.application_id
+            api_token.user_id,
+            frozenset(api_token.scope),
+            api_token.application_id,
+            Source("apiToken", api_token.id, api_token.name),
         )
+
+    def _user_source(self, user_id: str) -> Source:
+        """Return how an event names a user: id and full name (or email)."""
+        user = next((u for u in self.users if u.id == user_id), None)
+        if user is None:
+            return Source("user", user_id)
+        name = f"{user.first_name} {user.last_name}".strip() or user.email
+        return Source("user", user.id, name)
 
     # --- applications ---------------------------------------------------------------
 

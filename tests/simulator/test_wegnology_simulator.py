@@ -19,6 +19,13 @@ import pytest
 from simulator.__main__ import VENDORS, build_parser, serve
 from simulator.wegnology import WegnologySimulator
 from simulator.wegnology_demo import (
+    ACK_PUMP_BUTTON_KEY,
+    ACK_PUMP_BUTTON_LABEL,
+    ACK_PUMP_COMMENT,
+    ACK_PUMP_FLOW_ID,
+    BATTERY_LOW_EVENT_ID,
+    BENCH_EDGE_BUTTON_KEY,
+    BENCH_EDGE_FLOW_ID,
     BOILER_RELAY_ID,
     BOILER_ROOM_SENSOR_ID,
     DEMO_API_TOKEN,
@@ -28,21 +35,49 @@ from simulator.wegnology_demo import (
     DEMO_USER_API_TOKEN,
     DEMO_USER_ID,
     FAN_RELAY_ID,
+    FLUSH_VALVE_BUTTON_KEY,
+    FLUSH_VALVE_FLOW_ID,
+    GUARD_DOOR_EVENT_ID,
     INLET_VALVE_ID,
+    LINE_2_COUNTER_ID,
     LINE_2_POWER_METER_ID,
+    OLD_PUMP_FAULT_EVENT_ID,
+    PLANT_ALERTS_FLOW_ID,
+    PLANT_SYSTEM_ID,
+    PUMP_FAULT_EVENT_ID,
+    PUMP_FAULT_SUBJECT,
     PUMP_GATEWAY_ID,
     PUMP_ID,
     RELAY_OFF,
     RELAY_ON,
+    RESET_COUNTER_BUTTON_KEY,
+    RESET_COUNTER_BUTTON_LABEL,
+    RESET_COUNTER_FLOW_ID,
     SET_RELAY,
+    SHIFT_EVENT_ID,
     SPARE_SENSOR_ID,
     TANK_LEVEL_ID,
     TEST_BENCH_APPLICATION_ID,
+    YARD_OFFLINE_EVENT_ID,
     YARD_SENSOR_ID,
+    DemoAlerts,
     demo_data,
     generated_data,
+    run_demo_activity,
 )
-from simulator.wegnology_model import Application, Attribute, Device, Tag, User
+from simulator.wegnology_events import Event, Source
+from simulator.wegnology_flows import Workflow
+from simulator.wegnology_model import (
+    SCOPE_WITHOUT_BUTTON_PRESS,
+    SCOPE_WITHOUT_EVENTS,
+    Application,
+    Attribute,
+    Device,
+    Tag,
+    User,
+    iso,
+    scopes_except,
+)
 
 from .rest_api import Reply as BaseReply, RestApi
 
@@ -67,6 +102,10 @@ DEVICE_FIELDS = {
     "_etag",
 }
 PLANT = f"/applications/{DEMO_APPLICATION_ID}"
+BENCH = f"/applications/{TEST_BENCH_APPLICATION_ID}"
+EVENTS = f"{PLANT}/events"
+MOST_RECENT = f"{EVENTS}/mostRecentBySeverity"
+FLOWS = f"{PLANT}/flows"
 
 
 @dataclass
@@ -146,7 +185,7 @@ def api(session: aiohttp.ClientSession, sim: WegnologySimulator) -> Api:
     return Api(session, sim, sim.issue_user_token())
 
 
-# --- /auth/user and tokens -----------------------------------------------------------
+# --- /auth/user and tokens ------------------------------------------------------------
 
 
 async def test_auth_user_returns_user_id_and_token(api: Api) -> None:
@@ -288,7 +327,7 @@ async def test_scopes_are_enforced(api: Api) -> None:
     (await api.command(BOILER_RELAY_ID, RELAY_ON, token=token)).error(403, "Forbidden")
 
 
-# --- Applications --------------------------------------------------------------------
+# --- Applications ---------------------------------------------------------------------
 
 
 async def test_applications_list_shape_and_paging(api: Api) -> None:
@@ -370,7 +409,7 @@ async def test_unknown_application_and_route(api: Api) -> None:
     (await api.get(f"/applications/{'1' * 24}/devices")).error(404, "NotFound")
 
 
-# --- Devices -------------------------------------------------------------------------
+# --- Devices --------------------------------------------------------------------------
 
 
 async def test_devices_paging_with_total_count(api: Api) -> None:
@@ -506,7 +545,7 @@ async def test_device_filters(api: Api) -> None:
         (await api.get(f"{PLANT}/devices", params=bad)).error(400, "Validation")
 
 
-# --- Composite state -----------------------------------------------------------------
+# --- Composite state ------------------------------------------------------------------
 
 
 async def test_bulk_composite_state_pages(api: Api) -> None:
@@ -633,7 +672,7 @@ async def test_connection_and_device_changes(api: Api) -> None:
     )
 
 
-# --- Commands ------------------------------------------------------------------------
+# --- Commands -------------------------------------------------------------------------
 
 
 async def test_relay_reacts_to_its_commands(api: Api) -> None:
@@ -758,7 +797,7 @@ async def test_multi_device_command(api: Api) -> None:
         (await api.post(path, bad)).error(400, "Validation")
 
 
-# --- Throttling, faults, failures ----------------------------------------------------
+# --- Throttling, faults, failures -----------------------------------------------------
 
 
 async def test_throttling_answers_429_with_retry_after(api: Api) -> None:
@@ -848,7 +887,7 @@ async def test_unexpected_failure_answers_500_json(
     assert "WEGnology simulator failed" in caplog.text
 
 
-# --- Data, scale and CLI -------------------------------------------------------------
+# --- Data, scale and CLI --------------------------------------------------------------
 
 
 def test_demo_data_is_deterministic_and_complete() -> None:
@@ -941,4 +980,924 @@ async def test_cli_serves_wegnology(
     assert DEMO_PASSWORD in output
     assert DEMO_API_TOKEN in output
     assert "bulk state        off" in output
-    assert f"Demo Plant ({DEMO_APPLICATION_ID}, 31 devices)" in output
+    assert f"Demo Plant ({DEMO_APPLICATION_ID}, 31 devices, 6 events" in output
+
+
+async def test_cli_serves_wegnology_variants(
+    socket_enabled: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = build_parser().parse_args(
+        [
+            "--wegnology-port",
+            "0",
+            "--wegnology-max-per-page",
+            "50",
+            "--wegnology-app-token-list-401",
+            "--wegnology-recent-unresolved",
+        ]
+    )
+    for vendor in VENDORS:
+        if vendor.key != "wegnology":
+            setattr(args, f"{vendor.key.replace('-', '_')}_port", -1)
+    task = asyncio.ensure_future(serve(args))
+    output = ""
+    while "Press Ctrl-C" not in output and not task.done():
+        await asyncio.sleep(0.01)
+        output += capsys.readouterr().out
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    assert "perPage           at most 50" in output
+    assert "/applications → 401" in output
+    assert "among new and acknowledged events" in output
+    assert "4 workflows, 3 virtual buttons" in output
+    assert "one scripted alert every 180 s" in output
+
+
+def test_cli_options_of_events_and_variants() -> None:
+    args = build_parser().parse_args([])
+    assert args.wegnology_alert_interval == 180
+    assert args.wegnology_max_per_page == 1000
+    assert not args.wegnology_app_token_list_401
+    assert not args.wegnology_recent_unresolved
+    args = build_parser().parse_args(
+        [
+            "--wegnology-alert-interval",
+            "0",
+            "--wegnology-max-per-page",
+            "50",
+            "--wegnology-app-token-list-401",
+            "--wegnology-recent-unresolved",
+        ]
+    )
+    assert args.wegnology_alert_interval == 0
+    assert args.wegnology_max_per_page == 50
+    assert args.wegnology_app_token_list_401
+    assert args.wegnology_recent_unresolved
+
+
+# --- Events ---------------------------------------------------------------------------
+
+EVENT_FIELDS = {
+    "id",
+    "eventId",
+    "applicationId",
+    "creationDate",
+    "lastUpdated",
+    "sourceType",
+    "sourceId",
+    "sourceName",
+    "level",
+    "state",
+    "subject",
+    "updates",
+}
+
+
+async def test_events_list_shape_and_default_order(api: Api) -> None:
+    reply = await api.get(EVENTS)
+    assert reply.status == 200, reply.body
+    body = reply.body
+    assert set(body) >= LIST_FIELDS
+    assert (body["count"], body["totalCount"], body["perPage"], body["page"]) == (
+        6,
+        6,
+        100,
+        0,
+    )
+    assert (body["sortField"], body["sortDirection"]) == ("creationDate", "desc")
+    assert body["applicationId"] == DEMO_APPLICATION_ID
+    items = body["items"]
+    assert [e["id"] for e in items] == [
+        PUMP_FAULT_EVENT_ID,
+        BATTERY_LOW_EVENT_ID,
+        SHIFT_EVENT_ID,
+        GUARD_DOOR_EVENT_ID,
+        OLD_PUMP_FAULT_EVENT_ID,
+        YARD_OFFLINE_EVENT_ID,
+    ]
+    fault = items[0]
+    assert set(fault) == EVENT_FIELDS | {
+        "message",
+        "data",
+        "deviceId",
+        "deviceName",
+        "eventTags",
+    }
+    assert fault["eventId"] == fault["id"]
+    assert OBJECT_ID.match(fault["id"])
+    assert (fault["level"], fault["state"], fault["subject"]) == (
+        "error",
+        "new",
+        PUMP_FAULT_SUBJECT,
+    )
+    assert (fault["deviceId"], fault["deviceName"]) == (PUMP_ID, "Feed Pump")
+    assert fault["data"] == {"current": 12.4, "limit": 10}
+    assert fault["eventTags"] == {"area": "Pump station"}
+    assert (fault["sourceType"], fault["sourceId"], fault["sourceName"]) == (
+        "flow",
+        PLANT_ALERTS_FLOW_ID,
+        "Plant Alerts",
+    )
+    assert ISO.match(fault["creationDate"])
+    assert fault["updates"] == []
+    shift = items[2]
+    assert set(shift) == EVENT_FIELDS  # no message, data, device or tags
+    assert (shift["sourceType"], shift["sourceId"]) == ("user", DEMO_USER_ID)
+    (acknowledged,) = items[5]["updates"]
+    assert acknowledged["stateChange"] == {"old": "new", "new": "acknowledged"}
+    assert acknowledged["state"] == "acknowledged"
+    assert acknowledged["comment"] == "Battery flat; spare ordered"
+    assert ISO.match(acknowledged["creationDate"])
+    assert [u["state"] for u in items[3]["updates"]] == ["acknowledged", "resolved"]
+    assert items[3]["lastUpdated"] == items[3]["updates"][-1]["creationDate"]
+    one = await api.get(f"{EVENTS}/{PUMP_FAULT_EVENT_ID}")
+    assert one.body == fault
+    (await api.get(f"{EVENTS}/{'0' * 24}")).error(404, "NotFound")
+    bench = await api.get(f"{BENCH}/events")
+    assert (bench.body["items"], bench.body["totalCount"]) == ([], 0)
+
+
+async def test_events_paging_and_sorting(api: Api) -> None:
+    events = await api.all_pages(EVENTS, 4)
+    assert len(events) == len({e["id"] for e in events}) == 6
+    page = await api.get(EVENTS, params={"perPage": 4, "page": 1})
+    assert (page.body["count"], page.body["totalCount"]) == (2, 6)
+    beyond = await api.get(EVENTS, params={"perPage": 4, "page": 2})
+    assert (beyond.body["items"], beyond.body["totalCount"]) == ([], 6)
+    by_level = await api.get(
+        EVENTS, params={"sortField": "level", "sortDirection": "asc"}
+    )
+    levels = [e["level"] for e in by_level.body["items"]]
+    assert levels == ["info", "info", "warning", "error", "error", "critical"]
+    by_state = await api.get(EVENTS, params={"sortField": "state"})
+    states = [e["state"] for e in by_state.body["items"]]
+    assert states == ["resolved"] * 2 + ["acknowledged"] + ["new"] * 3
+    by_subject = await api.get(
+        EVENTS, params={"sortField": "subject", "sortDirection": "asc"}
+    )
+    subjects = [e["subject"] for e in by_subject.body["items"]]
+    assert subjects == sorted(subjects, key=str.lower)
+    oldest = await api.get(EVENTS, params={"sortDirection": "asc", "perPage": 1})
+    assert oldest.body["items"][0]["id"] == YARD_OFFLINE_EVENT_ID
+
+
+async def test_events_state_subject_and_query_filters(api: Api) -> None:
+    async def ids(**params: Any) -> set[str]:
+        """Return the ids of the events listed with params."""
+        reply = await api.get(EVENTS, params=params)
+        assert reply.status == 200, reply.body
+        for name in ("state", "filterField", "filter"):
+            if name in params:
+                assert reply.body[name] == params[name]
+        return {e["id"] for e in reply.body["items"]}
+
+    assert await ids(state="new") == {
+        PUMP_FAULT_EVENT_ID,
+        BATTERY_LOW_EVENT_ID,
+        SHIFT_EVENT_ID,
+    }
+    assert await ids(state="acknowledged") == {YARD_OFFLINE_EVENT_ID}
+    assert await ids(state="resolved") == {GUARD_DOOR_EVENT_ID, OLD_PUMP_FAULT_EVENT_ID}
+    pump = {PUMP_FAULT_EVENT_ID, OLD_PUMP_FAULT_EVENT_ID}
+    assert await ids(filterField="subject", filter="feed pump*") == pump
+    assert await ids(filterField="subject", filter="feed pump*", state="new") == {
+        PUMP_FAULT_EVENT_ID
+    }
+    assert len(await ids(filter="feed pump*")) == 6  # filter needs filterField
+    severe = {"level": {"$in": ["error", "critical"]}}
+    query = json.dumps(severe)
+    assert await ids(query=query, state="new") == {  # query overrides state
+        *pump,
+        YARD_OFFLINE_EVENT_ID,
+    }
+    reply = await api.get(EVENTS, params={"query": query})
+    assert reply.body["query"] == severe
+    recent = json.dumps(
+        {"creationDate": {"$gte": reply.body["items"][0]["creationDate"]}}
+    )
+    assert await ids(query=recent) == {PUMP_FAULT_EVENT_ID}
+    by_device = json.dumps({"$and": [{"deviceId": PUMP_ID}, {"state": "resolved"}]})
+    assert await ids(query=by_device) == {OLD_PUMP_FAULT_EVENT_ID}
+    no_device = json.dumps({"deviceId": None})
+    assert await ids(query=no_device) == {SHIFT_EVENT_ID}
+    for bad in (
+        {"state": "open"},
+        {"query": "[1]"},
+        {"filterField": "level", "filter": "error"},
+        {"query": json.dumps({"colour": "red"})},
+        {"query": json.dumps({"creationDate": {"$gt": "yesterday"}})},
+        {"sortField": "name"},
+        {"perPage": 1001},
+    ):
+        (await api.get(EVENTS, params=bad)).error(400, "Validation")
+    (await api.get(f"/applications/{'0' * 24}/events")).error(404, "NotFound")
+
+
+async def test_most_recent_by_severity(api: Api) -> None:
+    fault = (await api.get(f"{EVENTS}/{PUMP_FAULT_EVENT_ID}")).body
+    reply = await api.get(MOST_RECENT)
+    assert (reply.status, reply.body) == (200, {"event": fault, "newCount": 3})
+    battery = await api.get(MOST_RECENT, params={"filter": "*battery*"})
+    assert battery.body["event"]["id"] == BATTERY_LOW_EVENT_ID
+    assert battery.body["newCount"] == 1
+    by_query = await api.get(
+        MOST_RECENT,
+        params={"query": json.dumps({"deviceId": YARD_SENSOR_ID}), "filter": "*"},
+    )
+    assert by_query.body == {"newCount": 0}  # acknowledged: not new
+    # A newer event of the same level wins; a higher level wins over a newer one.
+    newer = api.sim.raise_event("error", "Boiler flame failure", device_id=PUMP_ID)
+    assert (await api.get(MOST_RECENT)).body["event"]["id"] == newer.id
+    api.sim.raise_event("warning", "Filter dirty")
+    body = (await api.get(MOST_RECENT)).body
+    assert (body["event"]["id"], body["newCount"]) == (newer.id, 5)
+    # The events document's reading: among new and acknowledged events.
+    api.sim.most_recent_states = ("new", "acknowledged")
+    body = (await api.get(MOST_RECENT)).body
+    assert (body["event"]["id"], body["newCount"]) == (YARD_OFFLINE_EVENT_ID, 5)
+    (await api.get(MOST_RECENT, params={"query": "{"})).error(400, "Validation")
+    bench = await api.get(f"{BENCH}/events/mostRecentBySeverity")
+    assert bench.body == {"newCount": 0}
+
+
+async def test_patch_event_moves_it_and_records_the_update(api: Api) -> None:
+    path = f"{EVENTS}/{PUMP_FAULT_EVENT_ID}"
+    before = (await api.get(path)).body
+    reply = await api.call(
+        "PATCH",
+        path,
+        body={"state": "acknowledged", "comment": "On my way", "data": {"by": "HA"}},
+    )
+    assert reply.status == 200, reply.body
+    assert reply.body["state"] == "acknowledged"
+    assert reply.body["lastUpdated"] >= before["lastUpdated"]
+    (update,) = reply.body["updates"]
+    assert update == {
+        "sourceType": "user",
+        "sourceId": DEMO_USER_ID,
+        "sourceName": "Demo User",
+        "creationDate": update["creationDate"],
+        "state": "acknowledged",
+        "comment": "On my way",
+        "data": {"by": "HA"},
+        "stateChange": {"old": "new", "new": "acknowledged"},
+    }
+    assert reply.body["data"] == before["data"]  # the update holds the patch's data
+    assert (await api.get(path)).body == reply.body
+    assert api.sim.event(PUMP_FAULT_EVENT_ID).state == "acknowledged"
+    resolved = await api.call(
+        "PATCH", path, body={"state": "resolved"}, token=DEMO_API_TOKEN
+    )
+    last = resolved.body["updates"][-1]
+    assert (last["sourceType"], last["sourceName"]) == ("apiToken", "Cloud Bridge")
+    assert OBJECT_ID.match(last["sourceId"])
+    assert "comment" not in last
+    assert last["stateChange"] == {"old": "acknowledged", "new": "resolved"}
+    changed = await api.call(
+        "PATCH",
+        path,
+        body={
+            "level": "critical",
+            "subject": "Feed Pump tripped",
+            "deviceId": None,
+            "eventTags": {"area": "Pump station", "shift": "early"},
+        },
+    )
+    last = changed.body["updates"][-1]
+    assert last["levelChange"] == {"old": "error", "new": "critical"}
+    assert last["subjectChange"] == {
+        "old": PUMP_FAULT_SUBJECT,
+        "new": "Feed Pump tripped",
+    }
+    assert last["deviceIdChange"] == {"old": PUMP_ID, "oldDeviceName": "Feed Pump"}
+    assert last["tagsChange"] == {"shift": {"new": "early"}}
+    assert "stateChange" not in last
+    assert "deviceId" not in changed.body
+    relinked = await api.call("PATCH", path, body={"deviceId": TANK_LEVEL_ID})
+    assert relinked.body["deviceName"] == "Tank Level"
+    same = await api.call("PATCH", path, body={"deviceId": TANK_LEVEL_ID})
+    assert "deviceIdChange" not in same.body["updates"][-1]
+    untouched = await api.call("PATCH", path, body={})
+    assert untouched.body["updates"] == same.body["updates"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"state": "closed"},
+        {"state": "acknowledged", "assignee": "me"},
+        {"level": "fatal"},
+        {"subject": ""},
+        {"comment": 5},
+        {"deviceId": "pump"},
+        {"deviceId": "0" * 24},  # no such device
+        {"eventTags": {"bad key": "x"}},
+        {"eventTags": {"area": ""}},
+        ["acknowledged"],
+    ],
+)
+async def test_patch_event_validation(api: Api, body: Any) -> None:
+    path = f"{EVENTS}/{PUMP_FAULT_EVENT_ID}"
+    (await api.call("PATCH", path, body=body)).error(400, "Validation")
+    assert api.sim.event(PUMP_FAULT_EVENT_ID).updates == []
+
+
+async def test_patch_unknown_event(api: Api) -> None:
+    reply = await api.call("PATCH", f"{EVENTS}/{'0' * 24}", body={"state": "resolved"})
+    reply.error(404, "NotFound")
+    assert reply.body["message"] == "Event was not found"
+
+
+async def test_post_event(api: Api) -> None:
+    reply = await api.post(EVENTS, {"level": "warning", "subject": "Filter dirty"})
+    assert reply.status == 201, reply.body
+    event = reply.body
+    assert set(event) == EVENT_FIELDS
+    assert OBJECT_ID.match(event["id"])
+    assert (event["state"], event["sourceType"], event["sourceId"]) == (
+        "new",
+        "user",
+        DEMO_USER_ID,
+    )
+    assert event["applicationId"] == DEMO_APPLICATION_ID
+    listed = await api.get(EVENTS, params={"perPage": 1})
+    assert listed.body["items"][0] == event
+    full = await api.post(
+        EVENTS,
+        {
+            "level": "critical",
+            "state": "acknowledged",
+            "subject": "Boiler pressure high",
+            "message": "7.9 bar",
+            "data": None,
+            "deviceId": BOILER_RELAY_ID,
+            "eventTags": {"area": "Boiler_room"},
+            "creationDate": "2016-06-13T04:00:00.000Z",
+            "disableTagChangeTracking": True,
+        },
+        token=DEMO_API_TOKEN,
+    )
+    assert full.status == 201, full.body
+    made = full.body
+    assert made["creationDate"] == "2016-06-13T04:00:00.000Z"
+    assert (made["deviceId"], made["deviceName"]) == (BOILER_RELAY_ID, "Boiler Relay")
+    assert made["data"] is None  # given, even as null
+    assert (made["sourceType"], made["state"]) == ("apiToken", "acknowledged")
+    by_ms = await api.post(
+        EVENTS, {"level": "info", "subject": "x", "creationDate": 1465790400000}
+    )
+    assert by_ms.body["creationDate"] == "2016-06-13T04:00:00.000Z"
+    by_date = await api.post(
+        EVENTS,
+        {"level": "info", "subject": "x", "creationDate": {"$date": "2016-06-13"}},
+    )
+    assert by_date.body["creationDate"] == "2016-06-13T00:00:00.000Z"
+    assert (await api.get(EVENTS)).body["totalCount"] == 10
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"subject": "x"},
+        {"level": "info"},
+        {"level": "fatal", "subject": "x"},
+        {"level": "info", "subject": ""},
+        {"level": "info", "subject": "x" * 256},
+        {"level": "info", "subject": "x", "state": "open"},
+        {"level": "info", "subject": "x", "message": 1},
+        {"level": "info", "subject": "x", "deviceId": "abc"},
+        {"level": "info", "subject": "x", "deviceId": "0" * 24},
+        {"level": "info", "subject": "x", "eventTags": ["a"]},
+        {"level": "info", "subject": "x", "creationDate": "soon"},
+        {"level": "info", "subject": "x", "creationDate": {"$date": 1}},
+        {"level": "info", "subject": "x", "creationDate": True},
+        {"level": "info", "subject": "x", "disableTagChangeTracking": "yes"},
+        {"level": "info", "subject": "x", "colour": "red"},
+        "alert",
+    ],
+)
+async def test_post_event_validation(api: Api, body: Any) -> None:
+    (await api.post(EVENTS, body)).error(400, "Validation")
+    assert len(api.sim.events(DEMO_APPLICATION_ID)) == 6
+
+
+async def test_raise_event_helper(api: Api) -> None:
+    made = api.sim.raise_event(
+        "critical",
+        "Tank overflow",
+        device_id=TANK_LEVEL_ID,
+        message="Level 101 %",
+        data={"level": 101},
+        event_tags={"area": "Pump station"},
+        source=Source("device", TANK_LEVEL_ID, "Tank Level"),
+        at="2030-01-01T00:00:00Z",
+    )
+    assert made.application_id == DEMO_APPLICATION_ID
+    assert api.sim.events()[0] is made  # newest first
+    assert api.sim.event(made.id) is made
+    body = (await api.get(f"{EVENTS}/{made.id}")).body
+    assert body["creationDate"] == "2030-01-01T00:00:00.000Z"
+    assert (body["sourceType"], body["deviceName"]) == ("device", "Tank Level")
+    bench = api.sim.raise_event(
+        "info", "Probe calibrated", application_id=TEST_BENCH_APPLICATION_ID
+    )
+    assert [e.id for e in api.sim.events(TEST_BENCH_APPLICATION_ID)] == [bench.id]
+    with pytest.raises(KeyError):
+        api.sim.event("0" * 24)
+
+
+# --- Workflows and virtual buttons ----------------------------------------------------
+
+
+async def test_flows_list_shape(api: Api) -> None:
+    reply = await api.get(FLOWS)
+    assert reply.status == 200, reply.body
+    body = reply.body
+    assert set(body) >= LIST_FIELDS
+    assert body["applicationId"] == DEMO_APPLICATION_ID
+    assert (body["sortField"], body["sortDirection"]) == ("name", "asc")
+    flows = {f["name"]: f for f in body["items"]}
+    assert list(flows) == [
+        "Acknowledge Pump Faults",
+        "Flush Inlet Valve",
+        "Plant Alerts",
+        "Reset Line 2 Counter",
+    ]
+    ack = flows["Acknowledge Pump Faults"]
+    assert set(ack) == {
+        "id",
+        "flowId",
+        "applicationId",
+        "creationDate",
+        "lastUpdated",
+        "name",
+        "description",
+        "enabled",
+        "flowClass",
+        "triggers",
+        "nodes",
+        "globals",
+        "stats",
+    }
+    assert (ack["id"], ack["flowId"], ack["enabled"], ack["flowClass"]) == (
+        ACK_PUMP_FLOW_ID,
+        ACK_PUMP_FLOW_ID,
+        True,
+        "cloud",
+    )
+    assert ack["triggers"] == [
+        {
+            "key": ACK_PUMP_BUTTON_KEY,
+            "type": "virtualButton",
+            "config": {},
+            "meta": {
+                "category": "trigger",
+                "name": "virtualButton",
+                "label": ACK_PUMP_BUTTON_LABEL,
+            },
+            "outputIds": [[]],
+        }
+    ]
+    assert ACK_PUMP_BUTTON_KEY.startswith(f"{ACK_PUMP_FLOW_ID}-")
+    assert ack["stats"] == {"runCount": 0, "errorCount": 0}
+    reset = flows["Reset Line 2 Counter"]["triggers"][0]
+    assert reset["meta"]["label"] == RESET_COUNTER_BUTTON_LABEL
+    assert json.loads(reset["meta"]["payload"]) == {"reason": "shift start"}
+    assert flows["Flush Inlet Valve"]["enabled"] is False
+    (timer,) = flows["Plant Alerts"]["triggers"]
+    assert (timer["type"], timer["config"]) == ("timer", {"seconds": 180})
+
+
+async def test_flows_paging_and_filters(api: Api) -> None:
+    async def names(path: str = FLOWS, **params: Any) -> list[str]:
+        """Return the names of the workflows listed with params."""
+        reply = await api.get(path, params=params)
+        assert reply.status == 200, reply.body
+        return [f["name"] for f in reply.body["items"]]
+
+    flows = await api.all_pages(FLOWS, 3)
+    assert len(flows) == len({f["id"] for f in flows}) == 4
+    assert await names(perPage=1, page=1) == ["Flush Inlet Valve"]
+    assert await names(sortDirection="desc") == [
+        "Reset Line 2 Counter",
+        "Plant Alerts",
+        "Flush Inlet Valve",
+        "Acknowledge Pump Faults",
+    ]
+    assert len(await names(**{"triggerFilter[0][type]": "virtualButton"})) == 3
+    assert await names(
+        **{
+            "triggerFilter[0][type]": "virtualButton",
+            "triggerFilter[0][key]": RESET_COUNTER_BUTTON_KEY,
+        }
+    ) == ["Reset Line 2 Counter"]
+    assert await names(filterField="name", filter="*pump*") == [
+        "Acknowledge Pump Faults"
+    ]
+    assert await names(query=json.dumps({"enabled": False})) == ["Flush Inlet Valve"]
+    assert await names(flowClass="experience") == []
+    assert await names(f"{BENCH}/flows") == []  # edge workflows: flowClass=edge
+    assert await names(f"{BENCH}/flows", flowClass="edge") == ["Bench Agent Restart"]
+    for bad in (
+        {"flowClass": "lambda"},
+        {"filterField": "description", "filter": "*"},
+        {"triggerFilter[0]": "virtualButton"},
+        {"query": json.dumps({"nodes": []})},
+        {"sortField": "enabled"},
+    ):
+        (await api.get(FLOWS, params=bad)).error(400, "Validation")
+    (await api.get(f"/applications/{'0' * 24}/flows")).error(404, "NotFound")
+
+
+async def test_press_acknowledges_the_pump_faults(api: Api) -> None:
+    path = f"{FLOWS}/{ACK_PUMP_FLOW_ID}/virtualButton"
+    reply = await api.post(path, {"key": ACK_PUMP_BUTTON_KEY})
+    assert (reply.status, reply.body) == (200, {"success": True})
+    fault = (await api.get(f"{EVENTS}/{PUMP_FAULT_EVENT_ID}")).body
+    assert fault["state"] == "acknowledged"
+    (update,) = fault["updates"]
+    assert (update["sourceType"], update["sourceId"], update["sourceName"]) == (
+        "flow",
+        ACK_PUMP_FLOW_ID,
+        "Acknowledge Pump Faults",
+    )
+    assert update["comment"] == ACK_PUMP_COMMENT
+    assert api.sim.event(BATTERY_LOW_EVENT_ID).state == "new"
+    assert api.sim.event(OLD_PUMP_FAULT_EVENT_ID).state == "resolved"
+    (press,) = api.sim.presses
+    assert (press.flow_id, press.key, press.payload, press.device_id) == (
+        ACK_PUMP_FLOW_ID,
+        ACK_PUMP_BUTTON_KEY,
+        None,
+        None,
+    )
+    assert (press.source.type, press.source.id) == ("user", DEMO_USER_ID)
+    assert api.sim.workflow(ACK_PUMP_FLOW_ID).run_count == 1
+    flows = (await api.get(FLOWS)).body["items"]
+    assert flows[0]["stats"]["runCount"] == 1
+    recent = (await api.get(MOST_RECENT)).body
+    assert (recent["event"]["id"], recent["newCount"]) == (BATTERY_LOW_EVENT_ID, 2)
+    again = await api.post(path, {"key": ACK_PUMP_BUTTON_KEY})  # nothing left to do
+    assert again.body == {"success": True}
+    assert len(api.sim.event(PUMP_FAULT_EVENT_ID).updates) == 1
+
+
+async def test_press_resets_the_line_2_counter(api: Api) -> None:
+    assert (await api.state(LINE_2_COUNTER_ID))["count"]["value"] == 48_211
+    body = {
+        "key": RESET_COUNTER_BUTTON_KEY,
+        "payload": {"reason": "test"},
+        "deviceId": LINE_2_COUNTER_ID,
+        "flowVersion": "develop",
+    }
+    path = f"{FLOWS}/{RESET_COUNTER_FLOW_ID}/virtualButton"
+    reply = await api.post(path, body, token=DEMO_API_TOKEN)
+    assert reply.body == {"success": True}
+    assert (await api.state(LINE_2_COUNTER_ID))["count"]["value"] == 0
+    (press,) = api.sim.presses
+    assert (press.payload, press.device_id) == ({"reason": "test"}, LINE_2_COUNTER_ID)
+    assert (press.source.type, press.source.name) == ("apiToken", "Cloud Bridge")
+
+
+async def test_press_refusals(api: Api) -> None:
+    valve = f"{FLOWS}/{FLUSH_VALVE_FLOW_ID}/virtualButton"
+    disabled = await api.post(valve, {"key": FLUSH_VALVE_BUTTON_KEY})
+    disabled.error(400, "Validation")
+    assert (await api.state(INLET_VALVE_ID))["open"]["value"] is False
+    ack = f"{FLOWS}/{ACK_PUMP_FLOW_ID}/virtualButton"
+    (await api.post(ack, {"key": RESET_COUNTER_BUTTON_KEY})).error(400, "Validation")
+    timer = f"{FLOWS}/{PLANT_ALERTS_FLOW_ID}/virtualButton"
+    (await api.post(timer, {"key": f"{PLANT_ALERTS_FLOW_ID}-t1mer180"})).error(
+        400, "Validation"
+    )  # a timer is no button
+    for bad in (
+        {},
+        {"key": 5},
+        {"key": ACK_PUMP_BUTTON_KEY, "deviceId": "pump"},
+        {"key": ACK_PUMP_BUTTON_KEY, "flowVersion": ""},
+        {"key": ACK_PUMP_BUTTON_KEY, "label": "x"},
+        [ACK_PUMP_BUTTON_KEY],
+    ):
+        (await api.post(ack, bad)).error(400, "Validation")
+    unknown = await api.post(
+        f"{FLOWS}/{'0' * 24}/virtualButton", {"key": ACK_PUMP_BUTTON_KEY}
+    )
+    unknown.error(404, "NotFound")
+    assert unknown.body["message"] == "Flow was not found"
+    other_app = f"{FLOWS}/{BENCH_EDGE_FLOW_ID}/virtualButton"
+    (await api.post(other_app, {"key": BENCH_EDGE_BUTTON_KEY})).error(404, "NotFound")
+    assert api.sim.presses == []
+    assert api.sim.event(PUMP_FAULT_EVENT_ID).state == "new"
+
+
+# --- Limited tokens -------------------------------------------------------------------
+
+
+def test_scopes_except() -> None:
+    assert "events.get" not in SCOPE_WITHOUT_EVENTS
+    assert "event.patch" not in SCOPE_WITHOUT_EVENTS
+    assert "flow.pressVirtualButton" in SCOPE_WITHOUT_EVENTS
+    assert "devices.getCompositeState" in SCOPE_WITHOUT_EVENTS
+    assert "flow.pressVirtualButton" not in SCOPE_WITHOUT_BUTTON_PRESS
+    assert "flows.get" in SCOPE_WITHOUT_BUTTON_PRESS
+    only_events = scopes_except("events.")
+    assert "event.get" in only_events
+    assert "events.mostRecentBySeverity" not in only_events
+
+
+async def test_token_without_events_scope(api: Api) -> None:
+    token = api.sim.add_api_token(
+        application_id=DEMO_APPLICATION_ID, scope=SCOPE_WITHOUT_EVENTS
+    ).token
+    event = f"{EVENTS}/{PUMP_FAULT_EVENT_ID}"
+    for reply in (
+        await api.get(EVENTS, token=token),
+        await api.get(MOST_RECENT, token=token),
+        await api.get(event, token=token),
+        await api.post(EVENTS, {"level": "info", "subject": "x"}, token=token),
+        await api.call("PATCH", event, body={"state": "resolved"}, token=token),
+    ):
+        reply.error(403, "Forbidden")
+    assert api.sim.event(PUMP_FAULT_EVENT_ID).state == "new"
+    assert len(api.sim.events()) == 6
+    assert (await api.get(f"{PLANT}/devices", token=token)).status == 200
+    assert (await api.get(f"{PLANT}/devices/compositeState", token=token)).status == 200
+    assert (await api.get(FLOWS, token=token)).status == 200
+    press = f"{FLOWS}/{ACK_PUMP_FLOW_ID}/virtualButton"
+    assert (
+        await api.post(press, {"key": ACK_PUMP_BUTTON_KEY}, token=token)
+    ).status == 200
+    # events.* alone reads events but may not change one (that needs event.patch).
+    reader = api.sim.add_api_token(
+        application_id=DEMO_APPLICATION_ID, scope=("events.*",)
+    ).token
+    assert (await api.get(MOST_RECENT, token=reader)).status == 200
+    (await api.call("PATCH", event, body={}, token=reader)).error(403, "Forbidden")
+
+
+async def test_token_that_may_list_but_not_press(api: Api) -> None:
+    press = f"{FLOWS}/{ACK_PUMP_FLOW_ID}/virtualButton"
+    for scope in (SCOPE_WITHOUT_BUTTON_PRESS, ("all.Application.read",)):
+        token = api.sim.add_api_token(
+            application_id=DEMO_APPLICATION_ID, scope=scope
+        ).token
+        listed = await api.get(FLOWS, token=token)
+        assert (listed.status, listed.body["totalCount"]) == (200, 4)
+        reply = await api.post(press, {"key": ACK_PUMP_BUTTON_KEY}, token=token)
+        reply.error(403, "Forbidden")
+        assert (await api.get(EVENTS, token=token)).status == 200
+    assert api.sim.presses == []
+    assert api.sim.event(PUMP_FAULT_EVENT_ID).state == "new"
+    # A token of the other application cannot press this one's buttons.
+    bench = api.sim.add_api_token(application_id=TEST_BENCH_APPLICATION_ID).token
+    (await api.post(press, {"key": ACK_PUMP_BUTTON_KEY}, token=bench)).error(
+        403, "Forbidden"
+    )
+
+
+# --- Connectivity ---------------------------------------------------------------------
+
+
+async def test_connectivity_query_finds_what_changed(api: Api) -> None:
+    devices_path = f"{PLANT}/devices"
+
+    async def names(query: Any, path: str = devices_path) -> set[str]:
+        """Return the names of the devices matching an advanced query."""
+        reply = await api.get(path, params={"query": json.dumps(query)})
+        assert reply.status == 200, reply.body
+        return {d["name"] for d in reply.body["items"]}
+
+    plant = api.sim.application(DEMO_APPLICATION_ID)
+    mark = max(d.connection_time for d in plant.devices.values())
+    since = {
+        "$or": [
+            {"connectedAt": {"$gt": mark}},
+            {"disconnectedAt": {"$gt": mark}},
+        ]
+    }
+    assert await names(since) == set()
+    api.sim.set_connected(YARD_SENSOR_ID, True, at=mark + 1000)
+    api.sim.set_connected(BOILER_RELAY_ID, False, at=iso(mark + 2000))
+    assert await names(since) == {"Yard Sensor", "Boiler Relay"}
+    as_iso = {
+        "$or": [
+            {"connectedAt": {"$gt": iso(mark)}},
+            {"disconnectedAt": {"$gt": iso(mark)}},
+        ]
+    }
+    assert await names(as_iso) == {"Yard Sensor", "Boiler Relay"}
+    as_digits = {"connectedAt": {"$gt": str(mark)}}
+    assert await names(as_digits) == {"Yard Sensor"}
+    assert await names({"disconnectedAt": {"$gte": mark + 2000}}) == {"Boiler Relay"}
+    assert await names({"connectedAt": {"$gt": mark + 1000}}) == set()
+    yard = (await api.get(f"{devices_path}/{YARD_SENSOR_ID}")).body
+    assert yard["connectionInfo"] == {"connected": 1, "time": iso(mark + 1000)}
+    # A gateway takes its peripherals along.
+    api.sim.set_connected(PUMP_GATEWAY_ID, False, at=mark + 3000)
+    assert await names({"disconnectedAt": {"$gt": mark + 2000}}) == {
+        "Pump Station Gateway",
+        "Tank Level",
+        "Feed Pump",
+        "Flow Meter",
+        "Inlet Valve",
+    }
+    offline = await names({"connectionStatus": "disconnected"})
+    assert offline == {
+        "Boiler Relay",
+        "Pump Station Gateway",
+        "Tank Level",
+        "Feed Pump",
+        "Flow Meter",
+        "Inlet Valve",
+        "Plant Overview",
+    }
+    assert await names({"connectionStatus": {"$ne": "connected"}}) == offline
+    # The system device never connected: it has neither time.
+    assert await names({"$and": [{"connectedAt": None}, {"disconnectedAt": None}]}) == {
+        "Plant Overview"
+    }
+    assert PLANT_SYSTEM_ID in {
+        d.id for d in plant.devices.values() if d.connected_at is None
+    }
+    # A boolean is allowed by the schema and matches nothing.
+    assert await names({"connectedAt": {"$gt": True}}) == set()
+    # The bulk composite state takes the same query.
+    state_path = f"{devices_path}/compositeState"
+    assert await names(since, state_path) == {
+        "Yard Sensor",
+        "Boiler Relay",
+        "Pump Station Gateway",
+        "Tank Level",
+        "Feed Pump",
+        "Flow Meter",
+        "Inlet Valve",
+    }
+    for bad in (
+        {"connectedAt": {"$gt": "yesterday"}},
+        {"connectedAt": {"$gt": {"$date": iso(mark)}}},
+        {"connectedAt": {"$after": mark}},
+        {"connectionStatus": {"$in": "connected"}},
+        {"name": {"$startsWith": ""}},
+        {"name": {"$ci": "yes"}},
+    ):
+        reply = await api.get(devices_path, params={"query": json.dumps(bad)})
+        reply.error(400, "Validation")
+
+
+async def test_device_query_text_operators(api: Api) -> None:
+    async def names(query: Any) -> set[str]:
+        """Return the names of the devices matching an advanced query."""
+        reply = await api.get(f"{PLANT}/devices", params={"query": json.dumps(query)})
+        assert reply.status == 200, reply.body
+        return {d["name"] for d in reply.body["items"]}
+
+    assert await names({"name": {"$startsWith": "Line 2 G"}}) == {
+        "Line 2 Gateway",
+        "Line 2 Guard Door",
+    }
+    assert await names({"name": {"$endsWith": "Relay"}}) == {
+        "Boiler Relay",
+        "Extractor Fan Relay",
+    }
+    assert await names({"name": {"$contains": "pump"}}) == set()
+    assert await names({"name": {"$contains": "pump", "$ci": True}}) == {
+        "Feed Pump",
+        "Pump Station Gateway",
+    }
+    assert await names({"name": {"$eq": "feed pump", "$ci": True}}) == {"Feed Pump"}
+    assert await names({"name": {"$in": ["FEED PUMP"], "$ci": True}}) == {"Feed Pump"}
+    assert len(await names({"deviceClass": {"$nin": ["standalone"]}})) == 10
+    assert await names({"name": {"$gt": "Yard"}}) == {"Yard Sensor"}
+    assert await names({"name": {"$lt": 5}}) == set()  # text against a number
+    # Devices without a parent (null) never match a text operator.
+    assert await names({"parentId": {"$endsWith": PUMP_GATEWAY_ID[-6:]}}) == {
+        "Tank Level",
+        "Feed Pump",
+        "Flow Meter",
+        "Inlet Valve",
+    }
+    first = min(
+        d.creation_date
+        for d in api.sim.application(DEMO_APPLICATION_ID).devices.values()
+    )
+    assert await names({"creationDate": {"$lte": first}}) == {"Boiler Room Sensor"}
+    assert len(await names({"$nor": [{"deviceClass": "standalone"}]})) == 10
+
+
+# --- Server variants ------------------------------------------------------------------
+
+
+async def test_app_token_listing_refused_with_401_variant(api: Api) -> None:
+    api.sim.app_token_applications_status = 401
+    reply = await api.get("/applications", token=DEMO_API_TOKEN)
+    reply.error(401, "Unauthorized")
+    assert reply.body["message"] == "An application API token cannot list applications"
+    assert (await api.get("/applications", token=DEMO_USER_API_TOKEN)).status == 200
+    assert (await api.get(PLANT, token=DEMO_API_TOKEN)).status == 200
+    with pytest.raises(ValueError, match="401 or 403"):
+        api.sim.app_token_applications_status = 400
+    api.sim.app_token_applications_status = 403
+    (await api.get("/applications", token=DEMO_API_TOKEN)).error(403, "Forbidden")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/applications",
+        f"{PLANT}/devices",
+        f"{PLANT}/devices/compositeState",
+        EVENTS,
+        FLOWS,
+    ],
+)
+async def test_per_page_limit_variant(
+    session: aiohttp.ClientSession, socket_enabled: None, path: str
+) -> None:
+    async with WegnologySimulator(max_per_page=25) as sim:
+        api = Api(session, sim, sim.issue_user_token())
+        reply = await api.get(path, params={"perPage": 26})
+        reply.error(400, "Validation")
+        assert "must be <= 25" in reply.body["message"]
+        assert (await api.get(path, params={"perPage": 25})).status == 200
+        assert (await api.get(path)).body["perPage"] == 25  # the default is capped
+
+
+# --- Demo alerts and workflows --------------------------------------------------------
+
+
+def test_demo_events_and_workflows() -> None:
+    plant, bench = demo_data().applications
+    assert list(plant.events) == list(demo_data().applications[0].events)
+    states = sorted(e.state for e in plant.events.values())
+    assert states == ["acknowledged", "new", "new", "new", "resolved", "resolved"]
+    assert {e.level for e in plant.events.values()} == {
+        "info",
+        "warning",
+        "error",
+        "critical",
+    }
+    named = [e for e in plant.events.values() if e.device_id is not None]
+    assert len(named) == 5
+    assert all(plant.devices[e.device_id].name == e.device_name for e in named)
+    assert all(OBJECT_ID.match(event_id) for event_id in plant.events)
+    assert [f.name for f in plant.flows.values()] == [
+        "Plant Alerts",
+        "Acknowledge Pump Faults",
+        "Reset Line 2 Counter",
+        "Flush Inlet Valve",
+    ]
+    assert all(OBJECT_ID.match(flow_id) for flow_id in (*plant.flows, *bench.flows))
+    assert [f.flow_class for f in bench.flows.values()] == ["edge"]
+    assert not bench.events
+    with pytest.raises(ValueError, match="level"):
+        Event("0" * 24, "fatal", "x")
+    with pytest.raises(ValueError, match="state"):
+        Event("0" * 24, "info", "x", state="open")
+    with pytest.raises(ValueError, match="flowClass"):
+        Workflow("0" * 24, "x", flow_class="lambda")
+
+
+async def test_demo_alerts_raise_and_resolve_in_turn(api: Api) -> None:
+    alerts = DemoAlerts(api.sim)
+    start = 2_000_000_000_000
+    raised = [alerts.step(at=start + step * 180_000) for step in range(5)]
+    assert [e.subject for e in raised] == [
+        "Tank level low",
+        PUMP_FAULT_SUBJECT,
+        "Boiler room over temperature",
+        "Compressed air demand high",
+        "Tank level low",
+    ]
+    assert [e.level for e in raised[:4]] == ["warning", "error", "critical", "info"]
+    assert alerts.raised == [e.id for e in raised]
+    assert [e.state for e in raised] == [
+        "resolved",
+        "resolved",
+        "resolved",
+        "new",
+        "new",
+    ]
+    (resolution,) = raised[0].updates
+    assert resolution.comment == "Back to normal"
+    assert resolution.source.id == PLANT_ALERTS_FLOW_ID
+    assert resolution.creation_date == start + 2 * 180_000
+    body = (await api.get(EVENTS, params={"perPage": 1})).body["items"][0]
+    assert (body["id"], body["sourceName"], body["deviceId"]) == (
+        raised[4].id,
+        "Plant Alerts",
+        TANK_LEVEL_ID,
+    )
+    # An alert somebody already resolved is left as it is.
+    more = DemoAlerts(api.sim, keep_open=1)
+    first = more.step(at=start + 10_000_000)
+    first.change(Source("user", DEMO_USER_ID), state="resolved")
+    more.step(at=start + 10_180_000)
+    assert len(first.updates) == 1
+
+
+async def test_run_demo_activity_plays_rounds(api: Api) -> None:
+    await run_demo_activity(api.sim, 0, rounds=1)
+    scripted = [e for e in api.sim.events() if e.source.id == PLANT_ALERTS_FLOW_ID]
+    assert len(scripted) == 4 + 5  # four alerts on top of the demo's five
+    played = scripted[:4]
+    assert sorted(e.state for e in played) == ["new", "new", "resolved", "resolved"]
