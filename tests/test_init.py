@@ -27,8 +27,10 @@ from homeassistant.const import (
     STATE_UNAVAILABLE,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ImplementationUnavailableError
 from homeassistant.helpers import (
     area_registry as ar,
+    config_entry_oauth2_flow,
     device_registry as dr,
     entity_registry as er,
     issue_registry as ir,
@@ -36,6 +38,7 @@ from homeassistant.helpers import (
 from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.setup import async_setup_component
 
+from custom_components.cloud_bridge import coordinator as coordinator_module
 from custom_components.cloud_bridge.const import CONF_VENDOR, DOMAIN
 from custom_components.cloud_bridge.vendors.wiz_pro.const import (
     CONF_API_URL,
@@ -956,3 +959,94 @@ async def test_points_gone_from_a_room_leave_the_registry(
     for entity in kept:
         assert entities.async_get(entity) is not None, entity
         assert hass.states.get(entity).state != STATE_UNAVAILABLE, entity
+
+
+async def test_devices_of_an_entry_not_loaded_can_be_removed(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """Unloaded, the entry cannot ask the cloud: the user may remove its devices."""
+    assert await async_setup_component(hass, "config", {})
+    light_id = light_id_named(wiz_sim, "Reception Accent 1")
+    device = device_of(hass, wiz_loaded, "light", light_id)
+    assert device is not None
+    await hass.config_entries.async_unload(wiz_loaded.entry_id)
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {"type": "config/device_registry/remove", "device_id": device.id}
+    )
+    response = await client.receive_json()
+    assert response["success"], response
+    assert dr.async_get(hass).async_get(device.id) is None
+
+
+@pytest.mark.parametrize(
+    ("provider_down", "state", "reauth"),
+    [
+        (False, ConfigEntryState.SETUP_ERROR, True),
+        (True, ConfigEntryState.SETUP_RETRY, False),
+    ],
+    ids=["credential_deleted", "provider_down"],
+)
+async def test_set_up_without_the_credential(  # noqa: PLR0917
+    hass: HomeAssistant,
+    wiz_entry: MockConfigEntry,
+    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    caplog: pytest.LogCaptureFixture,
+    provider_down: bool,
+    state: ConfigEntryState,
+    reauth: bool,
+) -> None:
+    """A deleted credential asks to link again; a provider down retries.
+
+    Both say why in words; no error with a traceback is logged.
+    """
+    hass.config_entries.async_update_entry(
+        wiz_entry, data={**wiz_entry.data, "auth_implementation": "deleted_credential"}
+    )
+    if provider_down:
+
+        async def unavailable(hass: HomeAssistant, domain: str) -> list[Any]:
+            raise ImplementationUnavailableError("provider down")
+
+        config_entry_oauth2_flow.async_add_implementation_provider(
+            hass, "test_provider", unavailable
+        )
+    await setup_entry(wiz_entry)
+    assert wiz_entry.state is state
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == (
+        [SOURCE_REAUTH] if reauth else []
+    )
+    assert not [
+        record
+        for record in caplog.records
+        if record.levelno >= logging.WARNING and record.exc_info
+    ]
+    assert wiz_entry.reason is not None
+    assert "application credential" in wiz_entry.reason
+
+
+async def test_a_large_entry_starts_optional_entities_disabled(
+    hass: HomeAssistant,
+    wiz_entry: MockConfigEntry,
+    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the entity budget, effect speed, ratio, power and connectivity start off.
+
+    Every light, room and group keeps its light entity, enabled.
+    """
+    monkeypatch.setattr(coordinator_module, "ENTITY_BUDGET", 50)
+    await setup_entry(wiz_entry)
+    entities = er.async_entries_for_config_entry(er.async_get(hass), wiz_entry.entry_id)
+    by_point: dict[str, set[bool]] = {}
+    for entity in entities:
+        *_, kind, point = entity.unique_id.split(":")
+        if kind.startswith(("light-", "room-", "group-")):
+            by_point.setdefault(point, set()).add(entity.disabled_by is None)
+    for optional in ("effect_speed", "ratio", "power", "connectivity"):
+        assert by_point[optional] == {False}, optional
+    assert by_point["light"] == {True}

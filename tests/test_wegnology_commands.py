@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    MockUser,
     async_fire_time_changed,
 )
 
@@ -18,8 +19,12 @@ from homeassistant.const import (
     STATE_OFF,
     STATE_ON,
 )
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import (
+    HomeAssistantError,
+    ServiceValidationError,
+    Unauthorized,
+)
 from homeassistant.helpers import (
     area_registry as ar,
     device_registry as dr,
@@ -615,3 +620,77 @@ async def test_a_switch_with_the_other_switch_options(
     assert state_of(hass, fan) == STATE_OFF
     assert wegnology_sim.device(FAN_RELAY_ID).state["relay"].value is False
     assert wegnology_sim.commands == [(FAN_RELAY_ID, "setRelay", {"state": False})]
+
+
+# --- who may send, and how much ---------------------------------------------
+
+
+async def test_only_administrators_may_send_commands(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    hass_read_only_user: MockUser,
+    hass_admin_user: MockUser,
+) -> None:
+    """A read-only user is refused before anything reaches the cloud."""
+    target = {"device_id": [device_id(hass, BOILER_ROOM_SENSOR_ID)]}
+    with pytest.raises(Unauthorized):
+        await hass.services.async_call(
+            DOMAIN,
+            SEND_COMMAND,
+            {"command": "reboot"},
+            target=target,
+            blocking=True,
+            context=Context(user_id=hass_read_only_user.id),
+        )
+    assert wegnology_sim.commands == []
+    await hass.services.async_call(
+        DOMAIN,
+        SEND_COMMAND,
+        {"command": "reboot"},
+        target=target,
+        blocking=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    assert wegnology_sim.commands == [(BOILER_ROOM_SENSOR_ID, "reboot", None)]
+
+
+async def test_a_payload_too_large_is_refused(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+) -> None:
+    """Past 16 KiB of JSON a payload is refused with its size; nothing is sent."""
+    target = [device_id(hass, BOILER_ROOM_SENSOR_ID)]
+    with pytest.raises(ServiceValidationError) as refused:
+        await send_command(hass, target, "upload", payload={"blob": "x" * 20_000})
+    assert refused.value.translation_key == "payload_too_large"
+    assert refused.value.translation_placeholders == {
+        "size": str(len('{"blob":""}') + 20_000),
+        "limit": "16384",
+    }
+    assert wegnology_sim.commands == []
+    # Just under the limit goes through.
+    await send_command(hass, target, "upload", payload={"blob": "x" * 16_000})
+    assert len(wegnology_sim.commands) == 1
+
+
+async def test_each_command_is_confirmed_at_once(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+) -> None:
+    """Two commands in a row each get their reading of the state, none waits 10 s.
+
+    (A debounced refresh would hold the second one back until its cooldown.)
+    """
+    target = [device_id(hass, BOILER_ROOM_SENSOR_ID)]
+    wegnology_sim.clear_requests()
+    await send_command(hass, target, "calibrate")
+    reads = [r.path for r in wegnology_sim.requests].count(bulk_state_path())
+    assert reads == 1
+    wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "temperature", 55.5)
+    await send_command(hass, target, "calibrate")
+    assert [r.path for r in wegnology_sim.requests].count(bulk_state_path()) == 2
+    temperature = entity(hass, "sensor", BOILER_ROOM_SENSOR_ID, "temperature")
+    assert state_of(hass, temperature) == "55.5"
