@@ -24,6 +24,7 @@ from custom_components.cloud_bridge.vendors.wiz_pro.models import (
     BuildingMeta,
     PilotingState,
 )
+from simulator.server import SimulatorServer
 from simulator.wiz_pro import DEFAULT_CLIENT_ID, WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID
 from simulator.wiz_pro_model import Light
@@ -179,6 +180,43 @@ async def test_reply_that_is_not_utf8_is_malformed(
         await WizProAuthClient(session, api_url=wiz_sim.url).refresh(
             wiz_sim.issue_tokens()["refreshToken"]
         )
+
+
+@pytest.mark.parametrize("status", [307, 308])
+async def test_redirect_is_refused_not_followed(
+    wiz_sim: WizProSimulator,
+    elsewhere: SimulatorServer,
+    session: aiohttp.ClientSession,
+    status: int,
+) -> None:
+    """A redirect is never followed: the token stays home, the user hears where."""
+    target = f"{elsewhere.url}/api/graphql"
+    wiz_sim.faults.add(
+        "redirect", path=GRAPHQL, status=status, location=f"{target}?key=secret"
+    )
+    client = make_client(wiz_sim, session, "the-access-token")
+    with pytest.raises(WizProConnectionError) as caught:
+        await client.building(DEMO_BUILDING_ID)
+    assert str(caught.value) == (
+        f"WiZ Pro answered with a redirect to {target}; check the address"
+    )
+    assert elsewhere.requests == []
+    assert [request.path for request in wiz_sim.requests] == [GRAPHQL]
+
+    wiz_sim.faults.add(
+        "redirect", path=TOKEN, status=status, location=f"{elsewhere.url}/token"
+    )
+    with pytest.raises(WizProConnectionError) as caught:
+        await WizProAuthClient(session, api_url=wiz_sim.url).refresh("refresh-me")
+    assert str(caught.value) == (
+        f"WiZ Pro answered with a redirect to {elsewhere.url}/token; check the address"
+    )
+    assert elsewhere.requests == []
+    assert wiz_sim.requests[-1].json == {
+        "grantType": "refreshToken",
+        "refreshToken": "refresh-me",
+    }
+    assert [request.path for request in wiz_sim.requests] == [GRAPHQL, TOKEN]
 
 
 async def test_refused_token_is_an_auth_error(

@@ -55,6 +55,7 @@ from simulator.gizwits_demo import (
     generated_data,
 )
 from simulator.gizwits_model import error_body
+from simulator.server import SimulatorServer
 
 from .gizwits_helpers import BINDINGS, GROUPS, LOGIN, SCENES, devdata, paths
 
@@ -496,6 +497,39 @@ async def test_cloud_failures_are_connection_errors(
     assert LOGIN not in paths(gizwits_sim)
     # The next call works: nothing is left broken.
     assert len((await client.bindings()).items) == 8
+
+
+@pytest.mark.parametrize("status", [307, 308])
+async def test_redirect_is_refused_not_followed(
+    gizwits_sim: GizwitsSimulator,
+    elsewhere: SimulatorServer,
+    session: aiohttp.ClientSession,
+    status: int,
+) -> None:
+    """A redirect is never followed: credentials and token stay home."""
+    gizwits_sim.faults.add(
+        "redirect", path=LOGIN, status=status, location=f"{elsewhere.url}/app/login"
+    )
+    client = make_client(gizwits_sim, session)
+    with pytest.raises(GizwitsConnectionError) as caught:
+        await client.login()
+    assert str(caught.value) == (
+        f"Gizwits answered with a redirect to {elsewhere.url}/app/login; "
+        "check the address"
+    )
+
+    control = f"/app/control/{LIVING_AC_DID}"
+    gizwits_sim.faults.add(
+        "redirect", path=control, status=status, location=f"{elsewhere.url}{control}"
+    )
+    client = make_client(gizwits_sim, session, user=stored(gizwits_sim))
+    with pytest.raises(
+        GizwitsConnectionError, match=r"redirect to .*check the address"
+    ):
+        await client.control(LIVING_AC_DID, {"set_temp": 24})
+    assert elsewhere.requests == []
+    assert paths(gizwits_sim) == [LOGIN, control]
+    assert gizwits_sim.controls == []
 
 
 async def test_dropped_login_is_a_connection_error(
