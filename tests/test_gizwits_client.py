@@ -182,6 +182,8 @@ async def test_login_code_as_a_string(
         {"token": "abc", "uid": DEMO_UID},
         {"token": "abc", "uid": DEMO_UID, "expire_at": "soon"},
         {"uid": DEMO_UID, "expire_at": 2_000_000_000},
+        {"token": "abc", "uid": DEMO_UID, "expire_at": float("inf")},
+        {"token": "abc", "uid": DEMO_UID, "expire_at": 10**3999},
         [],
     ],
 )
@@ -866,6 +868,30 @@ async def test_bad_definition_reply(
         client.definition(PET_HOUSE.product_key), GizwitsDefinitionError
     )
     assert str(err) == "no datapoints in the definition"
+
+
+async def test_datapoint_with_a_number_no_float_holds_is_skipped(
+    gizwits_sim: GizwitsSimulator, session: aiohttp.ClientSession
+) -> None:
+    """Infinity, NaN or 4,000 digits in a datapoint's numbers cost that datapoint."""
+    spoiled = {"room_temp", "set_temp", "status_code"}
+
+    def spoil(reply: dict[str, Any]) -> None:
+        attrs = {attr["name"]: attr for attr in reply["entities"][0]["attrs"]}
+        attrs["room_temp"]["uint_spec"]["max"] = float("inf")
+        attrs["set_temp"]["uint_spec"]["ratio"] = float("nan")
+        attrs["status_code"]["position"]["len"] = 10**3999
+
+    gizwits_sim.faults.add("patch_response", path="/app/datapoint", patch=spoil)
+    client = make_client(gizwits_sim, session, user=stored(gizwits_sim))
+    definition = await client.definition(AIR_CONDITIONER.product_key)
+    assert [dp.name for dp in definition.datapoints] == [
+        dp.name for dp in AIR_CONDITIONER.datapoints if dp.name not in spoiled
+    ]
+    assert sorted(problem.split(":")[0] for problem in definition.problems) == sorted(
+        spoiled
+    )
+    assert all(len(problem) < 100 for problem in definition.problems)
 
 
 def attrs_of(product_key: str, sim: GizwitsSimulator) -> list[dict[str, Any]]:

@@ -709,6 +709,59 @@ async def test_malformed_light_is_skipped(
         assert hass.states.get(other).state == STATE_ON
 
 
+def brightness_of_first_light(value: Any) -> Callable[[dict[str, Any]], None]:
+    """Return a patch that sets the first light's currentState dimming."""
+
+    def patch(reply: dict[str, Any]) -> None:
+        if (light := first_light(reply)) is not None:
+            light["currentState"]["dimming"] = value
+
+    return patch
+
+
+@pytest.mark.parametrize(
+    "value", [float("inf"), float("nan"), 10**3999], ids=["Infinity", "NaN", "huge"]
+)
+async def test_a_state_value_that_is_no_number_costs_that_value(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    *,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    value: Any,
+) -> None:
+    """Infinity, NaN or a 4,000-digit dimming leaves out that value, warned once.
+
+    The light stays, on, without a brightness; the other lights and the entry
+    are unaffected.
+    """
+    odd_light = wiz_sim.building(DEMO_BUILDING_ID).floors[0].rooms[0].lights[0]
+    odd = entity_id(hass, "light", unique_id("light", odd_light.id))
+    other = light_entity(hass, wiz_sim, "Reception Accent 1")
+    assert hass.states.get(odd).attributes[ATTR_BRIGHTNESS] is not None
+    caplog.clear()
+    # JSON has no such numbers; json.dumps writes Infinity and NaN as a
+    # non-standard server would.
+    wiz_sim.faults.add(
+        "patch_response",
+        path=GRAPHQL,
+        count=None,
+        patch=brightness_of_first_light(value),
+    )
+    for _ in range(2):
+        await next_poll(hass, freezer)
+        assert wiz_loaded.runtime_data.coordinator.last_update_success
+        assert hass.states.get(odd).state == STATE_ON
+        assert hass.states.get(odd).attributes[ATTR_BRIGHTNESS] is None
+        assert hass.states.get(other).state == STATE_ON
+    warnings = log_lines(caplog, logging.WARNING, ADAPTER_LOGGER)
+    assert len(warnings) == 1, warnings
+    assert odd_light.id in warnings[0]
+    assert "dimming" in warnings[0]
+    assert log_lines(caplog, logging.ERROR) == []
+
+
 # --- devices coming and going -----------------------------------------------------
 
 

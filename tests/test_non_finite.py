@@ -1,4 +1,4 @@
-"""NaN and infinity, which JSON lets a cloud send, read as unknown, not as a crash."""
+"""NaN, infinity and numbers no float holds, which a cloud can send, read as unknown."""
 
 from typing import Any
 
@@ -58,6 +58,50 @@ async def test_a_number_reading_nan(
     )
     await gizwits_loaded.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
+    assert shown(hass, set_temp) == STATE_UNKNOWN
+    await gizwits_loaded.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert float(shown(hass, set_temp)) == 26
+
+
+async def test_a_sensor_reading_a_number_no_float_holds(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+) -> None:
+    """A 4,000-digit temperature is unknown, not a state too long to write."""
+    temperature = wegnology_helpers.entity(
+        hass, "sensor", BOILER_ROOM_SENSOR_ID, "temperature"
+    )
+    for odd in (10**3999, -(10**3999), "1e400"):
+        wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "temperature", odd)
+        await wegnology_helpers.poll_now(hass, wegnology_loaded)
+        assert shown(hass, temperature) == STATE_UNKNOWN, str(odd)[:10]
+    assert wegnology_loaded.runtime_data.coordinator.last_update_success
+    wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "temperature", 21.5)
+    await wegnology_helpers.poll_now(hass, wegnology_loaded)
+    assert shown(hass, temperature) == "21.5"
+
+
+async def test_a_number_reading_a_number_no_float_holds(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+) -> None:
+    """A set temperature of 4,000 digits is unknown; the next real one shows."""
+    set_temp = gizwits_helpers.entity(hass, "number", LIVING_AC_DID, "set_temp")
+
+    def huge_set_temp(reply: dict[str, Any]) -> None:
+        reply["attr"]["set_temp"] = 10**3999
+
+    gizwits_sim.faults.add(
+        "patch_response",
+        path=f"/app/devdata/{LIVING_AC_DID}/latest",
+        patch=huge_set_temp,
+    )
+    await gizwits_loaded.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert gizwits_loaded.runtime_data.coordinator.last_update_success
     assert shown(hass, set_temp) == STATE_UNKNOWN
     await gizwits_loaded.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()

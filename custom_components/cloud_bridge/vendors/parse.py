@@ -130,6 +130,7 @@ def items(data: Any, key: str) -> list[Any]:
 def _shown(value: Any) -> str:
     """Return a value for a problem report, cut short (an integer may be huge)."""
     if isinstance(value, int) and abs(value) >= 10**50:
-        return "an integer of more than 50 digits"
+        # Not written out: str() of a huge integer is slow, or refused.
+        return f"an integer of about {round(value.bit_length() * math.log10(2))} digits"
     shown = repr(value)
     return shown if len(shown) <= 60 else f"{shown[:57]}..."
