@@ -106,3 +106,29 @@ async def test_a_number_reading_a_number_no_float_holds(
     await gizwits_loaded.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
     assert float(shown(hass, set_temp)) == 26
+
+
+async def test_a_location_no_place_has(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+) -> None:
+    """NaN, infinite, 4,000-digit or off-the-globe coordinates are unknown."""
+    location = wegnology_helpers.entity(
+        hass, "sensor", BOILER_ROOM_SENSOR_ID, "location"
+    )
+    for odd in (
+        [10**3999, 1],
+        "nan,2.35",
+        {"lat": 48.85, "lon": float("inf")},
+        "91,0",
+        [0, -180.5],
+        [True, 1],
+    ):
+        wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "location", odd)
+        await wegnology_helpers.poll_now(hass, wegnology_loaded)
+        assert shown(hass, location) == STATE_UNKNOWN, str(odd)[:20]
+    assert wegnology_loaded.runtime_data.coordinator.last_update_success
+    wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "location", "-90,180")
+    await wegnology_helpers.poll_now(hass, wegnology_loaded)
+    assert shown(hass, location) == "-90,180"

@@ -68,10 +68,7 @@ def attribute_value(data_type: str, raw: Any) -> Any:
     """Return a reported value as the model holds it; None when it is not one."""
     match data_type:
         case "number":
-            try:
-                return number(float(raw) if isinstance(raw, str) else raw)
-            except ValueError:  # ParseError too
-                return None
+            return _reading(raw)
         case "boolean":
             if isinstance(raw, bool):
                 return raw
@@ -84,6 +81,16 @@ def attribute_value(data_type: str, raw: Any) -> Any:
     return str(raw)[:_MAX_STATE_LENGTH]
 
 
+def _reading(
+    raw: Any, *, low: float | None = None, high: float | None = None
+) -> float | None:
+    """Return a number, given as one or as text, within bounds; None otherwise."""
+    try:
+        return number(float(raw) if isinstance(raw, str) else raw, low=low, high=high)
+    except ValueError:  # ParseError too
+        return None
+
+
 def _gps(raw: Any) -> str | None:
     """Return a location as "lat,lon" from text, a pair, or a lat/lon object."""
     if isinstance(raw, dict):
@@ -92,9 +99,9 @@ def _gps(raw: Any) -> str | None:
         raw = raw.split(",")
     if not isinstance(raw, list | tuple) or len(raw) != 2:
         return None
-    try:
-        lat, lon = (float(part) for part in raw)
-    except TypeError, ValueError:
+    lat = _reading(raw[0], low=-90, high=90)
+    lon = _reading(raw[1], low=-180, high=180)
+    if lat is None or lon is None:
         return None
     # 15 significant digits: ":g" (6) would cut a GPS fix to about 100 m.
     return f"{lat:.15g},{lon:.15g}"
