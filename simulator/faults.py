@@ -17,8 +17,8 @@ A test adds faults with ``sim.faults.add(kind, ...)``; each fault answers the ne
 - ``bad_bytes``: handle the request, then put a byte no UTF-8 text has into its reply
   (inside a string), as a broken proxy or a cut multi-byte character would.
 - ``redirect``: answer ``status`` (default 307; any 3xx) with ``Location: <location>``
-  and a short text body, as a moved server or a proxy sending HTTP to HTTPS would;
-  the request never reaches the handler.
+  (``None`` leaves the header out) and a short text body, as a moved server or a
+  proxy sending HTTP to HTTPS would; the request never reaches the handler.
 
 Faults are matched by ``path`` (exact request path) and/or ``match`` (a predicate on
 the :class:`~simulator.recording.RecordedRequest`). Several faults may hit one request:
@@ -118,10 +118,8 @@ class FaultInjector:
             raise ValueError("server_error status must be a 5xx code")
         if kind == "patch_response" and not callable(merged["patch"]):
             raise ValueError("patch_response needs a callable patch=")
-        if kind == "redirect" and not (
-            300 <= merged["status"] <= 399 and merged["location"]
-        ):
-            raise ValueError("redirect needs a 3xx status and a location=")
+        if kind == "redirect" and not 300 <= merged["status"] <= 399:
+            raise ValueError("redirect status must be a 3xx code")
         fault = Fault(kind, merged, path=path, remaining=count, match=match)
         self.faults.append(fault)
         return fault
@@ -194,10 +192,11 @@ def _terminal_response(fault: Fault, request: web.Request) -> web.Response:
             headers["Retry-After"] = str(params["retry_after"])
         return web.json_response(params["body"], status=429, headers=headers)
     if fault.kind == "redirect":
+        location = params["location"]
         return web.Response(
             status=params["status"],
-            text=f"Moved to {params['location']}",
-            headers={"Location": params["location"]},
+            text=f"Moved to {location}",
+            headers={} if location is None else {"Location": location},
         )
     # disconnect: drop the connection; the response below is never written.
     if request.transport is not None:

@@ -219,6 +219,58 @@ async def test_redirect_is_refused_not_followed(
     assert [request.path for request in wiz_sim.requests] == [GRAPHQL, TOKEN]
 
 
+@pytest.mark.parametrize(
+    ("location", "named"),
+    [
+        ("/api/v2/graphql?token=secret#top", "{sim}/api/v2/graphql"),
+        (
+            "https://user:secret@elsewhere.example/graphql",
+            "https://elsewhere.example/graphql",
+        ),
+        (None, None),
+        ("http://[broken", None),
+    ],
+    ids=["relative", "with credentials", "no location", "not an address"],
+)
+async def test_redirect_names_only_where_it_points(
+    wiz_sim: WizProSimulator,
+    client: WizProClient,
+    location: str | None,
+    named: str | None,
+) -> None:
+    """The error names the target without its secrets, or says only the status."""
+    wiz_sim.faults.add("redirect", path=GRAPHQL, status=301, location=location)
+    with pytest.raises(WizProConnectionError) as caught:
+        await client.buildings()
+    if named is None:
+        assert str(caught.value) == (
+            "WiZ Pro answered with a redirect (HTTP 301); check the address"
+        )
+    else:
+        assert str(caught.value) == (
+            f"WiZ Pro answered with a redirect to {named.format(sim=wiz_sim.url)}; "
+            "check the address"
+        )
+    assert "secret" not in str(caught.value)
+
+
+async def test_wrong_address_answers_a_page_not_json(
+    wiz_sim: WizProSimulator, session: aiohttp.ClientSession
+) -> None:
+    """A 404 page (no JSON) from a wrong address is a refusal, not a malformed reply."""
+    auth = WizProAuthClient(session, api_url=f"{wiz_sim.url}/wrong")
+    with pytest.raises(WizProApiError, match="token endpoint answered HTTP 404"):
+        await auth.refresh("refresh-me")
+    client = WizProClient(session, _no_token, api_url=f"{wiz_sim.url}/wrong")
+    with pytest.raises(WizProApiError, match="answered HTTP 404"):
+        await client.buildings()
+
+
+async def _no_token() -> str:
+    """Return an access token that no server knows."""
+    return "no-token"
+
+
 async def test_refused_token_is_an_auth_error(
     wiz_sim: WizProSimulator, session: aiohttp.ClientSession
 ) -> None:

@@ -443,6 +443,19 @@ async def test_retry_after_forms(
     assert caught.value.retry_after == pytest.approx(expected, abs=2)
 
 
+async def test_throttled_in_a_reply_that_is_no_429(
+    gizwits_sim: GizwitsSimulator, session: aiohttp.ClientSession
+) -> None:
+    """9041 in a 200 is throttling too, with a minute's wait when none is said."""
+    gizwits_sim.faults.add(
+        "patch_response", path=BINDINGS, patch=lambda _: error_body(9041)
+    )
+    client = make_client(gizwits_sim, session, user=stored(gizwits_sim))
+    with pytest.raises(GizwitsRateLimitError) as caught:
+        await client.bindings()
+    assert caught.value.retry_after == DEFAULT_RETRY_AFTER
+
+
 async def test_http_429_without_a_gizwits_body(
     gizwits_sim: GizwitsSimulator, session: aiohttp.ClientSession
 ) -> None:
