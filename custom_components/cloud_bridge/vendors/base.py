@@ -87,6 +87,7 @@ async def read_concurrently[T, R](
     for result in results:
         if isinstance(result, BaseException):
             raise result
+    # Every result is a value by now; the filter only tells the type checker.
     return [result for result in results if not isinstance(result, BaseException)]
 
 

@@ -83,12 +83,6 @@ class Reply:
     retry_after: float | None
 
 
-def _nowhere(data: Any) -> str | None:
-    """Say nothing about a throttled reply's body."""
-    del data
-    return None
-
-
 class JsonHttp:
     """Sends JSON requests to one cloud and reads its JSON replies."""
 
@@ -102,7 +96,7 @@ class JsonHttp:
         throttled_error: type[VendorThrottledError],
         request_timeout: float,
         default_retry_after: float | None = None,
-        cloud_message: Callable[[Any], str | None] = _nowhere,
+        cloud_message: Callable[[Any], str | None] | None = None,
         max_concurrent: int | None = None,
     ) -> None:
         """Talk to base_url, raising the client's own error types.
@@ -170,7 +164,7 @@ class JsonHttp:
                 ) from err
             data = None
         if status == 429:
-            said = self._cloud_message(data)
+            said = self._cloud_message(data) if self._cloud_message else None
             raise self._throttled_error(
                 f"{vendor} is throttling requests" + (f": {said}" if said else ""),
                 self._default_retry_after if retry_after is None else retry_after,
