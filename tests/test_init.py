@@ -41,6 +41,7 @@ from custom_components.cloud_bridge.vendors.wiz_pro.const import (
     CONF_API_URL,
     CONF_BUILDINGS,
 )
+from simulator.server import SimulatorServer
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import (
     A60_RGBTW,
@@ -538,6 +539,33 @@ async def test_token_renewed_before_expiry(
     )
     light = light_entity(hass, wiz_sim, "Reception Accent 1")
     assert hass.states.get(light).state == STATE_ON
+
+
+async def test_token_renewal_redirected_is_not_followed(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    elsewhere: SimulatorServer,
+    *,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A redirected token request sends nothing on; the log says where it pointed."""
+    set_token(hass, wiz_loaded, expires_at=time.time() + 5)
+    wiz_sim.faults.add(
+        "redirect", path=TOKEN, status=308, location=f"{elsewhere.url}/token"
+    )
+    wiz_sim.clear_requests()
+    caplog.clear()
+    await next_poll(hass, freezer)
+
+    assert poll_requests(wiz_sim) == [TOKEN]
+    assert elsewhere.requests == []
+    light = light_entity(hass, wiz_sim, "Reception Accent 1")
+    assert hass.states.get(light).state == STATE_UNAVAILABLE
+    (error,) = log_lines(caplog, logging.ERROR)
+    assert f"answered with a redirect to {elsewhere.url}/token" in error
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
 
 
 async def test_refused_token_renewed_once(
