@@ -16,12 +16,15 @@ A test adds faults with ``sim.faults.add(kind, ...)``; each fault answers the ne
   reply before it is sent; ``patch`` mutates it in place or returns a replacement.
 - ``bad_bytes``: handle the request, then put a byte no UTF-8 text has into its reply
   (inside a string), as a broken proxy or a cut multi-byte character would.
+- ``redirect``: answer ``status`` (default 307; any 3xx) with ``Location: <location>``
+  (``None`` leaves the header out) and a short text body, as a moved server or a
+  proxy sending HTTP to HTTPS would; the request never reaches the handler.
 
 Faults are matched by ``path`` (exact request path) and/or ``match`` (a predicate on
 the :class:`~simulator.recording.RecordedRequest`). Several faults may hit one request:
-latencies add up, then the first of ``server_error``/``rate_limit``/``disconnect``
-answers, otherwise the handler runs and ``patch_response`` then ``malformed_json``
-transform its reply.
+latencies add up, then the first of ``server_error``/``rate_limit``/``disconnect``/
+``redirect`` answers, otherwise the handler runs and ``patch_response`` then
+``malformed_json`` transform its reply.
 """
 
 from __future__ import annotations
@@ -46,11 +49,12 @@ type FaultKind = Literal[
     "disconnect",
     "patch_response",
     "bad_bytes",
+    "redirect",
 ]
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 FAULT_KINDS: frozenset[str] = frozenset(get_args(FaultKind.__value__))
-_TERMINAL = ("server_error", "rate_limit", "disconnect")
+_TERMINAL = ("server_error", "rate_limit", "disconnect", "redirect")
 _PARAMS: dict[str, dict[str, Any]] = {
     "server_error": {"status": 500, "body": None, "content_type": "text/html"},
     "latency": {"seconds": 1.0},
@@ -62,6 +66,7 @@ _PARAMS: dict[str, dict[str, Any]] = {
     "disconnect": {},
     "patch_response": {"patch": None},
     "bad_bytes": {},
+    "redirect": {"status": 307, "location": None},
 }
 
 
@@ -113,6 +118,8 @@ class FaultInjector:
             raise ValueError("server_error status must be a 5xx code")
         if kind == "patch_response" and not callable(merged["patch"]):
             raise ValueError("patch_response needs a callable patch=")
+        if kind == "redirect" and not 300 <= merged["status"] <= 399:
+            raise ValueError("redirect status must be a 3xx code")
         fault = Fault(kind, merged, path=path, remaining=count, match=match)
         self.faults.append(fault)
         return fault
@@ -184,6 +191,13 @@ def _terminal_response(fault: Fault, request: web.Request) -> web.Response:
         if params["retry_after"] is not None:
             headers["Retry-After"] = str(params["retry_after"])
         return web.json_response(params["body"], status=429, headers=headers)
+    if fault.kind == "redirect":
+        location = params["location"]
+        return web.Response(
+            status=params["status"],
+            text=f"Moved to {location}",
+            headers={} if location is None else {"Location": location},
+        )
     # disconnect: drop the connection; the response below is never written.
     if request.transport is not None:
         request.transport.abort()

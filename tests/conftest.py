@@ -6,6 +6,7 @@ from pathlib import Path
 import time
 from typing import Any
 
+from aiohttp import web
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -35,6 +36,7 @@ from simulator.gizwits_demo import (
     DEMO_UID as GIZWITS_UID,
     DEMO_USERNAME as GIZWITS_USERNAME,
 )
+from simulator.server import SimulatorServer
 from simulator.wegnology import WegnologySimulator
 from simulator.wegnology_demo import (
     DEMO_API_TOKEN as WEGNOLOGY_API_TOKEN,
@@ -102,6 +104,28 @@ def check_flow_translations(
     monkeypatch.setattr(FlowHandler, "async_abort", checked_abort)
     yield
     assert not missing, f"untranslated flow strings: {sorted(set(missing))}"
+
+
+class _Elsewhere(SimulatorServer):
+    """Another server on 127.0.0.1, that answers anything and records it."""
+
+    def add_routes(self, app: web.Application) -> None:
+        """Answer every method and path with an empty JSON object."""
+
+        async def answer(request: web.Request) -> web.Response:
+            del request
+            return web.json_response({})
+
+        app.router.add_route("*", "/{tail:.*}", answer)
+
+
+@pytest.fixture
+async def elsewhere(socket_enabled: None) -> AsyncGenerator[SimulatorServer]:
+    """Run a second server, where a redirect points: it must hear nothing."""
+    server = _Elsewhere()
+    await server.start()
+    yield server
+    await server.stop()
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from custom_components.cloud_bridge.vendors.wiz_pro.models import (
     BuildingMeta,
     PilotingState,
 )
+from simulator.server import SimulatorServer
 from simulator.wiz_pro import DEFAULT_CLIENT_ID, WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID
 from simulator.wiz_pro_model import Light
@@ -179,6 +180,95 @@ async def test_reply_that_is_not_utf8_is_malformed(
         await WizProAuthClient(session, api_url=wiz_sim.url).refresh(
             wiz_sim.issue_tokens()["refreshToken"]
         )
+
+
+@pytest.mark.parametrize("status", [307, 308])
+async def test_redirect_is_refused_not_followed(
+    wiz_sim: WizProSimulator,
+    elsewhere: SimulatorServer,
+    session: aiohttp.ClientSession,
+    status: int,
+) -> None:
+    """A redirect is never followed: the token stays home, the user hears where."""
+    target = f"{elsewhere.url}/api/graphql"
+    wiz_sim.faults.add(
+        "redirect", path=GRAPHQL, status=status, location=f"{target}?key=secret"
+    )
+    client = make_client(wiz_sim, session, "the-access-token")
+    with pytest.raises(WizProConnectionError) as caught:
+        await client.building(DEMO_BUILDING_ID)
+    assert str(caught.value) == (
+        f"WiZ Pro answered with a redirect to {target}; check the address"
+    )
+    assert elsewhere.requests == []
+    assert [request.path for request in wiz_sim.requests] == [GRAPHQL]
+
+    wiz_sim.faults.add(
+        "redirect", path=TOKEN, status=status, location=f"{elsewhere.url}/token"
+    )
+    with pytest.raises(WizProConnectionError) as caught:
+        await WizProAuthClient(session, api_url=wiz_sim.url).refresh("refresh-me")
+    assert str(caught.value) == (
+        f"WiZ Pro answered with a redirect to {elsewhere.url}/token; check the address"
+    )
+    assert elsewhere.requests == []
+    assert wiz_sim.requests[-1].json == {
+        "grantType": "refreshToken",
+        "refreshToken": "refresh-me",
+    }
+    assert [request.path for request in wiz_sim.requests] == [GRAPHQL, TOKEN]
+
+
+@pytest.mark.parametrize(
+    ("location", "named"),
+    [
+        ("/api/v2/graphql?token=secret#top", "{sim}/api/v2/graphql"),
+        (
+            "https://user:secret@elsewhere.example/graphql",
+            "https://elsewhere.example/graphql",
+        ),
+        (None, None),
+        ("http://[broken", None),
+    ],
+    ids=["relative", "with credentials", "no location", "not an address"],
+)
+async def test_redirect_names_only_where_it_points(
+    wiz_sim: WizProSimulator,
+    client: WizProClient,
+    location: str | None,
+    named: str | None,
+) -> None:
+    """The error names the target without its secrets, or says only the status."""
+    wiz_sim.faults.add("redirect", path=GRAPHQL, status=301, location=location)
+    with pytest.raises(WizProConnectionError) as caught:
+        await client.buildings()
+    if named is None:
+        assert str(caught.value) == (
+            "WiZ Pro answered with a redirect (HTTP 301); check the address"
+        )
+    else:
+        assert str(caught.value) == (
+            f"WiZ Pro answered with a redirect to {named.format(sim=wiz_sim.url)}; "
+            "check the address"
+        )
+    assert "secret" not in str(caught.value)
+
+
+async def test_wrong_address_answers_a_page_not_json(
+    wiz_sim: WizProSimulator, session: aiohttp.ClientSession
+) -> None:
+    """A 404 page (no JSON) from a wrong address is a refusal, not a malformed reply."""
+    auth = WizProAuthClient(session, api_url=f"{wiz_sim.url}/wrong")
+    with pytest.raises(WizProApiError, match="token endpoint answered HTTP 404"):
+        await auth.refresh("refresh-me")
+    client = WizProClient(session, _no_token, api_url=f"{wiz_sim.url}/wrong")
+    with pytest.raises(WizProApiError, match="answered HTTP 404"):
+        await client.buildings()
+
+
+async def _no_token() -> str:
+    """Return an access token that no server knows."""
+    return "no-token"
 
 
 async def test_refused_token_is_an_auth_error(

@@ -55,6 +55,7 @@ from simulator.gizwits_demo import (
     generated_data,
 )
 from simulator.gizwits_model import error_body
+from simulator.server import SimulatorServer
 
 from .gizwits_helpers import BINDINGS, GROUPS, LOGIN, SCENES, devdata, paths
 
@@ -181,6 +182,8 @@ async def test_login_code_as_a_string(
         {"token": "abc", "uid": DEMO_UID},
         {"token": "abc", "uid": DEMO_UID, "expire_at": "soon"},
         {"uid": DEMO_UID, "expire_at": 2_000_000_000},
+        {"token": "abc", "uid": DEMO_UID, "expire_at": float("inf")},
+        {"token": "abc", "uid": DEMO_UID, "expire_at": 10**3999},
         [],
     ],
 )
@@ -440,6 +443,19 @@ async def test_retry_after_forms(
     assert caught.value.retry_after == pytest.approx(expected, abs=2)
 
 
+async def test_throttled_in_a_reply_that_is_no_429(
+    gizwits_sim: GizwitsSimulator, session: aiohttp.ClientSession
+) -> None:
+    """9041 in a 200 is throttling too, with a minute's wait when none is said."""
+    gizwits_sim.faults.add(
+        "patch_response", path=BINDINGS, patch=lambda _: error_body(9041)
+    )
+    client = make_client(gizwits_sim, session, user=stored(gizwits_sim))
+    with pytest.raises(GizwitsRateLimitError) as caught:
+        await client.bindings()
+    assert caught.value.retry_after == DEFAULT_RETRY_AFTER
+
+
 async def test_http_429_without_a_gizwits_body(
     gizwits_sim: GizwitsSimulator, session: aiohttp.ClientSession
 ) -> None:
@@ -496,6 +512,39 @@ async def test_cloud_failures_are_connection_errors(
     assert LOGIN not in paths(gizwits_sim)
     # The next call works: nothing is left broken.
     assert len((await client.bindings()).items) == 8
+
+
+@pytest.mark.parametrize("status", [307, 308])
+async def test_redirect_is_refused_not_followed(
+    gizwits_sim: GizwitsSimulator,
+    elsewhere: SimulatorServer,
+    session: aiohttp.ClientSession,
+    status: int,
+) -> None:
+    """A redirect is never followed: credentials and token stay home."""
+    gizwits_sim.faults.add(
+        "redirect", path=LOGIN, status=status, location=f"{elsewhere.url}/app/login"
+    )
+    client = make_client(gizwits_sim, session)
+    with pytest.raises(GizwitsConnectionError) as caught:
+        await client.login()
+    assert str(caught.value) == (
+        f"Gizwits answered with a redirect to {elsewhere.url}/app/login; "
+        "check the address"
+    )
+
+    control = f"/app/control/{LIVING_AC_DID}"
+    gizwits_sim.faults.add(
+        "redirect", path=control, status=status, location=f"{elsewhere.url}{control}"
+    )
+    client = make_client(gizwits_sim, session, user=stored(gizwits_sim))
+    with pytest.raises(
+        GizwitsConnectionError, match=r"redirect to .*check the address"
+    ):
+        await client.control(LIVING_AC_DID, {"set_temp": 24})
+    assert elsewhere.requests == []
+    assert paths(gizwits_sim) == [LOGIN, control]
+    assert gizwits_sim.controls == []
 
 
 async def test_dropped_login_is_a_connection_error(
@@ -832,6 +881,30 @@ async def test_bad_definition_reply(
         client.definition(PET_HOUSE.product_key), GizwitsDefinitionError
     )
     assert str(err) == "no datapoints in the definition"
+
+
+async def test_datapoint_with_a_number_no_float_holds_is_skipped(
+    gizwits_sim: GizwitsSimulator, session: aiohttp.ClientSession
+) -> None:
+    """Infinity, NaN or 4,000 digits in a datapoint's numbers cost that datapoint."""
+    spoiled = {"room_temp", "set_temp", "status_code"}
+
+    def spoil(reply: dict[str, Any]) -> None:
+        attrs = {attr["name"]: attr for attr in reply["entities"][0]["attrs"]}
+        attrs["room_temp"]["uint_spec"]["max"] = float("inf")
+        attrs["set_temp"]["uint_spec"]["ratio"] = float("nan")
+        attrs["status_code"]["position"]["len"] = 10**3999
+
+    gizwits_sim.faults.add("patch_response", path="/app/datapoint", patch=spoil)
+    client = make_client(gizwits_sim, session, user=stored(gizwits_sim))
+    definition = await client.definition(AIR_CONDITIONER.product_key)
+    assert [dp.name for dp in definition.datapoints] == [
+        dp.name for dp in AIR_CONDITIONER.datapoints if dp.name not in spoiled
+    ]
+    assert sorted(problem.split(":")[0] for problem in definition.problems) == sorted(
+        spoiled
+    )
+    assert all(len(problem) < 100 for problem in definition.problems)
 
 
 def attrs_of(product_key: str, sim: GizwitsSimulator) -> list[dict[str, Any]]:

@@ -44,6 +44,7 @@ from custom_components.cloud_bridge.vendors.wiz_pro.const import (
     CONF_API_URL,
     CONF_BUILDINGS,
 )
+from simulator.server import SimulatorServer
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import (
     A60_RGBTW,
@@ -543,6 +544,33 @@ async def test_token_renewed_before_expiry(
     assert hass.states.get(light).state == STATE_ON
 
 
+async def test_token_renewal_redirected_is_not_followed(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    elsewhere: SimulatorServer,
+    *,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A redirected token request sends nothing on; the log says where it pointed."""
+    set_token(hass, wiz_loaded, expires_at=time.time() + 5)
+    wiz_sim.faults.add(
+        "redirect", path=TOKEN, status=308, location=f"{elsewhere.url}/token"
+    )
+    wiz_sim.clear_requests()
+    caplog.clear()
+    await next_poll(hass, freezer)
+
+    assert poll_requests(wiz_sim) == [TOKEN]
+    assert elsewhere.requests == []
+    light = light_entity(hass, wiz_sim, "Reception Accent 1")
+    assert hass.states.get(light).state == STATE_UNAVAILABLE
+    (error,) = log_lines(caplog, logging.ERROR)
+    assert f"answered with a redirect to {elsewhere.url}/token" in error
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+
+
 async def test_refused_token_renewed_once(
     hass: HomeAssistant,
     wiz_sim: WizProSimulator,
@@ -710,6 +738,59 @@ async def test_malformed_light_is_skipped(
         assert entity_id(hass, "light", odd_uid) == odd
         assert hass.states.get(odd).state == STATE_ON
         assert hass.states.get(other).state == STATE_ON
+
+
+def brightness_of_first_light(value: Any) -> Callable[[dict[str, Any]], None]:
+    """Return a patch that sets the first light's currentState dimming."""
+
+    def patch(reply: dict[str, Any]) -> None:
+        if (light := first_light(reply)) is not None:
+            light["currentState"]["dimming"] = value
+
+    return patch
+
+
+@pytest.mark.parametrize(
+    "value", [float("inf"), float("nan"), 10**3999], ids=["Infinity", "NaN", "huge"]
+)
+async def test_a_state_value_that_is_no_number_costs_that_value(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    *,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    value: Any,
+) -> None:
+    """Infinity, NaN or a 4,000-digit dimming leaves out that value, warned once.
+
+    The light stays, on, without a brightness; the other lights and the entry
+    are unaffected.
+    """
+    odd_light = wiz_sim.building(DEMO_BUILDING_ID).floors[0].rooms[0].lights[0]
+    odd = entity_id(hass, "light", unique_id("light", odd_light.id))
+    other = light_entity(hass, wiz_sim, "Reception Accent 1")
+    assert hass.states.get(odd).attributes[ATTR_BRIGHTNESS] is not None
+    caplog.clear()
+    # JSON has no such numbers; json.dumps writes Infinity and NaN as a
+    # non-standard server would.
+    wiz_sim.faults.add(
+        "patch_response",
+        path=GRAPHQL,
+        count=None,
+        patch=brightness_of_first_light(value),
+    )
+    for _ in range(2):
+        await next_poll(hass, freezer)
+        assert wiz_loaded.runtime_data.coordinator.last_update_success
+        assert hass.states.get(odd).state == STATE_ON
+        assert hass.states.get(odd).attributes[ATTR_BRIGHTNESS] is None
+        assert hass.states.get(other).state == STATE_ON
+    warnings = log_lines(caplog, logging.WARNING, ADAPTER_LOGGER)
+    assert len(warnings) == 1, warnings
+    assert odd_light.id in warnings[0]
+    assert "dimming" in warnings[0]
+    assert log_lines(caplog, logging.ERROR) == []
 
 
 # --- devices coming and going -----------------------------------------------------

@@ -1,7 +1,8 @@
-"""NaN and infinity, which JSON lets a cloud send, read as unknown, not as a crash."""
+"""NaN, infinity and numbers no float holds, which a cloud can send, read as unknown."""
 
 from typing import Any
 
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from homeassistant.const import STATE_UNKNOWN
@@ -27,29 +28,43 @@ async def test_a_sensor_reading_nan(
     wegnology_sim: WegnologySimulator,
     wegnology_loaded: MockConfigEntry,
 ) -> None:
-    """A temperature reported as NaN is unknown; the next real reading shows."""
+    """A temperature reported as NaN is unknown; the next real reading shows.
+
+    So is one of 4,000 digits, rather than a state too long to write.
+    """
     temperature = wegnology_helpers.entity(
         hass, "sensor", BOILER_ROOM_SENSOR_ID, "temperature"
     )
-    for odd in ("NaN", float("nan"), float("inf"), "-Infinity"):
+    for odd in (
+        "NaN",
+        float("nan"),
+        float("inf"),
+        "-Infinity",
+        "1e400",
+        10**3999,
+        -(10**3999),
+    ):
         wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "temperature", odd)
         await wegnology_helpers.poll_now(hass, wegnology_loaded)
-        assert shown(hass, temperature) == STATE_UNKNOWN, odd
+        assert shown(hass, temperature) == STATE_UNKNOWN, str(odd)[:10]
+    assert wegnology_loaded.runtime_data.coordinator.last_update_success
     wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "temperature", 21.5)
     await wegnology_helpers.poll_now(hass, wegnology_loaded)
     assert shown(hass, temperature) == "21.5"
 
 
+@pytest.mark.parametrize("odd", [float("nan"), 10**3999], ids=["NaN", "huge"])
 async def test_a_number_reading_nan(
     hass: HomeAssistant,
     gizwits_sim: GizwitsSimulator,
     gizwits_loaded: MockConfigEntry,
+    odd: float,
 ) -> None:
-    """A set temperature the cloud sends as NaN is unknown, not an error."""
+    """A set temperature the cloud sends as NaN (or 4,000 digits) is unknown."""
     set_temp = gizwits_helpers.entity(hass, "number", LIVING_AC_DID, "set_temp")
 
     def nan_set_temp(reply: dict[str, Any]) -> None:
-        reply["attr"]["set_temp"] = float("nan")
+        reply["attr"]["set_temp"] = odd
 
     gizwits_sim.faults.add(
         "patch_response",
@@ -58,7 +73,34 @@ async def test_a_number_reading_nan(
     )
     await gizwits_loaded.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
+    assert gizwits_loaded.runtime_data.coordinator.last_update_success
     assert shown(hass, set_temp) == STATE_UNKNOWN
     await gizwits_loaded.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
     assert float(shown(hass, set_temp)) == 26
+
+
+async def test_a_location_no_place_has(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+) -> None:
+    """NaN, infinite, 4,000-digit or off-the-globe coordinates are unknown."""
+    location = wegnology_helpers.entity(
+        hass, "sensor", BOILER_ROOM_SENSOR_ID, "location"
+    )
+    for odd in (
+        [10**3999, 1],
+        "nan,2.35",
+        {"lat": 48.85, "lon": float("inf")},
+        "91,0",
+        [0, -180.5],
+        [True, 1],
+    ):
+        wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "location", odd)
+        await wegnology_helpers.poll_now(hass, wegnology_loaded)
+        assert shown(hass, location) == STATE_UNKNOWN, str(odd)[:20]
+    assert wegnology_loaded.runtime_data.coordinator.last_update_success
+    wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "location", "-90,180")
+    await wegnology_helpers.poll_now(hass, wegnology_loaded)
+    assert shown(hass, location) == "-90,180"

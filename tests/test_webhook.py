@@ -5,6 +5,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 import json
+import logging
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -356,6 +357,32 @@ def payload(**changes: Any) -> str:
     return json.dumps({key: value for key, value in base.items() if value is not None})
 
 
+def raw_payload(**literals: str) -> bytes:
+    """Return a notification whose payload has numbers written as given, in JSON text.
+
+    For what json.dumps cannot write: -1e400, or an integer of 4,000 digits.
+    """
+    extra = "".join(f', "{key}": {literal}' for key, literal in literals.items())
+    text = payload()[:-1] + extra + "}"
+    return json.dumps({"type": "STATUSCHANGE", "payload": text}).encode()
+
+
+# Numbers no reading is: beyond a double, NaN, infinite, or past any range.
+NO_NUMBERS = (
+    ("rssi", "-1e400"),
+    ("rssi", "-1e300"),
+    ("rssi", "-" + "9" * 400),
+    ("consumptionRateInHour", "NaN"),
+    ("consumptionRateInHour", "Infinity"),
+    ("consumptionRateInHour", "-Infinity"),
+    ("consumptionRateInHour", "1e400"),
+    ("consumptionRateInHour", "1" * 4000),
+    ("dimming", "NaN"),
+    ("colorTemperature", "9" * 4000),
+    ("timestamp", "Infinity"),
+)
+
+
 INVALID_BODIES: dict[str, bytes] = {
     "not JSON": b"not json",
     "not an object": b"[1, 2]",
@@ -405,6 +432,10 @@ INVALID_BODIES: dict[str, bytes] = {
             ("mac", 42),
         )
     },
+    **{
+        f"{key} {literal[:14]}": raw_payload(**{key: literal})
+        for key, literal in NO_NUMBERS
+    },
 }
 
 
@@ -427,6 +458,43 @@ async def test_invalid_notifications_are_refused(
         assert response.status == 400, what
     await hass.async_block_till_done()
     assert state_writes == []
+
+
+async def test_a_number_no_float_holds_is_refused_quietly(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    *,
+    wiz_loaded: MockConfigEntry,
+    http: TestClient,
+    webhook_path: str,
+    state_writes: list[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A 4,000-digit power is a 400, with no traceback and no webhook id logged."""
+    real_mac = sim_light(wiz_sim, ACCENT).mac.encode()
+    body = raw_payload(consumptionRateInHour="1" * 4000)
+    caplog.clear()
+    response = await http.post(
+        webhook_path,
+        data=body.replace(b"a8bb50343f9a", real_mac),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status == 400
+    await hass.async_block_till_done()
+    assert state_writes == []
+    # Home Assistant's and ours (aiohttp's access log trips over the frozen clock).
+    logged = [
+        record
+        for record in caplog.records
+        if record.name.startswith(("homeassistant", "custom_components"))
+    ]
+    assert [r.getMessage() for r in logged if r.levelno >= logging.INFO] == []
+    assert [r.getMessage() for r in logged if r.exc_info] == []
+    # Home Assistant's own debug line names every webhook; ours names none.
+    webhook_id = wiz_loaded.data[CONF_WEBHOOK_ID]
+    ours = [r for r in logged if r.name.startswith("custom_components")]
+    assert ours
+    assert not [r for r in ours if webhook_id in r.getMessage()]
 
 
 async def test_valid_notification_in_the_same_shape_is_taken(

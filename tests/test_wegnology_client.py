@@ -27,6 +27,7 @@ from custom_components.cloud_bridge.vendors.wegnology.models import (
     parse_composite_state,
     parse_time,
 )
+from simulator.server import SimulatorServer
 from simulator.wegnology import WegnologySimulator
 from simulator.wegnology_demo import (
     BOILER_RELAY_ID,
@@ -491,6 +492,36 @@ async def test_server_error_body_is_not_shown(
     assert str(caught.value) == "WEGnology failed with HTTP 500"
 
 
+@pytest.mark.parametrize("status", [307, 308])
+async def test_redirect_is_refused_not_followed(
+    wegnology_sim: WegnologySimulator,
+    elsewhere: SimulatorServer,
+    session: aiohttp.ClientSession,
+    status: int,
+) -> None:
+    """A redirect is never followed: the password and the token stay home."""
+    wegnology_sim.faults.add(
+        "redirect", path=AUTH_USER, status=status, location=f"{elsewhere.url}/auth"
+    )
+    with pytest.raises(WegnologyConnectionError) as caught:
+        await login_client(wegnology_sim, session).login()
+    assert str(caught.value) == (
+        f"WEGnology answered with a redirect to {elsewhere.url}/auth; check the address"
+    )
+
+    command = command_path(BOILER_RELAY_ID)
+    wegnology_sim.faults.add(
+        "redirect", path=command, status=status, location=f"{elsewhere.url}{command}"
+    )
+    with pytest.raises(WegnologyConnectionError, match=r"redirect to .*check the"):
+        await token_client(wegnology_sim, session).send_command(
+            DEMO_APPLICATION_ID, BOILER_RELAY_ID, "relayOn"
+        )
+    assert elsewhere.requests == []
+    assert paths(wegnology_sim) == [AUTH_USER, command]
+    assert wegnology_sim.commands == []
+
+
 async def test_dropped_command_is_not_sent_twice(
     wegnology_sim: WegnologySimulator, session: aiohttp.ClientSession
 ) -> None:
@@ -704,6 +735,8 @@ ISO = datetime(2016, 6, 1, 17, 16, 2, 324_000, tzinfo=UTC)
         (True, None),
         (10**20, None),
         (float("nan"), None),
+        (float("inf"), None),
+        (10**3999, None),
         ([2016, 6, 1], None),
         ({"date": "2016-06-01T17:16:02.324Z"}, None),
         ({"$date": "garbage"}, None),
@@ -818,6 +851,8 @@ def test_device_from_json_full() -> None:
                     {"key": "room", "value": None},
                     {"key": "wing", "value": True},
                     {"key": "bay", "value": 4},
+                    {"key": "aisle", "value": float("nan")},
+                    {"key": "row", "value": 10**3999},
                 ],
             },
             {"tags": (("bay", "4"),)},

@@ -1,6 +1,5 @@
 """Numbers: settable values with a range, such as a light mode's speed."""
 
-import math
 from typing import override
 
 from homeassistant.components.number import (
@@ -39,9 +38,8 @@ class CloudBridgeNumber(CloudBridgeEntity[NumberSpec, float], NumberEntity):
     @property
     @override
     def native_value(self) -> float | None:
-        """Return the value; NaN or infinity (JSON lets a cloud send them) is none."""
-        value = self.point.value
-        return value if value is None or math.isfinite(value) else None
+        """Return the value (the adapters read only finite numbers)."""
+        return self.point.value
 
     @override
     async def async_set_native_value(self, value: float) -> None:

@@ -2,7 +2,6 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-import math
 from typing import override
 
 from homeassistant.components.sensor import (
@@ -61,9 +60,8 @@ class CloudBridgeSensor(CloudBridgeEntity[SensorSpec, SensorValue], SensorEntity
     @property
     @override
     def native_value(self) -> str | int | float | date | datetime | Decimal | None:
-        """Return the value; NaN or infinity (JSON lets a cloud send them) is none."""
-        value = self.point.value
-        return value if not isinstance(value, float) or math.isfinite(value) else None
+        """Return the value (the adapters read only finite numbers)."""
+        return self.point.value
 
 
 async_setup_entry = platform_setup(CloudBridgeSensor)

@@ -968,6 +968,31 @@ async def test_fault_server_error(api: Api) -> None:
     assert (await api.gql("{ buildings { id } }"))[0] == 200
 
 
+async def test_fault_redirect(api: Api) -> None:
+    elsewhere = "https://elsewhere.example/api/graphql"
+    api.sim.faults.add("redirect", status=308, location=elsewhere, path="/api/graphql")
+    before = len(api.sim.queries)
+    async with api.session.post(
+        f"{api.sim.url}/api/graphql",
+        json={"query": "{ buildings { id } }"},
+        headers={"Authorization": f"Bearer {api.token}"},
+        allow_redirects=False,
+    ) as response:
+        assert response.status == 308
+        assert response.headers["Location"] == elsewhere
+    # The handler never ran; the next request is answered as usual.
+    assert len(api.sim.queries) == before
+    assert (await api.gql("{ buildings { id } }"))[0] == 200
+    with pytest.raises(ValueError, match="3xx code"):
+        api.sim.faults.add("redirect", location=elsewhere, status=200)
+    api.sim.faults.add("redirect", path="/api/graphql")
+    async with api.session.post(
+        f"{api.sim.url}/api/graphql", allow_redirects=False
+    ) as response:
+        assert response.status == 307
+        assert "Location" not in response.headers
+
+
 async def test_fault_latency(api: Api) -> None:
     api.sim.faults.add("latency", seconds=0.2)
     start = time.monotonic()

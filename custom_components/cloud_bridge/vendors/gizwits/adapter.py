@@ -6,9 +6,7 @@ four at a time. Groups, scenarios and product definitions are topology, read
 when it is due (or at once after a command finds a device unbound).
 """
 
-import asyncio
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 import logging
@@ -17,13 +15,10 @@ from typing import Any, Protocol
 
 from ...errors import (
     CloudAccountError,
-    CloudAuthError,
     CloudError,
     CloudInvalidValueError,
     CloudPartialError,
-    CloudRateLimitedError,
     CloudRejectedError,
-    CloudUnavailableError,
     DeviceGoneError,
     DeviceOfflineError,
 )
@@ -37,20 +32,17 @@ from ...model import (
     Snapshot,
     combine_light_states,
 )
-from ..base import ProblemLog, VendorAdapter
+from ..base import ProblemLog, VendorAdapter, neutral_error, read_concurrently
+from ..http import VendorClientError
 from .client import (
     GizwitsAccountMovedError,
-    GizwitsApiError,
     GizwitsAppIdError,
-    GizwitsAuthError,
     GizwitsClient,
     GizwitsDefinitionError,
     GizwitsDeviceOfflineError,
     GizwitsError,
     GizwitsInvalidAttrError,
     GizwitsNotBoundError,
-    GizwitsRateLimitError,
-    GizwitsTokenError,
 )
 from .lamp import LIGHT_KEY, Lamp, find_lamp
 from .mapping import (
@@ -95,36 +87,6 @@ class DefinitionCache(Protocol):
         self, account: str, shapes: dict[str, dict[str, str]]
     ) -> None:
         """Keep an account's inferred points."""
-
-
-def _neutral(err: GizwitsError) -> CloudError:
-    """Return the core's error for one of the client's."""
-    match err:
-        case GizwitsAccountMovedError():
-            return CloudAccountError(str(err), "account_moved")
-        case GizwitsAppIdError():
-            # The AppID was refused (9003): nothing works until it is changed.
-            return CloudAccountError(str(err), "invalid_app_id")
-        case GizwitsAuthError() | GizwitsTokenError():
-            return CloudAuthError(str(err))
-        case GizwitsRateLimitError():
-            return CloudRateLimitedError(str(err), err.retry_after)
-        case GizwitsDeviceOfflineError():
-            return DeviceOfflineError(str(err))
-        case GizwitsInvalidAttrError():
-            return CloudInvalidValueError(str(err))
-        case GizwitsApiError():
-            return CloudRejectedError(str(err))
-    return CloudUnavailableError(str(err))
-
-
-@contextmanager
-def _neutral_errors() -> Iterator[None]:
-    """Turn the client's errors into the core's."""
-    try:
-        yield
-    except GizwitsError as err:
-        raise _neutral(err) from err
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -203,10 +165,19 @@ class GizwitsAdapter(VendorAdapter):
         """Return a device key, unique within the vendor."""
         return f"{self._account}:{item}"
 
-    async def _call[T](self, request: Callable[[], Awaitable[T]]) -> T:
-        """Send a request with the client's errors made neutral."""
-        with _neutral_errors():
-            return await request()
+    def _vendor_error(self, err: VendorClientError) -> CloudError | None:
+        """Return the core's error for Gizwits' own codes."""
+        match err:
+            case GizwitsAccountMovedError():
+                return CloudAccountError(str(err), "account_moved")
+            case GizwitsAppIdError():
+                # The AppID was refused (9003): nothing works until it is changed.
+                return CloudAccountError(str(err), "invalid_app_id")
+            case GizwitsDeviceOfflineError():
+                return DeviceOfflineError(str(err))
+            case GizwitsInvalidAttrError():
+                return CloudInvalidValueError(str(err))
+        return None
 
     async def async_poll(self, *, topology_due: bool) -> Snapshot:
         """Read bindings and device data; groups, scenarios and definitions when due."""
@@ -258,7 +229,7 @@ class GizwitsAdapter(VendorAdapter):
                 self._without(product_key, cached, UNUSABLE, str(err))
                 continue
             except GizwitsError as err:
-                neutral = _neutral(err)
+                neutral = neutral_error(err, self._vendor_error)
                 # The document reserves /app/datapoint for a "super AppID"; an
                 # ordinary one is refused (9003), which here is no account problem.
                 if not isinstance(err, GizwitsAppIdError) and not isinstance(
@@ -299,29 +270,29 @@ class GizwitsAdapter(VendorAdapter):
 
     async def _read_data(self, online: list[Binding]) -> None:
         """Read the latest data of online devices, a few at a time."""
-        slots = asyncio.Semaphore(MAX_CONCURRENT_READS)
         self._offline = set()
 
         async def read(did: str) -> None:
-            async with slots:
-                try:
-                    data = await self._call(partial(self._client.latest, did))
-                    known = self._data.get(did)
-                    # Nothing reported within 24 h (updated_at 0) is no news:
-                    # what the device last said stays, and so do its entities.
-                    if data.updated_at or known is None or not known.updated_at:
-                        self._data[did] = data
-                except DeviceOfflineError as err:
-                    # The cloud says it is offline (9042): unavailable until it
-                    # answers again, whatever the bindings said.
-                    self._offline.add(did)
-                    self._problems.report(f"data of {did} not read: {err}")
-                except CloudRejectedError as err:
-                    # One device's answer does not stop the others; it keeps
-                    # what it last reported.
-                    self._problems.report(f"data of {did} not read: {err}")
+            try:
+                data = await self._call(partial(self._client.latest, did))
+                known = self._data.get(did)
+                # Nothing reported within 24 h (updated_at 0) is no news:
+                # what the device last said stays, and so do its entities.
+                if data.updated_at or known is None or not known.updated_at:
+                    self._data[did] = data
+            except DeviceOfflineError as err:
+                # The cloud says it is offline (9042): unavailable until it
+                # answers again, whatever the bindings said.
+                self._offline.add(did)
+                self._problems.report(f"data of {did} not read: {err}")
+            except CloudRejectedError as err:
+                # One device's answer does not stop the others; it keeps
+                # what it last reported.
+                self._problems.report(f"data of {did} not read: {err}")
 
-        await asyncio.gather(*(read(binding.did) for binding in online))
+        await read_concurrently(
+            [binding.did for binding in online], read, MAX_CONCURRENT_READS
+        )
 
     async def _remember_inferred(self) -> None:
         """Keep which points each device without a definition showed, over restarts.
@@ -498,7 +469,7 @@ class GizwitsAdapter(VendorAdapter):
             self._topology_read = False
             raise DeviceGoneError(str(err)) from err
         except GizwitsError as err:
-            raise _neutral(err) from err
+            raise neutral_error(err, self._vendor_error) from err
         return self._after_control(binding.did, product, attrs)
 
     async def _execute_on_group(

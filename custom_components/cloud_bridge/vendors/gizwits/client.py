@@ -8,13 +8,22 @@ under a lock.
 
 import asyncio
 from collections.abc import Callable
-import json
 import time
 from typing import Any
 
 import aiohttp
 
-from ..replies import Listing, ThrottledError, seconds_to_wait
+from ..http import (
+    JsonHttp,
+    Reply,
+    VendorAuthError,
+    VendorClientError,
+    VendorConnectionError,
+    VendorNotFoundError,
+    VendorRefusedError,
+    VendorThrottledError,
+)
+from ..replies import Listing
 from .models import (
     Binding,
     DeviceData,
@@ -40,15 +49,15 @@ PAGE_SIZE = 100
 MAX_PAGES = 1000
 
 
-class GizwitsError(Exception):
+class GizwitsError(VendorClientError):
     """Base error of the Gizwits client."""
 
 
-class GizwitsConnectionError(GizwitsError):
+class GizwitsConnectionError(GizwitsError, VendorConnectionError):
     """The cloud could not be reached, timed out, failed or answered garbage."""
 
 
-class GizwitsRateLimitError(ThrottledError, GizwitsConnectionError):
+class GizwitsRateLimitError(GizwitsConnectionError, VendorThrottledError):
     """The cloud throttled the request (9041)."""
 
 
@@ -56,7 +65,7 @@ class GizwitsDefinitionError(GizwitsError):
     """A product's definition came back without a datapoint that can be read."""
 
 
-class GizwitsApiError(GizwitsError):
+class GizwitsApiError(GizwitsError, VendorRefusedError):
     """The cloud answered with an error code."""
 
     def __init__(self, code: int, message: str) -> None:
@@ -65,11 +74,11 @@ class GizwitsApiError(GizwitsError):
         self.code = code
 
 
-class GizwitsTokenError(GizwitsApiError):
+class GizwitsTokenError(GizwitsApiError, VendorAuthError):
     """The user token is invalid or expired (9004, 9006)."""
 
 
-class GizwitsAuthError(GizwitsApiError):
+class GizwitsAuthError(GizwitsApiError, VendorAuthError):
     """The username or password is refused (9005, 9020)."""
 
 
@@ -81,7 +90,7 @@ class GizwitsAppIdError(GizwitsApiError):
     """The AppID is not valid (9003)."""
 
 
-class GizwitsNotBoundError(GizwitsApiError):
+class GizwitsNotBoundError(GizwitsApiError, VendorNotFoundError):
     """The device is no longer bound to the user (9017)."""
 
 
@@ -108,20 +117,20 @@ _SERVER_ERROR = 9008
 _THROTTLED = 9041
 
 
-def _error(status: int, reply: Any, headers: Any) -> GizwitsError:
+def _error(reply: Reply) -> GizwitsError:
     """Return the typed error for a reply that is not a success."""
-    code = reply.get("error_code") if isinstance(reply, dict) else None
+    data = reply.data
+    code = data.get("error_code") if isinstance(data, dict) else None
     if isinstance(code, str) and code.isdigit():
         code = int(code)
-    message = reply.get("error_message") if isinstance(reply, dict) else None
-    if code == _THROTTLED or status == 429:
-        retry_after = seconds_to_wait(headers)
+    message = data.get("error_message") if isinstance(data, dict) else None
+    if code == _THROTTLED:
         return GizwitsRateLimitError(
             "Gizwits is throttling requests",
-            DEFAULT_RETRY_AFTER if retry_after is None else retry_after,
+            DEFAULT_RETRY_AFTER if reply.retry_after is None else reply.retry_after,
         )
-    if not isinstance(code, int) or code == _SERVER_ERROR or status >= 500:
-        return GizwitsConnectionError(f"Gizwits failed with HTTP {status}")
+    if not isinstance(code, int) or code == _SERVER_ERROR:
+        return GizwitsConnectionError(f"Gizwits failed with HTTP {reply.status}")
     return _ERRORS.get(code, GizwitsApiError)(code, str(message or "error"))
 
 
@@ -141,15 +150,21 @@ class GizwitsClient:
         request_timeout: float = REQUEST_TIMEOUT,
     ) -> None:
         """Use the given session; a stored user session saves a first login."""
-        self._session = session
-        self._base_url = base_url.rstrip("/")
+        self._http = JsonHttp(
+            session,
+            base_url,
+            vendor="Gizwits",
+            connection_error=GizwitsConnectionError,
+            throttled_error=GizwitsRateLimitError,
+            request_timeout=request_timeout,
+            default_retry_after=DEFAULT_RETRY_AFTER,
+        )
         self._app_id = app_id
         self._username = username
         self._password = password
         self._user = user
         self._renew_at = _renew_at(user)
         self._on_login = on_login
-        self._timeout = request_timeout
         self._login_lock = asyncio.Lock()
 
     @property
@@ -316,36 +331,13 @@ class GizwitsClient:
         headers = {"X-Gizwits-Application-Id": self._app_id}
         if token is not None:
             headers["X-Gizwits-User-token"] = token
-        try:
-            async with asyncio.timeout(self._timeout):
-                response = await self._session.request(
-                    method,
-                    f"{self._base_url}{path}",
-                    params=params,
-                    json=body,
-                    headers=headers,
-                )
-                async with response:
-                    # Bytes: json.loads refuses a reply that is not UTF-8 with a
-                    # ValueError, handled below; text() would raise past it.
-                    raw = await response.read()
-                    status = response.status
-                    response_headers = response.headers
-        except TimeoutError as err:
-            raise GizwitsConnectionError("Gizwits did not answer in time") from err
-        except aiohttp.ClientError as err:
-            raise GizwitsConnectionError(f"cannot reach Gizwits: {err}") from err
-        try:
-            reply = json.loads(raw) if raw.strip() else {}
-        except ValueError as err:
-            if status >= 400:
-                raise _error(status, None, response_headers) from err
-            raise GizwitsConnectionError(
-                f"Gizwits sent a malformed reply (HTTP {status})"
-            ) from err
-        if status >= 400 or (isinstance(reply, dict) and "error_code" in reply):
-            raise _error(status, reply, response_headers)
-        return reply
+        reply = await self._http.request(
+            method, path, params=params, body=body, headers=headers
+        )
+        data = {} if reply.data is None else reply.data
+        if reply.status >= 400 or (isinstance(data, dict) and "error_code" in data):
+            raise _error(reply)
+        return data
 
 
 def _renew_at(user: UserSession | None) -> float:

@@ -22,6 +22,7 @@ from ...model import (
     SwitchSpec,
 )
 from ...quantities import quantity
+from ..parse import ParseError, number
 from .models import Datapoint
 
 _READ_ONLY = ("status_readonly", "alert", "fault")
@@ -136,9 +137,10 @@ def read_value(datapoint: Datapoint, raw: Any) -> Any:
             if isinstance(raw, list) and all(isinstance(byte, int) for byte in raw):
                 return bytes(byte & 0xFF for byte in raw).hex()
             return None
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
+    try:
+        return number(raw)
+    except ParseError:
         return None
-    return raw
 
 
 def write_value(datapoint: Datapoint, value: Any) -> Any:

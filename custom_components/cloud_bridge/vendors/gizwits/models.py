@@ -6,8 +6,9 @@ the JSON a user pastes (as the Gizwits developer console exports it).
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-import math
 from typing import Any, Self
+
+from ..parse import ParseError, number, number_at, optional_text, text
 
 # The document's table names the read/write types W/R/N/E; real definitions
 # spell them out. Both are read.
@@ -21,30 +22,17 @@ DATAPOINT_TYPES = frozenset(_TYPES.values())
 DATA_TYPES = frozenset({"bool", "enum", "uint8", "uint16", "uint32", "binary"})
 
 
-class GizwitsParseError(ValueError):
-    """A piece of Gizwits JSON does not have the documented shape."""
-
-
-def _str(data: Any, key: str) -> str:
-    """Return a required non-empty string field."""
-    value = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(value, str) or not value:
-        raise GizwitsParseError(f"{key} is missing or not a string")
-    return value
-
-
-def _text(data: dict[str, Any], key: str) -> str:
-    """Return an optional string field, empty when missing."""
-    value = data.get(key)
-    return value if isinstance(value, str) else ""
+# One parse error for every cloud's JSON; the name is kept for callers.
+GizwitsParseError = ParseError
 
 
 def _number(data: Any, key: str, default: float) -> float:
-    """Return a numeric field, or a default when it is missing or not a number."""
-    value = data.get(key) if isinstance(data, dict) else None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return default
-    return value
+    """Return a numeric field, or a default when it is missing.
+
+    Raises GizwitsParseError when it is there but not a finite number.
+    """
+    value = number_at(data, key)
+    return default if value is None else value
 
 
 def _timestamp(value: Any) -> float:
@@ -65,9 +53,10 @@ def _timestamp(value: Any) -> float:
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=UTC)
             return moment.timestamp()
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    try:
+        return number(value)
+    except ParseError:
         return 0
-    return value if math.isfinite(value) else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +74,7 @@ class UserSession:
         if expire_at <= 0:
             raise GizwitsParseError("expire_at is missing")
         return cls(
-            uid=_str(data, "uid"), token=_str(data, "token"), expire_at=expire_at
+            uid=text(data, "uid"), token=text(data, "token"), expire_at=expire_at
         )
 
 
@@ -106,12 +95,12 @@ class Binding:
         if not isinstance(data, dict):
             raise GizwitsParseError("binding is not an object")
         return cls(
-            did=_str(data, "did"),
-            product_key=_str(data, "product_key"),
-            mac=_text(data, "mac"),
+            did=text(data, "did"),
+            product_key=text(data, "product_key"),
+            mac=optional_text(data, "mac"),
             online=data.get("is_online") is True,
-            alias=_text(data, "dev_alias"),
-            remark=_text(data, "remark"),
+            alias=optional_text(data, "dev_alias"),
+            remark=optional_text(data, "remark"),
         )
 
 
@@ -148,11 +137,11 @@ class Datapoint:
         """Parse an AttrItem."""
         if not isinstance(data, dict):
             raise GizwitsParseError("datapoint is not an object")
-        name = _str(data, "name")
-        kind = _TYPES.get(_text(data, "type"), _text(data, "type"))
+        name = text(data, "name")
+        kind = _TYPES.get(optional_text(data, "type"), optional_text(data, "type"))
         if kind not in DATAPOINT_TYPES:
             raise GizwitsParseError(f"{name}: unknown type {data.get('type')!r}")
-        data_type = _text(data, "data_type")
+        data_type = optional_text(data, "data_type")
         if data_type not in DATA_TYPES:
             raise GizwitsParseError(f"{name}: unknown data_type {data_type!r}")
         spec = data.get("uint_spec")
@@ -166,21 +155,23 @@ class Datapoint:
             raise GizwitsParseError(f"{name}: enum without labels")
         if data_type.startswith("uint") and not isinstance(spec, dict):
             raise GizwitsParseError(f"{name}: number without uint_spec")
-        ratio = _number(spec, "ratio", 1) or 1
-        return cls(
-            name=name,
-            display_name=_text(data, "display_name") or name,
-            type=kind,
-            data_type=data_type,
-            minimum=_number(spec, "min", 0),
-            maximum=_number(spec, "max", 0),
-            ratio=ratio,
-            addition=_number(spec, "addition", 0),
-            labels=tuple(labels)
-            if isinstance(labels, list) and data_type == "enum"
-            else (),
-            length=int(_number(position, "len", 0)),
-        )
+        try:
+            return cls(
+                name=name,
+                display_name=optional_text(data, "display_name") or name,
+                type=kind,
+                data_type=data_type,
+                minimum=_number(spec, "min", 0),
+                maximum=_number(spec, "max", 0),
+                ratio=_number(spec, "ratio", 1) or 1,
+                addition=_number(spec, "addition", 0),
+                labels=tuple(labels)
+                if isinstance(labels, list) and data_type == "enum"
+                else (),
+                length=int(number_at(position, "len", low=0, whole=True) or 0),
+            )
+        except GizwitsParseError as err:
+            raise GizwitsParseError(f"{name}: {err}") from None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -204,7 +195,7 @@ class ProductDefinition:
         if isinstance(data, list):
             attrs = data
         elif isinstance(data, dict):
-            name = _text(data, "name")
+            name = optional_text(data, "name")
             entities = data.get("entities")
             if isinstance(entities, list):
                 for entity in entities:
@@ -265,9 +256,9 @@ class Group:
     def from_json(cls, data: Any) -> Self:
         """Parse one item of /app/group."""
         return cls(
-            id=_str(data, "id"),
-            name=_text(data, "group_name") or _str(data, "id"),
-            product_key=_text(data, "product_key"),
+            id=text(data, "id"),
+            name=optional_text(data, "group_name") or text(data, "id"),
+            product_key=optional_text(data, "product_key"),
         )
 
 
@@ -281,6 +272,7 @@ class Scenario:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse one item of /app/scene."""
+        scenario_id = text(data, "id")
         return cls(
-            id=_str(data, "id"), name=_text(data, "scene_name") or _str(data, "id")
+            id=scenario_id, name=optional_text(data, "scene_name") or scenario_id
         )

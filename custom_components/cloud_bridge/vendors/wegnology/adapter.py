@@ -9,9 +9,7 @@ account problem the user must act on; a device it no longer has (404 on the
 device) only makes the device list stale.
 """
 
-import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from functools import partial
 import logging
 import re
@@ -19,11 +17,8 @@ from typing import Any
 
 from ...errors import (
     CloudAccountError,
-    CloudAuthError,
     CloudInvalidValueError,
-    CloudRateLimitedError,
     CloudRejectedError,
-    CloudUnavailableError,
     DeviceGoneError,
 )
 from ...model import (
@@ -40,14 +35,11 @@ from ...model import (
     SwitchSpec,
 )
 from ...quantities import quantity
-from ..base import ProblemLog, VendorAdapter
+from ..base import ProblemLog, VendorAdapter, read_concurrently
+from ..parse import number
 from .client import (
-    WegnologyApiError,
-    WegnologyAuthError,
     WegnologyClient,
-    WegnologyConnectionError,
     WegnologyNotFoundError,
-    WegnologyRateLimitError,
 )
 from .models import AttributeState, Device as WegnologyDevice
 
@@ -78,33 +70,11 @@ def _not_found(err: CloudRejectedError) -> bool:
     return isinstance(err.__cause__, WegnologyNotFoundError)
 
 
-@contextmanager
-def _neutral_errors() -> Iterator[None]:
-    """Turn the client's errors into the core's."""
-    try:
-        yield
-    except WegnologyAuthError as err:
-        raise CloudAuthError(str(err)) from err
-    except WegnologyRateLimitError as err:
-        raise CloudRateLimitedError(str(err), err.retry_after) from err
-    except WegnologyConnectionError as err:
-        raise CloudUnavailableError(str(err)) from err
-    except WegnologyApiError as err:
-        raise CloudRejectedError(str(err)) from err
-
-
 def attribute_value(data_type: str, raw: Any) -> Any:
     """Return a reported value as the model holds it; None when it is not one."""
     match data_type:
         case "number":
-            if isinstance(raw, bool):
-                return None
-            if isinstance(raw, int | float):
-                return raw
-            try:
-                return float(raw) if isinstance(raw, str) else None
-            except ValueError:
-                return None
+            return _reading(raw)
         case "boolean":
             if isinstance(raw, bool):
                 return raw
@@ -117,6 +87,16 @@ def attribute_value(data_type: str, raw: Any) -> Any:
     return str(raw)[:_MAX_STATE_LENGTH]
 
 
+def _reading(
+    raw: Any, *, low: float | None = None, high: float | None = None
+) -> float | None:
+    """Return a number, given as one or as text, within bounds; None otherwise."""
+    try:
+        return number(float(raw) if isinstance(raw, str) else raw, low=low, high=high)
+    except ValueError:  # ParseError too
+        return None
+
+
 def _gps(raw: Any) -> str | None:
     """Return a location as "lat,lon" from text, a pair, or a lat/lon object."""
     if isinstance(raw, dict):
@@ -125,9 +105,9 @@ def _gps(raw: Any) -> str | None:
         raw = raw.split(",")
     if not isinstance(raw, list | tuple) or len(raw) != 2:
         return None
-    try:
-        lat, lon = (float(part) for part in raw)
-    except TypeError, ValueError:
+    lat = _reading(raw[0], low=-90, high=90)
+    lon = _reading(raw[1], low=-180, high=180)
+    if lat is None or lon is None:
         return None
     # 15 significant digits: ":g" (6) would cut a GPS fix to about 100 m.
     return f"{lat:.15g},{lon:.15g}"
@@ -219,11 +199,6 @@ class WegnologyAdapter(VendorAdapter):
         """Return a device key, unique within the vendor."""
         return f"{self._application_id}:{device_id}"
 
-    async def _call[T](self, request: Callable[[], Awaitable[T]]) -> T:
-        """Send a request with the client's errors made neutral."""
-        with _neutral_errors():
-            return await request()
-
     async def async_poll(self, *, topology_due: bool) -> Snapshot:
         """Read the composite state; the device list when topology is due."""
         if topology_due or self._stale:
@@ -299,34 +274,26 @@ class WegnologyAdapter(VendorAdapter):
                     "WEGnology has no bulk composite state; reading devices one by one"
                 )
                 self._bulk = False
-        slots = asyncio.Semaphore(MAX_CONCURRENT_READS)
 
         async def read(device_id: str) -> tuple[str, dict[str, AttributeState]]:
-            async with slots:
-                try:
-                    return device_id, await self._call(
-                        partial(
-                            self._client.composite_state,
-                            self._application_id,
-                            device_id,
-                        )
+            try:
+                return device_id, await self._call(
+                    partial(
+                        self._client.composite_state,
+                        self._application_id,
+                        device_id,
                     )
-                except CloudRejectedError as err:
-                    if not _not_found(err):
-                        raise
-                    # Gone since the list was read: read the list again next time.
-                    self._stale = True
-                    return device_id, {}
+                )
+            except CloudRejectedError as err:
+                if not _not_found(err):
+                    raise
+                # Gone since the list was read: read the list again next time.
+                self._stale = True
+                return device_id, {}
 
-        # Every read finishes before the first failure is raised.
-        results = await asyncio.gather(
-            *(read(device_id) for device_id in self._devices), return_exceptions=True
+        states = dict(
+            await read_concurrently(self._devices, read, MAX_CONCURRENT_READS)
         )
-        states: dict[str, dict[str, AttributeState]] = {}
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
-            states[result[0]] = result[1]
         if self._stale:
             # A device was not found: gone itself, or with its application?
             await self._check_application()

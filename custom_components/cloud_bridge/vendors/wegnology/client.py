@@ -8,13 +8,22 @@ password when the cloud answers 401 — once, under a lock.
 
 import asyncio
 from collections.abc import Callable
-import json
 from typing import Any
 from urllib.parse import quote
 
 import aiohttp
 
-from ..replies import Listing, ThrottledError, seconds_to_wait
+from ..http import (
+    JsonHttp,
+    VendorAuthError,
+    VendorClientError,
+    VendorConnectionError,
+    VendorNotFoundError,
+    VendorRefusedError,
+    VendorThrottledError,
+)
+from ..parse import optional_number
+from ..replies import Listing
 from .models import (
     Application,
     AttributeState,
@@ -28,23 +37,23 @@ PER_PAGE = 100
 MAX_PAGES = 1000
 
 
-class WegnologyError(Exception):
+class WegnologyError(VendorClientError):
     """Base error of the WEGnology client."""
 
 
-class WegnologyConnectionError(WegnologyError):
+class WegnologyConnectionError(WegnologyError, VendorConnectionError):
     """The cloud could not be reached, timed out, failed or answered garbage."""
 
 
-class WegnologyRateLimitError(ThrottledError, WegnologyConnectionError):
+class WegnologyRateLimitError(WegnologyConnectionError, VendorThrottledError):
     """The cloud answered 429 Too Many Requests."""
 
 
-class WegnologyAuthError(WegnologyError):
+class WegnologyAuthError(WegnologyError, VendorAuthError):
     """The token, or the e-mail and password, are refused (401)."""
 
 
-class WegnologyApiError(WegnologyError):
+class WegnologyApiError(WegnologyError, VendorRefusedError):
     """The cloud refused the request; ``type`` is its error type."""
 
     def __init__(self, status: int, error_type: str, message: str) -> None:
@@ -54,7 +63,7 @@ class WegnologyApiError(WegnologyError):
         self.type = error_type
 
 
-class WegnologyNotFoundError(WegnologyApiError):
+class WegnologyNotFoundError(WegnologyApiError, VendorNotFoundError):
     """The application, device or endpoint does not exist (404)."""
 
 
@@ -73,13 +82,19 @@ class WegnologyClient:
         request_timeout: float = REQUEST_TIMEOUT,
     ) -> None:
         """Use a pasted API token, or log in with an e-mail and password."""
-        self._session = session
-        self._base_url = base_url.rstrip("/")
+        self._http = JsonHttp(
+            session,
+            base_url,
+            vendor="WEGnology",
+            connection_error=WegnologyConnectionError,
+            throttled_error=WegnologyRateLimitError,
+            request_timeout=request_timeout,
+            cloud_message=_message,
+        )
         self._token = token
         self._email = email
         self._password = password
         self._on_login = on_login
-        self._timeout = request_timeout
         self._login_lock = asyncio.Lock()
 
     async def login(self) -> str:
@@ -224,48 +239,24 @@ class WegnologyClient:
         headers = {"Accept": "application/json"}
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
-        try:
-            async with asyncio.timeout(self._timeout):
-                response = await self._session.request(
-                    method,
-                    f"{self._base_url}{path}",
-                    params=params,
-                    json=body,
-                    headers=headers,
-                )
-                async with response:
-                    # Bytes: json.loads refuses a reply that is not UTF-8 with a
-                    # ValueError, handled below; text() would raise past it.
-                    raw = await response.read()
-                    status = response.status
-                    response_headers = response.headers
-        except TimeoutError as err:
-            raise WegnologyConnectionError("WEGnology did not answer in time") from err
-        except aiohttp.ClientError as err:
-            raise WegnologyConnectionError(f"cannot reach WEGnology: {err}") from err
-        try:
-            reply = json.loads(raw) if raw.strip() else {}
-        except ValueError:
-            if status < 400:
-                raise WegnologyConnectionError(
-                    f"WEGnology sent a malformed reply (HTTP {status})"
-                ) from None
-            reply = {}
-        if status < 400:
-            return reply
-        error_type = reply.get("type", "") if isinstance(reply, dict) else ""
-        message = reply.get("message", "") if isinstance(reply, dict) else ""
-        if status == 401:
+        reply = await self._http.request(
+            method, path, params=params, body=body, headers=headers
+        )
+        if reply.status < 400:
+            return reply.data
+        data = reply.data
+        error_type = data.get("type", "") if isinstance(data, dict) else ""
+        message = _message(data)
+        if reply.status == 401:
             raise WegnologyAuthError(message or "WEGnology refused the token")
-        if status == 429:
-            raise WegnologyRateLimitError(
-                message or "WEGnology is throttling requests",
-                seconds_to_wait(response_headers),
-            )
-        if status >= 500:
-            raise WegnologyConnectionError(f"WEGnology failed with HTTP {status}")
-        error = WegnologyNotFoundError if status == 404 else WegnologyApiError
-        raise error(status, str(error_type), str(message or f"HTTP {status}"))
+        error = WegnologyNotFoundError if reply.status == 404 else WegnologyApiError
+        raise error(reply.status, str(error_type), message or f"HTTP {reply.status}")
+
+
+def _message(data: Any) -> str | None:
+    """Return the message of an error reply, if it has one."""
+    message = data.get("message") if isinstance(data, dict) else None
+    return str(message) if message else None
 
 
 def _items(reply: Any) -> list[Any]:
@@ -278,8 +269,8 @@ def _items(reply: Any) -> list[Any]:
 
 def _last_page(reply: dict[str, Any], page: int, count: int) -> bool:
     """Tell whether a page is the last: totalCount reached, or a short page."""
-    total = reply.get("totalCount")
-    per_page = reply.get("perPage")
-    if isinstance(total, int) and isinstance(per_page, int) and per_page > 0:
+    total = optional_number(reply, "totalCount", low=0, whole=True)
+    per_page = optional_number(reply, "perPage", low=1, whole=True)
+    if total is not None and per_page is not None:
         return (page + 1) * per_page >= total or count == 0
     return count < PER_PAGE

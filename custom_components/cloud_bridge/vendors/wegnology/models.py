@@ -4,37 +4,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Self
 
+from ..parse import ParseError, number, optional_text, text
+
 DATA_TYPES = frozenset({"number", "string", "boolean", "gps", "blob"})
 
 
-class WegnologyParseError(ValueError):
-    """A piece of WEGnology JSON does not have the documented shape."""
-
-
-def _str(data: Any, key: str) -> str:
-    """Return a required non-empty string field."""
-    value = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(value, str) or not value:
-        raise WegnologyParseError(f"{key} is missing or not a string")
-    return value
-
-
-def _text(data: dict[str, Any], key: str) -> str:
-    """Return an optional string field, empty when missing."""
-    value = data.get(key)
-    return value if isinstance(value, str) else ""
+# One parse error for every cloud's JSON; the name is kept for callers.
+WegnologyParseError = ParseError
 
 
 def parse_time(value: Any) -> datetime | None:
     """Read a time as the API writes it: ISO text, milliseconds, or {"$date": ...}."""
     if isinstance(value, dict) and "$date" in value:
         value = value["$date"]
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         try:
-            return datetime.fromtimestamp(value / 1000, UTC)
-        except OverflowError, OSError, ValueError:
+            return datetime.fromtimestamp(number(value) / 1000, UTC)
+        except OverflowError, OSError, ValueError:  # ParseError is a ValueError
             return None
     if isinstance(value, str):
         try:
@@ -43,6 +29,16 @@ def parse_time(value: Any) -> datetime | None:
             return None
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return None
+
+
+def _tag_value(value: Any) -> str | None:
+    """Return a tag's value as text: text, or a finite number written out."""
+    if isinstance(value, str):
+        return value
+    try:
+        return str(number(value))
+    except ParseError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +51,9 @@ class Application:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse one item of /applications."""
-        return cls(id=_str(data, "id"), name=_text(data, "name") or _str(data, "id"))
+        return cls(
+            id=text(data, "id"), name=optional_text(data, "name") or text(data, "id")
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +81,7 @@ class Device:
         """Parse one item of /applications/{id}/devices."""
         if not isinstance(data, dict):
             raise WegnologyParseError("device is not an object")
-        device_id = _text(data, "id") or _str(data, "deviceId")
+        device_id = optional_text(data, "id") or text(data, "deviceId")
         attributes = tuple(
             Attribute(item["name"], item.get("dataType", ""))
             for item in data.get("attributes") or []
@@ -92,20 +90,19 @@ class Device:
         # Keys are text; a value is text or a number (read as text). A null
         # or missing value carries nothing (no area named "None").
         tags = tuple(
-            (tag["key"], str(tag["value"]))
+            (tag["key"], value)
             for tag in data.get("tags") or []
             if isinstance(tag, dict)
             and isinstance(tag.get("key"), str)
-            and isinstance(tag.get("value"), str | int | float)
-            and not isinstance(tag.get("value"), bool)
+            and (value := _tag_value(tag.get("value"))) is not None
         )
         info = data.get("connectionInfo")
         connected = info.get("connected") if isinstance(info, dict) else None
         parent = data.get("parentId")
         return cls(
             id=device_id,
-            name=_text(data, "name") or device_id,
-            device_class=_text(data, "deviceClass") or "standalone",
+            name=optional_text(data, "name") or device_id,
+            device_class=optional_text(data, "deviceClass") or "standalone",
             parent_id=parent if isinstance(parent, str) and parent else None,
             connected=None if connected is None else bool(connected),
             attributes=attributes,

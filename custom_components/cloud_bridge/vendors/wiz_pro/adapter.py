@@ -1,8 +1,7 @@
 """WiZ Pro buildings as a Snapshot, and commands as GraphQL mutations."""
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 import logging
@@ -10,11 +9,11 @@ from typing import Any
 
 from ...errors import (
     CloudAuthError,
+    CloudError,
     CloudInvalidValueError,
     CloudPartialError,
     CloudRateLimitedError,
     CloudRejectedError,
-    CloudUnavailableError,
     DeviceOfflineError,
 )
 from ...model import (
@@ -35,16 +34,9 @@ from ...model import (
     combine_light_states,
 )
 from ..base import ProblemLog, VendorAdapter
+from ..http import VendorClientError
 from .batch import Cover, PilotingBatcher, Request, StartTask
-from .client import (
-    WizProApiError,
-    WizProAuthError,
-    WizProClient,
-    WizProCommandFailedError,
-    WizProConnectionError,
-    WizProNotFoundError,
-    WizProRateLimitError,
-)
+from .client import WizProClient, WizProCommandFailedError, WizProNotFoundError
 from .light_modes import MODE_IDS, BulbClass, bulb_class
 from .mapping import (
     EFFECT_OFF,
@@ -104,23 +96,6 @@ _CONNECTIVITY = BinarySensorSpec(
     survives_offline=True,
     optional=True,
 )
-
-
-@contextmanager
-def _neutral_errors() -> Iterator[None]:
-    """Turn the client's errors into the core's."""
-    try:
-        yield
-    except WizProAuthError as err:
-        raise CloudAuthError(str(err)) from err
-    except WizProRateLimitError as err:
-        raise CloudRateLimitedError(str(err), err.retry_after) from err
-    except WizProConnectionError as err:
-        raise CloudUnavailableError(str(err)) from err
-    except WizProCommandFailedError as err:
-        raise DeviceOfflineError(str(err)) from err
-    except WizProApiError as err:
-        raise CloudRejectedError(str(err)) from err
 
 
 @dataclass(slots=True, kw_only=True)
@@ -229,15 +204,11 @@ class WizProAdapter(VendorAdapter):
         self._static: dict[str, PilotingState] = {}
         self._batcher = PilotingBatcher(self._cover, start)
 
-    async def _call[T](self, request: Callable[[], Awaitable[T]]) -> T:
-        """Send a request; a refused token is renewed once and the request resent."""
-        with _neutral_errors():
-            try:
-                return await request()
-            except WizProAuthError:
-                _LOGGER.debug("WiZ Pro refused the access token; renewing it")
-                await self._renew_token()
-                return await request()
+    def _vendor_error(self, err: VendorClientError) -> CloudError | None:
+        """Return DeviceOfflineError when a mutation was not taken by the lights."""
+        if isinstance(err, WizProCommandFailedError):
+            return DeviceOfflineError(str(err))
+        return None
 
     @property
     def lost_buildings(self) -> list[str]:

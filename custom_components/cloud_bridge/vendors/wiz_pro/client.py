@@ -4,15 +4,21 @@ Free of Home Assistant: it takes the aiohttp session it is given and a callable
 that returns a valid access token.
 """
 
-import asyncio
 from collections.abc import Awaitable, Callable
-import json
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
 
-from ..replies import ThrottledError, seconds_to_wait
+from ..http import (
+    JsonHttp,
+    VendorAuthError,
+    VendorClientError,
+    VendorConnectionError,
+    VendorNotFoundError,
+    VendorRefusedError,
+    VendorThrottledError,
+)
 from . import queries
 from .models import (
     Building,
@@ -29,34 +35,34 @@ REQUEST_TIMEOUT = 20.0
 MAX_CONCURRENT_REQUESTS = 8
 
 
-class WizProError(Exception):
+class WizProError(VendorClientError):
     """Base error of the WiZ Pro client."""
 
 
-class WizProConnectionError(WizProError):
+class WizProConnectionError(WizProError, VendorConnectionError):
     """The cloud could not be reached, timed out, failed or answered garbage."""
 
 
-class WizProRateLimitError(ThrottledError, WizProConnectionError):
+class WizProRateLimitError(WizProConnectionError, VendorThrottledError):
     """The cloud answered 429 Too Many Requests."""
 
 
-class WizProAuthError(WizProError):
+class WizProAuthError(WizProError, VendorAuthError):
     """The cloud refused the access token, code or refresh token."""
 
 
-class WizProApiError(WizProError):
+class WizProApiError(WizProError, VendorRefusedError):
     """The cloud answered with GraphQL errors or refused the request."""
 
 
-class WizProNotFoundError(WizProApiError):
+class WizProNotFoundError(WizProApiError, VendorNotFoundError):
     """The cloud does not know the building (or floor, room, light) asked for.
 
     WiZ answers so for a building the account no longer grants.
     """
 
 
-class WizProCommandFailedError(WizProError):
+class WizProCommandFailedError(WizProError, VendorRefusedError):
     """A mutation answered false: the lights did not take the change."""
 
 
@@ -81,50 +87,19 @@ def authorize_url(
     return f"{dashboard_url.rstrip('/')}/dashboard/#/oauth/authorize?{query}"
 
 
-class _Http:
-    """JSON over HTTP with a timeout, bounded concurrency and typed errors."""
-
-    def __init__(
-        self, session: aiohttp.ClientSession, api_url: str, request_timeout: float
-    ) -> None:
-        """Keep the session and where the API lives."""
-        self._session = session
-        self._api_url = api_url.rstrip("/")
-        self._timeout = request_timeout
-        self._slots = asyncio.Semaphore(MAX_CONCURRENT_REQUESTS)
-
-    async def post(
-        self, path: str, body: dict[str, Any], headers: dict[str, str] | None = None
-    ) -> tuple[int, Any]:
-        """POST JSON and return the status and the decoded JSON reply."""
-        try:
-            async with self._slots, asyncio.timeout(self._timeout):
-                response = await self._session.post(
-                    f"{self._api_url}{path}", json=body, headers=headers
-                )
-                async with response:
-                    # Bytes, not text(): a reply that is not UTF-8 must not raise
-                    # UnicodeDecodeError here; json.loads below refuses it as
-                    # malformed, like any other reply it cannot read.
-                    raw = await response.read()
-                    status = response.status
-                    retry_after = seconds_to_wait(response.headers)
-        except TimeoutError as err:
-            raise WizProConnectionError("WiZ Pro did not answer in time") from err
-        except aiohttp.ClientError as err:
-            raise WizProConnectionError(f"cannot reach WiZ Pro: {err}") from err
-        if status == 429:
-            raise WizProRateLimitError("WiZ Pro is throttling requests", retry_after)
-        if status >= 500:
-            raise WizProConnectionError(f"WiZ Pro failed with HTTP {status}")
-        try:
-            return status, json.loads(raw)
-        except ValueError as err:  # UnicodeDecodeError is a ValueError too
-            if status in (401, 403):
-                return status, None
-            raise WizProConnectionError(
-                f"WiZ Pro sent a malformed reply (HTTP {status})"
-            ) from err
+def _http(
+    session: aiohttp.ClientSession, api_url: str, request_timeout: float
+) -> JsonHttp:
+    """Return JSON over HTTP to a WiZ Pro server, a few requests at a time."""
+    return JsonHttp(
+        session,
+        api_url,
+        vendor="WiZ Pro",
+        connection_error=WizProConnectionError,
+        throttled_error=WizProRateLimitError,
+        request_timeout=request_timeout,
+        max_concurrent=MAX_CONCURRENT_REQUESTS,
+    )
 
 
 def _error_messages(reply: Any) -> list[str]:
@@ -160,7 +135,7 @@ class WizProAuthClient:
         request_timeout: float = REQUEST_TIMEOUT,
     ) -> None:
         """Use the given session."""
-        self._http = _Http(session, api_url, request_timeout)
+        self._http = _http(session, api_url, request_timeout)
 
     async def exchange_code(
         self, *, client_id: str, code: str, code_verifier: str
@@ -183,7 +158,8 @@ class WizProAuthClient:
 
     async def _token(self, body: dict[str, str]) -> TokenSet:
         """Call the token endpoint."""
-        status, reply = await self._http.post("/api/oauth/token", body)
+        answer = await self._http.request("POST", "/api/oauth/token", body=body)
+        status, reply = answer.status, answer.data
         if status in (400, 401, 403):
             detail = reply.get("message") if isinstance(reply, dict) else None
             raise WizProAuthError(f"WiZ Pro refused the grant: {detail or status}")
@@ -207,7 +183,7 @@ class WizProClient:
         request_timeout: float = REQUEST_TIMEOUT,
     ) -> None:
         """Use the given session and source of valid access tokens."""
-        self._http = _Http(session, api_url, request_timeout)
+        self._http = _http(session, api_url, request_timeout)
         self._access_token = access_token
 
     async def buildings(self) -> list[BuildingMeta]:
@@ -296,11 +272,13 @@ class WizProClient:
     async def _execute(self, document: str, variables: dict[str, Any]) -> Any:
         """Run a GraphQL document and return its data."""
         token = await self._access_token()
-        status, reply = await self._http.post(
+        answer = await self._http.request(
+            "POST",
             "/api/graphql",
-            {"query": document, "variables": variables},
-            {"Authorization": f"Bearer {token}"},
+            body={"query": document, "variables": variables},
+            headers={"Authorization": f"Bearer {token}"},
         )
+        status, reply = answer.status, answer.data
         if status in (401, 403) or _has_error_code(reply, "UNAUTHENTICATED"):
             raise WizProAuthError("WiZ Pro refused the access token")
         messages = _error_messages(reply)

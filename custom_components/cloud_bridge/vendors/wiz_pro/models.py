@@ -6,40 +6,37 @@ than failing the whole building.
 
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-import json
 from typing import Any, Self
 
+from ..parse import (
+    ParseError,
+    boolean,
+    decode_json,
+    items,
+    number_at,
+    optional_number,
+    text,
+)
 
-class WizProParseError(ValueError):
-    """A piece of WiZ Pro JSON does not have the documented shape."""
+# One parse error for every cloud's JSON; the name is kept for callers.
+WizProParseError = ParseError
 
-
-def _str(data: Any, key: str) -> str:
-    """Return a required non-empty string field."""
-    value = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(value, str) or not value:
-        raise WizProParseError(f"{key} is missing or not a string")
-    return value
-
-
-def _int(data: dict[str, Any], key: str) -> int | None:
-    """Return an optional integer field; anything else counts as absent."""
-    value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return int(value)
+# A GraphQL Int is a signed 32-bit integer.
+INT_RANGE = (-(2**31), 2**31 - 1)
 
 
-def _bool(data: dict[str, Any], key: str) -> bool | None:
-    """Return an optional boolean field."""
-    value = data.get(key)
-    return value if isinstance(value, bool) else None
-
-
-def _list(data: Any, key: str) -> list[Any]:
-    """Return a list field, or an empty list when it is missing or not a list."""
-    value = data.get(key) if isinstance(data, dict) else None
-    return value if isinstance(value, list) else []
+def _int(
+    data: dict[str, Any],
+    key: str,
+    problems: list[str] | None = None,
+    low: int = INT_RANGE[0],
+    high: int = INT_RANGE[1],
+) -> int | None:
+    """Return an optional integer field; None when absent or unreadable."""
+    value = optional_number(
+        data, key, low=low, high=high, whole=True, problems=problems
+    )
+    return None if value is None else int(value)
 
 
 def parse_time(value: str) -> datetime:
@@ -62,9 +59,9 @@ class TokenSet:
     def from_json(cls, data: Any) -> Self:
         """Parse a token reply."""
         return cls(
-            access_token=_str(data, "accessToken"),
-            refresh_token=_str(data, "refreshToken"),
-            expires_at=parse_time(_str(data, "expiresAt")),
+            access_token=text(data, "accessToken"),
+            refresh_token=text(data, "refreshToken"),
+            expires_at=parse_time(text(data, "expiresAt")),
         )
 
 
@@ -92,20 +89,38 @@ class LightModel:
         """Parse a LightModel."""
         if not isinstance(data, dict):
             raise WizProParseError("model is missing")
-        temperature_min = _int(data, "temperatureMin")
-        temperature_max = _int(data, "temperatureMax")
+        temperature_min = _int(data, "temperatureMin", low=0)
+        temperature_max = _int(data, "temperatureMax", low=0)
         if temperature_min is None or temperature_max is None:
-            raise WizProParseError("model temperature range is missing")
+            raise WizProParseError("model temperature range is missing or unreadable")
         if temperature_min > temperature_max:
             raise WizProParseError("model temperature range is reversed")
         return cls(
-            id=_str(data, "id"),
+            id=text(data, "id"),
             brand=data["brand"] if isinstance(data.get("brand"), str) else "WiZ",
             name=data["name"] if isinstance(data.get("name"), str) else "",
             has_ratio=data.get("hasRatio") is True,
             temperature_min=temperature_min,
             temperature_max=temperature_max,
         )
+
+
+# The documented range of each number of a light state (PilotingLightStateInput's,
+# widened to what a light reports: 0 where no mode plays or no white shows).
+# A light mode or a Kelvin value has none of its own: a mode WiZ adds or a bulb
+# beyond its model is the mapping's to handle.
+_STATE_RANGES: dict[str, tuple[int, int]] = {
+    "r": (0, 255),
+    "g": (0, 255),
+    "b": (0, 255),
+    "cw": (0, 255),
+    "ww": (0, 255),
+    "dimming": (0, 100),
+    "sceneId": (0, INT_RANGE[1]),
+    "speed": (0, 200),
+    "ratio": (0, 100),
+    "temperature": (0, INT_RANGE[1]),
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,14 +140,19 @@ class PilotingState:
     temperature: int | None = None
 
     @classmethod
-    def from_json(cls, data: Any) -> Self:
-        """Parse a BuildingLightState; fields of the wrong type count as absent."""
+    def from_json(cls, data: Any, problems: list[str] | None = None) -> Self:
+        """Parse a BuildingLightState; an unreadable field counts as absent.
+
+        Why a field was unreadable goes into problems.
+        """
         if not isinstance(data, dict):
             raise WizProParseError("currentState is missing")
         values: dict[str, Any] = {
-            f.name: _int(data, f.name) for f in fields(cls) if f.name != "state"
+            f.name: _int(data, f.name, problems, *_STATE_RANGES[f.name])
+            for f in fields(cls)
+            if f.name != "state"
         }
-        return cls(**values, state=_bool(data, "state"))
+        return cls(**values, state=boolean(data, "state"))
 
     def as_input(self) -> dict[str, Any]:
         """Return the PilotingLightStateInput with only the given fields."""
@@ -154,17 +174,21 @@ class Light:
     state: PilotingState
 
     @classmethod
-    def from_json(cls, data: Any) -> Self:
-        """Parse a BuildingLight."""
+    def from_json(cls, data: Any, problems: list[str] | None = None) -> Self:
+        """Parse a BuildingLight; why a state value was left out goes into problems."""
         if not isinstance(data, dict):
             raise WizProParseError("light is not an object")
-        return cls(
-            id=_str(data, "id"),
-            name=_str(data, "name"),
-            mac=_str(data, "mac").lower().replace(":", ""),
+        unread: list[str] = []
+        light = cls(
+            id=text(data, "id"),
+            name=text(data, "name"),
+            mac=text(data, "mac").lower().replace(":", ""),
             model=LightModel.from_json(data.get("model")),
-            state=PilotingState.from_json(data.get("currentState")),
+            state=PilotingState.from_json(data.get("currentState"), unread),
         )
+        if problems is not None:
+            problems.extend(f"currentState {problem}" for problem in unread)
+        return light
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -234,7 +258,7 @@ def favorite_state(data: Any) -> PilotingState | None:
             return PilotingState(
                 state=True,
                 sceneId=scene.sceneId,
-                dimming=_int(data, "specificDimming"),
+                dimming=_int(data, "specificDimming", None, *_STATE_RANGES["dimming"]),
                 speed=scene.speed,
             )
         case "FavoriteStateCustomWhite":
@@ -260,26 +284,31 @@ def favorite_state(data: Any) -> PilotingState | None:
 
 def _parse_room(data: Any, problems: list[str]) -> Room:
     """Parse a room, skipping the lights, groups and scenes that are malformed."""
-    room_id = _str(data, "id")
+    room_id = text(data, "id")
     lights: list[Light] = []
-    for item in _list(data, "lights"):
+    for item in items(data, "lights"):
+        unread: list[str] = []
         try:
-            lights.append(Light.from_json(item))
+            lights.append(Light.from_json(item, unread))
         except WizProParseError as err:
             problems.append(f"light {_describe(item)} in room {room_id}: {err}")
+        problems.extend(
+            f"light {_describe(item)} in room {room_id}: {problem}"
+            for problem in unread
+        )
     groups: list[Group] = []
-    for item in _list(data, "groups"):
+    for item in items(data, "groups"):
         try:
-            members = tuple(_str(light, "id") for light in _list(item, "lights"))
+            members = tuple(text(light, "id") for light in items(item, "lights"))
             groups.append(
-                Group(id=_str(item, "id"), name=_str(item, "name"), light_ids=members)
+                Group(id=text(item, "id"), name=text(item, "name"), light_ids=members)
             )
         except WizProParseError as err:
             problems.append(f"group {_describe(item)} in room {room_id}: {err}")
     scenes: list[BuildingMeta] = []
-    for item in _list(data, "roomScenes"):
+    for item in items(data, "roomScenes"):
         try:
-            scenes.append(BuildingMeta(id=_str(item, "id"), name=_str(item, "name")))
+            scenes.append(BuildingMeta(id=text(item, "id"), name=text(item, "name")))
         except WizProParseError as err:
             problems.append(f"scene {_describe(item)} in room {room_id}: {err}")
     favorites = tuple(
@@ -289,7 +318,7 @@ def _parse_room(data: Any, problems: list[str]) -> Room:
     )
     return Room(
         id=room_id,
-        name=_str(data, "name"),
+        name=text(data, "name"),
         lights=tuple(lights),
         groups=tuple(groups),
         scenes=tuple(scenes),
@@ -308,11 +337,11 @@ def parse_building(data: Any) -> Building:
     """Parse a buildingTopology reply, skipping the odd floor, room or light."""
     problems: list[str] = []
     floors: list[Floor] = []
-    for floor_data in _list(data, "floors"):
+    for floor_data in items(data, "floors"):
         try:
-            floor_id = _str(floor_data, "id")
+            floor_id = text(floor_data, "id")
             rooms: list[Room] = []
-            for room_data in _list(floor_data, "rooms"):
+            for room_data in items(floor_data, "rooms"):
                 try:
                     rooms.append(_parse_room(room_data, problems))
                 except WizProParseError as err:
@@ -320,25 +349,28 @@ def parse_building(data: Any) -> Building:
                         f"room {_describe(room_data)} on floor {floor_id}: {err}"
                     )
             floors.append(
-                Floor(id=floor_id, name=_str(floor_data, "name"), rooms=tuple(rooms))
+                Floor(id=floor_id, name=text(floor_data, "name"), rooms=tuple(rooms))
             )
         except WizProParseError as err:
             problems.append(f"floor {_describe(floor_data)}: {err}")
     return Building(
-        id=_str(data, "id"),
-        name=_str(data, "name"),
+        id=text(data, "id"),
+        name=text(data, "name"),
         floors=tuple(floors),
         problems=tuple(problems),
     )
 
 
-# The STATUSCHANGE payload's numbers, as the document's table gives them, and the
-# ranges they must lie in (None: unbounded on that side).
+# The STATUSCHANGE payload's integers, as the document's table gives them, and
+# the ranges they must lie in (None: unbounded on that side, though never beyond
+# a finite number).
 _PAYLOAD_INTS: dict[str, tuple[int | None, int | None]] = {
     "timestamp": (0, None),
     "onSince": (0, None),
     "offSince": (0, None),
-    "rssi": (None, 0),  # "in negative dBm"
+    # "in negative dBm"; the document gives no floor: a WiFi chip reports the
+    # signal as a signed byte.
+    "rssi": (-128, 0),
     "sceneId": (0, 33),  # 0: no light mode; the light-modes table's 1-33
     "speed": (0, 200),  # 0 while no mode plays; PilotingLightStateInput's 20-200
     "r": (0, 255),
@@ -366,16 +398,9 @@ _PAYLOAD_STATE = {
 
 def _payload_int(payload: dict[str, Any], key: str) -> int | None:
     """Return a documented integer of a payload; refuse a wrong type or range."""
-    if (value := payload.get(key)) is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise WizProParseError(f"{key} is not an integer")
     low, high = _PAYLOAD_INTS[key]
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise WizProParseError(f"{key} {value} is out of range")
-    return value
+    value = number_at(payload, key, low=low, high=high, whole=True)
+    return None if value is None else int(value)
 
 
 def _payload_bool(payload: dict[str, Any], key: str) -> bool | None:
@@ -420,7 +445,7 @@ class StatusChange:
         if not isinstance(raw_payload, str):
             raise WizProParseError("payload is not a JSON string")
         try:
-            payload = json.loads(raw_payload)
+            payload = decode_json(raw_payload.encode())
         except ValueError as err:
             raise WizProParseError("payload is not valid JSON") from err
         if not isinstance(payload, dict):
@@ -429,11 +454,7 @@ class StatusChange:
         if connected is None:
             raise WizProParseError("connected is missing")
         numbers = {key: _payload_int(payload, key) for key in _PAYLOAD_INTS}
-        power = payload.get("consumptionRateInHour")
-        if power is not None and (
-            isinstance(power, bool) or not isinstance(power, int | float) or power < 0
-        ):
-            raise WizProParseError("consumptionRateInHour is not a rate")
+        power = number_at(payload, "consumptionRateInHour", low=0)
         values: dict[str, Any] = {
             field_name: (
                 _payload_bool(payload, key) if key == "state" else numbers[key]
@@ -448,7 +469,7 @@ class StatusChange:
         if values["temperature"] == 0:
             values["temperature"] = None
         return cls(
-            mac=_str(payload, "mac").lower().replace(":", ""),
+            mac=text(payload, "mac").lower().replace(":", ""),
             connected=connected,
             rssi=numbers["rssi"],
             power=None if power is None else float(power),

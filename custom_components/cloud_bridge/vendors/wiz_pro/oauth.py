@@ -181,7 +181,11 @@ class OAuthTokens:
         except OAuth2TokenRequestReauthError as err:
             raise CloudAuthError("WiZ Pro no longer accepts the refresh token") from err
         except (OAuth2TokenRequestError, OAuth2TokenRequestConnectionError) as err:
-            raise CloudUnavailableError("WiZ Pro could not renew the token") from err
+            # The client's own words (a redirect, a timeout) say what to check.
+            why = f": {err.__cause__}" if err.__cause__ is not None else ""
+            raise CloudUnavailableError(
+                f"WiZ Pro could not renew the token{why}"
+            ) from err
         return str(self._session.token["access_token"])
 
     async def renew(self) -> None:

@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 from http import HTTPStatus
-import json
 import logging
 
 from aiohttp import web
@@ -10,7 +9,8 @@ from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant, callback
 
-from .models import StatusChange, WizProParseError
+from ..parse import decode_json
+from .models import StatusChange
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -50,8 +50,8 @@ def async_register_webhook(
         if len(body) > MAX_BODY_BYTES:
             return _reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         try:
-            status = StatusChange.from_notification(json.loads(body))
-        except (ValueError, WizProParseError) as err:
+            status = StatusChange.from_notification(decode_json(body))
+        except ValueError as err:  # WizProParseError is one
             _LOGGER.debug("Ignoring an invalid WiZ Pro notification: %s", err)
             return _reply(HTTPStatus.BAD_REQUEST)
         known = status is None or on_status(status)
