@@ -21,6 +21,7 @@ from custom_components.cloud_bridge import devices
 from custom_components.cloud_bridge.const import DOMAIN
 from simulator.gizwits import GizwitsSimulator
 from simulator.gizwits_demo import BALCONY_PLUG_DID, LIVING_AC_DID, TV_PLUG_DID
+from simulator.gizwits_model import Product
 from simulator.wegnology import WegnologySimulator
 from simulator.wegnology_demo import (
     DEMO_APPLICATION_ID,
@@ -146,10 +147,16 @@ async def test_new_options_reach_a_select_without_a_reload(
 ) -> None:
     """A refreshed definition with a new mode shows it: options and state follow."""
     select = gizwits_helpers.entity(hass, "select", LIVING_AC_DID, "mode")
-    product = gizwits_sim.product(gizwits_sim.device(LIVING_AC_DID).product_key)
-    mode = product.by_name["mode"]
-    product.datapoints[product.datapoints.index(mode)] = product.by_name["mode"] = (
-        replace(mode, enum=(*mode.enum, "睡眠"))
+    key = gizwits_sim.device(LIVING_AC_DID).product_key
+    product = gizwits_sim.product(key)
+    # A new product object: the demo's own is shared by every simulator.
+    gizwits_sim.state.products[key] = Product(
+        key,
+        product.name,
+        [
+            replace(dp, enum=(*dp.enum, "睡眠")) if dp.name == "mode" else dp
+            for dp in product.datapoints
+        ],
     )
     gizwits_sim.set_attr(LIVING_AC_DID, "mode", "睡眠")
     await gizwits_helpers.next_poll(hass, freezer)

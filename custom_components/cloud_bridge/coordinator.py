@@ -16,6 +16,7 @@ from .const import (
     DOMAIN,
     ENTITY_BUDGET,
     LOGGER,
+    PUSHED_STATE_INTERVAL,
     STATE_INTERVAL,
     TOPOLOGY_INTERVAL,
 )
@@ -74,6 +75,8 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
         self.over_budget = False
         self._confirm_lock = asyncio.Lock()
         self._confirm_wanted = False
+        # Whether the cloud pushes state now (None: it never has).
+        self.pushing: bool | None = None
         self._topology_read_at: float | None = None
         self._polling = False
         self._updates_while_polling: list[PointUpdate] = []
@@ -164,6 +167,35 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
                 for point in device.points.values()
             )
             self.over_budget = enabled > ENTITY_BUDGET
+
+    @callback
+    def async_set_pushing(self, pushing: bool) -> None:
+        """Poll slowly while the cloud pushes state; at the normal pace, at once, not.
+
+        One log line when push stops working and one when it is back.
+        """
+        if pushing == self.pushing:
+            return
+        if pushing and self.pushing is False:
+            LOGGER.info("%s: pushed updates are back", self.config_entry.title)
+        elif not pushing and self.pushing:
+            LOGGER.info(
+                "%s: pushed updates stopped; polling every %s s",
+                self.config_entry.title,
+                int(STATE_INTERVAL.total_seconds()),
+            )
+        self.pushing = pushing
+        self.update_interval = PUSHED_STATE_INTERVAL if pushing else STATE_INTERVAL
+        if self.last_update_success:
+            self._schedule_refresh()
+
+    @callback
+    def async_request_topology(self) -> None:
+        """Read the devices again now (the cloud said the account changed)."""
+        self._topology_read_at = None
+        self.config_entry.async_create_background_task(
+            self.hass, self.async_request_refresh(), "cloud_bridge topology"
+        )
 
     async def async_confirm(self) -> None:
         """Read the cloud again after a command, without waiting out a cooldown.
