@@ -4,8 +4,6 @@ from collections.abc import Mapping
 import logging
 from typing import Any
 
-import probatio
-
 from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -18,6 +16,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
+from ...compat import probatio
 from ...const import CONF_VENDOR
 from .client import (
     GizwitsAccountMovedError,

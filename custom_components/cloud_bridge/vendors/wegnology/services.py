@@ -10,8 +10,6 @@ gets the command, even when one fails; the failures are then told together.
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import probatio
-
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
     ATTR_AREA_ID,
@@ -36,6 +34,7 @@ from homeassistant.helpers.target import (
     async_extract_referenced_entity_ids,
 )
 
+from ...compat import probatio
 from ...const import DOMAIN
 from ...devices import device_key_of
 from ...model import Command, DeviceCommand
