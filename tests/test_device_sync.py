@@ -17,6 +17,7 @@ from simulator.wegnology import WegnologySimulator
 from simulator.wegnology_demo import PLANT_SYSTEM_ID, PUMP_GATEWAY_ID, PUMP_ID
 
 from . import gizwits_helpers
+from .registry import device_with
 from .wegnology_helpers import device_entry, make_entry
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
@@ -90,3 +91,36 @@ async def test_a_device_missing_from_an_incomplete_read_keeps_its_entities(
     assert state is not None
     assert state.state == STATE_ON
     assert set(registry.entities) == before - balcony
+
+
+async def test_a_device_gone_from_the_cloud_leaves_what_another_integration_has(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A plug another integration also knows (by its MAC) stays registered there.
+
+    Before Home Assistant 2026.9 both integrations share one registry device:
+    removing Cloud Bridge's must take only its own entry off it.
+    """
+    other = MockConfigEntry(domain="local_plugs")
+    other.add_to_hass(hass)
+    mac = (
+        dr.CONNECTION_NETWORK_MAC,
+        dr.format_mac(gizwits_sim.device(TV_PLUG_DID).mac),
+    )
+    dr.async_get(hass).async_get_or_create(
+        config_entry_id=other.entry_id,
+        identifiers={("local_plugs", "tv-plug")},
+        connections={mac},
+    )
+    assert gizwits_helpers.device_entry(hass, TV_PLUG_DID) is not None
+
+    gizwits_sim.unbind(TV_PLUG_DID)
+    await gizwits_helpers.next_poll(hass, freezer)
+
+    assert gizwits_helpers.device_entry(hass, TV_PLUG_DID) is None
+    kept = device_with(hass, mac, other.entry_id)
+    assert kept is not None
+    assert ("local_plugs", "tv-plug") in kept.identifiers

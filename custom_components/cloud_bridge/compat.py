@@ -1,22 +1,47 @@
-"""Names Home Assistant added since 2026.3, the oldest release Cloud Bridge supports.
+"""What Home Assistant changed since 2026.3, the oldest release Cloud Bridge supports.
 
-Import these from here, never from Home Assistant. Each is the newest release's
-own name; on an older release a stand-in takes its place. CI runs the whole
-suite on both (scripts/test --minimum). Drop a stand-in once hacs.json's
-minimum reaches the release named beside it.
+Import these names from here, never from Home Assistant: each is the newest
+release's own (or does what it wants); on an older release a stand-in takes its
+place. CI runs the whole suite on both (scripts/test --minimum). Drop a stand-in
+once hacs.json's minimum reaches the release named beside it.
 """
 
 from typing import TYPE_CHECKING
 
 from homeassistant.const import MAJOR_VERSION, MINOR_VERSION
+from homeassistant.helpers import device_registry as dr
 
 # 2026.9 validates with probatio, voluptuous's drop-in successor: forms and
 # service schemas must be made with the engine Home Assistant serialises. By
 # release, not by import: any package may have installed probatio before.
+# 2026.9 also gives each device one config entry; before, integrations that
+# share a device (a MAC) share one entry of the registry.
 if TYPE_CHECKING or (MAJOR_VERSION, MINOR_VERSION) >= (2026, 9):
     import probatio
+
+    def config_entry_ids_of(device: dr.BaseDeviceEntry) -> set[str]:
+        """Return the config entries a device belongs to."""
+        return {device.config_entry_id}
+
+    def async_remove_entry_device(
+        registry: dr.DeviceRegistry, device_id: str, config_entry_id: str
+    ) -> None:
+        """Remove a config entry's device."""
+        registry.async_remove_device(device_id)
+
 else:  # pragma: no cover - run by the minimum's suite
     import voluptuous as probatio
+
+    def config_entry_ids_of(device: dr.DeviceEntry) -> set[str]:
+        """Return the config entries a device belongs to."""
+        return set(device.config_entries)
+
+    def async_remove_entry_device(
+        registry: dr.DeviceRegistry, device_id: str, config_entry_id: str
+    ) -> None:
+        """Take the entry off a device; the device goes with its last entry."""
+        registry.async_update_device(device_id, remove_config_entry_id=config_entry_id)
+
 
 if TYPE_CHECKING:
     from homeassistant.components.repairs import RepairsFlowResult
@@ -63,5 +88,7 @@ __all__ = [
     "OAuth2TokenRequestConnectionError",
     "RepairsFlowResult",
     "UnknownImplementationError",
+    "async_remove_entry_device",
+    "config_entry_ids_of",
     "probatio",
 ]

@@ -6,6 +6,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
+from .compat import async_remove_entry_device
 from .const import DOMAIN
 from .model import Device, Snapshot
 
@@ -94,12 +95,13 @@ class DeviceSync:
                 manufacturer=device.manufacturer,
                 model=device.model,
                 suggested_area=device.suggested_area,
-                via_device_id=(
-                    self.device_ids.get(device.via_device)
-                    if device.via_device
-                    else None
-                ),
             )
+            parent_id = (
+                self.device_ids.get(device.via_device) if device.via_device else None
+            )
+            # Linked here: async_get_or_create takes via_device_id only from 2026.9.
+            if entry.via_device_id != parent_id:
+                registry.async_update_device(entry.id, via_device_id=parent_id)
             self.device_ids[device.key] = entry.id
             self._facts[device.key] = _registry_facts(device)
         if not snapshot.complete:
@@ -116,7 +118,7 @@ class DeviceSync:
         known = {device_identifier(self.vendor, key) for key in snapshot.devices}
         for device in dr.async_entries_for_config_entry(registry, self.entry.entry_id):
             if not device.identifiers & known:
-                registry.async_remove_device(device.id)
+                async_remove_entry_device(registry, device.id, self.entry.entry_id)
         for key in list(self._facts):
             if key not in snapshot.devices:
                 del self._facts[key]
