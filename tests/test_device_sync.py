@@ -33,6 +33,7 @@ from simulator.wegnology_demo import (
 from simulator.wegnology_model import Attribute, Tag
 
 from . import gizwits_helpers
+from .registry import device_with
 from .wegnology_helpers import (
     device_entry,
     entity,
@@ -215,3 +216,36 @@ async def test_areas_stop_past_the_entry_limit(
     ]
     assert len(placed) == 2
     assert caplog.text.count("new areas; devices in the others get no area") == 1
+
+
+async def test_a_device_gone_from_the_cloud_leaves_what_another_integration_has(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A plug another integration also knows (by its MAC) stays registered there.
+
+    Before Home Assistant 2026.9 both integrations share one registry device:
+    removing Cloud Bridge's must take only its own entry off it.
+    """
+    other = MockConfigEntry(domain="local_plugs")
+    other.add_to_hass(hass)
+    mac = (
+        dr.CONNECTION_NETWORK_MAC,
+        dr.format_mac(gizwits_sim.device(TV_PLUG_DID).mac),
+    )
+    dr.async_get(hass).async_get_or_create(
+        config_entry_id=other.entry_id,
+        identifiers={("local_plugs", "tv-plug")},
+        connections={mac},
+    )
+    assert gizwits_helpers.device_entry(hass, TV_PLUG_DID) is not None
+
+    gizwits_sim.unbind(TV_PLUG_DID)
+    await gizwits_helpers.next_poll(hass, freezer)
+
+    assert gizwits_helpers.device_entry(hass, TV_PLUG_DID) is None
+    kept = device_with(hass, mac, other.entry_id)
+    assert kept is not None
+    assert ("local_plugs", "tv-plug") in kept.identifiers

@@ -68,6 +68,7 @@ from simulator.gizwits_model import (
     UintSpec,
 )
 
+from .registry import device_with
 from .wiz_helpers import entity_id
 
 MODES = ["自动", "制冷", "制热", "送风", "除湿"]
@@ -111,9 +112,7 @@ def eid(hass: HomeAssistant, platform: str, item: str, point: str) -> str:
 def device_of(hass: HomeAssistant, item: str) -> dr.DeviceEntry | None:
     """Return the registered device of a demo device, group or the account."""
     entry = hass.config_entries.async_entries(DOMAIN)[0]
-    return dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, f"gizwits:{DEMO_UID}:{item}"), entry.entry_id
-    )
+    return device_with(hass, (DOMAIN, f"gizwits:{DEMO_UID}:{item}"), entry.entry_id)
 
 
 def state_of(hass: HomeAssistant, entity: str) -> State:

@@ -46,6 +46,7 @@ from simulator.gizwits_demo import (
     TV_PLUG_DID,
 )
 
+from .registry import device_with
 from .wiz_helpers import entity_id
 
 pytestmark = pytest.mark.usefixtures("gizwits_loaded")
@@ -72,9 +73,7 @@ def light_of(hass: HomeAssistant, did: str) -> str:
 def device_of(hass: HomeAssistant, item: str) -> dr.DeviceEntry | None:
     """Return the registered device of a demo device, group or the account."""
     entry = hass.config_entries.async_entries(DOMAIN)[0]
-    return dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, f"gizwits:{DEMO_UID}:{item}"), entry.entry_id
-    )
+    return device_with(hass, (DOMAIN, f"gizwits:{DEMO_UID}:{item}"), entry.entry_id)
 
 
 def state_of(hass: HomeAssistant, entity: str) -> State:

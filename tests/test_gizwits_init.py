@@ -26,6 +26,7 @@ from homeassistant.helpers import (
 )
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
+from custom_components.cloud_bridge.compat import config_entry_ids_of
 from custom_components.cloud_bridge.const import DOMAIN
 from custom_components.cloud_bridge.vendors.gizwits.definitions import (
     DATA_STORE,
@@ -141,7 +142,7 @@ async def test_setup_registers_devices(
         assert device.connections == {
             (dr.CONNECTION_NETWORK_MAC, dr.format_mac(sim_device.mac))
         }
-        assert device.config_entry_id == gizwits_loaded.entry_id
+        assert config_entry_ids_of(device) == {gizwits_loaded.entry_id}
     pet_house = device_entry(hass, PET_HOUSE_DID)
     assert pet_house is not None
     assert pet_house.name == "宠物屋"  # dev_alias is "": the product's name

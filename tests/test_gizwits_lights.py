@@ -28,7 +28,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 
 from custom_components.cloud_bridge.const import DOMAIN
 from simulator.gizwits import GizwitsSimulator
@@ -43,6 +43,7 @@ from simulator.gizwits_demo import (
 )
 from simulator.gizwits_model import WRITABLE, Datapoint, Device, Product, UintSpec
 
+from .registry import device_with
 from .wiz_helpers import entity_id
 
 pytestmark = pytest.mark.usefixtures("gizwits_loaded")
@@ -83,9 +84,7 @@ def state_of(hass: HomeAssistant, entity: str) -> State:
 def entities_of(hass: HomeAssistant, did: str) -> dict[str, str]:
     """Return the point keys of a demo device's entities, with their platforms."""
     entry = hass.config_entries.async_entries(DOMAIN)[0]
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, f"gizwits:{DEMO_UID}:{did}"), entry.entry_id
-    )
+    device = device_with(hass, (DOMAIN, f"gizwits:{DEMO_UID}:{did}"), entry.entry_id)
     assert device is not None, did
     return {
         e.unique_id.rpartition(":")[2]: e.domain

@@ -55,6 +55,7 @@ from simulator.wiz_pro_demo import (
 from simulator.wiz_pro_model import FavoriteStatus, Light, white_state
 
 from .conftest import AUTH_DOMAIN, WEBHOOK_ID, wiz_token
+from .registry import device_with, remove_device_request
 from .wiz_helpers import entity_id, record_state_writes, sim_room, unique_id
 
 GRAPHQL = "/api/graphql"
@@ -96,8 +97,8 @@ def device_of(
     building_id: str = DEMO_BUILDING_ID,
 ) -> dr.DeviceEntry | None:
     """Return the registered device of a building, room, group or bulb."""
-    return dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, f"wiz_pro:{building_id}:{kind}-{item_id}"), entry.entry_id
+    return device_with(
+        hass, (DOMAIN, f"wiz_pro:{building_id}:{kind}-{item_id}"), entry.entry_id
     )
 
 
@@ -823,8 +824,8 @@ async def test_new_light_appears_without_reload(
     assert state.attributes[ATTR_BRIGHTNESS] == round(50 * 255 / 100)
     power = entity_id(hass, "sensor", unique_id("light", new.id, "power"))
     assert hass.states.get(power) is not None
-    device = dr.async_get(hass).async_get_device_by_connection(
-        (dr.CONNECTION_NETWORK_MAC, dr.format_mac(new.mac)), wiz_loaded.entry_id
+    device = device_with(
+        hass, (dr.CONNECTION_NETWORK_MAC, dr.format_mac(new.mac)), wiz_loaded.entry_id
     )
     assert device is not None
     assert device.name == "New Lamp"
@@ -887,16 +888,12 @@ async def test_only_stale_devices_can_be_removed(
     )
     client = await hass_ws_client(hass)
 
-    await client.send_json_auto_id(
-        {"type": "config/device_registry/remove", "device_id": live.id}
-    )
+    await client.send_json_auto_id(remove_device_request(live.id, wiz_loaded.entry_id))
     response = await client.receive_json()
     assert not response["success"]
     assert devices.async_get(live.id) is not None
 
-    await client.send_json_auto_id(
-        {"type": "config/device_registry/remove", "device_id": stale.id}
-    )
+    await client.send_json_auto_id(remove_device_request(stale.id, wiz_loaded.entry_id))
     response = await client.receive_json()
     assert response["success"], response
     assert devices.async_get(stale.id) is None

@@ -238,7 +238,7 @@ async def test_application_token_asks_for_its_application(
     assert paths(wegnology_sim) == [APPLICATIONS]
     texts = await async_get_translations(hass, "en", "config", [DOMAIN])
     step = f"component.{DOMAIN}.config.step.wegnology_application_id"
-    assert "`…/applications/<id>/…`" in texts[f"{step}.description"]
+    assert "after `/applications/`" in texts[f"{step}.description"]
 
     for wrong in ("0" * 24, TEST_BENCH_APPLICATION_ID, " / "):
         result = await hass.config_entries.flow.async_configure(

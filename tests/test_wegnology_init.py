@@ -30,6 +30,7 @@ from homeassistant.helpers import (
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
+from custom_components.cloud_bridge.compat import config_entry_ids_of
 from custom_components.cloud_bridge.const import DOMAIN
 from simulator.recording import RecordedRequest
 from simulator.wegnology import WegnologySimulator
@@ -154,7 +155,7 @@ async def test_setup_registers_devices(
         assert device.name == sim_device.name
         assert device.model == MODELS[sim_device.device_class]
         assert device.manufacturer == "WEGnology"
-        assert device.config_entry_id == wegnology_loaded.entry_id
+        assert config_entry_ids_of(device) == {wegnology_loaded.entry_id}
         if sim_device.parent_id is None:
             assert device.via_device_id is None
         else:

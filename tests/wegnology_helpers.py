@@ -19,6 +19,7 @@ from simulator.wegnology import WegnologySimulator
 from simulator.wegnology_demo import DEMO_APPLICATION_ID
 
 from .conftest import wegnology_data
+from .registry import device_with
 
 AUTH_USER = "/auth/user"
 APPLICATIONS = "/applications"
@@ -179,8 +180,6 @@ def registered_device(
     hass: HomeAssistant, device_id: str, application_id: str = DEMO_APPLICATION_ID
 ) -> dr.DeviceEntry | None:
     """Return the device registry entry of a WEGnology device id, if registered."""
-    found = dr.async_get(hass).async_get_devices(
-        identifiers={(DOMAIN, f"wegnology:{device_key(device_id, application_id)}")}
+    return device_with(
+        hass, (DOMAIN, f"wegnology:{device_key(device_id, application_id)}")
     )
-    assert len(found) <= 1, found
-    return found[0] if found else None

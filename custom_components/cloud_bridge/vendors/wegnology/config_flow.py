@@ -16,8 +16,6 @@ import logging
 import re
 from typing import Any
 
-import probatio
-
 from homeassistant.config_entries import ConfigEntry, ConfigFlowResult
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -30,6 +28,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
+from ...compat import probatio
 from ...flow import INSECURE_ADDRESS, VendorFlow
 from .client import (
     WegnologyApiError,

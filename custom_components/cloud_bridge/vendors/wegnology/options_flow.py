@@ -3,8 +3,6 @@
 import json
 from typing import Any, cast
 
-import probatio
-
 from homeassistant.components.sensor import (
     DEVICE_CLASS_UNITS,
     NON_NUMERIC_DEVICE_CLASSES,
@@ -20,6 +18,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
 )
 
+from ...compat import probatio
 from .adapter import WegnologyAdapter, measurement
 from .const import CONF_ATTRIBUTES, CONF_SWITCHES
 

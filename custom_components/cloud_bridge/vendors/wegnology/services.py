@@ -11,8 +11,6 @@ from dataclasses import dataclass
 import json
 from typing import TYPE_CHECKING, Any
 
-import probatio
-
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
     ATTR_AREA_ID,
@@ -38,6 +36,7 @@ from homeassistant.helpers.target import (
     async_extract_referenced_entity_ids,
 )
 
+from ...compat import config_entry_ids_of, probatio
 from ...const import DOMAIN
 from ...devices import device_key_of
 from ...model import Command, DeviceCommand
@@ -84,15 +83,16 @@ def _coordinator(
     hass: HomeAssistant, device: dr.BaseDeviceEntry
 ) -> CloudBridgeCoordinator | None:
     """Return the coordinator of the device's entry, if that is loaded."""
-    entry = hass.config_entries.async_get_entry(device.config_entry_id)
-    if (
-        entry is None
-        or entry.domain != DOMAIN
-        or entry.state is not ConfigEntryState.LOADED
-    ):
-        return None
-    coordinator: CloudBridgeCoordinator = entry.runtime_data.coordinator
-    return coordinator
+    for entry_id in config_entry_ids_of(device):
+        entry = hass.config_entries.async_get_entry(entry_id)
+        if (
+            entry is not None
+            and entry.domain == DOMAIN
+            and entry.state is ConfigEntryState.LOADED
+        ):
+            coordinator: CloudBridgeCoordinator = entry.runtime_data.coordinator
+            return coordinator
+    return None
 
 
 def _name(device: dr.BaseDeviceEntry) -> str:
