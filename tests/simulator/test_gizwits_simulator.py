@@ -692,13 +692,16 @@ async def test_scene_not_found_or_not_yours(api: Api) -> None:
 
 
 async def test_throttling_answers_9041_with_retry_after(api: Api) -> None:
-    api.sim.throttle = (3, 0.5)
+    now = [1000.0]
+    api.sim.clock = lambda: now[0]
+    api.sim.throttle = (3, 30)
     for _ in range(3):
         assert (await api.get("/app/group")).status == 200
+    now[0] += 10
     reply = await api.get(f"/app/devdata/{TV_PLUG_DID}/latest")
     reply.error(9041, 429)
-    assert reply.headers["Retry-After"] == "1"
-    await asyncio.sleep(0.55)
+    assert reply.headers["Retry-After"] == "20"
+    now[0] += 20
     assert (await api.get("/app/group")).status == 200
     api.sim.throttle = None
     for _ in range(5):
@@ -714,10 +717,11 @@ async def test_fault_server_error(api: Api) -> None:
 
 
 async def test_fault_latency(api: Api) -> None:
-    api.sim.faults.add("latency", seconds=0.2)
-    start = time.monotonic()
+    api.sim.faults.add("latency", seconds=0.01, path="/app/group")
+    api.sim.faults.add("latency", seconds=0.02, path="/app/group")
     assert (await api.get("/app/group")).status == 200
-    assert time.monotonic() - start >= 0.2
+    assert (await api.get("/app/group")).status == 200
+    assert api.sim.faults.delays == [0.03]
 
 
 async def test_fault_malformed_json(api: Api) -> None:
@@ -798,9 +802,7 @@ def test_demo_data_is_deterministic_and_complete() -> None:
 async def test_generated_data_serves_two_hundred_devices(
     session: aiohttp.ClientSession, socket_enabled: None
 ) -> None:
-    start = time.perf_counter()
     data = generated_data(200)
-    assert time.perf_counter() - start < 0.5
     assert len(data.devices) == 200
     assert len({d.did for d in data.devices}) == 200
     assert len({d.mac for d in data.devices}) == 200
@@ -808,12 +810,10 @@ async def test_generated_data_serves_two_hundred_devices(
     assert [d.did for d in data.devices] == [d.did for d in generated_data(200).devices]
     async with GizwitsSimulator(data) as sim:
         api = Api(session, sim, sim.issue_token().token)
-        start = time.perf_counter()
         page = await api.get("/app/bindings", params={"limit": 100, "skip": 100})
         latest = await asyncio.gather(
             *(api.latest(d["did"]) for d in page.body["devices"])
         )
-        elapsed = time.perf_counter() - start
         assert len(latest) == 100
         assert sum(1 for attr in latest if not attr) == 4
         groups = (await api.get("/app/group")).body
@@ -823,7 +823,6 @@ async def test_generated_data_serves_two_hundred_devices(
         assert (await api.post(f"/app/scene/{scene['id']}/task")).status == 200
         await sim.wait_background()
         assert sim.scene_runs[0].status in (1, 2)
-    assert elapsed < 5
 
 
 def test_cli_options() -> None:
