@@ -340,3 +340,19 @@ async def test_offline_lamp_refuses(
     assert exc.value.translation_key == "device_offline"
     assert gizwits_sim.controls == []
     assert state_of(hass, light_of(hass, DESK_LAMP_DID)).state == STATE_UNAVAILABLE
+
+
+@pytest.mark.parametrize(
+    ("brightness", "sent"), [(1, 1), (32, 32), (128, 128), (254, 254), (255, 255)]
+)
+async def test_a_full_range_lamp_takes_home_assistant_brightness_as_it_is(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, brightness: int, sent: int
+) -> None:
+    """A brightness datapoint of 1-255 is Home Assistant's own scale: no rounding."""
+    desk = light_of(hass, DESK_LAMP_DID)
+    await call(hass, SERVICE_TURN_ON, desk, brightness=brightness)
+    assert gizwits_sim.controls[-1] == (
+        DESK_LAMP_DID,
+        {"switch": True, "brightness": sent},
+    )
+    assert state_of(hass, desk).attributes[ATTR_BRIGHTNESS] == brightness
