@@ -113,6 +113,14 @@ class CloudBridgeEntity[S: Spec, V](CoordinatorEntity[CloudBridgeCoordinator]):
         self._written = self._state_key()
 
     @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Take a new entity id in place (Home Assistant 2026.11 renames so).
+
+        Nothing of ours is kept by entity id. Not an override yet: older
+        releases have no such method, and call none.
+        """
+
+    @callback
     @override
     def _handle_coordinator_update(self) -> None:
         """Write the state only when this entity's point or availability changed."""
