@@ -47,7 +47,8 @@ HEAT_WORDS = frozenset(
 )
 HEAT_TERMS = ("取暖", "加热", "制热", "制暖", "暖", "热水", "电热", "供热", "采暖")
 COOL_WORDS = frozenset({"cool", "cooler", "cooling", "chiller"})
-COOL_TERMS = ("制冷", "冷风", "冷气", "降温")
+# 冷暖 (cools and heats) says both.
+COOL_TERMS = ("制冷", "冷风", "冷气", "降温", "冷暖")
 
 # Enum labels by what they mean, in Home Assistant's words.
 HVAC_LABELS: Mapping[str, tuple[str, ...]] = {
