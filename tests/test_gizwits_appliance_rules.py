@@ -520,6 +520,12 @@ def test_speed_zero_and_a_stop_label() -> None:
     assert number_fan.state({"switch": 1, "gear": 0}).percentage == 0
     assert number_fan.state({"switch": 1, "gear": 1}).percentage == 33
     assert number_fan.attrs(FanCommand(percentage=50)) == {"switch": True, "gear": 2}
+    # Scaled from -1: the speeds are still those above 0.
+    shifted = fan_of(
+        product("风扇", switch(), number("gear", "档位", 0, 4, addition=-1))
+    )
+    assert shifted.spec.speed_count == 3
+    assert shifted.attrs(FanCommand(percentage=1)) == {"switch": True, "gear": 1}
     label_fan = fan_of(
         product("风扇", switch(), enum("speed", "风速", "关", "1档", "2档", "3档"))
     )
@@ -635,3 +641,13 @@ def test_a_fan_without_oscillation_refuses_it() -> None:
     assert not fan.spec.oscillation
     with pytest.raises(ValueError):
         fan.attrs(FanCommand(oscillating=True))
+
+
+def test_specs_are_equal_when_nothing_changed() -> None:
+    """A definition read again gives equal specs: the entities stay as they are."""
+    assert climate_of(CHINESE_AC).spec == climate_of(CHINESE_AC).spec
+    assert fan_of(TOWER_FAN).spec == fan_of(TOWER_FAN).spec
+    changed = product(
+        "空调", switch(), enum("mode", "模式", "制冷", "制热", "睡眠"), SET_TEMP
+    )
+    assert climate_of(changed).spec != climate_of(CHINESE_AC).spec

@@ -27,8 +27,12 @@ from .roles import (
     HEAT_TERMS,
     HEAT_WORDS,
     HVAC_LABELS,
+    MODE_TERMS,
+    MODE_WORDS,
     ROOM_TERMS,
     ROOM_WORDS,
+    SPEED_TERMS,
+    SPEED_WORDS,
     SWING_LABELS,
     SWING_TERMS,
     SWING_WORDS,
@@ -45,11 +49,6 @@ from .roles import (
 
 CLIMATE_KEY = "climate"
 TRANSLATION_KEY = "appliance"
-# A fan-speed enum: its name says speed, fan or wind (风速, 风量, 档位).
-FAN_SPEED_WORDS = frozenset({"speed", "fan", "wind", "gear"})
-FAN_SPEED_TERMS = ("风速", "风量", "风档", "档位")
-MODE_WORDS = frozenset({"mode"})
-MODE_TERMS = ("模式",)
 SWING_BOOL_MODES = ("off", "on")
 
 
@@ -239,7 +238,7 @@ def find_climate(definition: ProductDefinition) -> Climate | None:
         dp
         for dp in enums
         if dp not in swings
-        and says(dp, FAN_SPEED_WORDS, FAN_SPEED_TERMS)
+        and says(dp, SPEED_WORDS, SPEED_TERMS)
         and not names_climate_mode(dp)
     ]
     modes = [

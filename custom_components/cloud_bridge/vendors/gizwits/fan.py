@@ -18,7 +18,11 @@ from .mapping import is_number, read_value, snap, write_value
 from .models import Datapoint, ProductDefinition
 from .roles import (
     FAN_PRESET_LABELS,
+    MODE_TERMS,
+    MODE_WORDS,
     OFF_LABELS,
+    SPEED_TERMS,
+    SPEED_WORDS,
     SWING_TERMS,
     SWING_WORDS,
     is_power,
@@ -34,13 +38,11 @@ from .roles import (
 
 FAN_KEY = "fan"
 TRANSLATION_KEY = "appliance"
-SPEED_WORDS = frozenset({"speed", "fan", "wind", "gear"})
-SPEED_TERMS = ("风速", "风量", "风档", "档位")
 # What says a speed moves air rather than water (a pump's speed).
 AIR_WORDS = frozenset({"fan", "wind", "air", "breeze"})
 AIR_TERMS = ("风", "扇")
-MODE_WORDS = frozenset({"mode"})
-MODE_TERMS = ("模式", "风类", "风型")
+# A fan's mode may also be named its kind of breeze.
+FAN_MODE_TERMS = (*MODE_TERMS, "风类", "风型")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,12 +68,6 @@ class Fan:
         parts = (self.switch, self.speed, self.oscillation, self.mode)
         return frozenset(part.name for part in parts if part is not None)
 
-    @property
-    def _first_speed(self) -> float:
-        """Return the slowest speed of a speed number (0 is none)."""
-        low = self.speed.scaled_range[0]
-        return low if low > 0 else low + self.speed.ratio
-
     def point(self, values: Mapping[str, Any]) -> Point:
         """Return the fan point from the reported values."""
         return Point(key=FAN_KEY, spec=self.spec, value=self.state(values))
@@ -92,7 +88,7 @@ class Fan:
         ]
         # A speed enum's preset (auto) rules over the mode the fan keeps.
         preset = min(
-            held, key=lambda key: self.presets[key][0] != self.speed, default=None
+            held, key=lambda key: self.presets[key][0] is not self.speed, default=None
         )
         return FanState(
             on=on,
@@ -110,9 +106,10 @@ class Fan:
             return 0 if isinstance(speed, str) and _stops(speed) else None
         if not isinstance(speed, int | float) or not math.isfinite(speed):
             return None
-        if speed < self._first_speed:
+        first = _first_speed(self.speed)
+        if speed < first:
             return 0
-        index = round((speed - self._first_speed) / self.speed.ratio) + 1
+        index = round((speed - first) / self.speed.ratio) + 1
         return min(100, round(index * 100 / count))
 
     def attrs(self, command: object) -> dict[str, Any]:
@@ -150,7 +147,8 @@ class Fan:
         index = min(count, max(1, math.ceil(percentage * count / 100)))
         if self.speeds:
             return self.speeds[index - 1]
-        return snap(self.speed, self._first_speed + (index - 1) * self.speed.ratio)
+        first = _first_speed(self.speed)
+        return snap(self.speed, first + (index - 1) * self.speed.ratio)
 
 
 def _stops(label: str) -> bool:
@@ -158,9 +156,12 @@ def _stops(label: str) -> bool:
     return plain_label(label) in OFF_LABELS
 
 
-def _speed_count(speed: Datapoint, first: float) -> int:
-    """Return how many speeds a speed number has above 0."""
-    return round((speed.scaled_range[1] - first) / speed.ratio) + 1
+def _first_speed(speed: Datapoint) -> float:
+    """Return the slowest speed of a speed number: its lowest value above 0."""
+    low = speed.scaled_range[0]
+    if low > 0:
+        return low
+    return low + (math.floor(-low / speed.ratio) + 1) * speed.ratio
 
 
 def find_fan(definition: ProductDefinition) -> Fan | None:
@@ -195,7 +196,7 @@ def find_fan(definition: ProductDefinition) -> Fan | None:
         for dp in writable
         if dp.data_type == "enum"
         and dp is not speed
-        and says(dp, MODE_WORDS, MODE_TERMS)
+        and says(dp, MODE_WORDS, FAN_MODE_TERMS)
     ]
     if len(modes) > 1:
         return None
@@ -217,11 +218,10 @@ def find_fan(definition: ProductDefinition) -> Fan | None:
         for label, key in keyed_labels(held, FAN_PRESET_LABELS).items():
             presets.setdefault(key, (speed, label))
     else:
-        low, high = speed.scaled_range
-        first = low if low > 0 else low + speed.ratio
+        first, high = _first_speed(speed), speed.scaled_range[1]
         if high < first:
             return None
-        count = _speed_count(speed, first)
+        count = round((high - first) / speed.ratio) + 1
     if mode is not None:
         for label, key in keyed_labels(mode.labels, FAN_PRESET_LABELS).items():
             presets.setdefault(key, (mode, label))

@@ -30,6 +30,11 @@ SWING_WORDS = frozenset(
     }
 )
 SWING_TERMS = ("摆风", "摆动", "扫风", "摇头", "摆头")
+# A speed: of a fan, or of an air conditioner's fan (风速, 风量, 档位).
+SPEED_WORDS = frozenset({"speed", "fan", "wind", "gear"})
+SPEED_TERMS = ("风速", "风量", "风档", "档位")
+MODE_WORDS = frozenset({"mode"})
+MODE_TERMS = ("模式",)
 # A temperature is a setting when its name says so.
 SETTING_WORDS = frozenset({"set", "target", "setpoint", "setting"})
 SETTING_TERMS = ("设定", "设置", "目标")
