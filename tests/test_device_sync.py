@@ -8,6 +8,7 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from homeassistant.components.climate import ATTR_PRESET_MODE, ATTR_PRESET_MODES
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
@@ -140,14 +141,14 @@ async def test_a_point_that_changes_platform_gets_a_new_entity(
     assert state_of(hass, binary) == STATE_ON
 
 
-async def test_new_options_reach_a_select_without_a_reload(
+async def test_new_preset_reaches_a_thermostat_without_a_reload(
     hass: HomeAssistant,
     gizwits_sim: GizwitsSimulator,
     gizwits_loaded: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A refreshed definition with a new mode shows it: options and state follow."""
-    select = gizwits_helpers.entity(hass, "select", LIVING_AC_DID, "mode")
+    """A refreshed definition with a new mode shows it: presets and state follow."""
+    thermostat = gizwits_helpers.entity(hass, "climate", LIVING_AC_DID, "climate")
     key = gizwits_sim.device(LIVING_AC_DID).product_key
     product = gizwits_sim.product(key)
     # A new product object: the demo's own is shared by every simulator.
@@ -161,14 +162,20 @@ async def test_new_options_reach_a_select_without_a_reload(
     )
     gizwits_sim.set_attr(LIVING_AC_DID, "mode", "睡眠")
     await gizwits_helpers.next_poll(hass, freezer)
-    assert state_of(hass, select) == STATE_UNKNOWN  # the old definition
+    # The old definition: a mode it does not know, and no presets.
+    state = hass.states.get(thermostat)
+    assert state is not None
+    assert state.state == STATE_UNKNOWN
+    assert ATTR_PRESET_MODES not in state.attributes
 
     # Definitions are read again after 7 days.
     await gizwits_helpers.next_poll(hass, freezer, seconds=8 * 24 * 3600)
-    state = hass.states.get(select)
+    state = hass.states.get(thermostat)
     assert state is not None
-    assert state.state == "睡眠"
-    assert state.attributes["options"][-1] == "睡眠"
+    assert state.attributes[ATTR_PRESET_MODES] == ["sleep"]
+    assert state.attributes[ATTR_PRESET_MODE] == "sleep"
+    # A preset of an AC with several modes says nothing of which one it runs.
+    assert state.state == STATE_UNKNOWN
     assert gizwits_loaded.state is ConfigEntryState.LOADED
 
 

@@ -43,6 +43,7 @@ from simulator.gizwits_demo import (
     LIVING_LIGHTS_GROUP_ID,
     PET_HOUSE,
     PET_HOUSE_DID,
+    PRODUCTS,
     SMART_PLUG,
     TV_PLUG_DID,
     demo_data,
@@ -239,7 +240,7 @@ async def test_bindings_fields(api: Api) -> None:
     reply = await api.get("/app/bindings")
     devices = reply.body["devices"]
     assert set(reply.body) == {"devices"}
-    assert len(devices) == 8
+    assert len(devices) == 10
     assert all(set(device) == BINDING_FIELDS for device in devices)
     by_did = {device["did"]: device for device in devices}
     assert by_did[BEDROOM_AC_DID]["is_online"] is False
@@ -288,7 +289,7 @@ async def test_disabled_devices_and_unbinding(api: Api) -> None:
     assert CEILING_LAMP_DID not in listed
     assert CEILING_LAMP_DID not in api.sim.group(LIVING_LIGHTS_GROUP_ID).dids
     api.sim.bind(CEILING_LAMP_DID)
-    assert len((await api.get("/app/bindings")).body["devices"]) == 7
+    assert len((await api.get("/app/bindings")).body["devices"]) == 9
 
 
 async def test_device_details(api: Api) -> None:
@@ -449,7 +450,7 @@ async def test_state_switches(api: Api) -> None:
     api.sim.set_online(LIVING_AC_DID, False)
     assert (await api.latest(LIVING_AC_DID))["room_temp"] == -12
     api.sim.add_device(Device("NewPlug000000000000001A", SMART_PLUG.product_key, "x"))
-    assert len((await api.get("/app/bindings")).body["devices"]) == 9
+    assert len((await api.get("/app/bindings")).body["devices"]) == 11
 
 
 # --- Control -------------------------------------------------------------------------
@@ -588,7 +589,7 @@ async def test_groups_and_their_devices(api: Api) -> None:
         },
     ]
     mixed = (await api.get(f"/app/group/{ALL_DEVICES_GROUP_ID}/devices")).body
-    assert len(mixed) == 8
+    assert len(mixed) == 10
     assert {(m["product_key"], m["verbose_name"]) for m in mixed} == {("", "")}
     (await api.get("/app/group/000000000000000000000000/devices")).error(9015, 404)
 
@@ -786,9 +787,9 @@ async def test_unexpected_failure_answers_9008(
 def test_demo_data_is_deterministic_and_complete() -> None:
     first, second = demo_data(), demo_data()
     assert [d.did for d in first.devices] == [d.did for d in second.devices]
-    assert len(first.devices) == 8
+    assert len(first.devices) == 10
     assert all(DID.match(d.did) for d in first.devices)
-    assert len({d.mac for d in first.devices}) == 8
+    assert len({d.mac for d in first.devices}) == 10
     assert [d.online for d in first.devices].count(False) == 1
     assert [d.updated_at for d in first.devices].count(0) == 1
     assert {d.product_key for d in first.devices} == {
@@ -817,7 +818,7 @@ async def test_generated_data_serves_two_hundred_devices(
         assert len(latest) == 100
         assert sum(1 for attr in latest if not attr) == 4
         groups = (await api.get("/app/group")).body
-        assert len(groups) == 5
+        assert len(groups) == len(PRODUCTS)
         assert all(g["product_key"] for g in groups)
         scene = (await api.get("/app/scene")).body[0]
         assert (await api.post(f"/app/scene/{scene['id']}/task")).status == 200
@@ -1160,7 +1161,7 @@ async def test_aep_device_list(api: Api) -> None:
     assert by_did[PET_HOUSE_DID]["name"] == PET_HOUSE.name  # no alias
     assert by_did[PET_HOUSE_DID]["productKey"] == PET_HOUSE.product_key
     api.sim.device(TV_PLUG_DID).disabled = True
-    assert len(aep_data(await aep_devices(api, token))) == 7
+    assert len(aep_data(await aep_devices(api, token))) == 9
     aep_error(await aep_devices(api, token, version=None), "400")
     aep_error(await aep_devices(api, f"Bearer {token}"), "526")
     aep_error(await aep_devices(api, None), "526")
