@@ -31,7 +31,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 
 from custom_components.cloud_bridge.const import DOMAIN
 from simulator.gizwits import GizwitsSimulator
@@ -45,6 +45,7 @@ from simulator.gizwits_model import (
     UintSpec,
 )
 
+from .registry import device_with
 from .wiz_helpers import entity_id
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
@@ -141,9 +142,7 @@ def add_device(
 def points_of(hass: HomeAssistant, did: str) -> dict[str, str]:
     """Return the point keys of a device's entities, with their platforms."""
     entry = hass.config_entries.async_entries(DOMAIN)[0]
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, f"gizwits:{DEMO_UID}:{did}"), entry.entry_id
-    )
+    device = device_with(hass, (DOMAIN, f"gizwits:{DEMO_UID}:{did}"), entry.entry_id)
     assert device is not None, did
     return {
         e.unique_id.rpartition(":")[2]: e.domain
