@@ -28,6 +28,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 PLATFORMS = [
     Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.EVENT,
     Platform.LIGHT,
     Platform.NUMBER,
     Platform.SCENE,

@@ -51,6 +51,7 @@ def _registry_facts(device: Device) -> tuple[object, ...]:
         device.mac,
         device.suggested_area,
         device.via_device,
+        device.service,
     )
 
 
@@ -146,6 +147,7 @@ class DeviceSync:
             via_device_id=(
                 self.device_ids.get(device.via_device) if device.via_device else None
             ),
+            entry_type=dr.DeviceEntryType.SERVICE if device.service else None,
         )
         self.device_ids[device.key] = registered.id
 
