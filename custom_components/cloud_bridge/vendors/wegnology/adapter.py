@@ -567,12 +567,18 @@ class WegnologyAdapter(VendorAdapter):
             raise
 
     def attributes(self, data_type: str) -> list[tuple[str, str, str]]:
-        """Return (device id, device name, attribute) of every attribute of a type."""
+        """Return (device id, device name, attribute) of every attribute of a type.
+
+        Sorted by device name, then attribute (as a person reads them).
+        """
         return sorted(
-            (device.id, device.name, attribute.name)
-            for device in self._devices.values()
-            for attribute in device.attributes
-            if attribute.data_type == data_type
+            (
+                (device.id, device.name, attribute.name)
+                for device in self._devices.values()
+                for attribute in device.attributes
+                if attribute.data_type == data_type
+            ),
+            key=lambda found: (found[1].casefold(), found[2].casefold(), found[0]),
         )
 
     def diagnostics(self) -> dict[str, Any]:
