@@ -42,6 +42,8 @@ from .models import (
 REQUEST_TIMEOUT = 20.0
 PER_PAGE = 100
 MAX_PAGES = 1000
+# The newest events read to start from (several may share the newest time).
+NEWEST_EVENTS = 10
 # A server with a lower page limit refuses a larger perPage with a 400 whose
 # message says so (Losant's validator: "perPage must be <= 50").
 _PER_PAGE_REFUSED = re.compile(r"perPage\b(?:\D*?(\d+))?", re.IGNORECASE)
@@ -213,19 +215,14 @@ class WegnologyClient:
 
         None when the application has no event (none with a readable time).
         """
-        reply = await self._request(
-            "GET",
+        items = await self._first_page(
             f"/applications/{application_id}/events",
-            params={
-                "page": 0,
-                "perPage": 10,
-                "sortField": "creationDate",
-                "sortDirection": "desc",
-            },
+            {"sortField": "creationDate", "sortDirection": "desc"},
+            NEWEST_EVENTS,
         )
         raised = [
             (when, item["id"])
-            for item in _items(reply)
+            for item in items
             if isinstance(item, dict)
             and isinstance(item.get("id"), str)
             and (when := parse_time(item.get("creationDate"))) is not None
@@ -322,6 +319,22 @@ class WegnologyClient:
                     raise
                 continue
             return found
+
+    async def _first_page(
+        self, path: str, params: Mapping[str, Any], wanted: int
+    ) -> list[Any]:
+        """Return the items of a list's first page of (at most) wanted items."""
+        while True:
+            per_page = min(wanted, self.per_page)
+            try:
+                reply = await self._request(
+                    "GET", path, params={**params, "page": 0, "perPage": per_page}
+                )
+            except WegnologyApiError as err:
+                if not self._smaller_pages(err, per_page):
+                    raise
+                continue
+            return _items(reply)
 
     def _smaller_pages(self, err: WegnologyApiError, per_page: int) -> bool:
         """Take a smaller page size if the cloud refused this one; tell if it did."""
