@@ -242,6 +242,10 @@ NAMED_QUANTITIES = {
     ("Flow Meter", "flowRate"): (None, None, "measurement"),
     ("Compressed Air Meter", "flow"): (None, None, "measurement"),
     ("Chiller Controller", "setpoint"): (None, None, "measurement"),
+    ("Pump Station Gateway", "signal"): ("signal_strength", "dBm", "measurement"),
+    ("Line 2 Gateway", "signal"): ("signal_strength", "dBm", "measurement"),
+    ("Pump Station Gateway", "uptime"): ("duration", "s", "measurement"),
+    ("Tank Level", "level"): (None, None, "measurement"),
 }
 
 

@@ -1190,3 +1190,113 @@ async def test_an_unreadable_device_item_keeps_its_device(
     wegnology_sim.faults.clear()
     await next_poll(hass, freezer, 600)
     assert state_of(hass, level) != STATE_UNAVAILABLE
+
+
+# --- connectivity within one poll ----------------------------------------------------
+
+
+async def test_a_gateway_dropping_off_shows_within_one_poll(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The gateway and its peripherals off after one poll; one small request."""
+    wegnology_sim.set_connected(PUMP_GATEWAY_ID, False)
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer)
+    (changes,) = [r for r in wegnology_sim.requests if r.path == devices_path()]
+    assert "query" in changes.query
+    for device_id in (PUMP_GATEWAY_ID, TANK_LEVEL_ID, PUMP_ID, FLOW_METER_ID):
+        assert state_of(hass, connectivity(hass, device_id)) == STATE_OFF
+    assert state_of(hass, tank_level(hass)) == STATE_UNAVAILABLE
+    line_2 = entity(hass, "sensor", LINE_2_GATEWAY_ID, "signal")
+    assert state_of(hass, line_2) == "-58"
+
+
+async def test_a_device_that_connects_joins_within_one_poll(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A device added in WEGnology that connects: there at the next poll."""
+    added = wegnology_sim.add_device(
+        SimDevice(
+            id="6500000000000000000000bb",
+            name="Dock Camera",
+            attributes=[Attribute("temperature")],
+            connected=False,
+        ),
+        DEMO_APPLICATION_ID,
+    )
+    wegnology_sim.set_connected(added.id, True)
+    await next_poll(hass, freezer)
+    assert device_entry(hass, added.id) is not None
+    assert state_of(hass, connectivity(hass, added.id)) == STATE_ON
+    assert state_of(hass, entity(hass, "sensor", added.id, "temperature")) == (
+        STATE_UNKNOWN
+    )
+
+
+async def test_no_device_that_connects_no_connection_read(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    setup_entry: SetupEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An application whose devices never connect (reported by others): no query."""
+    data = generated_data(3)
+    for device in data.applications[0].devices.values():
+        device.device_class = "floating"
+        device.parent_id = None
+        device.connected_at = device.disconnected_at = None
+    async with WegnologySimulator(data) as sim:
+        entry = await setup_entry(
+            make_entry(hass, sim, login=False, application_id=GENERATED)
+        )
+        assert entry.state is ConfigEntryState.LOADED
+        sim.clear_requests()
+        await next_poll(hass, freezer)
+        assert paths(sim) == [
+            bulk_state_path(GENERATED),
+            most_recent_path(GENERATED),
+            events_path(GENERATED),
+        ]
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+# --- a server with smaller pages -----------------------------------------------------
+
+
+async def test_a_server_with_smaller_pages_is_polled_in_them(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    setup_entry: SetupEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Pages refused above 50: set-up and polls read pages of 50, refused once."""
+    async with WegnologySimulator(generated_data(120), max_per_page=50) as sim:
+        entry = await setup_entry(
+            make_entry(hass, sim, login=False, application_id=GENERATED)
+        )
+        assert entry.state is ConfigEntryState.LOADED
+        assert len(registered(hass, entry)) == 120 + 1
+        listed = [r.query for r in sim.requests if r.path == devices_path(GENERATED)]
+        assert [(q["page"], q["perPage"]) for q in listed] == [
+            ("0", "100"),  # refused: "perPage must be <= 50"
+            ("0", "50"),
+            ("1", "50"),
+            ("2", "50"),
+        ]
+        sim.clear_requests()
+        await next_poll(hass, freezer)
+        assert entry.runtime_data.coordinator.last_update_success
+        states = [r.query for r in sim.requests if r.path == bulk_state_path(GENERATED)]
+        assert [(q["page"], q["perPage"]) for q in states] == [
+            ("0", "50"),
+            ("1", "50"),
+            ("2", "50"),
+        ]
+        assert {r.query.get("perPage") for r in sim.requests} <= {"50", None}
+        assert await hass.config_entries.async_unload(entry.entry_id)

@@ -293,6 +293,7 @@ class WegnologyAdapter(VendorAdapter):
             device.connection_time
             for device in self._devices.values()
             if device.connection_time is not None
+            and device.device_class not in NEVER_CONNECTED
         ]
         if not changes:
             return
