@@ -14,7 +14,7 @@ device) only makes the device list stale.
 """
 
 from collections.abc import Iterable, Mapping
-from functools import partial
+from functools import lru_cache, partial
 import logging
 import re
 from typing import Any
@@ -48,7 +48,6 @@ from .alerts import (
     AlertMemory,
     Alerts,
     EventStateChange,
-    NoMemory,
     query_time,
 )
 from .client import (
@@ -57,6 +56,7 @@ from .client import (
 )
 from .models import (
     EVENT_LEVELS,
+    Attribute,
     AttributeState,
     Device as WegnologyDevice,
     Event,
@@ -93,9 +93,13 @@ _NEW_ALERTS = SensorSpec(translation_key="new_alerts", state_class="measurement"
 _ALERT_LEVEL = SensorSpec(
     translation_key="alert_level", device_class="enum", options=ALERT_LEVELS
 )
-# An offline device's alert (it went offline, say) stays shown.
+# An offline device's alert (it went offline, say) stays shown. One per device:
+# the first to start disabled in an application too large for the entity limit.
 _OPEN_ALERT = BinarySensorSpec(
-    translation_key="open_alert", device_class="problem", survives_offline=True
+    translation_key="open_alert",
+    device_class="problem",
+    survives_offline=True,
+    optional=True,
 )
 APPLICATION_MODEL = "Application"
 
@@ -156,6 +160,7 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)
 def sentence(name: str) -> str:
     """Return a camelCase or snake_case name as words: flowRate → Flow rate.
 
@@ -224,10 +229,10 @@ class WegnologyAdapter(VendorAdapter):
         client: WegnologyClient,
         application_id: str,
         *,
+        memory: AlertMemory,
         overrides: Mapping[str, Mapping[str, str]] | None = None,
         switches: Mapping[str, Mapping[str, Any]] | None = None,
         name: str | None = None,
-        memory: AlertMemory | None = None,
     ) -> None:
         """Keep the client, the application (and its name) and the user's options.
 
@@ -236,7 +241,7 @@ class WegnologyAdapter(VendorAdapter):
         self._client = client
         self._application_id = application_id
         self._name = name or application_id
-        self._alerts = Alerts(client, application_id, memory or NoMemory(), self._call)
+        self._alerts = Alerts(client, application_id, memory, self._call)
         self._buttons = WorkflowButtons(client, application_id, self._call)
         self._overrides = overrides or {}
         self._switches = switches or {}
@@ -246,6 +251,11 @@ class WegnologyAdapter(VendorAdapter):
         self._stale = True
         self._complete = True
         self._unlisted: set[str] = set()
+        # Each device's attribute specs, while its definition stays the same.
+        self._specs: dict[
+            tuple[str, str, tuple[Attribute, ...]], tuple[tuple[Attribute, Spec], ...]
+        ] = {}
+        self._open_alerts: frozenset[str] = frozenset()
         self._problems = ProblemLog(_LOGGER, "WEGnology: a device skipped: %s")
 
     def _key(self, device_id: str) -> str:
@@ -274,6 +284,7 @@ class WegnologyAdapter(VendorAdapter):
         await self._alerts.poll(full=topology_due)
         if topology_due or self._buttons.stale:
             await self._buttons.read()
+        self._open_alerts = self._alerts.devices_with_open_alerts
         devices = {
             self._key(device.id): self._device(device)
             for device in self._devices.values()
@@ -334,6 +345,7 @@ class WegnologyAdapter(VendorAdapter):
             self._problems.report(problem)
         self._complete = not devices.skipped
         self._devices = {device.id: device for device in devices.items}
+        self._specs = {}
         self._stale = False
 
     async def _check_application(self) -> None:
@@ -405,23 +417,15 @@ class WegnologyAdapter(VendorAdapter):
                 Point(
                     key=OPEN_ALERT,
                     spec=_OPEN_ALERT,
-                    value=device.id in self._alerts.devices_with_open_alerts,
+                    value=device.id in self._open_alerts,
                 )
             )
-        # The one attribute its name ends with is the device's main feature.
-        main = [a.name for a in device.attributes if names_device(device.name, a.name)]
-        for attribute in device.attributes:
+        for attribute, spec in self._attribute_specs(device):
             reported = state.get(attribute.name)
-            raw = reported.value if reported else None
-            point = self._attribute_point(
-                device.id,
-                attribute.name,
-                attribute.data_type,
-                raw,
-                main=main == [attribute.name],
+            value = attribute_value(
+                attribute.data_type, reported.value if reported else None
             )
-            if point is not None:
-                points.append(point)
+            points.append(Point(key=attribute.name, spec=spec, value=value))
         parent = device.parent_id if device.parent_id in self._devices else None
         return Device(
             key=self._key(device.id),
@@ -434,15 +438,43 @@ class WegnologyAdapter(VendorAdapter):
             points={point.key: point for point in points},
         )
 
-    def _attribute_point(
-        self, device_id: str, name: str, data_type: str, raw: Any, *, main: bool
-    ) -> Point | None:
-        """Return the point an attribute becomes, by its data type and the options.
+    def _attribute_specs(
+        self, device: WegnologyDevice
+    ) -> tuple[tuple[Attribute, Spec], ...]:
+        """Return the spec of each attribute that becomes an entity.
 
-        Its key (and so its unique id) is the attribute's name; its name is that
-        name in words, or the device's own for its main feature.
+        Worked out once per device definition (a poll of a large application
+        reads thousands of attributes); the one attribute whose words end the
+        device's name is its main feature.
         """
-        value = attribute_value(data_type, raw)
+        shape = (device.id, device.name, device.attributes)
+        if (known := self._specs.get(shape)) is not None:
+            return known
+        main = [a.name for a in device.attributes if names_device(device.name, a.name)]
+        specs = tuple(
+            (attribute, spec)
+            for attribute in device.attributes
+            if (
+                spec := self._attribute_spec(
+                    device.id,
+                    attribute.name,
+                    attribute.data_type,
+                    main=main == [attribute.name],
+                )
+            )
+            is not None
+        )
+        self._specs[shape] = specs
+        return specs
+
+    def _attribute_spec(
+        self, device_id: str, name: str, data_type: str, *, main: bool
+    ) -> Spec | None:
+        """Return the spec an attribute becomes, by its data type and the options.
+
+        Its point's key (and so its unique id) is the attribute's name; its
+        name is that name in words, or the device's own for its main feature.
+        """
         option = f"{device_id}/{name}"
         words = sentence(name)
         spec: Spec
@@ -466,7 +498,7 @@ class WegnologyAdapter(VendorAdapter):
                 spec = SensorSpec(name=words, main=main, private=data_type == "gps")
             case _:
                 return None
-        return Point(key=name, spec=spec, value=value)
+        return spec
 
     def _application_device(self) -> Device | None:
         """Return the application as a device: its alerts and workflow buttons.

@@ -55,17 +55,6 @@ class Caller(Protocol):
         """Send the request."""
 
 
-class NoMemory:
-    """A memory that keeps nothing: every start is a first start."""
-
-    def saved(self) -> Mapping[str, Any] | None:
-        """Return nothing."""
-        return None
-
-    def save(self, data: Mapping[str, Any]) -> None:
-        """Keep nothing."""
-
-
 @dataclass(frozen=True, slots=True)
 class EventStateChange:
     """A request to move an event: acknowledge, resolve or reopen it."""
