@@ -384,6 +384,19 @@ async def test_a_server_with_smaller_pages(
         assert [r.query["perPage"] for r in sim.requests] == ["10"]
 
 
+async def test_the_newest_events_on_a_server_with_tiny_pages(
+    wegnology_sim: WegnologySimulator, session: aiohttp.ClientSession
+) -> None:
+    """A first page refused at 10 items is read at the size the server takes."""
+    wegnology_sim.max_per_page = 5
+    client = client_of(wegnology_sim, session)
+    newest = await client.newest_events(DEMO_APPLICATION_ID)
+    assert newest is not None
+    assert newest[1] == frozenset({PUMP_FAULT_EVENT_ID})
+    assert [r.query["perPage"] for r in wegnology_sim.requests] == ["10", "5"]
+    assert client.per_page == 5
+
+
 class _PickyServer(SimulatorServer):
     """A server that refuses pages above 40 items without saying how many it takes."""
 
