@@ -28,7 +28,9 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 PLATFORMS = [
     Platform.BINARY_SENSOR,
+    Platform.BUTTON,
     Platform.CLIMATE,
+    Platform.EVENT,
     Platform.FAN,
     Platform.LIGHT,
     Platform.NUMBER,

@@ -52,6 +52,7 @@ def _registry_facts(device: Device) -> tuple[object, ...]:
         device.mac,
         device.suggested_area,
         device.via_device,
+        device.service,
     )
 
 
@@ -144,6 +145,7 @@ class DeviceSync:
             manufacturer=_text(device.manufacturer),
             model=_text(device.model),
             suggested_area=self._area(device.suggested_area),
+            entry_type=dr.DeviceEntryType.SERVICE if device.service else None,
         )
         parent_id = (
             self.device_ids.get(device.via_device) if device.via_device else None

@@ -62,8 +62,10 @@ class CloudBridgeEntity[S: Spec, V](CoordinatorEntity[CloudBridgeCoordinator]):
         self, spec: S, device_class: str | None = None
     ) -> dict[str, Any]:
         """Return the EntityDescription fields every platform takes from a spec."""
-        if spec.name is not None:
-            name: Any = clean_name(spec.name)
+        if spec.main:
+            name: Any = None  # the device's main feature, named as the device
+        elif spec.name is not None:
+            name = clean_name(spec.name)
         elif spec.translation_key is not None or device_class is not None:
             name = UNDEFINED  # named by its translation, or by its device class
         else:

@@ -25,6 +25,9 @@ class Kind(StrEnum):
     SELECT = "select"
     SENSOR = "sensor"
     SWITCH = "switch"
+    # What a cloud service (an application) offers besides its devices.
+    BUTTON = "button"
+    EVENT = "event"
 
 
 class Category(StrEnum):
@@ -147,6 +150,8 @@ class Spec:
     survives_offline: bool = False
     # Where something is (a GPS fix): shown, but redacted in diagnostics.
     private: bool = False
+    # The device's main feature: named as the device, even with a device class.
+    main: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -239,6 +244,34 @@ class SceneSpec(Spec):
     kind = Kind.SCENE
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ButtonSpec(Spec):
+    """Something the cloud does when pressed (a workflow's button)."""
+
+    kind = Kind.BUTTON
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventSpec(Spec):
+    """Things that happen (alerts); each Occurrence of its point fires once."""
+
+    kind = Kind.EVENT
+    event_types: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Occurrence:
+    """One thing that happened: its id (fired once), its type and what it says.
+
+    ``device_key`` names the device it is about, if any.
+    """
+
+    id: str
+    type: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    device_key: str | None = None
+
+
 type SensorValue = str | int | float
 
 
@@ -262,6 +295,8 @@ class Device:
     mac: str | None = None
     suggested_area: str | None = None
     via_device: str | None = None
+    # A cloud service (an application), not a physical device.
+    service: bool = False
     online: bool = True
     points: Mapping[str, Point] = field(default_factory=dict)
 
