@@ -20,7 +20,7 @@ from homeassistant.const import (
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
 )
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
@@ -114,22 +114,29 @@ def open_alert(hass: HomeAssistant, device_id: str) -> str:
 
 
 class Fired:
-    """The events an event entity fired: one per new timestamp it shows."""
+    """The events an event entity fired: each write with a new time or event."""
 
     def __init__(self, hass: HomeAssistant, entity_id: str) -> None:
         """Start listening."""
         self.events: list[dict[str, Any]] = []
-        self._times: set[str] = set()
+        self._seen: set[tuple[str, Any]] = set()
         self._entity_id = entity_id
         hass.bus.async_listen(EVENT_STATE_CHANGED, self._heard)
 
+    @callback
     def _heard(self, event: Event) -> None:
         new = event.data["new_state"]
         if event.data["entity_id"] != self._entity_id or new is None:
             return
-        if new.state in (STATE_UNKNOWN, STATE_UNAVAILABLE) or new.state in self._times:
+        if new.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
             return
-        self._times.add(new.state)
+        # A write that fires nothing shows the last event's time and id again.
+        # (Before Home Assistant 2026.10 two events fired in one millisecond
+        # share a time: the event id tells them apart.)
+        fired = (new.state, new.attributes.get("event_id"))
+        if fired in self._seen:
+            return
+        self._seen.add(fired)
         self.events.append(dict(new.attributes))
 
     @property
