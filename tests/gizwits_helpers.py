@@ -21,6 +21,10 @@ from simulator.gizwits_demo import DEMO_APP_ID, DEMO_UID, DEMO_USERNAME
 from .conftest import gizwits_data
 
 LOGIN = "/app/login"
+AEP_LOGIN = "/app/smart_home/login/pwd"
+AEP_REFRESH = "/app/user/refresh_token"
+AEP_DEVICES = "/app/smartHome/v2/users/devices"
+WS = "/ws/app/v1"
 BINDINGS = "/app/bindings"
 DATAPOINT = "/app/datapoint"
 GROUPS = "/app/group"

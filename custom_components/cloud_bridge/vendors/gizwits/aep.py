@@ -15,6 +15,7 @@ Where the notes on this login are silent, the choices made here:
   signs in again instead.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
@@ -22,6 +23,7 @@ import aiohttp
 from ..http import JsonHttp
 from ..parse import ParseError, number_or_text_at, optional_text
 from ..replies import Listing
+from .const import AEP_HOSTS, CONF_AEP_URL, CONF_BASE_URL, CONF_REGION
 from .errors import (
     GizwitsApiError,
     GizwitsAuthError,
@@ -42,6 +44,19 @@ WRONG_PASSWORD = 1000033
 TOKEN_EXPIRED = 505
 TOKEN_INVALID = 526
 _NOT_FOUND = 404
+
+
+def aep_url_for(data: Mapping[str, Any]) -> str:
+    """Return the newer app login's host of an entry's (or a form's) server.
+
+    A region has its own; another address serves it too unless a second one
+    is given.
+    """
+    return str(
+        AEP_HOSTS.get(data.get(CONF_REGION, ""))
+        or data.get(CONF_AEP_URL)
+        or data[CONF_BASE_URL]
+    )
 
 
 class AepClient:
