@@ -32,12 +32,11 @@ from simulator.gizwits_push import AppSocket
 
 from .gizwits_helpers import (
     BINDINGS,
-    LOGIN,
     LOGGER_NAME,
     PUSH_TASK,
     WS,
-    device_entry,
     devdata_dids,
+    device_entry,
     entity,
     log_lines,
     make_entry,
@@ -249,6 +248,7 @@ async def test_binding_change_reads_the_devices_again(
 @pytest.mark.parametrize("abrupt", [False, True], ids=["closed", "cut"])
 async def test_drop_reconnects_and_reads_what_was_missed(
     hass: HomeAssistant,
+    *,
     freezer: FrozenDateTimeFactory,
     gizwits_push_sim: GizwitsSimulator,
     pushed: MockConfigEntry,
