@@ -147,6 +147,22 @@ async def tick(
     await settle(hass)
 
 
+async def tick_until(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    predicate: Callable[[], bool],
+    what: str,
+    seconds: int = 120,
+) -> None:
+    """Let time pass a second at a time until predicate holds (a back-off ends)."""
+    for _ in range(seconds):
+        await tick(hass, freezer, 1)
+        await until(lambda: True, what)
+        if predicate():
+            return
+    raise AssertionError(f"never happened in {seconds} s: {what}")
+
+
 async def next_poll(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 30
 ) -> None:

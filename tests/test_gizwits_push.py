@@ -6,10 +6,13 @@ heartbeat check runs when a test calls it.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import timedelta
 import logging
+import socket
+from unittest.mock import patch
 
+from aiohttp.abc import AbstractResolver, ResolveResult
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -33,6 +36,7 @@ from simulator.gizwits_push import AppSocket
 from .gizwits_helpers import (
     BINDINGS,
     LOGGER_NAME,
+    LOGIN,
     PUSH_TASK,
     WS,
     devdata_dids,
@@ -43,6 +47,7 @@ from .gizwits_helpers import (
     online_dids,
     paths,
     tick,
+    tick_until,
     until,
 )
 
@@ -340,3 +345,258 @@ async def test_notifications_with_req_sn_are_acknowledged(
     await until(lambda: len(sock.acks) == 2, "acknowledged")
     assert sock.acks == [(1, CEILING_LAMP_DID), (2, LIVING_AC_DID)]
     assert sock.unacked == {}
+
+
+async def test_login_required_renews_and_logs_in_again(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    gizwits_push_sim: GizwitsSimulator,
+    pushed: MockConfigEntry,
+) -> None:
+    """1009 (the token expired): renew it, log in again on the same socket, resync."""
+    sim = gizwits_push_sim
+    old_token = pushed.data["token"]
+    sim.expire_tokens()
+    sim.set_attr(LIVING_AC_DID, "set_temp", 18)  # the cloud skips a stale socket
+    sim.clear_requests()
+    await tick(hass, freezer, 60)  # the next ping hears 1009
+    (sock,) = sim.push.open_sockets
+    await until(lambda: len(sim.push.logins) == 2 and sock.login is not None, "again")
+    assert [login.success for login in sim.push.logins] == [True, True]
+    assert sock.login.token == pushed.data["token"] != old_token
+    assert paths(sim)[0] == LOGIN
+    await until(
+        lambda: float(state(hass, "number", LIVING_AC_DID, "set_temp")) == 18,
+        "read after the new login",
+    )
+    assert len(sim.push.sockets) == 1
+    assert coordinator_of(pushed).pushing is True
+
+
+async def test_refused_login_renews_the_token_and_reconnects(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    gizwits_push_sim: GizwitsSimulator,
+    pushed: MockConfigEntry,
+) -> None:
+    """A login refused: the token is renewed, and the next socket logs in."""
+    sim = gizwits_push_sim
+    sim.tokens.clear()  # the cloud forgot every token
+    sim.push.drop()
+    await until(lambda: coordinator_of(pushed).pushing is False, "push down")
+    await tick(hass, freezer, 3)
+    await until(lambda: len(sim.push.logins) == 2, "refused login")
+    assert not sim.push.logins[1].success
+    await until(lambda: pushed.data["token"] in sim.tokens, "token renewed")
+    coordinator = coordinator_of(pushed)
+    await tick_until(hass, freezer, lambda: coordinator.pushing is True, "back")
+    await up(sim, pushed)
+    assert [login.success for login in sim.push.logins] == [True, False, True]
+    assert sim.push.logins[2].token == pushed.data["token"]
+
+
+async def test_push_refused_polls_every_30_seconds(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    gizwits_push_sim: GizwitsSimulator,
+    setup_entry: SetupEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Sockets refused (HTTP 503): polls every 30 s, said once; retried meanwhile."""
+    sim = gizwits_push_sim
+    sim.push.refuse = True
+    caplog.set_level(logging.INFO, logger=LOGGER_NAME)
+    entry = await setup_entry(make_entry(hass, sim))
+    coordinator = coordinator_of(entry)
+    await until(lambda: coordinator.pushing is False, "push refused")
+    assert coordinator.update_interval == timedelta(seconds=30)
+    assert log_lines(caplog, logging.INFO) == [
+        (
+            f"Gizwits {DEMO_USERNAME}: pushed updates are not available (the cloud "
+            "refused the socket (HTTP 503)); polling every 30 s"
+        )
+    ]
+    sim.clear_requests()
+    for _ in range(4):
+        await tick(hass, freezer, 30)
+    assert polls(sim) == 4
+    assert paths(sim).count(WS) >= 2
+    assert len(log_lines(caplog, logging.INFO)) == 1
+
+    sim.push.refuse = False
+    await tick(hass, freezer, 60)
+    await up(sim, entry)
+    assert coordinator.update_interval == timedelta(minutes=5)
+
+
+class LocalDNS(AbstractResolver):
+    """A resolver that finds every host on this machine (no network in tests)."""
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        """Resolve any host to 127.0.0.1."""
+        return [
+            ResolveResult(
+                hostname=host,
+                host="127.0.0.1",
+                port=port,
+                family=socket.AF_INET,
+                proto=0,
+                flags=socket.AI_NUMERICHOST,
+            )
+        ]
+
+    async def close(self) -> None:
+        """Nothing to close."""
+
+    async def real_close(self) -> None:
+        """Nothing to close (Home Assistant closes its resolver with this)."""
+
+
+@pytest.fixture
+def local_dns() -> Iterator[None]:
+    """Give Home Assistant's HTTP session a DNS that finds every host here."""
+    with patch(
+        "homeassistant.helpers.aiohttp_client._async_make_resolver",
+        return_value=LocalDNS(),
+    ):
+        yield
+
+
+async def test_one_socket_per_distinct_host(
+    hass: HomeAssistant,
+    local_dns: None,
+    gizwits_push_sim: GizwitsSimulator,
+    setup_entry: SetupEntry,
+) -> None:
+    """Devices on two hosts: two sockets, each subscribed to its own devices."""
+    sim = gizwits_push_sim
+    elsewhere = [TV_PLUG_DID, CEILING_LAMP_DID]
+    for did in elsewhere:
+        sim.device(did).host = "m2m-2.gizwits.test"
+    entry = await setup_entry(make_entry(hass, sim))
+    await until(lambda: coordinator_of(entry).pushing is True, "both up")
+    await until(
+        lambda: sum(len(s.subscriptions) for s in sim.push.open_sockets) == 8,
+        "subscribed",
+    )
+    by_host = {
+        sock.host.rsplit(":", 1)[0]: sorted(sock.subscriptions)
+        for sock in sim.push.open_sockets
+    }
+    assert by_host == {
+        "m2m-2.gizwits.test": sorted(elsewhere),
+        "127.0.0.1": sorted(set(bound(sim)) - set(elsewhere)),
+    }
+    sim.set_attr(TV_PLUG_DID, "switch", False)
+    await until(
+        lambda: state(hass, "switch", TV_PLUG_DID, "switch") == STATE_OFF, "pushed"
+    )
+    push = coordinator_of(entry).adapter.diagnostics()["push"]
+    port = sim.state.ws_port
+    assert push["connected_hosts"] == [
+        f"127.0.0.1:{port}",
+        f"m2m-2.gizwits.test:{port}",
+    ]
+
+
+async def test_a_loopback_server_is_spoken_to_without_tls(
+    hass: HomeAssistant, gizwits_push_sim: GizwitsSimulator, setup_entry: SetupEntry
+) -> None:
+    """A TLS port on a loopback test server: its plain port is used."""
+    sim = gizwits_push_sim
+    sim.state.wss_port = 8880  # nothing listens there
+    entry = await setup_entry(make_entry(hass, sim))
+    await up(sim, entry)
+
+
+async def test_pings_keep_the_socket_open(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    gizwits_push_sim: GizwitsSimulator,
+    pushed: MockConfigEntry,
+) -> None:
+    """A ping every 60 s keeps the socket inside the announced 180 s."""
+    sim = gizwits_push_sim
+    (sock,) = sim.push.open_sockets
+    for seconds in range(20, 260, 20):
+        await tick(hass, freezer, 20)
+        pings = seconds // 60
+        await until(
+            lambda pings=pings: sock.cmds.count("ping") == pings, f"{pings} pings"
+        )
+        assert sim.push.check_heartbeats() == []
+    assert sock.sent[-1] == {"cmd": "pong"}
+    assert not sock.closed
+
+
+async def test_command_confirmed_by_push(
+    hass: HomeAssistant, gizwits_push_sim: GizwitsSimulator, pushed: MockConfigEntry
+) -> None:
+    """A command goes through REST control; the device's report comes pushed."""
+    sim = gizwits_push_sim
+    sim.clear_requests()
+    await hass.services.async_call(
+        "switch",
+        "turn_off",
+        {"entity_id": entity(hass, "switch", TV_PLUG_DID, "switch")},
+        blocking=True,
+    )
+    assert paths(sim) == [f"/app/control/{TV_PLUG_DID}"]
+    (sock,) = sim.push.open_sockets
+    await until(
+        lambda: (
+            sock.sent[-1]["data"]
+            == {"did": TV_PLUG_DID, "attrs": sock.sent[-1]["data"]["attrs"]}
+            and sock.sent[-1]["data"]["attrs"]["switch"] is False
+        ),
+        "report pushed",
+    )
+    assert state(hass, "switch", TV_PLUG_DID, "switch") == STATE_OFF
+
+
+async def test_redirected_socket_sends_nothing(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    local_dns: None,
+    gizwits_push_sim: GizwitsSimulator,
+    setup_entry: SetupEntry,
+) -> None:
+    """A redirected upgrade is closed before the login: no token goes there."""
+    sim = gizwits_push_sim
+    port = sim.state.ws_port
+    sim.faults.add(
+        "redirect", path=WS, location=f"http://elsewhere.gizwits.test:{port}{WS}"
+    )
+    entry = await setup_entry(make_entry(hass, sim))
+    await until(lambda: coordinator_of(entry).pushing is False, "refused")
+    (redirected,) = sim.push.sockets
+    await until(lambda: redirected.closed, "closed")
+    assert redirected.received == []
+    assert redirected.host == f"elsewhere.gizwits.test:{port}"
+    assert sim.push.logins == []
+    await tick(hass, freezer, 3)
+    await up(sim, entry)
+
+
+async def test_diagnostics_show_the_push_state(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    gizwits_push_sim: GizwitsSimulator,
+    pushed: MockConfigEntry,
+) -> None:
+    """Hosts, subscriptions, the last message's age, reconnects; no token."""
+    sim = gizwits_push_sim
+    await tick(hass, freezer, 12)
+    push = coordinator_of(pushed).adapter.diagnostics()["push"]
+    assert push == {
+        "sockets": 1,
+        "connected_hosts": [f"127.0.0.1:{sim.state.ws_port}"],
+        "subscribed": 8,
+        "not_subscribed": 0,
+        "without_socket": 0,
+        "last_message_age": 12.0,
+        "reconnects": 0,
+        "pushing": True,
+    }

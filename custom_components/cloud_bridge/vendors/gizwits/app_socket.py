@@ -141,8 +141,8 @@ class AppSocket:
         credentials: Credentials,
         renew: Renew,
         listener: SocketListener,
-        clock: Callable[[], float] = time.monotonic,
-        chance: Callable[[], float] = random.random,
+        clock: Callable[[], float] | None = None,
+        chance: Callable[[], float] | None = None,
     ) -> None:
         """Log in as the account the credentials give, and tell listener."""
         self.endpoint = endpoint
@@ -151,8 +151,9 @@ class AppSocket:
         self._credentials = credentials
         self._renew = renew
         self._listener = listener
-        self._clock = clock
-        self._chance = chance
+        # Looked up at each call: the loop's clock (monotonic) unless given.
+        self._clock = clock or _monotonic
+        self._chance = chance or random.random
         # The devices to subscribe, and whether each is online.
         self._devices: dict[str, bool] = {}
         self._subscribed: set[str] = set()
@@ -436,6 +437,11 @@ class AppSocket:
         self._logged_in = False
         await self._renewed()
         await self._login()
+
+
+def _monotonic() -> float:
+    """Return the monotonic clock, as patched at the time of the call."""
+    return time.monotonic()
 
 
 def _flag(data: Any, key: str) -> bool | None:

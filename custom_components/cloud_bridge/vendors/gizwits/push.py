@@ -79,7 +79,7 @@ class GizwitsPush:
                 )
                 task = self._entry.async_create_background_task(
                     self._hass,
-                    socket.run(),
+                    self._run(socket),
                     f"cloud_bridge Gizwits push {endpoint.host}:{endpoint.port}",
                 )
                 self._sockets[endpoint] = (socket, task)
@@ -92,6 +92,18 @@ class GizwitsPush:
             )
         self._without = targets.without
         self._update(None)
+
+    async def _run(self, socket: AppSocket) -> None:
+        """Keep a socket open; a failure no one foresaw stops it, said once."""
+        try:
+            await socket.run()
+        except Exception:  # noqa: BLE001 - logged with its traceback
+            LOGGER.exception(
+                "%s: pushed updates from %s stopped",
+                self._entry.title,
+                socket.endpoint.url,
+            )
+            self._update("failed")
 
     async def _credentials(self) -> tuple[str, str]:
         """Return the account's uid and a token with time left."""
