@@ -780,3 +780,75 @@ async def test_reconfigure_to_another_address_asks_for_the_password(
         assert gizwits_loaded.data["base_url"] == other.url
     finally:
         await other.stop()
+
+
+async def test_reconfigure_an_account_on_the_newer_login(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, gizwits_loaded: MockConfigEntry
+) -> None:
+    """The classic login is tried there first; 9026 moves it to the newer one."""
+    gizwits_sim.user().moved = True
+    gizwits_sim.clear_requests()
+    result = await gizwits_loaded.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"region": "custom", "base_url": gizwits_sim.url, "app_id": DEMO_APP_ID},
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert paths(gizwits_sim)[:2] == [LOGIN, AEP_LOGIN]
+    assert gizwits_loaded.data["login"] == "aep"
+    assert gizwits_sim.tokens[gizwits_loaded.data["token"]].kind == "aep"
+
+
+async def test_reconfigure_to_a_second_address_asks_for_the_password(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    elsewhere: SimulatorServer,
+) -> None:
+    """A newly given second address gets the password only once it is typed."""
+    result = await gizwits_loaded.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            "region": "custom",
+            "base_url": gizwits_sim.url,
+            "app_id": DEMO_APP_ID,
+            "advanced": {"aep_url": elsewhere.url},
+        },
+    )
+    assert result["step_id"] == "gizwits_reconfigure_password"
+    assert elsewhere.requests == []
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"password": DEMO_PASSWORD}
+    )
+    await hass.async_block_till_done()
+    # A classic account signs in classic; the second address is kept for later.
+    assert result["type"] is FlowResultType.ABORT
+    assert gizwits_loaded.data["aep_url"] == elsewhere.url
+    assert elsewhere.requests == []
+
+
+async def test_reconfigure_form_keeps_the_second_address(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, gizwits_loaded: MockConfigEntry
+) -> None:
+    """The reconfigure form suggests the stored second address."""
+    hass.config_entries.async_update_entry(
+        gizwits_loaded, data={**gizwits_loaded.data, "aep_url": "https://aep.test"}
+    )
+    result = await gizwits_loaded.start_reconfigure_flow(hass)
+    schema = result["data_schema"].schema
+    advanced = next(key for key in schema if key == "advanced")
+    inner = schema[advanced].schema.schema
+    (aep_url,) = inner
+    assert aep_url.description == {"suggested_value": "https://aep.test"}
+    # Left out, the server's own address serves the newer login: the stored
+    # password went there already, so it is tried at once.
+    gizwits_sim.user().password = "changed"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"region": "custom", "base_url": gizwits_sim.url, "app_id": DEMO_APP_ID},
+    )
+    assert result["step_id"] == "gizwits_reconfigure"
+    assert result["errors"] == {"base": "invalid_auth"}

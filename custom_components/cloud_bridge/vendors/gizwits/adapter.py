@@ -229,6 +229,8 @@ class GizwitsAdapter(VendorAdapter):
         details = self._details
 
         async def read(did: str) -> None:
+            if self._details is None:
+                return  # refused meanwhile: the rest are not asked
             try:
                 details[did] = await self._client.device(did)
             except GizwitsApiError as err:

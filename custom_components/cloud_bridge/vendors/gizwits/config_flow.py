@@ -293,9 +293,7 @@ class GizwitsFlow(VendorFlow):
             server, errors = self._server(user_input)
             if server is not None:
                 self._moved_to = {**user_input, **server}
-                if server[CONF_BASE_URL] != entry.data[CONF_BASE_URL] or server[
-                    CONF_AEP_URL
-                ] != aep_url_for(entry.data):
+                if self._new_addresses():
                     return await self.async_step_reconfigure_password()
                 return await self._reconfigure(entry.data[CONF_PASSWORD])
         return self.show_form(
@@ -317,6 +315,14 @@ class GizwitsFlow(VendorFlow):
         if user_input is not None:
             return await self._reconfigure(user_input[CONF_PASSWORD])
         return self._password_form()
+
+    def _new_addresses(self) -> bool:
+        """Tell whether the form names an address the password never went to."""
+        entry = self.flow.reconfigure_entry()
+        known = {entry.data[CONF_BASE_URL], aep_url_for(entry.data)}
+        return bool(
+            {self._moved_to[CONF_BASE_URL], self._moved_to[CONF_AEP_URL]} - known
+        )
 
     def _password_form(self, errors: dict[str, str] | None = None) -> ConfigFlowResult:
         """Show the password form for the new server."""
@@ -344,9 +350,7 @@ class GizwitsFlow(VendorFlow):
             server, app_id, entry.data[CONF_USERNAME], password
         )
         if session is None:
-            if server[CONF_BASE_URL] != entry.data[CONF_BASE_URL] or server[
-                CONF_AEP_URL
-            ] != aep_url_for(entry.data):
+            if self._new_addresses():
                 return self._password_form(errors)
             return self.show_form(
                 "reconfigure",
