@@ -24,6 +24,9 @@ from custom_components.cloud_bridge.vendors.gizwits.app_socket import (
     endpoint_for,
     is_loopback,
 )
+from custom_components.cloud_bridge.vendors.gizwits.errors import (
+    GizwitsConnectionError,
+)
 from simulator.server import SimulatorServer
 
 from .gizwits_helpers import tick, until
@@ -163,6 +166,7 @@ class Run:
         """Make the socket; it starts with start()."""
         self.heard = Heard()
         self.renewed: list[str] = []
+        self.cloud_down = False
         self.tokens = iter(f"token-{n}" for n in range(100))
         port = int(script.url.rsplit(":", 1)[1])
         self.socket = AppSocket(
@@ -182,8 +186,10 @@ class Run:
         return "uid", self.token
 
     async def renew(self, refused: str) -> None:
-        """Note a renewal and hand out a new token."""
+        """Note a renewal and hand out a new token (or fail, the cloud down)."""
         self.renewed.append(refused)
+        if self.cloud_down:
+            raise GizwitsConnectionError("cannot reach Gizwits")
         self.token = next(self.tokens)
 
     def start(self) -> None:
@@ -395,3 +401,19 @@ async def test_unreachable_socket_is_retried(
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_a_token_that_cannot_be_renewed_drops_the_socket(
+    hass: HomeAssistant, script: Script, run: Run, freezer: FrozenDateTimeFactory
+) -> None:
+    """1009 and the renewal failing (the cloud down): a drop, then a reconnect."""
+
+    run.cloud_down = True
+    run.start()
+    await until(lambda: run.socket.up, "logged in")
+    await script.push({"cmd": "s2c_invalid_msg", "data": {"error_code": 1009}})
+    await until(lambda: ("down", "cannot reach Gizwits") in run.heard.events, "dropped")
+    assert run.renewed == ["token-0"]
+    run.cloud_down = False
+    await tick(hass, freezer, 3)
+    await until(lambda: len(script.sockets) == 2 and run.socket.up, "back")

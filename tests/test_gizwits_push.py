@@ -499,6 +499,14 @@ async def test_one_socket_per_distinct_host(
         f"127.0.0.1:{port}",
         f"m2m-2.gizwits.test:{port}",
     ]
+    # No device left on a host: its socket is closed.
+    (second,) = [s for s in sim.push.open_sockets if "m2m-2" in s.host]
+    for did in elsewhere:
+        sim.unbind(did)
+    await until(lambda: second.closed, "second socket closed")
+    assert second.close_code == 1000
+    assert len(sim.push.open_sockets) == 1
+    assert coordinator_of(entry).pushing is True
 
 
 async def test_a_loopback_server_is_spoken_to_without_tls(

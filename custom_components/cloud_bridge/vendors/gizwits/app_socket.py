@@ -19,9 +19,10 @@ listener what the cloud pushes. The frames are Gizwits' WebSocket API as
   the token is renewed and the socket logs in again. A refused login renews
   the token and reconnects. The token is renewed at most once until a login
   succeeds, so a cloud that refuses every login is not asked for tokens.
-- A drop (or no ``login_res`` within 30 s) reconnects after 3, 6, 12, 24, 48,
-  then 60 s, each shortened by up to a quarter at random so many clients do
-  not return at once; a login resets the back-off.
+- A drop (or a login still unanswered 30 s on, seen at the next ping)
+  reconnects after 3, 6, 12, 24, 48, then 60 s, each shortened by up to a
+  quarter at random so many clients do not return at once; a login resets the
+  back-off.
 - aiohttp's ``ws_connect`` follows a redirect of the upgrade, which carries no
   secret; a socket that was redirected is closed before anything is sent on it.
 """
@@ -252,7 +253,9 @@ class AppSocket:
                     group.create_task(self._ping())
                     group.create_task(self._read(ws))
             except ExceptionGroup as failed:
-                errors = failed.subgroup(GizwitsSocketError)
+                # The socket's own failures, and a token that could not be
+                # renewed (the cloud down, the password changed): a drop.
+                errors = failed.subgroup(VendorClientError)
                 if errors is None or errors.exceptions != failed.exceptions:
                     raise
                 raise errors.exceptions[0] from None
