@@ -199,9 +199,27 @@ async def wiz_loaded(
 
 @pytest.fixture
 async def gizwits_sim(socket_enabled: None) -> AsyncGenerator[GizwitsSimulator]:
-    """Run the Gizwits simulator with the demo home on 127.0.0.1."""
+    """Run the Gizwits simulator with the demo home on 127.0.0.1, without push.
+
+    Its bindings name no WebSocket port, as a cloud without the app WebSocket
+    would: entries poll every 30 s. The push tests use ``gizwits_push_sim``.
+    """
     sim = GizwitsSimulator()
     await sim.start()
+    sim.state.ws_port = 0
+    yield sim
+    await sim.stop()
+
+
+@pytest.fixture
+async def gizwits_push_sim(socket_enabled: None) -> AsyncGenerator[GizwitsSimulator]:
+    """Run the Gizwits simulator with the app WebSocket, its clock left to the test.
+
+    Heartbeats are checked only when a test calls ``sim.push.check_heartbeats``.
+    """
+    sim = GizwitsSimulator()
+    await sim.start()
+    sim.push.auto_check = False
     yield sim
     await sim.stop()
 

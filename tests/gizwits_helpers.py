@@ -1,5 +1,7 @@
 """Shared steps of Gizwits tests: entries, polls, requests, devices, entities."""
 
+import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 import logging
 from typing import Any
@@ -16,12 +18,23 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from custom_components.cloud_bridge.const import DOMAIN
 from simulator.gizwits import GizwitsSimulator
-from simulator.gizwits_demo import DEMO_APP_ID, DEMO_UID, DEMO_USERNAME
+from simulator.gizwits_demo import (
+    DEMO_APP_ID,
+    DEMO_MOVED_PASSWORD,
+    DEMO_MOVED_UID,
+    DEMO_MOVED_USERNAME,
+    DEMO_UID,
+    DEMO_USERNAME,
+)
 
 from .conftest import gizwits_data
 from .registry import device_with
 
 LOGIN = "/app/login"
+AEP_LOGIN = "/app/smart_home/login/pwd"
+AEP_REFRESH = "/app/user/refresh_token"
+AEP_DEVICES = "/app/smartHome/v2/users/devices"
+WS = "/ws/app/v1"
 BINDINGS = "/app/bindings"
 DATAPOINT = "/app/datapoint"
 GROUPS = "/app/group"
@@ -71,6 +84,84 @@ def make_entry(
     )
     entry.add_to_hass(hass)
     return entry
+
+
+def moved_entry(
+    hass: HomeAssistant, sim: GizwitsSimulator, **changes: Any
+) -> MockConfigEntry:
+    """Add an entry for the demo account on the newer login, signed in, not set up."""
+    session = sim.aep.issue()
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=f"Gizwits {DEMO_MOVED_USERNAME}",
+        unique_id=f"gizwits:{DEMO_APP_ID}:{DEMO_MOVED_UID}",
+        data={
+            **gizwits_data(sim),
+            "username": DEMO_MOVED_USERNAME,
+            "password": DEMO_MOVED_PASSWORD,
+            "uid": session.uid,
+            "token": session.token,
+            "expire_at": session.expire_at,
+            "refresh_token": session.refresh_token,
+            "login": "aep",
+            **changes,
+        },
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+async def until(predicate: Callable[[], bool], what: str) -> None:
+    """Let the loop run (frames travel over real sockets) until predicate holds.
+
+    No clock is read: the loop turns until it holds, or fails after many turns.
+    """
+    for _ in range(50_000):
+        if predicate():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError(f"never happened: {what}")
+
+
+PUSH_TASK = "cloud_bridge Gizwits push"
+
+
+async def settle(hass: HomeAssistant) -> None:
+    """Wait for every task but the sockets' (they never finish): polls, reads."""
+
+    def settled() -> bool:
+        return all(
+            task.done() or PUSH_TASK in task.get_name()
+            for task in (*hass._tasks, *hass._background_tasks)
+        )
+
+    await until(settled, "polls and reads done")
+    await hass.async_block_till_done()
+
+
+async def tick(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
+) -> None:
+    """Let time pass while sockets are open, and what it started finish."""
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await settle(hass)
+
+
+async def tick_until(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    predicate: Callable[[], bool],
+    what: str,
+    seconds: int = 120,
+) -> None:
+    """Let time pass a second at a time until predicate holds (a back-off ends)."""
+    for _ in range(seconds):
+        await tick(hass, freezer, 1)
+        await until(lambda: True, what)
+        if predicate():
+            return
+    raise AssertionError(f"never happened in {seconds} s: {what}")
 
 
 async def next_poll(

@@ -14,6 +14,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 
 from custom_components.cloud_bridge.const import DOMAIN
+from custom_components.cloud_bridge.vendors.gizwits.aep import aep_url_for
 from simulator.gizwits import GizwitsSimulator
 from simulator.gizwits_demo import (
     DEMO_APP_ID,
@@ -26,8 +27,9 @@ from simulator.gizwits_demo import (
     demo_data,
 )
 from simulator.gizwits_model import User, error_body
+from simulator.server import SimulatorServer
 
-from .gizwits_helpers import BINDINGS, LOGIN, make_entry, paths
+from .gizwits_helpers import AEP_LOGIN, BINDINGS, LOGIN, make_entry, paths
 
 SECOND_APP_ID = "cloud-bridge-second-app"
 
@@ -46,6 +48,7 @@ async def gizwits_sim(socket_enabled: None) -> AsyncGenerator[GizwitsSimulator]:
     user.scenes = []
     sim = GizwitsSimulator(data)
     await sim.start()
+    sim.state.ws_port = 0  # the entries made poll: no app WebSocket
     yield sim
     await sim.stop()
 
@@ -111,6 +114,9 @@ async def test_login_creates_entry(
         "password": DEMO_PASSWORD,
         "uid": DEMO_UID,
         "expire_at": token.expire_at,
+        "refresh_token": "",
+        "login": "classic",
+        "aep_url": "",
     }
     entry = result["result"]
     assert entry.unique_id == f"gizwits:{DEMO_APP_ID}:{DEMO_UID}"
@@ -258,15 +264,142 @@ async def test_login_refused(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-async def test_moved_account(
+async def test_moved_account_signs_in_on_the_newer_login(
     hass: HomeAssistant, gizwits_sim: GizwitsSimulator
 ) -> None:
-    """An account moved to the newer app login (9026) is explained on the form."""
+    """An account moved to the newer app login (9026) signs in there; it is kept."""
     gizwits_sim.user().moved = True
+    result = await submit(hass, form(gizwits_sim, username=DEMO_EMAIL))
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    data = result["data"]
+    assert data["login"] == "aep"
+    assert data["uid"] == DEMO_UID
+    token = gizwits_sim.tokens[data["token"]]
+    assert (token.uid, token.kind) == (DEMO_UID, "aep")
+    assert data["expire_at"] == token.expire_at
+    assert data["refresh_token"] in gizwits_sim.aep.refresh_tokens
+    assert paths(gizwits_sim)[:2] == [LOGIN, AEP_LOGIN]
+    aep_request = gizwits_sim.requests[1]
+    assert aep_request.headers["X-Gizwits-Application-Id"] == DEMO_APP_ID
+    assert aep_request.json == {
+        "appKey": DEMO_APP_ID,
+        "version": "1.0",
+        "data": {
+            "account": DEMO_EMAIL,
+            "password": DEMO_PASSWORD,
+            "lang": "en",
+            "refreshToken": True,
+        },
+    }
+    # The newer token works on the Open API like a classic one.
+    entry = result["result"]
+    assert entry.state is ConfigEntryState.LOADED
+    assert paths(gizwits_sim).count(LOGIN) == 1
+    assert BINDINGS in paths(gizwits_sim)
+
+
+@pytest.mark.parametrize("numeric", [False, True], ids=["text codes", "number codes"])
+@pytest.mark.parametrize("code", [1000033, 1000000], ids=["password", "no user"])
+async def test_moved_account_refused_on_the_newer_login(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, numeric: bool, code: int
+) -> None:
+    """A wrong password or no such user there, as text or number: invalid_auth."""
+    gizwits_sim.user().moved = True
+    gizwits_sim.aep.numeric_codes = numeric
+    if code == 1000000:
+        # Unknown to the newer login (the simulator's moved users are known).
+        gizwits_sim.faults.add(
+            "patch_response",
+            path=AEP_LOGIN,
+            patch=lambda _: {
+                "code": code if numeric else str(code),
+                "message": "user not exist",
+                "data": None,
+                "error": True,
+            },
+        )
+    result = await submit(hass, form(gizwits_sim, password="wrong"))
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert paths(gizwits_sim) == [LOGIN, AEP_LOGIN]
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], form(gizwits_sim)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_newer_login_refusal_is_readable(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator
+) -> None:
+    """Any other code of the newer login shows the cloud's own words."""
+    gizwits_sim.user().moved = True
+    gizwits_sim.faults.add(
+        "patch_response",
+        path=AEP_LOGIN,
+        patch=lambda _: {
+            "code": 1000099,
+            "message": "account locked",
+            "data": None,
+            "error": True,
+        },
+    )
     result = await submit(hass, form(gizwits_sim))
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "account_moved"}
-    assert hass.config_entries.async_entries(DOMAIN) == []
+    assert result["errors"] == {"base": "login_refused"}
+    assert result["description_placeholders"] == {"error": "account locked (1000099)"}
+
+
+async def test_second_address_for_the_newer_login(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, elsewhere: SimulatorServer
+) -> None:
+    """With another address, the advanced section's second address is signed in at."""
+    gizwits_sim.user().moved = True
+    result = await submit(
+        hass, form(gizwits_sim, advanced={"aep_url": elsewhere.url + "/"})
+    )
+    # The stand-in answers {}: no envelope, no sign-in.
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert paths(gizwits_sim) == [LOGIN]
+    assert [r.path for r in elsewhere.requests] == [AEP_LOGIN]
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], form(gizwits_sim, advanced={"aep_url": gizwits_sim.url})
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["login"] == "aep"
+    # The same address as the server's is no second address.
+    assert result["data"]["aep_url"] == ""
+
+
+async def test_second_address_in_plain_http_warns(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator
+) -> None:
+    """A second address without TLS warns once, like the server address."""
+    result = await submit(
+        hass, form(gizwits_sim, advanced={"aep_url": "http://aep.example.com"})
+    )
+    assert result["errors"] == {"base": "insecure_address"}
+    assert gizwits_sim.requests == []
+
+
+@pytest.mark.parametrize(
+    ("region", "host"),
+    [
+        ("cn", "aep-app.gizwits.com"),
+        ("us", "usaepapp.gizwits.com"),
+        ("eu", "euaepapp.gizwits.com"),
+    ],
+)
+def test_regions_have_their_newer_login_host(region: str, host: str) -> None:
+    """Each region signs moved accounts in at its own newer login host."""
+    assert aep_url_for({"region": region, "base_url": "x"}) == f"https://{host}"
+    assert (
+        aep_url_for({"region": region, "base_url": "x", "aep_url": "https://y"})
+        == f"https://{host}"
+    )
 
 
 @pytest.mark.parametrize(
@@ -295,12 +428,13 @@ async def test_cloud_down(
 async def test_unexpected_code(
     hass: HomeAssistant, gizwits_sim: GizwitsSimulator
 ) -> None:
-    """An error code the flow has no words for is shown as unknown."""
+    """An error code the flow has no words for is shown with the cloud's words."""
     gizwits_sim.faults.add(
         "patch_response", path=LOGIN, patch=lambda _: error_body(9999)
     )
     result = await submit(hass, form(gizwits_sim))
-    assert result["errors"] == {"base": "unknown"}
+    assert result["errors"] == {"base": "login_refused"}
+    assert "(9999)" in result["description_placeholders"]["error"]
 
 
 @pytest.mark.parametrize("login", [DEMO_USERNAME, DEMO_EMAIL])
@@ -517,7 +651,7 @@ async def test_reconfigure_errors_on_the_form(
     assert gizwits_loaded.unique_id == f"gizwits:{DEMO_APP_ID}:{DEMO_UID}"
 
 
-@pytest.mark.parametrize("problem", ["password", "moved", "down"])
+@pytest.mark.parametrize("problem", ["password", "down"])
 async def test_reconfigure_login_refused(
     hass: HomeAssistant,
     gizwits_sim: GizwitsSimulator,
@@ -527,8 +661,6 @@ async def test_reconfigure_login_refused(
     """The stored login refused or the cloud down: shown on the form."""
     if problem == "password":
         gizwits_sim.user().password = "changed"
-    elif problem == "moved":
-        gizwits_sim.user().moved = True
     else:
         gizwits_sim.faults.add("disconnect", path=LOGIN)
     result = await gizwits_loaded.start_reconfigure_flow(hass)
@@ -540,7 +672,6 @@ async def test_reconfigure_login_refused(
         result["errors"]
         == {
             "password": {"base": "invalid_auth"},
-            "moved": {"base": "account_moved"},
             "down": {"base": "cannot_connect"},
         }[problem]
     )
@@ -624,6 +755,7 @@ async def test_reconfigure_to_another_address_asks_for_the_password(
     """The stored password never goes to a newly typed address by itself."""
     other = GizwitsSimulator(demo_data())
     await other.start()
+    other.state.ws_port = 0
     try:
         result = await gizwits_loaded.start_reconfigure_flow(hass)
         result = await hass.config_entries.flow.async_configure(
@@ -648,3 +780,75 @@ async def test_reconfigure_to_another_address_asks_for_the_password(
         assert gizwits_loaded.data["base_url"] == other.url
     finally:
         await other.stop()
+
+
+async def test_reconfigure_an_account_on_the_newer_login(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, gizwits_loaded: MockConfigEntry
+) -> None:
+    """The classic login is tried there first; 9026 moves it to the newer one."""
+    gizwits_sim.user().moved = True
+    gizwits_sim.clear_requests()
+    result = await gizwits_loaded.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"region": "custom", "base_url": gizwits_sim.url, "app_id": DEMO_APP_ID},
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert paths(gizwits_sim)[:2] == [LOGIN, AEP_LOGIN]
+    assert gizwits_loaded.data["login"] == "aep"
+    assert gizwits_sim.tokens[gizwits_loaded.data["token"]].kind == "aep"
+
+
+async def test_reconfigure_to_a_second_address_asks_for_the_password(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    elsewhere: SimulatorServer,
+) -> None:
+    """A newly given second address gets the password only once it is typed."""
+    result = await gizwits_loaded.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            "region": "custom",
+            "base_url": gizwits_sim.url,
+            "app_id": DEMO_APP_ID,
+            "advanced": {"aep_url": elsewhere.url},
+        },
+    )
+    assert result["step_id"] == "gizwits_reconfigure_password"
+    assert elsewhere.requests == []
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"password": DEMO_PASSWORD}
+    )
+    await hass.async_block_till_done()
+    # A classic account signs in classic; the second address is kept for later.
+    assert result["type"] is FlowResultType.ABORT
+    assert gizwits_loaded.data["aep_url"] == elsewhere.url
+    assert elsewhere.requests == []
+
+
+async def test_reconfigure_form_keeps_the_second_address(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, gizwits_loaded: MockConfigEntry
+) -> None:
+    """The reconfigure form suggests the stored second address."""
+    hass.config_entries.async_update_entry(
+        gizwits_loaded, data={**gizwits_loaded.data, "aep_url": "https://aep.test"}
+    )
+    result = await gizwits_loaded.start_reconfigure_flow(hass)
+    schema = result["data_schema"].schema
+    advanced = next(key for key in schema if key == "advanced")
+    inner = schema[advanced].schema.schema
+    (aep_url,) = inner
+    assert aep_url.description == {"suggested_value": "https://aep.test"}
+    # Left out, the server's own address serves the newer login: the stored
+    # password went there already, so it is tried at once.
+    gizwits_sim.user().password = "changed"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"region": "custom", "base_url": gizwits_sim.url, "app_id": DEMO_APP_ID},
+    )
+    assert result["step_id"] == "gizwits_reconfigure"
+    assert result["errors"] == {"base": "invalid_auth"}

@@ -395,6 +395,7 @@ async def test_bindings_paged_per_hundred_devices(
 ) -> None:
     """With 101 devices a poll reads bindings to an empty page, then online devices."""
     async with GizwitsSimulator(switches(101)) as sim:
+        sim.state.ws_port = 0  # polled: no app WebSocket
         entry = make_entry(hass, sim)
         await setup_entry(entry)
         assert entry.state is ConfigEntryState.LOADED
@@ -691,73 +692,6 @@ async def test_user_gone_at_setup_starts_reauth(
     assert paths(gizwits_sim) == [LOGIN]
 
 
-def account_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
-    """Return the repair issue about a moved account."""
-    return ir.async_get(hass).async_get_issue(DOMAIN, f"account_moved_{entry.entry_id}")
-
-
-async def test_moved_account_while_polling(
-    hass: HomeAssistant,
-    gizwits_sim: GizwitsSimulator,
-    gizwits_loaded: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """9026 at re-login: a repair issue explains; it goes once the login works."""
-    gizwits_sim.user().moved = True
-    gizwits_sim.expire_tokens()
-    await next_poll(hass, freezer)
-
-    issue = account_issue(hass, gizwits_loaded)
-    assert issue is not None
-    assert issue.translation_key == "account_moved"
-    assert issue.translation_placeholders == {"title": gizwits_loaded.title}
-    assert issue.severity is ir.IssueSeverity.ERROR
-    assert not issue.is_fixable
-    assert state_of(hass, ac_thermostat(hass)) == STATE_UNAVAILABLE
-    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
-    # One line that says what happened, no stack trace.
-    assert len(errors_logged(caplog)) == 1
-    assert all(
-        record.exc_info is None
-        for record in caplog.records
-        if record.levelno >= logging.WARNING
-    )
-
-    await next_poll(hass, freezer)
-    assert len(errors_logged(caplog)) == 1
-    gizwits_sim.user().moved = False
-    await next_poll(hass, freezer)
-    assert account_issue(hass, gizwits_loaded) is None
-    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
-
-
-async def test_moved_account_at_setup(
-    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, setup_entry: SetupEntry
-) -> None:
-    """9026 at setup: the entry fails to set up with the issue; fixed, both go."""
-    entry = make_entry(hass, gizwits_sim, expire_at=0)
-    gizwits_sim.user().moved = True
-    await setup_entry(entry)
-
-    assert entry.state is ConfigEntryState.SETUP_ERROR
-    assert entry.reason is not None
-    assert "newer app login; see Repairs" in entry.reason
-    issue = account_issue(hass, entry)
-    assert issue is not None
-    assert issue.translation_key == "account_moved"
-    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
-
-    gizwits_sim.user().moved = False
-    assert await hass.config_entries.async_reload(entry.entry_id)
-    await hass.async_block_till_done()
-    assert entry.state is ConfigEntryState.LOADED
-    assert account_issue(hass, entry) is None, (
-        "BUG: the account_moved repair issue stays after the account works again "
-        "and the entry is set up anew"
-    )
-
-
 def app_id_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
     """Return the repair issue about a refused AppID."""
     return ir.async_get(hass).async_get_issue(
@@ -840,14 +774,14 @@ async def test_refused_app_id_at_setup_and_on_a_command(
 async def test_account_issue_leaves_with_the_entry(
     hass: HomeAssistant, gizwits_sim: GizwitsSimulator, setup_entry: SetupEntry
 ) -> None:
-    """The README says: remove the entry and add it again; the issue goes with it."""
-    entry = make_entry(hass, gizwits_sim, expire_at=0)
-    gizwits_sim.user().moved = True
+    """An entry removed takes its account issue with it: none can be fixed now."""
+    entry = make_entry(hass, gizwits_sim)
+    gizwits_sim.app_ids = {SECOND_APP_ID}
     await setup_entry(entry)
-    assert account_issue(hass, entry) is not None
+    assert app_id_issue(hass, entry) is not None
     assert await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
-    assert account_issue(hass, entry) is None
+    assert app_id_issue(hass, entry) is None
 
 
 # --- the cloud failing ------------------------------------------------------------
@@ -1232,6 +1166,7 @@ async def test_bindings_clamped_below_our_page_size(
 ) -> None:
     """A cloud that answers at most 30 a page: every device arrives all the same."""
     async with GizwitsSimulator(switches(75), max_limit=30) as sim:
+        sim.state.ws_port = 0  # polled: no app WebSocket
         entry = make_entry(hass, sim)
         await setup_entry(entry)
         assert entry.state is ConfigEntryState.LOADED

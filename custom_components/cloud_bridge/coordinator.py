@@ -191,10 +191,15 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
 
     @callback
     def async_request_topology(self) -> None:
-        """Read the devices again now (the cloud said the account changed)."""
+        """Read the devices again now (the cloud said the account changed).
+
+        As after a command, the read starts after this call: a request made
+        while a poll is out would be dropped, and that poll may have read the
+        account before the change.
+        """
         self._topology_read_at = None
         self.config_entry.async_create_background_task(
-            self.hass, self.async_request_refresh(), "cloud_bridge topology"
+            self.hass, self.async_confirm(), "cloud_bridge topology"
         )
 
     async def async_confirm(self) -> None:

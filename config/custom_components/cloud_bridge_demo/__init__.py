@@ -35,10 +35,13 @@ CONF_GIZWITS_URL = "gizwits_url"
 CONF_WEGNOLOGY_URL = "wegnology_url"
 WEGNOLOGY_LOGIN = {"email": "demo@wegnology.example", "password": "demo-password"}
 WEGNOLOGY_APPLICATION = "Demo Plant"
+# The demo account Gizwits "moved" to its newer app login: set-up signs it in
+# there and its state comes pushed through the app WebSocket. The simulator
+# keeps the classic user (demo / demo-password) for trying the classic login.
 GIZWITS_LOGIN = {
     "app_id": "cloud-bridge-demo-app",
-    "username": "demo",
-    "password": "demo-password",
+    "username": "demo-moved",
+    "password": "moved-password",
 }
 
 CONFIG_SCHEMA = probatio.Schema(
@@ -148,7 +151,7 @@ async def _async_point_webhook(
 
 
 async def _async_add_gizwits(hass: HomeAssistant, gizwits_url: str) -> None:
-    """Add the Gizwits demo account through the config flow unless it is there."""
+    """Add the Gizwits demo account (newer login, pushed) unless one is there."""
     if any(
         entry.data.get("vendor") == "gizwits"
         for entry in hass.config_entries.async_entries(CLOUD_BRIDGE)

@@ -8,9 +8,12 @@ value only, never a crash further on.
 
 import json
 import math
+import re
 from typing import Any
 
 import orjson
+
+_DECIMAL = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
 
 class ParseError(ValueError):
@@ -81,6 +84,28 @@ def number_at(
         return number(value, low=low, high=high, whole=whole)
     except ParseError as err:
         raise ParseError(f"{key} {err}") from None
+
+
+def number_or_text_at(
+    data: Any,
+    key: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    whole: bool = False,
+) -> float | int | None:
+    """Return a numeric field given as a number or as decimal text ("200", 200).
+
+    None when absent or null; ParseError when neither reads as a finite number.
+    """
+    value = data.get(key) if isinstance(data, dict) else None
+    if isinstance(value, str):
+        written = value.strip()
+        # Only plain decimals of a sensible length: not "nan", "1e999", "0x10".
+        if _DECIMAL.fullmatch(written) is None or len(written) > 30:
+            raise ParseError(f"{key} {_shown(value)} is not a number")
+        value = float(written) if "." in written else int(written)
+    return number_at({key: value}, key, low=low, high=high, whole=whole)
 
 
 def optional_number(

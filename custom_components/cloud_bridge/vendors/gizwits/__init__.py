@@ -1,4 +1,8 @@
-"""Gizwits: appliances described by datapoints, through the Gizwits Open API."""
+"""Gizwits: appliances described by datapoints, through the Gizwits Open API.
+
+State is pushed through the app WebSocket (``push.py``) and polled as the
+safety net; accounts on Gizwits' newer app login sign in there.
+"""
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
@@ -13,18 +17,23 @@ from ...issues import Issue, async_track_issues
 from ..base import VendorAdapter
 from ..vendor import Vendor
 from .adapter import MAX_CONCURRENT_READS, REFUSED, GizwitsAdapter
+from .aep import aep_url_for
 from .client import GizwitsClient
 from .config_flow import GizwitsFlow
 from .const import (
     CONF_APP_ID,
     CONF_BASE_URL,
     CONF_EXPIRE_AT,
+    CONF_LOGIN,
+    CONF_REFRESH_TOKEN,
     CONF_TOKEN,
     CONF_UID,
+    LOGIN_CLASSIC,
     VENDOR_ID,
 )
 from .definitions import async_get_definition_store
 from .models import UserSession
+from .push import GizwitsPush
 from .repair import DefinitionRepairFlow
 
 if TYPE_CHECKING:
@@ -39,22 +48,34 @@ def definition_issue_id(entry_id: str, product_key: str) -> str:
 
 
 def client_for(hass: HomeAssistant, entry: CloudBridgeConfigEntry) -> GizwitsClient:
-    """Return a client for an entry; new tokens are stored in the entry."""
+    """Return a client for an entry; new tokens and the login used are stored."""
     data = entry.data
     stored = (
-        UserSession(data[CONF_UID], data[CONF_TOKEN], data[CONF_EXPIRE_AT])
+        UserSession(
+            data[CONF_UID],
+            data[CONF_TOKEN],
+            data[CONF_EXPIRE_AT],
+            data.get(CONF_REFRESH_TOKEN, ""),
+        )
         if data.get(CONF_TOKEN)
         else None
     )
+    client: GizwitsClient
 
     @callback
     def store_login(user: UserSession) -> None:
         hass.config_entries.async_update_entry(
             entry,
-            data={**entry.data, CONF_TOKEN: user.token, CONF_EXPIRE_AT: user.expire_at},
+            data={
+                **entry.data,
+                CONF_TOKEN: user.token,
+                CONF_EXPIRE_AT: user.expire_at,
+                CONF_REFRESH_TOKEN: user.refresh_token,
+                CONF_LOGIN: client.login_kind,
+            },
         )
 
-    return GizwitsClient(
+    client = GizwitsClient(
         async_get_clientsession(hass),
         base_url=data[CONF_BASE_URL],
         app_id=data[CONF_APP_ID],
@@ -62,7 +83,10 @@ def client_for(hass: HomeAssistant, entry: CloudBridgeConfigEntry) -> GizwitsCli
         password=data[CONF_PASSWORD],
         user=stored,
         on_login=store_login,
+        aep_url=aep_url_for(data),
+        login_kind=data.get(CONF_LOGIN, LOGIN_CLASSIC),
     )
+    return client
 
 
 async def async_create_adapter(
@@ -83,8 +107,9 @@ def async_setup_entry(
     entry: CloudBridgeConfigEntry,
     coordinator: CloudBridgeCoordinator,
 ) -> None:
-    """Keep a repair issue per product without definition."""
+    """Open the app WebSockets; keep a repair issue per product without definition."""
     adapter = cast(GizwitsAdapter, coordinator.adapter)
+    GizwitsPush(hass, entry, coordinator, adapter).async_start()
 
     @callback
     def missing_definitions() -> dict[str, Issue]:
@@ -121,10 +146,12 @@ VENDOR = Vendor(
     id=VENDOR_ID,
     flow=GizwitsFlow,
     async_create_adapter=async_create_adapter,
-    iot_class="cloud_polling",
+    # Pushed through the app WebSocket; polled as the safety net.
+    iot_class="cloud_push",
     max_parallel_requests=MAX_CONCURRENT_READS,
     # The login name is often an e-mail or phone number; the AppID with a
-    # device's did reads that device (devdata/latest needs no user token).
+    # device's did reads that device (devdata/latest needs no user token). The
+    # uid stays: it is in every device key and signs nothing in without a token.
     redact=frozenset({CONF_APP_ID}),
     async_setup_entry=async_setup_entry,
     async_create_fix_flow=async_create_fix_flow,

@@ -3,14 +3,16 @@
 Each poll reads the bindings (pages of up to 100 devices until an empty one:
 they carry who is online) and the latest data of every online device, at most
 four at a time. Groups, scenarios and product definitions are topology, read
-when it is due (or at once after a command finds a device unbound).
+when it is due (or at once after a command finds a device unbound). What the
+app WebSocket pushes (``push.py``) is merged into the same data.
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import partial
 import logging
 from statistics import fmean
+import time
 from typing import Any, Protocol
 
 from ...errors import (
@@ -34,8 +36,10 @@ from ...model import (
 )
 from ..base import ProblemLog, VendorAdapter, neutral_error, read_concurrently
 from ..http import VendorClientError
+from .app_socket import Endpoint, endpoint_for
 from .client import (
     GizwitsAccountMovedError,
+    GizwitsApiError,
     GizwitsAppIdError,
     GizwitsClient,
     GizwitsDefinitionError,
@@ -68,6 +72,17 @@ ACCOUNT = "account"
 # datapoint that can be read.
 REFUSED = "refused"
 UNUSABLE = "unusable"
+
+
+@dataclass(frozen=True, slots=True)
+class PushTargets:
+    """Where the bound devices are pushed from: by socket, each did and its online.
+
+    ``without`` are the devices no socket is known for.
+    """
+
+    sockets: dict[Endpoint, dict[str, bool]] = field(default_factory=dict)
+    without: tuple[str, ...] = ()
 
 
 class DefinitionCache(Protocol):
@@ -173,6 +188,16 @@ class GizwitsAdapter(VendorAdapter):
         self._offline: set[str] = set()
         # Products without a definition: "refused" or "unusable" by product key.
         self.without_definition: dict[str, str] = {}
+        # The WebSocket host and ports of devices the newer device list gave
+        # without them, from their details; None once details are refused.
+        self._details: dict[str, Binding] | None = {}
+        # What the push owner says of its sockets, for diagnostics.
+        self.push_state: Callable[[], dict[str, Any]] | None = None
+
+    @property
+    def client(self) -> GizwitsClient:
+        """Return the Open API client (the push owner signs in with it)."""
+        return self._client
 
     def _key(self, item: str) -> str:
         """Return a device key, unique within the vendor."""
@@ -181,8 +206,6 @@ class GizwitsAdapter(VendorAdapter):
     def _vendor_error(self, err: VendorClientError) -> CloudError | None:
         """Return the core's error for Gizwits' own codes."""
         match err:
-            case GizwitsAccountMovedError():
-                return CloudAccountError(str(err), "account_moved")
             case GizwitsAppIdError():
                 # The AppID was refused (9003): nothing works until it is changed.
                 return CloudAccountError(str(err), "invalid_app_id")
@@ -199,6 +222,7 @@ class GizwitsAdapter(VendorAdapter):
             self._problems.report(f"a bound device skipped: {problem}")
         self._complete = not bindings.skipped
         self._bindings = {binding.did: binding for binding in bindings.items}
+        await self._read_details()
         self._data = {did: d for did, d in self._data.items() if did in self._bindings}
         if topology_due or not self._topology_read:
             await self._read_topology()
@@ -207,17 +231,63 @@ class GizwitsAdapter(VendorAdapter):
         await self._remember_inferred()
         return self._snapshot()
 
+    async def _read_details(self) -> None:
+        """Learn the WebSocket host of devices listed without one, once each.
+
+        The newer device list carries no host; a device's details do. When
+        Gizwits refuses them, those devices are not pushed (polled instead).
+        """
+        if self._details is None:
+            return
+        details = self._details
+
+        async def read(did: str) -> None:
+            if self._details is None:
+                return  # refused meanwhile: the rest are not asked
+            try:
+                details[did] = await self._client.device(did)
+            except GizwitsApiError as err:
+                self._problems.report(f"no WebSocket for the devices: {err}")
+                self._details = None
+            except GizwitsError as err:
+                # Asked again at the next poll.
+                self._problems.report(f"no WebSocket for {did} yet: {err}")
+
+        missing = [
+            did
+            for did, binding in self._bindings.items()
+            if not binding.host and did not in details
+        ]
+        await read_concurrently(missing, read, MAX_CONCURRENT_READS)
+        if self._details is not None:
+            self._bindings = {
+                did: binding.with_endpoint(details[did])
+                if not binding.host and did in details
+                else binding
+                for did, binding in self._bindings.items()
+            }
+
     async def _read_topology(self) -> None:
         """Read groups, their members and the scenarios."""
-        self._groups = await self._call(self._client.groups)
+        self._groups = await self._optional(self._client.groups)
         self._members = {}
         for group in self._groups:
             if group.product_key:
                 self._members[group.id] = await self._call(
                     partial(self._client.group_devices, group.id)
                 )
-        self._scenarios = await self._call(self._client.scenarios)
+        self._scenarios = await self._optional(self._client.scenarios)
         self._topology_read = True
+
+    async def _optional[T](self, read: Callable[[], Awaitable[list[T]]]) -> list[T]:
+        """Read a list an account on the newer login may be refused (9026): none."""
+        try:
+            return await self._call(read)
+        except CloudRejectedError as err:
+            if not isinstance(err.__cause__, GizwitsAccountMovedError):
+                raise
+            self._problems.report(f"{err} (read as none)")
+            return []
 
     async def _read_definitions(self, *, stale_too: bool) -> None:
         """Read the definitions of products not known yet (and stale ones when due)."""
@@ -532,18 +602,79 @@ class GizwitsAdapter(VendorAdapter):
     ) -> list[PointUpdate]:
         """Keep what a device took as its data; return its new point values."""
         old = self._data.get(did)
-        attr = {**(old.attr if old else {}), **attrs}
         # A device that never reported has now at least been told these values.
+        self._merge(did, attrs, old.updated_at if old and old.updated_at else 1)
+        return self._device_updates(did)
+
+    def _merge(self, did: str, attrs: dict[str, Any], updated_at: float) -> None:
+        """Merge datapoints into what a device last reported."""
+        old = self._data.get(did)
         self._data[did] = DeviceData(
             did=did,
-            updated_at=old.updated_at if old and old.updated_at else 1,
-            attr=attr,
+            updated_at=updated_at,
+            attr={**(old.attr if old else {}), **attrs},
         )
+
+    def _device_updates(self, did: str) -> list[PointUpdate]:
+        """Return the point values of a bound device from what it reported."""
+        binding = self._bindings[did]
         key = self._key(did)
         return [
             PointUpdate(device_key=key, point_key=point.key, value=point.value)
-            for point in product.points(attr)
+            for point in self._device(binding).points.values()
         ]
+
+    def _group_updates(self, did: str) -> list[PointUpdate]:
+        """Return the point values of the groups a device is a member of."""
+        updates: list[PointUpdate] = []
+        for group in self._groups:
+            if did not in self._members.get(group.id, ()):
+                continue
+            if (device := self._group_device(group)) is not None:
+                updates.extend(
+                    PointUpdate(
+                        device_key=device.key, point_key=point.key, value=point.value
+                    )
+                    for point in device.points.values()
+                )
+        return updates
+
+    def push_targets(self) -> PushTargets:
+        """Return the sockets the bound devices are pushed through."""
+        sockets: dict[Endpoint, dict[str, bool]] = {}
+        without: list[str] = []
+        for did, binding in self._bindings.items():
+            endpoint = endpoint_for(binding.host, binding.ws_port, binding.wss_port)
+            if endpoint is None:
+                without.append(did)
+            else:
+                sockets.setdefault(endpoint, {})[did] = (
+                    binding.online and did not in self._offline
+                )
+        return PushTargets(sockets, tuple(without))
+
+    def pushed(self, did: str, attrs: dict[str, Any]) -> list[PointUpdate]:
+        """Merge what a device pushed (all or some datapoints); return new values.
+
+        Values are read as devdata/latest values are. An unbound device is
+        ignored.
+        """
+        if did not in self._bindings:
+            return []
+        self._merge(did, attrs, time.time())
+        return [*self._device_updates(did), *self._group_updates(did)]
+
+    def pushed_online(
+        self, did: str, online: bool
+    ) -> tuple[list[PointUpdate], dict[str, bool]]:
+        """Take a device going online or offline; return new values and online."""
+        binding = self._bindings.get(did)
+        if binding is None:
+            return [], {}
+        self._bindings[did] = replace(binding, online=online)
+        if online:
+            self._offline.discard(did)
+        return self._group_updates(did), {self._key(did): online}
 
     def diagnostics(self) -> dict[str, Any]:
         """Return the products known, the groups and what could not be read."""
@@ -569,4 +700,5 @@ class GizwitsAdapter(VendorAdapter):
                 for g in self._groups
             ],
             "reported_problems": self._problems.reported,
+            "push": self.push_state() if self.push_state is not None else None,
         }

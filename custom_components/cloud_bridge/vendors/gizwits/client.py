@@ -1,29 +1,42 @@
 """Async client for the Gizwits Open API, with its user token kept valid.
 
-Free of Home Assistant: it takes the aiohttp session it is given. The user
-token is renewed by logging in again with the stored credentials, ahead of its
-expiry or when the cloud says it is invalid or expired (9004, 9006) — once,
-under a lock.
+Free of Home Assistant: it takes the aiohttp session it is given. Accounts
+Gizwits moved to its newer app login (the classic login answers 9026) sign in
+there instead (``aep.py``) and use that token on the Open API like a classic
+one; the client says which login the account uses (``login_kind``) so later
+sign-ins go straight there. The user token is renewed ahead of its expiry or
+when the cloud says it is invalid or expired (9004, 9006; 505, 526 on the newer
+host) — once, under a lock: with the newer login's refresh token where that
+works, else by signing in again with the stored credentials.
 """
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 import time
 from typing import Any
 
 import aiohttp
 
-from ..http import (
-    JsonHttp,
-    Reply,
-    VendorAuthError,
-    VendorClientError,
-    VendorConnectionError,
-    VendorNotFoundError,
-    VendorRefusedError,
-    VendorThrottledError,
-)
+from ..http import JsonHttp, Reply
+from ..parse import ParseError, number_or_text_at
 from ..replies import Listing
+from .aep import AepClient
+from .const import LOGIN_AEP, LOGIN_CLASSIC
+from .errors import (
+    GizwitsAccountMovedError,
+    GizwitsApiError,
+    GizwitsAppIdError,
+    GizwitsAuthError,
+    GizwitsConnectionError,
+    GizwitsDefinitionError,
+    GizwitsDeviceOfflineError,
+    GizwitsError,
+    GizwitsInvalidAttrError,
+    GizwitsNotBoundError,
+    GizwitsRateLimitError,
+    GizwitsRefreshUnavailableError,
+    GizwitsTokenError,
+)
 from .models import (
     Binding,
     DeviceData,
@@ -49,59 +62,6 @@ PAGE_SIZE = 100
 MAX_PAGES = 1000
 
 
-class GizwitsError(VendorClientError):
-    """Base error of the Gizwits client."""
-
-
-class GizwitsConnectionError(GizwitsError, VendorConnectionError):
-    """The cloud could not be reached, timed out, failed or answered garbage."""
-
-
-class GizwitsRateLimitError(GizwitsConnectionError, VendorThrottledError):
-    """The cloud throttled the request (9041)."""
-
-
-class GizwitsDefinitionError(GizwitsError):
-    """A product's definition came back without a datapoint that can be read."""
-
-
-class GizwitsApiError(GizwitsError, VendorRefusedError):
-    """The cloud answered with an error code."""
-
-    def __init__(self, code: int, message: str) -> None:
-        """Keep the cloud's code with its message."""
-        super().__init__(f"{message} ({code})")
-        self.code = code
-
-
-class GizwitsTokenError(GizwitsApiError, VendorAuthError):
-    """The user token is invalid or expired (9004, 9006)."""
-
-
-class GizwitsAuthError(GizwitsApiError, VendorAuthError):
-    """The username or password is refused (9005, 9020)."""
-
-
-class GizwitsAccountMovedError(GizwitsApiError):
-    """The account moved to Gizwits' newer app login (9026)."""
-
-
-class GizwitsAppIdError(GizwitsApiError):
-    """The AppID is not valid (9003)."""
-
-
-class GizwitsNotBoundError(GizwitsApiError, VendorNotFoundError):
-    """The device is no longer bound to the user (9017)."""
-
-
-class GizwitsDeviceOfflineError(GizwitsApiError):
-    """The device is offline (9042)."""
-
-
-class GizwitsInvalidAttrError(GizwitsApiError):
-    """A datapoint or its value was refused (9025)."""
-
-
 _ERRORS: dict[int, type[GizwitsApiError]] = {
     9003: GizwitsAppIdError,
     9004: GizwitsTokenError,
@@ -115,22 +75,42 @@ _ERRORS: dict[int, type[GizwitsApiError]] = {
 }
 _SERVER_ERROR = 9008
 _THROTTLED = 9041
+_NOT_FOUND = 404
+
+__all__ = [
+    "DEFAULT_RETRY_AFTER",
+    "GizwitsAccountMovedError",
+    "GizwitsApiError",
+    "GizwitsAppIdError",
+    "GizwitsAuthError",
+    "GizwitsClient",
+    "GizwitsConnectionError",
+    "GizwitsDefinitionError",
+    "GizwitsDeviceOfflineError",
+    "GizwitsError",
+    "GizwitsInvalidAttrError",
+    "GizwitsNotBoundError",
+    "GizwitsRateLimitError",
+    "GizwitsTokenError",
+]
 
 
 def _error(reply: Reply) -> GizwitsError:
     """Return the typed error for a reply that is not a success."""
     data = reply.data
-    code = data.get("error_code") if isinstance(data, dict) else None
-    if isinstance(code, str) and code.isdigit():
-        code = int(code)
+    try:
+        code = number_or_text_at(data, "error_code", whole=True)
+    except ParseError:
+        code = None
     message = data.get("error_message") if isinstance(data, dict) else None
     if code == _THROTTLED:
         return GizwitsRateLimitError(
             "Gizwits is throttling requests",
             DEFAULT_RETRY_AFTER if reply.retry_after is None else reply.retry_after,
         )
-    if not isinstance(code, int) or code == _SERVER_ERROR:
+    if code is None or code == _SERVER_ERROR:
         return GizwitsConnectionError(f"Gizwits failed with HTTP {reply.status}")
+    code = int(code)
     return _ERRORS.get(code, GizwitsApiError)(code, str(message or "error"))
 
 
@@ -148,8 +128,14 @@ class GizwitsClient:
         user: UserSession | None = None,
         on_login: Callable[[UserSession], None] | None = None,
         request_timeout: float = REQUEST_TIMEOUT,
+        aep_url: str | None = None,
+        login_kind: str = LOGIN_CLASSIC,
     ) -> None:
-        """Use the given session; a stored user session saves a first login."""
+        """Use the given session; a stored user session saves a first login.
+
+        ``aep_url`` is the newer app login's host (None: a moved account
+        cannot sign in); ``login_kind`` is the login the account used last.
+        """
         self._http = JsonHttp(
             session,
             base_url,
@@ -159,9 +145,26 @@ class GizwitsClient:
             request_timeout=request_timeout,
             default_retry_after=DEFAULT_RETRY_AFTER,
         )
+        self._aep = (
+            AepClient(
+                session,
+                aep_url,
+                app_id=app_id,
+                request_timeout=request_timeout,
+                default_retry_after=DEFAULT_RETRY_AFTER,
+            )
+            if aep_url
+            else None
+        )
         self._app_id = app_id
         self._username = username
         self._password = password
+        self._login_kind = login_kind if self._aep is not None else LOGIN_CLASSIC
+        # Whether the newer host refreshes tokens (False once it answered 404).
+        self._refresh_works = True
+        # Whether the classic bindings were refused: devices come from the
+        # newer host's list.
+        self._newer_device_list = False
         self._user = user
         self._renew_at = _renew_at(user)
         self._on_login = on_login
@@ -172,23 +175,97 @@ class GizwitsClient:
         """Return the current user session."""
         return self._user
 
+    @property
+    def login_kind(self) -> str:
+        """Return the login the account uses: classic or the newer one ("aep")."""
+        return self._login_kind
+
     async def login(self) -> UserSession:
-        """Log in with the stored credentials."""
-        reply = await self._request(
-            "POST",
-            "/app/login",
-            body={"username": self._username, "password": self._password},
-        )
+        """Sign in with the stored credentials, on the login the account uses.
+
+        A classic login answered 9026 moves the account to the newer login.
+        """
+        if self._aep is not None and self._login_kind == LOGIN_AEP:
+            return self._use(await self._aep.login(self._username, self._password))
         try:
-            self._user = UserSession.from_json(reply)
+            reply = await self._request(
+                "POST",
+                "/app/login",
+                body={"username": self._username, "password": self._password},
+            )
+        except GizwitsAccountMovedError:
+            if self._aep is None:
+                raise
+            user = await self._aep.login(self._username, self._password)
+            self._login_kind = LOGIN_AEP
+            return self._use(user)
+        try:
+            user = UserSession.from_json(reply)
         except GizwitsParseError as err:
             raise GizwitsConnectionError(f"Gizwits sent a bad login: {err}") from err
-        self._renew_at = _renew_at(self._user)
+        return self._use(user)
+
+    def _use(self, user: UserSession) -> UserSession:
+        """Take a new session into use and tell whoever keeps it."""
+        self._user = user
+        self._renew_at = _renew_at(user)
         if self._on_login is not None:
-            self._on_login(self._user)
-        return self._user
+            self._on_login(user)
+        return user
+
+    async def _renew_session(self) -> UserSession:
+        """Renew the session: a refresh on the newer login if it works, else sign in."""
+        user = self._user
+        if (
+            self._aep is not None
+            and self._login_kind == LOGIN_AEP
+            and self._refresh_works
+            and user is not None
+            and user.refresh_token
+        ):
+            try:
+                return self._use(await self._aep.refresh(user))
+            except GizwitsRefreshUnavailableError as err:
+                # No refresh on this host (404): sign in from now on. A refresh
+                # token refused is replaced by the sign-in's.
+                self._refresh_works = err.code != _NOT_FOUND
+        return await self.login()
+
+    async def session(self) -> UserSession:
+        """Return a session with time left, renewing it first when needed."""
+        async with self._login_lock:
+            user = self._user
+            if user is None:
+                return await self.login()
+            if self._renew_at <= time.time():
+                return await self._renew_session()
+            return user
+
+    async def renew(self, refused: str) -> None:
+        """Renew the session after a token was refused, unless already done."""
+        async with self._login_lock:
+            if self._user is None:
+                await self.login()
+            elif self._user.token == refused:
+                await self._renew_session()
 
     async def bindings(self) -> Listing[Binding]:
+        """Return every bound device and why any item was skipped.
+
+        Where the classic bindings are refused (9026) for an account on the
+        newer login, the newer host's device list is read, from then on.
+        """
+        aep = self._aep
+        if aep is None or not self._newer_device_list:
+            try:
+                return await self._classic_bindings()
+            except GizwitsAccountMovedError:
+                if aep is None or self._login_kind != LOGIN_AEP:
+                    raise
+                self._newer_device_list = True
+        return await self._as_user(aep.devices)
+
+    async def _classic_bindings(self) -> Listing[Binding]:
         """Return every bound device, page by page, and why any item was skipped."""
         devices: list[Binding] = []
         skipped: list[str] = []
@@ -224,6 +301,14 @@ class GizwitsClient:
                 break
             skip += len(items)
         return Listing(tuple(devices), tuple(skipped))
+
+    async def device(self, did: str) -> Binding:
+        """Return one bound device's details (with its WebSocket host and ports)."""
+        reply = await self._user_request("GET", f"/app/devices/{did}")
+        try:
+            return Binding.from_json(reply)
+        except GizwitsParseError as err:
+            raise GizwitsConnectionError(f"Gizwits sent a bad device: {err}") from err
 
     async def definition(self, product_key: str) -> ProductDefinition:
         """Return a product's datapoint definition."""
@@ -283,19 +368,14 @@ class GizwitsClient:
         """Run a scenario's tasks."""
         await self._user_request("POST", f"/app/scene/{scenario_id}/task")
 
-    async def _token(self) -> str:
-        """Return a token with time left, logging in first when needed."""
-        async with self._login_lock:
-            user = self._user
-            if user is None or self._renew_at <= time.time():
-                user = await self.login()
-            return user.token
-
-    async def _renew(self, refused: str) -> None:
-        """Log in again after the cloud refused a token, unless already done."""
-        async with self._login_lock:
-            if self._user is None or self._user.token == refused:
-                await self.login()
+    async def _as_user[T](self, call: Callable[[str], Awaitable[T]]) -> T:
+        """Call with the user's token; a refused token is renewed once."""
+        token = (await self.session()).token
+        try:
+            return await call(token)
+        except GizwitsTokenError:
+            await self.renew(token)
+            return await call((await self.session()).token)
 
     async def _user_request(
         self,
@@ -306,17 +386,13 @@ class GizwitsClient:
         body: dict[str, Any] | None = None,
     ) -> Any:
         """Call an endpoint as the user; a refused token is renewed once."""
-        token = await self._token()
-        try:
+
+        async def send(token: str) -> Any:
             return await self._request(
                 method, path, params=params, body=body, token=token
             )
-        except GizwitsTokenError:
-            await self._renew(token)
-            token = await self._token()
-            return await self._request(
-                method, path, params=params, body=body, token=token
-            )
+
+        return await self._as_user(send)
 
     async def _request(
         self,

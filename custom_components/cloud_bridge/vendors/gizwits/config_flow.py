@@ -1,4 +1,10 @@
-"""The Gizwits steps of the config flow: region, AppID and the user's login."""
+"""The Gizwits steps of the config flow: region, AppID and the user's login.
+
+Accounts on Gizwits' newer app login sign in with the same form: the client
+moves to that login when the classic one answers 9026, and the entry keeps
+which login the account uses. For "another address", the newer login is the
+same address unless the collapsed advanced section gives a second one.
+"""
 
 from collections.abc import Mapping
 import logging
@@ -6,6 +12,7 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     SelectSelector,
@@ -18,8 +25,9 @@ from homeassistant.helpers.selector import (
 
 from ...compat import probatio
 from ...flow import INSECURE_ADDRESS, VendorFlow
+from .aep import aep_url_for
 from .client import (
-    GizwitsAccountMovedError,
+    GizwitsApiError,
     GizwitsAppIdError,
     GizwitsAuthError,
     GizwitsClient,
@@ -27,14 +35,20 @@ from .client import (
     GizwitsError,
 )
 from .const import (
+    AEP_HOSTS,
+    CONF_AEP_URL,
     CONF_APP_ID,
     CONF_BASE_URL,
     CONF_EXPIRE_AT,
+    CONF_LOGIN,
+    CONF_REFRESH_TOKEN,
     CONF_REGION,
     CONF_TOKEN,
     CONF_UID,
+    LOGIN_CLASSIC,
     REGION_CUSTOM,
     REGIONS,
+    SECTION_ADVANCED,
     VENDOR_ID,
 )
 from .models import UserSession
@@ -70,6 +84,25 @@ def _server_schema(defaults: Mapping[str, Any]) -> dict[Any, Any]:
     }
 
 
+def _advanced_schema(defaults: Mapping[str, Any]) -> dict[Any, Any]:
+    """Return the collapsed section with the newer login's second address."""
+    given = defaults.get(SECTION_ADVANCED, {}).get(CONF_AEP_URL) or defaults.get(
+        CONF_AEP_URL
+    )
+    return {
+        probatio.Required(SECTION_ADVANCED, default={}): section(
+            probatio.Schema(
+                {
+                    probatio.Optional(
+                        CONF_AEP_URL, description={"suggested_value": given}
+                    ): TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+                }
+            ),
+            {"collapsed": True},
+        )
+    }
+
+
 class GizwitsFlow(VendorFlow):
     """Logs a Gizwits user in and creates, reauthenticates or reconfigures."""
 
@@ -77,50 +110,88 @@ class GizwitsFlow(VendorFlow):
     # Where Reconfigure moves the entry: region, address and AppID.
     _moved_to: dict[str, Any]
 
-    def _base_url(self, server: Mapping[str, Any]) -> tuple[str | None, dict[str, str]]:
-        """Return the Open API address a form names, or the form's errors."""
-        if server[CONF_REGION] != REGION_CUSTOM:
-            return REGIONS[server[CONF_REGION]], {}
-        base_url = str(server.get(CONF_BASE_URL) or "").strip().rstrip("/")
+    # The cloud's own words for a refused sign-in, shown with login_refused.
+    _refusal = ""
+
+    def _server(
+        self, form: Mapping[str, Any]
+    ) -> tuple[dict[str, Any] | None, dict[str, str]]:
+        """Return the addresses a form names (Open API, newer login), or its errors.
+
+        The newer login's second address counts only with "another address".
+        """
+        if form[CONF_REGION] != REGION_CUSTOM:
+            region = form[CONF_REGION]
+            return {CONF_BASE_URL: REGIONS[region], CONF_AEP_URL: AEP_HOSTS[region]}, {}
+        base_url = str(form.get(CONF_BASE_URL) or "").strip().rstrip("/")
         if not base_url:
             return None, {CONF_BASE_URL: "base_url_required"}
         if self.insecure_warning(base_url):
             return None, {CONF_BASE_URL: INSECURE_ADDRESS}
-        return base_url, {}
+        second = form.get(SECTION_ADVANCED, {}).get(CONF_AEP_URL)
+        aep_url = str(second or "").strip().rstrip("/")
+        if aep_url and self.insecure_warning(aep_url):
+            return None, {"base": INSECURE_ADDRESS}
+        return {CONF_BASE_URL: base_url, CONF_AEP_URL: aep_url or base_url}, {}
 
     async def _login(
-        self, base_url: str, app_id: str, username: str, password: str
-    ) -> tuple[UserSession | None, dict[str, str]]:
-        """Log in; return the session or the form errors."""
+        self,
+        server: Mapping[str, Any],
+        app_id: str,
+        username: str,
+        password: str,
+        login_kind: str = LOGIN_CLASSIC,
+    ) -> tuple[dict[str, Any] | None, dict[str, str]]:
+        """Sign in; return what the entry keeps of the session, or the form errors."""
         client = GizwitsClient(
             async_get_clientsession(self.hass),
-            base_url=base_url,
+            base_url=server[CONF_BASE_URL],
             app_id=app_id,
             username=username,
             password=password,
+            aep_url=server[CONF_AEP_URL],
+            login_kind=login_kind,
         )
         try:
-            return await client.login(), {}
+            user = await client.login()
         except GizwitsAuthError:
             return None, {"base": "invalid_auth"}
         except GizwitsAppIdError:
             return None, {CONF_APP_ID: "invalid_app_id"}
-        except GizwitsAccountMovedError:
-            return None, {"base": "account_moved"}
         except GizwitsConnectionError:
             return None, {"base": "cannot_connect"}
+        except GizwitsApiError as err:
+            _LOGGER.debug("Gizwits refused the login: %s", err)
+            self._refusal = str(err)
+            return None, {"base": "login_refused"}
         except GizwitsError as err:
             _LOGGER.debug("Gizwits refused the login: %s", err)
             return None, {"base": "unknown"}
+        return self._session_data(user, client.login_kind), {}
 
     @staticmethod
-    def _session_data(user: UserSession) -> dict[str, Any]:
-        """Return what an entry keeps of a session."""
+    def _session_data(user: UserSession, login_kind: str) -> dict[str, Any]:
+        """Return what an entry keeps of a session, and the login it came from."""
         return {
             CONF_UID: user.uid,
             CONF_TOKEN: user.token,
             CONF_EXPIRE_AT: user.expire_at,
+            CONF_REFRESH_TOKEN: user.refresh_token,
+            CONF_LOGIN: login_kind,
         }
+
+    def _placeholders(self, **others: str) -> dict[str, str] | None:
+        """Return a form's placeholders, with the cloud's words for a refusal."""
+        placeholders = {**others, "error": self._refusal} if self._refusal else others
+        return placeholders or None
+
+    @staticmethod
+    def _second_address(server: Mapping[str, Any]) -> str:
+        """Return the newer login's address to keep: only a second one given."""
+        aep_url = str(server[CONF_AEP_URL])
+        if aep_url in (server[CONF_BASE_URL], *AEP_HOSTS.values()):
+            return ""
+        return aep_url
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
@@ -128,26 +199,27 @@ class GizwitsFlow(VendorFlow):
         """Ask for the region, the AppID and the user's login."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            base_url, errors = self._base_url(user_input)
-            if base_url is not None:
+            server, errors = self._server(user_input)
+            if server is not None:
                 app_id = user_input[CONF_APP_ID].strip()
-                user, errors = await self._login(
-                    base_url,
+                session, errors = await self._login(
+                    server,
                     app_id,
                     user_input[CONF_USERNAME],
                     user_input[CONF_PASSWORD],
                 )
-                if user is not None:
+                if session is not None:
                     return await self.async_create_entry(
-                        unique_id_for(app_id, user.uid),
+                        unique_id_for(app_id, session[CONF_UID]),
                         f"Gizwits {user_input[CONF_USERNAME]}",
                         {
                             CONF_REGION: user_input[CONF_REGION],
-                            CONF_BASE_URL: base_url,
+                            CONF_BASE_URL: server[CONF_BASE_URL],
+                            CONF_AEP_URL: self._second_address(server),
                             CONF_APP_ID: app_id,
                             CONF_USERNAME: user_input[CONF_USERNAME],
                             CONF_PASSWORD: user_input[CONF_PASSWORD],
-                            **self._session_data(user),
+                            **session,
                         },
                     )
         defaults = user_input or {}
@@ -160,9 +232,11 @@ class GizwitsFlow(VendorFlow):
                         CONF_USERNAME, default=defaults.get(CONF_USERNAME, "")
                     ): str,
                     probatio.Required(CONF_PASSWORD): _PASSWORD,
+                    **_advanced_schema(defaults),
                 }
             ),
             errors=errors,
+            placeholders=self._placeholders(),
         )
 
     async def async_step_reauth(
@@ -174,33 +248,33 @@ class GizwitsFlow(VendorFlow):
     async def async_step_reauth_confirm(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Log in with the new password; it must be the same user."""
+        """Sign in with the new password, on the login the account uses."""
         entry = self.flow.reauth_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            user, errors = await self._login(
-                entry.data[CONF_BASE_URL],
+            session, errors = await self._login(
+                {
+                    CONF_BASE_URL: entry.data[CONF_BASE_URL],
+                    CONF_AEP_URL: aep_url_for(entry.data),
+                },
                 entry.data[CONF_APP_ID],
                 entry.data[CONF_USERNAME],
                 user_input[CONF_PASSWORD],
+                entry.data.get(CONF_LOGIN, LOGIN_CLASSIC),
             )
-            if user is not None:
-                if user.uid != entry.data[CONF_UID]:
+            if session is not None:
+                if session[CONF_UID] != entry.data[CONF_UID]:
                     return self.flow.async_abort(reason="wrong_account")
                 return self.flow.async_update_reload_and_abort(
                     entry,
-                    data_updates={
-                        CONF_PASSWORD: user_input[CONF_PASSWORD],
-                        **self._session_data(user),
-                    },
+                    data_updates={CONF_PASSWORD: user_input[CONF_PASSWORD], **session},
                 )
         return self.show_form(
             "reauth_confirm",
             probatio.Schema({probatio.Required(CONF_PASSWORD): _PASSWORD}),
-            placeholders={
-                "username": entry.data[CONF_USERNAME],
-                "title": entry.title,
-            },
+            placeholders=self._placeholders(
+                username=entry.data[CONF_USERNAME], title=entry.title
+            ),
             errors=errors,
         )
 
@@ -209,22 +283,28 @@ class GizwitsFlow(VendorFlow):
     ) -> ConfigFlowResult:
         """Change the region or the AppID; the stored login is tried there.
 
-        The stored password goes to the entry's own server only: a new address
-        asks for it again.
+        The stored password goes to the entry's own servers only: new
+        addresses ask for it again.
         """
         entry = self.flow.reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            base_url, errors = self._base_url(user_input)
-            if base_url is not None:
-                self._moved_to = {**user_input, CONF_BASE_URL: base_url}
-                if base_url != entry.data[CONF_BASE_URL]:
+            server, errors = self._server(user_input)
+            if server is not None:
+                self._moved_to = {**user_input, **server}
+                if self._new_addresses():
                     return await self.async_step_reconfigure_password()
                 return await self._reconfigure(entry.data[CONF_PASSWORD])
         return self.show_form(
             "reconfigure",
-            probatio.Schema(_server_schema(user_input or entry.data)),
+            probatio.Schema(
+                {
+                    **_server_schema(user_input or entry.data),
+                    **_advanced_schema(user_input or entry.data),
+                }
+            ),
             errors=errors,
+            placeholders=self._placeholders(),
         )
 
     async def async_step_reconfigure_password(
@@ -235,35 +315,49 @@ class GizwitsFlow(VendorFlow):
             return await self._reconfigure(user_input[CONF_PASSWORD])
         return self._password_form()
 
+    def _new_addresses(self) -> bool:
+        """Tell whether the form names an address the password never went to."""
+        entry = self.flow.reconfigure_entry()
+        known = {entry.data[CONF_BASE_URL], aep_url_for(entry.data)}
+        return bool(
+            {self._moved_to[CONF_BASE_URL], self._moved_to[CONF_AEP_URL]} - known
+        )
+
     def _password_form(self, errors: dict[str, str] | None = None) -> ConfigFlowResult:
         """Show the password form for the new server."""
         entry = self.flow.reconfigure_entry()
         return self.show_form(
             "reconfigure_password",
             probatio.Schema({probatio.Required(CONF_PASSWORD): _PASSWORD}),
-            placeholders={
-                "username": entry.data[CONF_USERNAME],
-                "base_url": self._moved_to[CONF_BASE_URL],
-            },
+            placeholders=self._placeholders(
+                username=entry.data[CONF_USERNAME],
+                base_url=self._moved_to[CONF_BASE_URL],
+            ),
             # The form has no server fields: every error is the form's own.
             errors={"base": next(iter(errors.values()))} if errors else None,
         )
 
     async def _reconfigure(self, password: str) -> ConfigFlowResult:
-        """Log in where the form points; move the entry there if that works."""
+        """Sign in where the form points; move the entry there if that works.
+
+        The classic login is tried first there: the account may use either.
+        """
         entry = self.flow.reconfigure_entry()
         server = self._moved_to
         app_id = server[CONF_APP_ID].strip()
-        user, errors = await self._login(
-            server[CONF_BASE_URL], app_id, entry.data[CONF_USERNAME], password
+        session, errors = await self._login(
+            server, app_id, entry.data[CONF_USERNAME], password
         )
-        if user is None:
-            if server[CONF_BASE_URL] != entry.data[CONF_BASE_URL]:
+        if session is None:
+            if self._new_addresses():
                 return self._password_form(errors)
             return self.show_form(
-                "reconfigure", probatio.Schema(_server_schema(server)), errors=errors
+                "reconfigure",
+                probatio.Schema({**_server_schema(server), **_advanced_schema(server)}),
+                errors=errors,
+                placeholders=self._placeholders(),
             )
-        unique_id = unique_id_for(app_id, user.uid)
+        unique_id = unique_id_for(app_id, session[CONF_UID])
         if self.unique_id_taken(unique_id, entry):
             return self.flow.async_abort(reason="already_configured")
         return self.flow.async_update_reload_and_abort(
@@ -272,8 +366,9 @@ class GizwitsFlow(VendorFlow):
             data_updates={
                 CONF_REGION: server[CONF_REGION],
                 CONF_BASE_URL: server[CONF_BASE_URL],
+                CONF_AEP_URL: self._second_address(server),
                 CONF_APP_ID: app_id,
                 CONF_PASSWORD: password,
-                **self._session_data(user),
+                **session,
             },
         )

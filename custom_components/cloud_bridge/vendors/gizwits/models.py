@@ -4,11 +4,19 @@ Product definitions come from ``/app/datapoint`` or, when that is refused, from
 the JSON a user pastes (as the Gizwits developer console exports it).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Self
 
-from ..parse import ParseError, number, number_at, optional_text, text
+from ..parse import (
+    ParseError,
+    number,
+    number_at,
+    number_or_text_at,
+    optional_number,
+    optional_text,
+    text,
+)
 
 # The document's table names the read/write types W/R/N/E; real definitions
 # spell them out. Both are read.
@@ -61,11 +69,15 @@ def _timestamp(value: Any) -> float:
 
 @dataclass(frozen=True, slots=True)
 class UserSession:
-    """A logged-in user: the token and when it expires (a UNIX timestamp)."""
+    """A logged-in user: the token, when it expires (a UNIX timestamp), a refresh token.
+
+    Only the newer app login gives a refresh token; "" means none.
+    """
 
     uid: str
     token: str
     expire_at: float
+    refresh_token: str = ""
 
     @classmethod
     def from_json(cls, data: Any) -> Self:
@@ -77,10 +89,57 @@ class UserSession:
             uid=text(data, "uid"), token=text(data, "token"), expire_at=expire_at
         )
 
+    @classmethod
+    def from_aep_login(cls, data: Any) -> Self:
+        """Parse the ``data`` of a newer app login (``smart_home/login/pwd``).
+
+        ``userToken`` is taken, else ``jwtAuthenticationDto.token``: field
+        clients use either, and whether they are always equal is not known.
+        ``expiredAt`` may come as a number or as text.
+        """
+        jwt = data.get("jwtAuthenticationDto") if isinstance(data, dict) else None
+        token = optional_text(data, "userToken") or text(jwt, "token")
+        return cls(
+            uid=_identifier(data, "uid"),
+            token=token,
+            expire_at=_expiry(data, "expiredAt"),
+            refresh_token=optional_text(data, "refreshToken"),
+        )
+
+    def refreshed(self, data: Any) -> Self:
+        """Return the session a refresh reply (``user/refresh_token``) gives."""
+        return type(self)(
+            uid=self.uid,
+            token=text(data, "token"),
+            expire_at=_expiry(data, "expired_at"),
+            # A refresh token works once; without a new one, none is left.
+            refresh_token=optional_text(data, "refresh_token"),
+        )
+
+
+def _identifier(data: Any, key: str) -> str:
+    """Return an id given as text or as a whole number."""
+    value = data.get(key) if isinstance(data, dict) else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(number_at(data, key, low=0, whole=True))
+    return text(data, key)
+
+
+def _expiry(data: Any, key: str) -> float:
+    """Return a required expiry time in UNIX seconds, as a number or as text."""
+    expire_at = number_or_text_at(data, key, low=0)
+    if not expire_at:
+        raise GizwitsParseError(f"{key} is missing")
+    return float(expire_at)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Binding:
-    """A device bound to the user."""
+    """A device bound to the user, and where its app WebSocket is.
+
+    ``host``, ``ws_port`` and ``wss_port`` are "" and 0 when not known (the
+    newer device list does not carry them).
+    """
 
     did: str
     product_key: str
@@ -88,10 +147,13 @@ class Binding:
     online: bool
     alias: str
     remark: str
+    host: str = ""
+    ws_port: int = 0
+    wss_port: int = 0
 
     @classmethod
     def from_json(cls, data: Any) -> Self:
-        """Parse one item of /app/bindings."""
+        """Parse one item of /app/bindings (or /app/devices/{did})."""
         if not isinstance(data, dict):
             raise GizwitsParseError("binding is not an object")
         return cls(
@@ -101,7 +163,49 @@ class Binding:
             online=data.get("is_online") is True,
             alias=optional_text(data, "dev_alias"),
             remark=optional_text(data, "remark"),
+            host=optional_text(data, "host"),
+            ws_port=_port(data, "ws_port"),
+            wss_port=_port(data, "wss_port"),
         )
+
+    @classmethod
+    def from_aep_json(cls, data: Any) -> Self:
+        """Parse one item of the newer host's device list.
+
+        ``onlineStatus`` is 1 for online (also read as "1" or true); ``name``
+        is the device's name in the app.
+        """
+        if not isinstance(data, dict):
+            raise GizwitsParseError("device is not an object")
+        return cls(
+            did=text(data, "did"),
+            product_key=text(data, "productKey"),
+            mac=optional_text(data, "mac"),
+            online=_aep_online(data),
+            alias=optional_text(data, "name"),
+            remark=optional_text(data, "remark"),
+        )
+
+    def with_endpoint(self, other: Binding) -> Binding:
+        """Return this binding with the WebSocket host and ports of another."""
+        return replace(
+            self, host=other.host, ws_port=other.ws_port, wss_port=other.wss_port
+        )
+
+
+def _aep_online(data: dict[str, Any]) -> bool:
+    """Return whether the newer device list says a device is online."""
+    if isinstance(status := data.get("onlineStatus"), bool):
+        return status
+    try:
+        return number_or_text_at(data, "onlineStatus") == 1
+    except ParseError:
+        return False
+
+
+def _port(data: Any, key: str) -> int:
+    """Return a port number; 0 when missing or not a port."""
+    return int(optional_number(data, key, low=0, high=65535, whole=True) or 0)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
