@@ -23,6 +23,7 @@ from simulator.gizwits_demo import (
     DEMO_MOVED_EMAIL,
     DEMO_MOVED_PASSWORD,
     DEMO_MOVED_UID,
+    DEMO_MOVED_USERNAME,
     LIVING_AC_DID,
     PET_HOUSE_DID,
 )
@@ -78,6 +79,11 @@ def aep_session(sim: GizwitsSimulator, **changes: Any) -> UserSession:
     return UserSession(**{**values, **changes})
 
 
+def moved_devices(sim: GizwitsSimulator) -> int:
+    """Return how many devices the moved demo account has bound."""
+    return len(sim.user(DEMO_MOVED_USERNAME).bindings)
+
+
 def envelope(code: int | str, message: str = "error") -> dict[str, Any]:
     """Return an error envelope of the newer login."""
     return {"code": code, "message": message, "data": None, "error": True}
@@ -107,7 +113,7 @@ async def test_moved_account_signs_in_on_the_newer_login(
     assert request.headers["X-Gizwits-Application-Id"] == DEMO_APP_ID
     assert request.json["appKey"] == DEMO_APP_ID
     # The newer token reads the Open API like a classic one.
-    assert len((await client.bindings()).items) == 8
+    assert len((await client.bindings()).items) == moved_devices(gizwits_sim)
     assert gizwits_sim.requests[-1].headers["X-Gizwits-User-token"] == user.token
 
 
@@ -239,7 +245,7 @@ async def test_distinct_tokens_use_the_user_token(
     user = await client.login()
     reply = gizwits_sim.requests[-1]
     assert reply.path == AEP_LOGIN
-    assert len((await client.bindings()).items) == 8
+    assert len((await client.bindings()).items) == moved_devices(gizwits_sim)
     assert gizwits_sim.requests[-1].headers["X-Gizwits-User-token"] == user.token
     assert "." not in user.token  # the JWT has dots; the user token has none
 
@@ -270,7 +276,7 @@ async def test_expired_token_refreshed_once(
         gizwits_sim, session, user=user, logins=logins, login_kind="aep"
     )
 
-    assert len((await client.bindings()).items) == 8
+    assert len((await client.bindings()).items) == moved_devices(gizwits_sim)
 
     assert paths(gizwits_sim)[:3] == [BINDINGS, AEP_REFRESH, BINDINGS]
     (renewed,) = logins
@@ -408,7 +414,7 @@ async def test_refused_bindings_read_the_newer_device_list(
     assert request.headers["Authorization"] == user.token
     assert request.headers["Version"] == "1.0"
     devices = {binding.did: binding for binding in listing.items}
-    assert len(devices) == 8
+    assert len(devices) == moved_devices(gizwits_sim)
     ac = devices[LIVING_AC_DID]
     assert (ac.product_key, ac.mac, ac.alias, ac.online) == (
         gizwits_sim.device(LIVING_AC_DID).product_key,
@@ -437,7 +443,7 @@ async def test_newer_device_list_renews_a_refused_token(
     await client.bindings()
     gizwits_sim.expire_tokens()
     gizwits_sim.clear_requests()
-    assert len((await client.bindings()).items) == 8
+    assert len((await client.bindings()).items) == moved_devices(gizwits_sim)
     assert paths(gizwits_sim) == [AEP_DEVICES, AEP_REFRESH, AEP_DEVICES]
 
 
@@ -466,7 +472,7 @@ async def test_newer_device_list_items(
         gizwits_sim, session, user=aep_session(gizwits_sim), login_kind="aep"
     )
     listing = await client.bindings()
-    assert len(listing.items) == 8
+    assert len(listing.items) == moved_devices(gizwits_sim)
     assert listing.items[0].online is online
     assert len(listing.skipped) == 2
 

@@ -7,8 +7,9 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from homeassistant.components.climate import HVACMode
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.const import STATE_OFF, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
@@ -66,8 +67,8 @@ async def test_entry_on_the_newer_login(
     assert entry.state is ConfigEntryState.LOADED
     assert LOGIN not in paths(gizwits_sim)
     assert AEP_LOGIN not in paths(gizwits_sim)
-    assert moved_state(hass, "switch", LIVING_AC_DID, "switch") == STATE_ON
-    assert moved_state(hass, "switch", BEDROOM_AC_DID, "switch") == STATE_UNAVAILABLE
+    assert moved_state(hass, "climate", LIVING_AC_DID, "climate") == HVACMode.COOL
+    assert moved_state(hass, "climate", BEDROOM_AC_DID, "climate") == STATE_UNAVAILABLE
 
 
 async def test_account_moved_while_polling_keeps_working(
@@ -91,13 +92,13 @@ async def test_account_moved_while_polling_keeps_working(
     assert data["refresh_token"] in gizwits_sim.aep.refresh_tokens
     assert our_issues(hass) == []
     assert errors_logged(caplog) == []
-    switch = er.async_get(hass).async_get_entity_id(
-        "switch", DOMAIN, f"gizwits:{data['uid']}:{LIVING_AC_DID}:switch"
+    thermostat = er.async_get(hass).async_get_entity_id(
+        "climate", DOMAIN, f"gizwits:{data['uid']}:{LIVING_AC_DID}:climate"
     )
-    assert switch is not None
-    state = hass.states.get(switch)
+    assert thermostat is not None
+    state = hass.states.get(thermostat)
     assert state is not None
-    assert state.state == STATE_ON
+    assert state.state == HVACMode.COOL
 
     # The next renewal goes straight to the newer login's refresh.
     gizwits_sim.clear_requests()
@@ -157,7 +158,7 @@ async def test_refresh_unavailable_signs_in_again(
     await next_poll(hass, freezer)
     assert paths(gizwits_sim)[:4] == [BINDINGS, AEP_REFRESH, AEP_LOGIN, BINDINGS]
     assert entry.state is ConfigEntryState.LOADED
-    assert moved_state(hass, "switch", LIVING_AC_DID, "switch") == STATE_ON
+    assert moved_state(hass, "climate", LIVING_AC_DID, "climate") == HVACMode.COOL
 
 
 async def test_password_changed_on_the_newer_login_asks_again(
@@ -209,11 +210,12 @@ async def test_refused_bindings_list_devices_on_the_newer_host(
     assert sorted(details) == sorted(
         f"/app/devices/{did}" for did in sim.user("demo-moved").bindings
     )
-    assert moved_state(hass, "switch", LIVING_AC_DID, "switch") == STATE_ON
+    assert moved_state(hass, "climate", LIVING_AC_DID, "climate") == HVACMode.COOL
     coordinator = entry.runtime_data.coordinator
     await until(lambda: coordinator.pushing is True, "pushed")
     (sock,) = sim.push.open_sockets
-    await until(lambda: len(sock.subscriptions) == 8, "subscribed")
+    bound = len(sim.user("demo-moved").bindings)
+    await until(lambda: len(sock.subscriptions) == bound, "subscribed")
     sim.set_attr(TV_PLUG_DID, "switch", False)
     await until(
         lambda: moved_state(hass, "switch", TV_PLUG_DID, "switch") == STATE_OFF,
@@ -247,7 +249,7 @@ async def test_refused_details_leave_the_devices_polled(
     assert len([p for p in paths(sim) if p.startswith("/app/devices/")]) <= 4
     assert sim.push.sockets == []
     push = entry.runtime_data.coordinator.adapter.diagnostics()["push"]
-    assert push["without_socket"] == 8
+    assert push["without_socket"] == len(sim.user("demo-moved").bindings)
     assert push["sockets"] == 0
     assert entry.runtime_data.coordinator.pushing is None
     problems = entry.runtime_data.coordinator.adapter.diagnostics()["reported_problems"]
