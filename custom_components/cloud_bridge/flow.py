@@ -17,6 +17,8 @@ from homeassistant.core import HomeAssistant
 from .compat import probatio
 from .const import CONF_VENDOR
 from .errors import CloudAccountError, CloudAuthError, CloudError, CloudUnavailableError
+from .vendors.base import neutral_error
+from .vendors.http import VendorClientError
 
 if TYPE_CHECKING:
     from .config_flow import CloudBridgeConfigFlow
@@ -43,8 +45,14 @@ def is_insecure(url: str) -> bool:
         return True
 
 
-def form_error(err: CloudError) -> str:
-    """Return the form error that tells the user what went wrong."""
+def form_error(err: CloudError | VendorClientError) -> str:
+    """Return the form error (or abort reason) that tells the user what went wrong.
+
+    A client's error is read as the core reads it: refused sign-in, cloud out of
+    reach (or throttling, or a redirect), an account problem, or anything else.
+    """
+    if isinstance(err, VendorClientError):
+        err = neutral_error(err)
     match err:
         case CloudAuthError():
             return "invalid_auth"

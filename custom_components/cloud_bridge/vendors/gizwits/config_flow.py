@@ -24,15 +24,13 @@ from homeassistant.helpers.selector import (
 )
 
 from ...compat import probatio
-from ...flow import INSECURE_ADDRESS, VendorFlow
+from ...flow import INSECURE_ADDRESS, VendorFlow, form_error
+from ..http import VendorAuthError, VendorClientError
 from .aep import aep_url_for
 from .client import (
     GizwitsApiError,
     GizwitsAppIdError,
-    GizwitsAuthError,
     GizwitsClient,
-    GizwitsConnectionError,
-    GizwitsError,
 )
 from .const import (
     AEP_HOSTS,
@@ -154,19 +152,18 @@ class GizwitsFlow(VendorFlow):
         )
         try:
             user = await client.login()
-        except GizwitsAuthError:
-            return None, {"base": "invalid_auth"}
         except GizwitsAppIdError:
             return None, {CONF_APP_ID: "invalid_app_id"}
-        except GizwitsConnectionError:
-            return None, {"base": "cannot_connect"}
         except GizwitsApiError as err:
+            if isinstance(err, VendorAuthError):
+                return None, {"base": "invalid_auth"}
+            # Gizwits' own words for a sign-in refused for another reason.
             _LOGGER.debug("Gizwits refused the login: %s", err)
             self._refusal = str(err)
             return None, {"base": "login_refused"}
-        except GizwitsError as err:
-            _LOGGER.debug("Gizwits refused the login: %s", err)
-            return None, {"base": "unknown"}
+        except VendorClientError as err:
+            _LOGGER.debug("Gizwits sign-in failed: %s", err)
+            return None, {"base": form_error(err)}
         return self._session_data(user, client.login_kind), {}
 
     @staticmethod

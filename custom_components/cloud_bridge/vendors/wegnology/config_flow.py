@@ -29,13 +29,12 @@ from homeassistant.helpers.selector import (
 )
 
 from ...compat import probatio
-from ...flow import INSECURE_ADDRESS, VendorFlow
+from ...flow import INSECURE_ADDRESS, VendorFlow, form_error
+from ..http import VendorClientError
 from .client import (
     WegnologyApiError,
     WegnologyAuthError,
     WegnologyClient,
-    WegnologyConnectionError,
-    WegnologyError,
 )
 from .const import (
     AUTH_LOGIN,
@@ -98,14 +97,14 @@ async def _attempt[T](
         return await request(), None
     except WegnologyAuthError:
         return None, (refused or {}).get(401, "invalid_auth")
-    except WegnologyConnectionError:
-        return None, "cannot_connect"
-    except WegnologyError as err:
-        if isinstance(err, WegnologyApiError) and err.status in (refused or {}):
+    except WegnologyApiError as err:
+        if err.status in (refused or {}):
             return None, (refused or {})[err.status]
         # The client's messages hold WEGnology's answer, never a secret.
         _LOGGER.exception("WEGnology answered the set-up unexpectedly")
-        return None, "unknown"
+        return None, form_error(err)
+    except VendorClientError as err:
+        return None, form_error(err)
 
 
 class WegnologyFlow(VendorFlow):

@@ -40,9 +40,9 @@ from ...compat import (
     probatio,
 )
 from ...const import LOGGER
-from ...errors import CloudAuthError, CloudError
-from ...flow import INSECURE_ADDRESS, VendorFlow
-from .client import API_URL, WizProAuthError, WizProClient, WizProError
+from ...errors import CloudError
+from ...flow import INSECURE_ADDRESS, VendorFlow, form_error
+from .client import API_URL, WizProClient, WizProError
 from .const import CONF_API_URL, CONF_BUILDINGS, VENDOR_ID
 from .linking import (
     CONFIRMATION_LENGTH,
@@ -309,11 +309,9 @@ class WizProFlow(VendorFlow):
         )
         try:
             self._buildings = await client.buildings()
-        except WizProAuthError:
-            return self.flow.async_abort(reason="invalid_auth")
         except WizProError as err:
             LOGGER.debug("Cannot list WiZ Pro buildings: %s", err)
-            return self.flow.async_abort(reason="cannot_connect")
+            return self.flow.async_abort(reason=form_error(err))
         if not self._buildings:
             return self.flow.async_abort(reason="no_buildings")
         if self.flow.source == SOURCE_REAUTH:
@@ -439,10 +437,8 @@ class WizProFlow(VendorFlow):
                 return self.flow.async_abort(reason="missing_credentials")
             except ImplementationUnavailableError:
                 return self.flow.async_abort(reason="oauth_implementation_unavailable")
-            except WizProAuthError, CloudAuthError:
-                return self.flow.async_abort(reason="invalid_auth")
-            except WizProError, CloudError:
-                return self.flow.async_abort(reason="cannot_connect")
+            except (WizProError, CloudError) as err:
+                return self.flow.async_abort(reason=form_error(err))
             self._buildings_listed = True
             granted = {building.id for building in self._buildings}
             if not set(entry.data[CONF_BUILDINGS]) <= granted:
