@@ -393,6 +393,11 @@ async def test_attributes_are_listed_by_device_then_attribute(
             "Automático (pelo nome)",
             {"temperature": "Temperatura", "carbon_dioxide": "Dióxido de carbono"},
         ),
+        (
+            "es",
+            "Automático (según el nombre)",
+            {"temperature": "Temperatura", "carbon_dioxide": "Dióxido de carbono"},
+        ),
     ],
 )
 async def test_device_classes_by_their_translated_names(
