@@ -136,8 +136,8 @@ def flows(tree: dict[str, Any]) -> list[tuple[Key, dict[str, Any]]]:
 
 
 def test_languages_shipped() -> None:
-    """English and Simplified Chinese are shipped."""
-    assert LANGUAGES == ["en", "zh-Hans"]
+    """English, Spanish, Brazilian Portuguese and Simplified Chinese are shipped."""
+    assert LANGUAGES == ["en", "es", "pt-BR", "zh-Hans"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

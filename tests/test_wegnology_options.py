@@ -388,6 +388,16 @@ async def test_attributes_are_listed_by_device_then_attribute(
             "自动（根据名称）",  # noqa: RUF001 - Chinese punctuation
             {"temperature": "温度", "carbon_dioxide": "二氧化碳"},
         ),
+        (
+            "pt-BR",
+            "Automático (pelo nome)",
+            {"temperature": "Temperatura", "carbon_dioxide": "Dióxido de carbono"},
+        ),
+        (
+            "es",
+            "Automático (según el nombre)",
+            {"temperature": "Temperatura", "carbon_dioxide": "Dióxido de carbono"},
+        ),
     ],
 )
 async def test_device_classes_by_their_translated_names(
