@@ -136,8 +136,8 @@ def flows(tree: dict[str, Any]) -> list[tuple[Key, dict[str, Any]]]:
 
 
 def test_languages_shipped() -> None:
-    """English and Simplified Chinese are shipped."""
-    assert LANGUAGES == ["en", "zh-Hans"]
+    """English, German and Simplified Chinese are shipped."""
+    assert LANGUAGES == ["de", "en", "zh-Hans"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
