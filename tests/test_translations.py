@@ -136,8 +136,8 @@ def flows(tree: dict[str, Any]) -> list[tuple[Key, dict[str, Any]]]:
 
 
 def test_languages_shipped() -> None:
-    """English, German, French and Simplified Chinese are shipped."""
-    assert LANGUAGES == ["de", "en", "fr", "zh-Hans"]
+    """English, German, French, Dutch and Simplified Chinese are shipped."""
+    assert LANGUAGES == ["de", "en", "fr", "nl", "zh-Hans"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
