@@ -8,7 +8,7 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 
-from .entity import CloudBridgeEntity, platform_setup
+from .entity import CloudBridgeEntity, as_enum, platform_setup
 from .model import BinarySensorSpec
 
 PARALLEL_UPDATES = 0
@@ -26,9 +26,7 @@ class CloudBridgeBinarySensor(
         """Describe the binary sensor."""
         return BinarySensorEntityDescription(
             **self.description_fields(spec, spec.device_class),
-            device_class=BinarySensorDeviceClass(spec.device_class)
-            if spec.device_class
-            else None,
+            device_class=as_enum(spec.device_class, BinarySensorDeviceClass),
         )
 
     @property

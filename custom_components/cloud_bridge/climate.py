@@ -42,6 +42,30 @@ class CloudBridgeClimate(CloudBridgeEntity[ClimateSpec, ClimateState], ClimateEn
         """Describe the thermostat."""
         return ClimateEntityDescription(**self.description_fields(spec))
 
+    @override
+    def apply_spec(self, spec: ClimateSpec) -> None:
+        """Take the modes, range, unit and features the thermostat offers."""
+        features = (
+            ClimateEntityFeature.TARGET_TEMPERATURE
+            | ClimateEntityFeature.TURN_ON
+            | ClimateEntityFeature.TURN_OFF
+        )
+        if spec.fan_modes:
+            features |= ClimateEntityFeature.FAN_MODE
+        if spec.swing_modes:
+            features |= ClimateEntityFeature.SWING_MODE
+        if spec.preset_modes:
+            features |= ClimateEntityFeature.PRESET_MODE
+        self._attr_supported_features = features
+        self._attr_temperature_unit = spec.unit
+        self._attr_precision = display_precision(spec.precision)
+        self._attr_hvac_modes = [HVACMode(mode) for mode in spec.hvac_modes]
+        self._attr_min_temp, self._attr_max_temp = spec.target_range
+        self._attr_target_temperature_step = spec.target_step
+        self._attr_fan_modes = list(spec.fan_modes) or None
+        self._attr_swing_modes = list(spec.swing_modes) or None
+        self._attr_preset_modes = list(spec.preset_modes) or None
+
     @property
     def _state(self) -> ClimateState:
         """Return what the thermostat shows."""
@@ -49,63 +73,10 @@ class CloudBridgeClimate(CloudBridgeEntity[ClimateSpec, ClimateState], ClimateEn
 
     @property
     @override
-    def supported_features(self) -> ClimateEntityFeature:
-        """Return what can be set: always the target, power and mode."""
-        features = (
-            ClimateEntityFeature.TARGET_TEMPERATURE
-            | ClimateEntityFeature.TURN_ON
-            | ClimateEntityFeature.TURN_OFF
-        )
-        if self.spec.fan_modes:
-            features |= ClimateEntityFeature.FAN_MODE
-        if self.spec.swing_modes:
-            features |= ClimateEntityFeature.SWING_MODE
-        if self.spec.preset_modes:
-            features |= ClimateEntityFeature.PRESET_MODE
-        return features
-
-    @property
-    @override
-    def temperature_unit(self) -> str:
-        """Return the unit the device's temperatures are in."""
-        return self.spec.unit
-
-    @property
-    @override
-    def precision(self) -> float:
-        """Return how finely the device's temperatures are shown."""
-        return display_precision(self.spec.precision)
-
-    @property
-    @override
-    def hvac_modes(self) -> list[HVACMode]:
-        """Return off and the modes the device offers."""
-        return [HVACMode(mode) for mode in self.spec.hvac_modes]
-
-    @property
-    @override
     def hvac_mode(self) -> HVACMode | None:
         """Return the mode the device is in."""
         mode = self._state.hvac_mode
         return HVACMode(mode) if mode in self.spec.hvac_modes else None
-
-    @property
-    @override
-    def min_temp(self) -> float:
-        """Return the lowest target."""
-        return self.spec.target_range[0]
-
-    @property
-    @override
-    def max_temp(self) -> float:
-        """Return the highest target."""
-        return self.spec.target_range[1]
-
-    @property
-    @override
-    def target_temperature_step(self) -> float:
-        """Return the step of the target."""
-        return self.spec.target_step
 
     @property
     @override
@@ -121,33 +92,15 @@ class CloudBridgeClimate(CloudBridgeEntity[ClimateSpec, ClimateState], ClimateEn
 
     @property
     @override
-    def fan_modes(self) -> list[str] | None:
-        """Return the fan speeds offered."""
-        return list(self.spec.fan_modes) or None
-
-    @property
-    @override
     def fan_mode(self) -> str | None:
         """Return the fan speed."""
         return self._state.fan_mode
 
     @property
     @override
-    def swing_modes(self) -> list[str] | None:
-        """Return the swing settings offered."""
-        return list(self.spec.swing_modes) or None
-
-    @property
-    @override
     def swing_mode(self) -> str | None:
         """Return the swing setting."""
         return self._state.swing_mode
-
-    @property
-    @override
-    def preset_modes(self) -> list[str] | None:
-        """Return the presets offered."""
-        return list(self.spec.preset_modes) or None
 
     @property
     @override

@@ -1,6 +1,7 @@
 """The base entity: one point of one device in the Snapshot."""
 
 from collections.abc import Awaitable, Callable, Sequence
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, cast, override
 
 from homeassistant.const import EntityCategory
@@ -45,6 +46,7 @@ class CloudBridgeEntity[S: Spec, V](CoordinatorEntity[CloudBridgeCoordinator]):
         self._last_point = point
         self.spec: S = point.spec
         self.entity_description = self.describe(point.spec)
+        self.apply_spec(point.spec)
         self._attr_unique_id = entity_unique_id(
             coordinator.vendor, device_key, point.key
         )
@@ -57,6 +59,9 @@ class CloudBridgeEntity[S: Spec, V](CoordinatorEntity[CloudBridgeCoordinator]):
     def describe(self, spec: S) -> EntityDescription:
         """Return the entity description of a spec (platforms add their fields)."""
         return EntityDescription(**self.description_fields(spec))
+
+    def apply_spec(self, spec: S) -> None:
+        """Take what a spec fixes for the entity's life (platforms set _attr_s)."""
 
     def description_fields(
         self, spec: S, device_class: str | None = None
@@ -141,6 +146,11 @@ class CloudBridgeEntity[S: Spec, V](CoordinatorEntity[CloudBridgeCoordinator]):
                 call=self._context.id if self._context else None,
             )
         )
+
+
+def as_enum[E: StrEnum](value: str | None, enum: type[E]) -> E | None:
+    """Return a spec's value (a device class, say) as Home Assistant's enum."""
+    return enum(value) if value else None
 
 
 def _added(entity: Entity) -> bool:

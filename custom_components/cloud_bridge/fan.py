@@ -25,31 +25,26 @@ class CloudBridgeFan(CloudBridgeEntity[FanSpec, FanState], FanEntity):
         """Describe the fan."""
         return FanEntityDescription(**self.description_fields(spec))
 
-    @property
-    def _state(self) -> FanState:
-        """Return what the fan shows."""
-        return self.point.value or FanState()
-
-    @property
     @override
-    def supported_features(self) -> FanEntityFeature:
-        """Return what can be set: power and speed, presets and oscillation if any."""
+    def apply_spec(self, spec: FanSpec) -> None:
+        """Take the speeds, presets and features the fan offers."""
         features = (
             FanEntityFeature.TURN_ON
             | FanEntityFeature.TURN_OFF
             | FanEntityFeature.SET_SPEED
         )
-        if self.spec.preset_modes:
+        if spec.preset_modes:
             features |= FanEntityFeature.PRESET_MODE
-        if self.spec.oscillation:
+        if spec.oscillation:
             features |= FanEntityFeature.OSCILLATE
-        return features
+        self._attr_supported_features = features
+        self._attr_speed_count = spec.speed_count
+        self._attr_preset_modes = list(spec.preset_modes) or None
 
     @property
-    @override
-    def speed_count(self) -> int:
-        """Return how many speeds the fan has."""
-        return self.spec.speed_count
+    def _state(self) -> FanState:
+        """Return what the fan shows."""
+        return self.point.value or FanState()
 
     @property
     @override
@@ -62,12 +57,6 @@ class CloudBridgeFan(CloudBridgeEntity[FanSpec, FanState], FanEntity):
     def percentage(self) -> int | None:
         """Return the speed as a percentage of the fastest (0 while off)."""
         return self._state.percentage
-
-    @property
-    @override
-    def preset_modes(self) -> list[str] | None:
-        """Return the presets offered."""
-        return list(self.spec.preset_modes) or None
 
     @property
     @override

@@ -43,6 +43,21 @@ class CloudBridgeLight(CloudBridgeEntity[LightSpec, LightState], LightEntity):
         """Describe the light."""
         return LightEntityDescription(**self.description_fields(spec))
 
+    @override
+    def apply_spec(self, spec: LightSpec) -> None:
+        """Take the colour modes, Kelvin range and effects the light offers."""
+        features = spec.features
+        self._attr_supported_color_modes = {
+            ColorMode(mode) for mode in features.color_modes
+        }
+        self._attr_supported_features = (
+            LightEntityFeature.EFFECT if features.effects else LightEntityFeature(0)
+        )
+        self._attr_effect_list = list(features.effects) or None
+        low, high = features.kelvin_range or (2000, 6500)
+        self._attr_min_color_temp_kelvin = low
+        self._attr_max_color_temp_kelvin = high
+
     @property
     def _features(self) -> LightFeatures:
         """Return what the light can do."""
@@ -52,38 +67,6 @@ class CloudBridgeLight(CloudBridgeEntity[LightSpec, LightState], LightEntity):
     def _state(self) -> LightState:
         """Return what the light shows."""
         return self.point.value or LightState()
-
-    @property
-    @override
-    def supported_color_modes(self) -> set[ColorMode]:
-        """Return the colour modes the light supports."""
-        return {ColorMode(mode) for mode in self._features.color_modes}
-
-    @property
-    @override
-    def supported_features(self) -> LightEntityFeature:
-        """Return the effect feature when the light has effects."""
-        if self._features.effects:
-            return LightEntityFeature.EFFECT
-        return LightEntityFeature(0)
-
-    @property
-    @override
-    def effect_list(self) -> list[str] | None:
-        """Return the light modes offered as effects."""
-        return list(self._features.effects) or None
-
-    @property
-    @override
-    def min_color_temp_kelvin(self) -> int:
-        """Return the warmest colour temperature."""
-        return (self._features.kelvin_range or (2000, 6500))[0]
-
-    @property
-    @override
-    def max_color_temp_kelvin(self) -> int:
-        """Return the coldest colour temperature."""
-        return (self._features.kelvin_range or (2000, 6500))[1]
 
     @property
     @override
@@ -102,7 +85,7 @@ class CloudBridgeLight(CloudBridgeEntity[LightSpec, LightState], LightEntity):
     @override
     def color_mode(self) -> ColorMode:
         """Return the colour mode, always one the light supports."""
-        modes = self.supported_color_modes
+        modes = self._attr_supported_color_modes or {ColorMode.ONOFF}
         if (mode := self._state.color_mode) is not None and ColorMode(mode) in modes:
             return ColorMode(mode)
         for fallback in (

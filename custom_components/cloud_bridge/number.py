@@ -8,7 +8,7 @@ from homeassistant.components.number import (
     NumberEntityDescription,
 )
 
-from .entity import CloudBridgeEntity, platform_setup
+from .entity import CloudBridgeEntity, as_enum, platform_setup
 from .model import NumberSpec
 
 # Each cloud's adapter bounds its own requests (Vendor.max_parallel_requests).
@@ -26,9 +26,7 @@ class CloudBridgeNumber(CloudBridgeEntity[NumberSpec, float], NumberEntity):
         low, high = spec.native_range
         return NumberEntityDescription(
             **self.description_fields(spec, spec.device_class),
-            device_class=NumberDeviceClass(spec.device_class)
-            if spec.device_class
-            else None,
+            device_class=as_enum(spec.device_class, NumberDeviceClass),
             native_unit_of_measurement=spec.unit,
             native_min_value=low,
             native_max_value=high,

@@ -12,7 +12,7 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 
-from .entity import CloudBridgeEntity, platform_setup
+from .entity import CloudBridgeEntity, as_enum, platform_setup
 from .model import SensorSpec, SensorValue
 
 PARALLEL_UPDATES = 0
@@ -46,9 +46,7 @@ class CloudBridgeSensor(CloudBridgeEntity[SensorSpec, SensorValue], SensorEntity
     @override
     def describe(self, spec: SensorSpec) -> SensorEntityDescription:
         """Describe the sensor: its device class, unit, state class and options."""
-        device_class = (
-            SensorDeviceClass(spec.device_class) if spec.device_class else None
-        )
+        device_class = as_enum(spec.device_class, SensorDeviceClass)
         return SensorEntityDescription(
             **self.description_fields(spec, spec.device_class),
             device_class=device_class,

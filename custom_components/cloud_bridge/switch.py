@@ -8,7 +8,7 @@ from homeassistant.components.switch import (
     SwitchEntityDescription,
 )
 
-from .entity import CloudBridgeEntity, platform_setup
+from .entity import CloudBridgeEntity, as_enum, platform_setup
 from .model import SwitchSpec
 
 # Each cloud's adapter bounds its own requests (Vendor.max_parallel_requests).
@@ -25,9 +25,7 @@ class CloudBridgeSwitch(CloudBridgeEntity[SwitchSpec, bool], SwitchEntity):
         """Describe the switch."""
         return SwitchEntityDescription(
             **self.description_fields(spec, spec.device_class),
-            device_class=SwitchDeviceClass(spec.device_class)
-            if spec.device_class
-            else None,
+            device_class=as_enum(spec.device_class, SwitchDeviceClass),
         )
 
     @property
