@@ -29,11 +29,10 @@ class CloudBridgeBinarySensor(
             device_class=as_enum(spec.device_class, BinarySensorDeviceClass),
         )
 
-    @property
     @override
-    def is_on(self) -> bool | None:
-        """Return the value."""
-        return self.point.value
+    def apply_value(self, value: bool | None) -> None:
+        """Show the value."""
+        self._attr_is_on = value
 
 
 async_setup_entry = platform_setup(CloudBridgeBinarySensor)

@@ -66,47 +66,17 @@ class CloudBridgeClimate(CloudBridgeEntity[ClimateSpec, ClimateState], ClimateEn
         self._attr_swing_modes = list(spec.swing_modes) or None
         self._attr_preset_modes = list(spec.preset_modes) or None
 
-    @property
-    def _state(self) -> ClimateState:
-        """Return what the thermostat shows."""
-        return self.point.value or ClimateState()
-
-    @property
     @override
-    def hvac_mode(self) -> HVACMode | None:
-        """Return the mode the device is in."""
-        mode = self._state.hvac_mode
-        return HVACMode(mode) if mode in self.spec.hvac_modes else None
-
-    @property
-    @override
-    def target_temperature(self) -> float | None:
-        """Return the target."""
-        return self._state.target_temperature
-
-    @property
-    @override
-    def current_temperature(self) -> float | None:
-        """Return the temperature the device measures."""
-        return self._state.current_temperature
-
-    @property
-    @override
-    def fan_mode(self) -> str | None:
-        """Return the fan speed."""
-        return self._state.fan_mode
-
-    @property
-    @override
-    def swing_mode(self) -> str | None:
-        """Return the swing setting."""
-        return self._state.swing_mode
-
-    @property
-    @override
-    def preset_mode(self) -> str | None:
-        """Return the preset the device runs, if any."""
-        return self._state.preset_mode
+    def apply_value(self, value: ClimateState | None) -> None:
+        """Show the mode, the target and measured temperatures, fan, swing, preset."""
+        state = value or ClimateState()
+        mode = state.hvac_mode
+        self._attr_hvac_mode = HVACMode(mode) if mode in self.spec.hvac_modes else None
+        self._attr_target_temperature = state.target_temperature
+        self._attr_current_temperature = state.current_temperature
+        self._attr_fan_mode = state.fan_mode
+        self._attr_swing_mode = state.swing_mode
+        self._attr_preset_mode = state.preset_mode
 
     @override
     async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:

@@ -47,6 +47,7 @@ class CloudBridgeEntity[S: Spec, V](CoordinatorEntity[CloudBridgeCoordinator]):
         self.spec: S = point.spec
         self.entity_description = self.describe(point.spec)
         self.apply_spec(point.spec)
+        self.apply_value(point.value)
         self._attr_unique_id = entity_unique_id(
             coordinator.vendor, device_key, point.key
         )
@@ -62,6 +63,9 @@ class CloudBridgeEntity[S: Spec, V](CoordinatorEntity[CloudBridgeCoordinator]):
 
     def apply_spec(self, spec: S) -> None:
         """Take what a spec fixes for the entity's life (platforms set _attr_s)."""
+
+    def apply_value(self, value: V | None) -> None:
+        """Take what the point's value shows now (platforms set _attr_s)."""
 
     def description_fields(
         self, spec: S, device_class: str | None = None
@@ -118,6 +122,7 @@ class CloudBridgeEntity[S: Spec, V](CoordinatorEntity[CloudBridgeCoordinator]):
         """Remember what was first written."""
         await super().async_added_to_hass()
         self._written = self._state_key()
+        self.apply_value(self.point.value)
 
     @callback
     def async_entity_id_changed(self, old_entity_id: str) -> None:
@@ -134,6 +139,7 @@ class CloudBridgeEntity[S: Spec, V](CoordinatorEntity[CloudBridgeCoordinator]):
         if (key := self._state_key()) == self._written:
             return
         self._written = key
+        self.apply_value(self.point.value)
         super()._handle_coordinator_update()
 
     async def _send(self, value: Any = None) -> None:

@@ -42,33 +42,19 @@ class CloudBridgeFan(CloudBridgeEntity[FanSpec, FanState], FanEntity):
         self._attr_preset_modes = list(spec.preset_modes) or None
 
     @property
-    def _state(self) -> FanState:
-        """Return what the fan shows."""
-        return self.point.value or FanState()
-
-    @property
     @override
     def is_on(self) -> bool | None:
-        """Return whether the fan is on."""
-        return self._state.on
+        """Return whether the fan runs (off, it keeps its speed and preset)."""
+        return self._attr_is_on
 
-    @property
     @override
-    def percentage(self) -> int | None:
-        """Return the speed as a percentage of the fastest (0 while off)."""
-        return self._state.percentage
-
-    @property
-    @override
-    def preset_mode(self) -> str | None:
-        """Return the preset the fan runs, if any."""
-        return self._state.preset_mode
-
-    @property
-    @override
-    def oscillating(self) -> bool | None:
-        """Return whether the fan oscillates."""
-        return self._state.oscillating
+    def apply_value(self, value: FanState | None) -> None:
+        """Show whether the fan runs, how fast, in which preset, oscillating."""
+        state = value or FanState()
+        self._attr_is_on = state.on
+        self._attr_percentage = state.percentage
+        self._attr_preset_mode = state.preset_mode
+        self._attr_oscillating = state.oscillating
 
     @override
     async def async_turn_on(

@@ -63,30 +63,25 @@ class CloudBridgeLight(CloudBridgeEntity[LightSpec, LightState], LightEntity):
         """Return what the light can do."""
         return self.spec.features
 
-    @property
-    def _state(self) -> LightState:
-        """Return what the light shows."""
-        return self.point.value or LightState()
-
-    @property
     @override
-    def is_on(self) -> bool | None:
-        """Return whether the light is on."""
-        return self._state.on
+    def apply_value(self, value: LightState | None) -> None:
+        """Show whether the light is on, how bright, in which colour or mode."""
+        state = value or LightState()
+        native = state.brightness
+        self._attr_is_on = state.on
+        self._attr_brightness = (
+            None if native is None else to_ha_brightness(native, self._features)
+        )
+        self._attr_color_mode = self._shown_mode(state.color_mode)
+        self._attr_color_temp_kelvin = state.color_temp_kelvin
+        self._attr_rgb_color = state.rgb_color
+        self._attr_rgbww_color = state.rgbww_color
+        self._attr_effect = state.effect
 
-    @property
-    @override
-    def brightness(self) -> int | None:
-        """Return the brightness on Home Assistant's 1-255 scale."""
-        native = self._state.brightness
-        return None if native is None else to_ha_brightness(native, self._features)
-
-    @property
-    @override
-    def color_mode(self) -> ColorMode:
-        """Return the colour mode, always one the light supports."""
+    def _shown_mode(self, mode: str | None) -> ColorMode:
+        """Return the colour mode to show, always one the light supports."""
         modes = self._attr_supported_color_modes or {ColorMode.ONOFF}
-        if (mode := self._state.color_mode) is not None and ColorMode(mode) in modes:
+        if mode is not None and ColorMode(mode) in modes:
             return ColorMode(mode)
         for fallback in (
             ColorMode.COLOR_TEMP,
@@ -97,30 +92,6 @@ class CloudBridgeLight(CloudBridgeEntity[LightSpec, LightState], LightEntity):
             if fallback in modes:
                 return fallback
         return next(iter(modes))
-
-    @property
-    @override
-    def color_temp_kelvin(self) -> int | None:
-        """Return the colour temperature."""
-        return self._state.color_temp_kelvin
-
-    @property
-    @override
-    def rgb_color(self) -> tuple[int, int, int] | None:
-        """Return the colour."""
-        return self._state.rgb_color
-
-    @property
-    @override
-    def rgbww_color(self) -> tuple[int, int, int, int, int] | None:
-        """Return the colour with its cold and warm white channels."""
-        return self._state.rgbww_color
-
-    @property
-    @override
-    def effect(self) -> str | None:
-        """Return the light mode playing, if any."""
-        return self._state.effect
 
     @override
     async def async_turn_on(self, **kwargs: Any) -> None:

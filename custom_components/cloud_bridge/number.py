@@ -33,11 +33,10 @@ class CloudBridgeNumber(CloudBridgeEntity[NumberSpec, float], NumberEntity):
             native_step=spec.step,
         )
 
-    @property
     @override
-    def native_value(self) -> float | None:
-        """Return the value (the adapters read only finite numbers)."""
-        return self.point.value
+    def apply_value(self, value: float | None) -> None:
+        """Show the value (the adapters read only finite numbers)."""
+        self._attr_native_value = value
 
     @override
     async def async_set_native_value(self, value: float) -> None:

@@ -23,12 +23,10 @@ class CloudBridgeSelect(CloudBridgeEntity[SelectSpec, str], SelectEntity):
             **self.description_fields(spec), options=list(spec.options)
         )
 
-    @property
     @override
-    def current_option(self) -> str | None:
-        """Return the option the device is in, if it is one of the list."""
-        value = self.point.value
-        return value if value in self.spec.options else None
+    def apply_value(self, value: str | None) -> None:
+        """Show the option the device is in, if it is one of the list."""
+        self._attr_current_option = value if value in self.spec.options else None
 
     @override
     async def async_select_option(self, option: str) -> None:

@@ -1,7 +1,5 @@
 """Sensors: read-only values."""
 
-from datetime import date, datetime
-from decimal import Decimal
 from typing import override
 
 from homeassistant.components.sensor import (
@@ -55,11 +53,10 @@ class CloudBridgeSensor(CloudBridgeEntity[SensorSpec, SensorValue], SensorEntity
             options=list(spec.options) if spec.options else None,
         )
 
-    @property
     @override
-    def native_value(self) -> str | int | float | date | datetime | Decimal | None:
-        """Return the value (the adapters read only finite numbers)."""
-        return self.point.value
+    def apply_value(self, value: SensorValue | None) -> None:
+        """Show the value (the adapters read only finite numbers)."""
+        self._attr_native_value = value
 
 
 async_setup_entry = platform_setup(CloudBridgeSensor)

@@ -28,11 +28,10 @@ class CloudBridgeSwitch(CloudBridgeEntity[SwitchSpec, bool], SwitchEntity):
             device_class=as_enum(spec.device_class, SwitchDeviceClass),
         )
 
-    @property
     @override
-    def is_on(self) -> bool | None:
-        """Return the value."""
-        return self.point.value
+    def apply_value(self, value: bool | None) -> None:
+        """Show the value."""
+        self._attr_is_on = value
 
     @override
     async def async_turn_on(self, **kwargs: Any) -> None:
