@@ -10,12 +10,14 @@ a mode, is no thermostat: it keeps today's entities.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 import math
 from typing import Any, ClassVar
 
-from ...model import ClimateCommand, ClimateSpec, ClimateState, Point
+from ...model import ClimateCommand, ClimateSpec, ClimateState
 from ...quantities import quantity
-from .mapping import read_value, write_value
+from .appliance import TRANSLATION_KEY, Appliance
+from .mapping import reported
 from .models import Datapoint, ProductDefinition
 from .roles import (
     CLIMATE_PRESET_LABELS,
@@ -48,12 +50,11 @@ from .roles import (
 )
 
 CLIMATE_KEY = "climate"
-TRANSLATION_KEY = "appliance"
 SWING_BOOL_MODES = ("off", "on")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Climate:
+class Climate(Appliance):
     """The datapoints of a product that is a thermostat, and what their labels mean.
 
     ``modes`` and ``presets`` read the mode enum's labels (as HVAC modes and as
@@ -75,23 +76,13 @@ class Climate:
     key: ClassVar[str] = CLIMATE_KEY
 
     @property
-    def names(self) -> frozenset[str]:
+    def parts(self) -> tuple[Datapoint | None, ...]:
         """Return the datapoints the thermostat stands for."""
-        parts = (self.switch, self.target, self.current, self.mode, self.fan)
-        return frozenset(part.name for part in (*parts, self.swing) if part is not None)
-
-    def point(self, values: Mapping[str, Any]) -> Point:
-        """Return the thermostat point from the reported values."""
-        return Point(key=CLIMATE_KEY, spec=self.spec, value=self.state(values))
+        return (self.switch, self.target, self.current, self.mode, self.fan, self.swing)
 
     def state(self, values: Mapping[str, Any]) -> ClimateState:
         """Return what the thermostat shows."""
-
-        def read(datapoint: Datapoint | None) -> Any:
-            if datapoint is None:
-                return None
-            return read_value(datapoint, values.get(datapoint.name))
-
+        read = partial(reported, values)
         on = read(self.switch)
         label = read(self.mode)
         swing = read(self.swing)
@@ -120,17 +111,10 @@ class Climate:
         # says nothing of which one it runs.
         return self.base_mode
 
-    def attrs(self, command: object) -> dict[str, Any]:
-        """Return the datapoints to set for a command, in one request.
-
-        ValueError when the command asks for something the product lacks.
-        """
-        if isinstance(command, ClimateCommand):
-            return self._attrs(command)
-        raise ValueError("not a climate command")
-
-    def _attrs(self, command: ClimateCommand) -> dict[str, Any]:
-        """Return the datapoints to set for a climate command."""
+    def wanted(self, command: object) -> dict[Datapoint, Any] | None:
+        """Return the value each datapoint takes for a climate command."""
+        if not isinstance(command, ClimateCommand):
+            return None
         wanted: dict[Datapoint, Any] = {}
         if command.on is not None:
             wanted[self.switch] = command.on
@@ -162,7 +146,7 @@ class Climate:
                 wanted[swing] = command.swing_mode == "on"
             else:
                 wanted[swing] = _needed(_label_of(self.swing_modes, command.swing_mode))
-        return {dp.name: write_value(dp, value) for dp, value in wanted.items()}
+        return wanted
 
 
 def _finite(value: Any) -> float | None:

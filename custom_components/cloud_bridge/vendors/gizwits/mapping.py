@@ -7,6 +7,7 @@ as its scenario section says ("fill in order number for enumeration data
 point"). Booleans may come as true/false or 1/0.
 """
 
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -112,6 +113,13 @@ def inferred_point(name: str, raw: Any) -> Point | None:
     if isinstance(raw, str):
         return Point(key=name, spec=SensorSpec(name=name), value=raw)
     return None
+
+
+def reported(values: Mapping[str, Any], datapoint: Datapoint | None) -> Any:
+    """Return a datapoint's value in a report, as the model holds it; None without."""
+    if datapoint is None:
+        return None
+    return read_value(datapoint, values.get(datapoint.name))
 
 
 def read_value(datapoint: Datapoint, raw: Any) -> Any:
