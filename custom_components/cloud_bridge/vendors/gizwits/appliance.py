@@ -4,7 +4,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from ...model import Point, Spec
+from ...model import ClimateCommand, FanCommand, Point, Spec
 from .mapping import write_value
 from .models import Datapoint
 
@@ -12,12 +12,15 @@ from .models import Datapoint
 TRANSLATION_KEY = "appliance"
 
 
-class Appliance(ABC):
+class Appliance[C: ClimateCommand | FanCommand](ABC):
     """A product shown as one entity that stands for several of its datapoints."""
 
     __slots__ = ()
     key: ClassVar[str]
+    # The command the entity takes: C, which a class variable cannot name.
+    command_type: ClassVar[type[Any]]
     spec: Spec
+    switch: Datapoint
 
     @property
     @abstractmethod
@@ -37,15 +40,20 @@ class Appliance(ABC):
         """Return the entity's point from the reported values."""
         return Point(key=self.key, spec=self.spec, value=self.state(values))
 
-    @abstractmethod
-    def wanted(self, command: object) -> dict[Datapoint, Any] | None:
-        """Return the value each datapoint takes for a command; None if not ours.
-
-        ValueError when the command asks for something the product lacks.
-        """
-
     def attrs(self, command: object) -> dict[str, Any]:
-        """Return the datapoints to set for a command, in one request."""
-        if (wanted := self.wanted(command)) is None:
-            raise ValueError(f"not a {self.key} command")
-        return {dp.name: write_value(dp, value) for dp, value in wanted.items()}
+        """Return the datapoints to set for a command, in one request.
+
+        ValueError when the command is not this entity's, or asks for something
+        the product lacks.
+        """
+        if isinstance(command, self.command_type):
+            wanted: dict[Datapoint, Any] = {}
+            if command.on is not None:
+                wanted[self.switch] = command.on
+            wanted.update(self.wanted(command))
+            return {dp.name: write_value(dp, value) for dp, value in wanted.items()}
+        raise ValueError(f"not a {self.key} command")
+
+    @abstractmethod
+    def wanted(self, command: C) -> dict[Datapoint, Any]:
+        """Return the value each datapoint takes for a command's other fields."""

@@ -54,7 +54,7 @@ SWING_BOOL_MODES = ("off", "on")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Climate(Appliance):
+class Climate(Appliance[ClimateCommand]):
     """The datapoints of a product that is a thermostat, and what their labels mean.
 
     ``modes`` and ``presets`` read the mode enum's labels (as HVAC modes and as
@@ -74,6 +74,7 @@ class Climate(Appliance):
     base_mode: str | None
     spec: ClimateSpec
     key: ClassVar[str] = CLIMATE_KEY
+    command_type: ClassVar[type[ClimateCommand]] = ClimateCommand
 
     @property
     def parts(self) -> tuple[Datapoint | None, ...]:
@@ -111,13 +112,9 @@ class Climate(Appliance):
         # says nothing of which one it runs.
         return self.base_mode
 
-    def wanted(self, command: object) -> dict[Datapoint, Any] | None:
-        """Return the value each datapoint takes for a climate command."""
-        if not isinstance(command, ClimateCommand):
-            return None
+    def wanted(self, command: ClimateCommand) -> dict[Datapoint, Any]:
+        """Return the value each datapoint takes for a climate command's fields."""
         wanted: dict[Datapoint, Any] = {}
-        if command.on is not None:
-            wanted[self.switch] = command.on
         if command.hvac_mode == "off":
             wanted[self.switch] = False
         elif command.hvac_mode is not None:

@@ -47,7 +47,7 @@ FAN_MODE_TERMS = (*MODE_TERMS, "风类", "风型")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Fan(Appliance):
+class Fan(Appliance[FanCommand]):
     """The datapoints of a product that is a fan.
 
     ``speeds`` are a speed enum's labels that are speeds, slowest first (empty
@@ -62,6 +62,7 @@ class Fan(Appliance):
     presets: Mapping[str, tuple[Datapoint, str]]
     spec: FanSpec
     key: ClassVar[str] = FAN_KEY
+    command_type: ClassVar[type[FanCommand]] = FanCommand
 
     @property
     def parts(self) -> tuple[Datapoint | None, ...]:
@@ -103,13 +104,9 @@ class Fan(Appliance):
         index = round((speed - first) / self.speed.ratio) + 1
         return min(100, round(index * 100 / count))
 
-    def wanted(self, command: object) -> dict[Datapoint, Any] | None:
-        """Return the value each datapoint takes for a fan command."""
-        if not isinstance(command, FanCommand):
-            return None
+    def wanted(self, command: FanCommand) -> dict[Datapoint, Any]:
+        """Return the value each datapoint takes for a fan command's fields."""
         wanted: dict[Datapoint, Any] = {}
-        if command.on is not None:
-            wanted[self.switch] = command.on
         if command.percentage is not None:
             wanted[self.switch] = True
             wanted[self.speed] = self._native(command.percentage)
