@@ -19,8 +19,10 @@ from homeassistant.core import HomeAssistant
 from custom_components.cloud_bridge.vendors.gizwits.app_socket import (
     MAX_BACKOFF,
     AppSocket,
-    Endpoint,
     backoff,
+)
+from custom_components.cloud_bridge.vendors.gizwits.endpoints import (
+    Endpoint,
     endpoint_for,
     is_loopback,
 )
