@@ -11,7 +11,6 @@ a mode, is no thermostat: it keeps today's entities.
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
-import math
 from typing import Any, ClassVar
 
 from ...model import ClimateCommand, ClimateSpec, ClimateState
@@ -93,8 +92,8 @@ class Climate(Appliance[ClimateCommand]):
             swing_mode = self.swing_modes.get(swing)
         return ClimateState(
             hvac_mode=self._hvac_mode(on, label),
-            current_temperature=_finite(read(self.current)),
-            target_temperature=_finite(read(self.target)),
+            current_temperature=read(self.current),
+            target_temperature=read(self.target),
             fan_mode=self.fan_modes.get(read(self.fan)),
             swing_mode=swing_mode,
             preset_mode=self.presets.get(label),
@@ -144,13 +143,6 @@ class Climate(Appliance[ClimateCommand]):
             else:
                 wanted[swing] = _needed(_label_of(self.swing_modes, command.swing_mode))
         return wanted
-
-
-def _finite(value: Any) -> float | None:
-    """Return a number, or None for none, NaN or infinity."""
-    if isinstance(value, int | float) and math.isfinite(value):
-        return value
-    return None
 
 
 def _label_of(keys: Mapping[str, str], key: str) -> str | None:
