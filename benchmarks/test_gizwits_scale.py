@@ -23,7 +23,7 @@ from homeassistant.core import Event, EventStateChangedData, HomeAssistant, call
 from homeassistant.helpers import entity_registry as er
 
 from custom_components.cloud_bridge.const import DOMAIN
-from custom_components.cloud_bridge.vendors.gizwits.adapter import (
+from custom_components.cloud_bridge.vendors.gizwits.reports import (
     MAX_CONCURRENT_READS,
 )
 from simulator.gizwits import GizwitsSimulator

@@ -1,4 +1,4 @@
-"""The HA-free app WebSocket client: endpoints, back-off, and what odd clouds send.
+"""The HA-free app WebSocket client: back-off, and what odd clouds send.
 
 The simulator speaks the document faithfully; the odd frames here come from a
 scripted WebSocket server on 127.0.0.1 that sends what a test tells it to.
@@ -19,48 +19,15 @@ from homeassistant.core import HomeAssistant
 from custom_components.cloud_bridge.vendors.gizwits.app_socket import (
     MAX_BACKOFF,
     AppSocket,
-    Endpoint,
     backoff,
-    endpoint_for,
-    is_loopback,
 )
+from custom_components.cloud_bridge.vendors.gizwits.endpoints import Endpoint
 from custom_components.cloud_bridge.vendors.gizwits.errors import (
     GizwitsConnectionError,
 )
 from simulator.server import SimulatorServer
 
 from .gizwits_helpers import tick, until
-
-
-@pytest.mark.parametrize(
-    ("host", "ws_port", "wss_port", "expected"),
-    [
-        ("m2m.gizwits.com", 8080, 8880, Endpoint("m2m.gizwits.com", 8880, True)),
-        ("m2m.gizwits.com", 8080, 0, Endpoint("m2m.gizwits.com", 8080, False)),
-        ("m2m.gizwits.com", 0, 8880, Endpoint("m2m.gizwits.com", 8880, True)),
-        ("127.0.0.1", 8080, 8880, Endpoint("127.0.0.1", 8080, False)),
-        ("localhost", 8080, 8880, Endpoint("localhost", 8080, False)),
-        ("::1", 8080, 8880, Endpoint("::1", 8080, False)),
-        ("127.0.0.1", 0, 8880, Endpoint("127.0.0.1", 8880, True)),
-        ("m2m.gizwits.com", 0, 0, None),
-        ("", 8080, 8880, None),
-    ],
-)
-def test_wss_unless_no_tls_port_or_a_loopback_server(
-    host: str, ws_port: int, wss_port: int, expected: Endpoint | None
-) -> None:
-    """Use wss in production; ws without a TLS port, or on a loopback test server."""
-    assert endpoint_for(host, ws_port, wss_port) == expected
-
-
-def test_endpoint_urls() -> None:
-    """An endpoint's address: scheme, host (IPv6 in brackets), port and path."""
-    assert str(Endpoint("m2m.gizwits.com", 8880, True).url) == (
-        "wss://m2m.gizwits.com:8880/ws/app/v1"
-    )
-    assert str(Endpoint("::1", 8080, False).url) == "ws://[::1]:8080/ws/app/v1"
-    assert is_loopback("[::1]")
-    assert not is_loopback("m2m.gizwits.com")
 
 
 def test_backoff_grows_to_a_minute_with_jitter() -> None:

@@ -11,6 +11,7 @@ from custom_components.cloud_bridge.model import (
     LightState,
 )
 from custom_components.cloud_bridge.quantities import quantity, words
+from custom_components.cloud_bridge.vendors.gizwits.inferred import inferred_point
 from custom_components.cloud_bridge.vendors.gizwits.lamp import (
     DEFAULT_KELVIN,
     LIGHT_KEY,
@@ -19,7 +20,6 @@ from custom_components.cloud_bridge.vendors.gizwits.lamp import (
 )
 from custom_components.cloud_bridge.vendors.gizwits.mapping import (
     datapoint_point,
-    inferred_point,
     read_value,
     snap,
     write_value,

@@ -16,8 +16,9 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from ...issues import Issue, async_track_issues
 from ..base import VendorAdapter
 from ..vendor import Vendor
-from .adapter import MAX_CONCURRENT_READS, REFUSED, GizwitsAdapter
+from .adapter import GizwitsAdapter
 from .aep import aep_url_for
+from .catalog import REFUSED
 from .client import GizwitsClient
 from .config_flow import GizwitsFlow
 from .const import (
@@ -35,6 +36,7 @@ from .definitions import async_get_definition_store
 from .models import UserSession
 from .push import GizwitsPush
 from .repair import DefinitionRepairFlow
+from .reports import MAX_CONCURRENT_READS
 
 if TYPE_CHECKING:
     from ...coordinator import CloudBridgeConfigEntry, CloudBridgeCoordinator

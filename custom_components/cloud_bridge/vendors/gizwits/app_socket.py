@@ -4,8 +4,6 @@ Free of Home Assistant: it takes the aiohttp session it is given, and tells a
 listener what the cloud pushes. The frames are Gizwits' WebSocket API as
 ``gizwits-app-channels.md`` gathers it. Where that is silent, the choices:
 
-- ``wss`` on the binding's ``wss_port``; plain ``ws`` on ``ws_port`` only when
-  there is no TLS port or the host is a loopback test server.
 - ``login_req`` announces ``heartbeat_interval`` 180 s and ``auto_subscribe``
   false; a ``ping`` goes every 60 s, well inside the announced interval.
 - Every device is subscribed explicitly, 100 per ``subscribe_req`` (no limit
@@ -29,8 +27,6 @@ listener what the cloud pushes. The frames are Gizwits' WebSocket API as
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
-from ipaddress import ip_address
 import logging
 import random
 import time
@@ -38,15 +34,21 @@ from typing import Any, Protocol
 
 import aiohttp
 import orjson
-from yarl import URL
 
 from ..http import VendorClientError
-from ..parse import ParseError, decode_json, number_or_text_at, optional_text
+from ..parse import (
+    ParseError,
+    boolean,
+    decode_json,
+    items,
+    number_or_text_at,
+    optional_text,
+)
+from .endpoints import Endpoint
 from .errors import GizwitsSocketError
 
 _LOGGER = logging.getLogger(__name__)
 
-WS_PATH = "/ws/app/v1"
 HEARTBEAT_INTERVAL = 180
 PING_EVERY = 60.0
 LOGIN_TIMEOUT = 30.0
@@ -63,46 +65,6 @@ _WS_TIMEOUT = aiohttp.ClientWSTimeout(ws_receive=None, ws_close=10.0)
 type Credentials = Callable[[], Awaitable[tuple[str, str]]]
 # Renews the token after the cloud refused this one.
 type Renew = Callable[[str], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    """Where one app WebSocket is: a host, a port, encrypted or not."""
-
-    host: str
-    port: int
-    secure: bool
-
-    @property
-    def url(self) -> URL:
-        """Return the socket's address."""
-        return URL.build(
-            scheme="wss" if self.secure else "ws",
-            host=self.host,
-            port=self.port,
-            path=WS_PATH,
-        )
-
-
-def endpoint_for(host: str, ws_port: int, wss_port: int) -> Endpoint | None:
-    """Return a binding's socket: wss, or ws without a TLS port or on loopback."""
-    if not host:
-        return None
-    if wss_port > 0 and not (ws_port > 0 and is_loopback(host)):
-        return Endpoint(host, wss_port, secure=True)
-    if ws_port > 0:
-        return Endpoint(host, ws_port, secure=False)
-    return None
-
-
-def is_loopback(host: str) -> bool:
-    """Tell whether a host is this machine (a local test server)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def backoff(attempt: int, chance: float) -> float:
@@ -356,7 +318,7 @@ class AppSocket:
             case "s2c_online_status":
                 self._online_status(data)
             case "s2c_binding_changed":
-                did, bound = optional_text(data, "did"), _flag(data, "bind")
+                did, bound = optional_text(data, "did"), boolean(data, "bind")
                 if did and bound is not None:
                     self._listener.binding_changed(did, bound)
             case "s2c_invalid_msg":
@@ -365,7 +327,7 @@ class AppSocket:
     async def _logged_in_or_not(self, data: Any) -> None:
         """Subscribe after a login; renew the token after a refusal and reconnect."""
         self._login_sent_at = None
-        if _flag(data, "success") is not True:
+        if boolean(data, "success") is not True:
             await self._renewed()
             raise GizwitsSocketError("the cloud refused the socket's login")
         self._logged_in = True
@@ -378,14 +340,14 @@ class AppSocket:
 
     def _subscription_answer(self, data: Any) -> None:
         """Keep the devices subscribed and read them; note the refused ones."""
-        for item in _items(data, "success"):
+        for item in _objects(data, "success"):
             if did := optional_text(item, "did"):
                 self._requested.discard(did)
                 if did in self._devices:
                     self._subscribed.add(did)
                     self.refused.discard(did)
                     self._read_device(did)
-        for item in _items(data, "failed"):
+        for item in _objects(data, "failed"):
             if did := optional_text(item, "did"):
                 self._requested.discard(did)
                 if did in self._devices:
@@ -411,9 +373,9 @@ class AppSocket:
     def _online_status(self, data: Any) -> None:
         """Pass a device's online status on; read a device that came online."""
         did = optional_text(data, "did")
-        online = _flag(data, "online")
+        online = boolean(data, "online")
         if online is None:
-            online = _flag(data, "is_online")
+            online = boolean(data, "is_online")
         if not did or online is None:
             return
         if did in self._devices:
@@ -447,18 +409,9 @@ def _monotonic() -> float:
     return time.monotonic()
 
 
-def _flag(data: Any, key: str) -> bool | None:
-    """Return a Boolean field; None when missing or not a Boolean."""
-    value = data.get(key) if isinstance(data, dict) else None
-    return value if isinstance(value, bool) else None
-
-
-def _items(data: Any, key: str) -> list[Any]:
-    """Return a list field of objects, or an empty list."""
-    value = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(value, list):
-        return []
-    return [item for item in value if isinstance(item, dict)]
+def _objects(data: Any, key: str) -> list[dict[str, Any]]:
+    """Return the objects of a list field; none when it is missing."""
+    return [item for item in items(data, key) if isinstance(item, dict)]
 
 
 def _redirected(ws: aiohttp.ClientWebSocketResponse) -> bool:

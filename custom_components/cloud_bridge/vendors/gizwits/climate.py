@@ -10,12 +10,13 @@ a mode, is no thermostat: it keeps today's entities.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-import math
+from functools import partial
 from typing import Any, ClassVar
 
-from ...model import ClimateCommand, ClimateSpec, ClimateState, Point
+from ...model import ClimateCommand, ClimateSpec, ClimateState
 from ...quantities import quantity
-from .mapping import read_value, write_value
+from .appliance import TRANSLATION_KEY, Appliance
+from .mapping import reported
 from .models import Datapoint, ProductDefinition
 from .roles import (
     CLIMATE_PRESET_LABELS,
@@ -48,12 +49,11 @@ from .roles import (
 )
 
 CLIMATE_KEY = "climate"
-TRANSLATION_KEY = "appliance"
 SWING_BOOL_MODES = ("off", "on")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Climate:
+class Climate(Appliance[ClimateCommand]):
     """The datapoints of a product that is a thermostat, and what their labels mean.
 
     ``modes`` and ``presets`` read the mode enum's labels (as HVAC modes and as
@@ -73,25 +73,16 @@ class Climate:
     base_mode: str | None
     spec: ClimateSpec
     key: ClassVar[str] = CLIMATE_KEY
+    command_type: ClassVar[type[ClimateCommand]] = ClimateCommand
 
     @property
-    def names(self) -> frozenset[str]:
+    def parts(self) -> tuple[Datapoint | None, ...]:
         """Return the datapoints the thermostat stands for."""
-        parts = (self.switch, self.target, self.current, self.mode, self.fan)
-        return frozenset(part.name for part in (*parts, self.swing) if part is not None)
-
-    def point(self, values: Mapping[str, Any]) -> Point:
-        """Return the thermostat point from the reported values."""
-        return Point(key=CLIMATE_KEY, spec=self.spec, value=self.state(values))
+        return (self.switch, self.target, self.current, self.mode, self.fan, self.swing)
 
     def state(self, values: Mapping[str, Any]) -> ClimateState:
         """Return what the thermostat shows."""
-
-        def read(datapoint: Datapoint | None) -> Any:
-            if datapoint is None:
-                return None
-            return read_value(datapoint, values.get(datapoint.name))
-
+        read = partial(reported, values)
         on = read(self.switch)
         label = read(self.mode)
         swing = read(self.swing)
@@ -101,8 +92,8 @@ class Climate:
             swing_mode = self.swing_modes.get(swing)
         return ClimateState(
             hvac_mode=self._hvac_mode(on, label),
-            current_temperature=_finite(read(self.current)),
-            target_temperature=_finite(read(self.target)),
+            current_temperature=read(self.current),
+            target_temperature=read(self.target),
             fan_mode=self.fan_modes.get(read(self.fan)),
             swing_mode=swing_mode,
             preset_mode=self.presets.get(label),
@@ -120,20 +111,9 @@ class Climate:
         # says nothing of which one it runs.
         return self.base_mode
 
-    def attrs(self, command: object) -> dict[str, Any]:
-        """Return the datapoints to set for a command, in one request.
-
-        ValueError when the command asks for something the product lacks.
-        """
-        if isinstance(command, ClimateCommand):
-            return self._attrs(command)
-        raise ValueError("not a climate command")
-
-    def _attrs(self, command: ClimateCommand) -> dict[str, Any]:
-        """Return the datapoints to set for a climate command."""
+    def wanted(self, command: ClimateCommand) -> dict[Datapoint, Any]:
+        """Return the value each datapoint takes for a climate command's fields."""
         wanted: dict[Datapoint, Any] = {}
-        if command.on is not None:
-            wanted[self.switch] = command.on
         if command.hvac_mode == "off":
             wanted[self.switch] = False
         elif command.hvac_mode is not None:
@@ -162,14 +142,7 @@ class Climate:
                 wanted[swing] = command.swing_mode == "on"
             else:
                 wanted[swing] = _needed(_label_of(self.swing_modes, command.swing_mode))
-        return {dp.name: write_value(dp, value) for dp, value in wanted.items()}
-
-
-def _finite(value: Any) -> float | None:
-    """Return a number, or None for none, NaN or infinity."""
-    if isinstance(value, int | float) and math.isfinite(value):
-        return value
-    return None
+        return wanted
 
 
 def _label_of(keys: Mapping[str, str], key: str) -> str | None:

@@ -10,11 +10,13 @@ own entities.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 import math
 from typing import Any, ClassVar
 
-from ...model import FanCommand, FanSpec, FanState, Point
-from .mapping import is_number, read_value, snap, write_value
+from ...model import FanCommand, FanSpec, FanState
+from .appliance import TRANSLATION_KEY, Appliance
+from .mapping import is_number, reported, snap
 from .models import Datapoint, ProductDefinition
 from .roles import (
     FAN_PRESET_LABELS,
@@ -37,7 +39,6 @@ from .roles import (
 )
 
 FAN_KEY = "fan"
-TRANSLATION_KEY = "appliance"
 # What says a speed moves air rather than water (a pump's speed).
 AIR_WORDS = frozenset({"fan", "wind", "air", "breeze"})
 AIR_TERMS = ("风", "扇")
@@ -46,7 +47,7 @@ FAN_MODE_TERMS = (*MODE_TERMS, "风类", "风型")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Fan:
+class Fan(Appliance[FanCommand]):
     """The datapoints of a product that is a fan.
 
     ``speeds`` are a speed enum's labels that are speeds, slowest first (empty
@@ -61,25 +62,16 @@ class Fan:
     presets: Mapping[str, tuple[Datapoint, str]]
     spec: FanSpec
     key: ClassVar[str] = FAN_KEY
+    command_type: ClassVar[type[FanCommand]] = FanCommand
 
     @property
-    def names(self) -> frozenset[str]:
+    def parts(self) -> tuple[Datapoint | None, ...]:
         """Return the datapoints the fan stands for."""
-        parts = (self.switch, self.speed, self.oscillation, self.mode)
-        return frozenset(part.name for part in parts if part is not None)
-
-    def point(self, values: Mapping[str, Any]) -> Point:
-        """Return the fan point from the reported values."""
-        return Point(key=FAN_KEY, spec=self.spec, value=self.state(values))
+        return (self.switch, self.speed, self.oscillation, self.mode)
 
     def state(self, values: Mapping[str, Any]) -> FanState:
         """Return what the fan shows."""
-
-        def read(datapoint: Datapoint | None) -> Any:
-            if datapoint is None:
-                return None
-            return read_value(datapoint, values.get(datapoint.name))
-
+        read = partial(reported, values)
         on = read(self.switch)
         held = [
             key
@@ -112,20 +104,9 @@ class Fan:
         index = round((speed - first) / self.speed.ratio) + 1
         return min(100, round(index * 100 / count))
 
-    def attrs(self, command: object) -> dict[str, Any]:
-        """Return the datapoints to set for a command, in one request.
-
-        ValueError when the command asks for something the product lacks.
-        """
-        if isinstance(command, FanCommand):
-            return self._attrs(command)
-        raise ValueError("not a fan command")
-
-    def _attrs(self, command: FanCommand) -> dict[str, Any]:
-        """Return the datapoints to set for a fan command."""
+    def wanted(self, command: FanCommand) -> dict[Datapoint, Any]:
+        """Return the value each datapoint takes for a fan command's fields."""
         wanted: dict[Datapoint, Any] = {}
-        if command.on is not None:
-            wanted[self.switch] = command.on
         if command.percentage is not None:
             wanted[self.switch] = True
             wanted[self.speed] = self._native(command.percentage)
@@ -139,7 +120,7 @@ class Fan:
             if self.oscillation is None:
                 raise ValueError("no oscillation")
             wanted[self.oscillation] = command.oscillating
-        return {dp.name: write_value(dp, value) for dp, value in wanted.items()}
+        return wanted
 
     def _native(self, percentage: int) -> Any:
         """Return the speed a percentage asks for: the slowest that reaches it."""

@@ -9,13 +9,14 @@ pump's flow_level) keep their switch and numbers.
 """
 
 from dataclasses import dataclass
+from functools import partial
 import itertools
 import math
 from typing import Any
 
 from ...model import LightCommand, LightFeatures, LightSpec, LightState, Point
 from ...quantities import ordered_words
-from .mapping import is_number, read_value, snap
+from .mapping import is_number, reported, snap
 from .models import Datapoint
 from .roles import says
 
@@ -113,18 +114,19 @@ class Lamp:
         A lamp with both colour temperature and colour reports both; it is taken
         to show the colour while any channel is lit.
         """
-        on = read_value(self.switch, values.get(self.switch.name))
-        brightness = read_value(self.brightness, values.get(self.brightness.name))
+        read = partial(reported, values)
+        on = read(self.switch)
+        brightness = read(self.brightness)
         kelvin = None
         if self.color_temp is not None and self.kelvin_range is not None:
-            native = read_value(self.color_temp, values.get(self.color_temp.name))
+            native = read(self.color_temp)
             if native is not None:
                 kelvin = _rescale(
                     native, self.color_temp.scaled_range, self.kelvin_range
                 )
         rgb = None
         if self.rgb is not None:
-            channels = [read_value(dp, values.get(dp.name)) for dp in self.rgb]
+            channels = [read(dp) for dp in self.rgb]
             if all(channel is not None for channel in channels):
                 rgb = (int(channels[0]), int(channels[1]), int(channels[2]))
         modes = features.color_modes

@@ -7,6 +7,7 @@ as its scenario section says ("fill in order number for enumeration data
 point"). Booleans may come as true/false or 1/0.
 """
 
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -84,34 +85,11 @@ def datapoint_spec(datapoint: Datapoint) -> Spec:
     )
 
 
-# A stand-in value of each kind a point can be inferred from, to rebuild the
-# point when the device has no value to show (data lapsed, offline, a restart).
-INFERRED_SAMPLES: dict[str, Any] = {"bool": False, "number": 0, "text": ""}
-
-
-def inferred_kind(raw: Any) -> str | None:
-    """Return the kind of value a point is inferred from: bool, number or text."""
-    if isinstance(raw, bool):
-        return "bool"
-    if isinstance(raw, int | float):
-        return "number"
-    if isinstance(raw, str):
-        return "text"
-    return None
-
-
-def inferred_point(name: str, raw: Any) -> Point | None:
-    """Return a read-only point guessed from a value (no definition known)."""
-    if isinstance(raw, bool):
-        return Point(key=name, spec=BinarySensorSpec(name=name), value=raw)
-    if isinstance(raw, int | float):
-        guess = Datapoint(
-            name=name, display_name=name, type="status_readonly", data_type="uint32"
-        )
-        return datapoint_point(guess, raw)
-    if isinstance(raw, str):
-        return Point(key=name, spec=SensorSpec(name=name), value=raw)
-    return None
+def reported(values: Mapping[str, Any], datapoint: Datapoint | None) -> Any:
+    """Return a datapoint's value in a report, as the model holds it; None without."""
+    if datapoint is None:
+        return None
+    return read_value(datapoint, values.get(datapoint.name))
 
 
 def read_value(datapoint: Datapoint, raw: Any) -> Any:

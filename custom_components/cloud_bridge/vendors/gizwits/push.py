@@ -16,8 +16,9 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ...const import LOGGER, STATE_INTERVAL
 from .adapter import GizwitsAdapter
-from .app_socket import AppSocket, Endpoint
+from .app_socket import AppSocket
 from .const import CONF_APP_ID
+from .endpoints import Endpoint
 
 if TYPE_CHECKING:
     from ...coordinator import CloudBridgeConfigEntry, CloudBridgeCoordinator
