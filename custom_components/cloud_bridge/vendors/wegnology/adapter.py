@@ -8,7 +8,6 @@ user's options (``attributes.py``).
 """
 
 from collections.abc import Mapping
-from functools import partial
 from typing import Any
 
 from ...errors import CloudInvalidValueError, CloudRejectedError, DeviceGoneError
@@ -23,9 +22,10 @@ from ...model import (
     Snapshot,
 )
 from ..base import VendorAdapter
-from .alerts import AlertMemory, refused
+from .alerts import AlertMemory
 from .application import MANUFACTURER, ApplicationDevice
 from .attributes import AttributeSpecs, attribute_value, sentence, suggested_area
+from .calls import ApplicationApi, refused
 from .client import WegnologyClient
 from .devices import NEVER_CONNECTED, DeviceReader
 from .models import Device as WegnologyDevice
@@ -54,14 +54,12 @@ class WegnologyAdapter(VendorAdapter):
 
         ``memory`` keeps which alerts fired across restarts.
         """
-        self._client = client
         self._application_id = application_id
         self._overrides = overrides or {}
         self._switches = switches or {}
-        self._reader = DeviceReader(client, application_id, self._call)
-        self._application = ApplicationDevice(
-            client, application_id, name or application_id, memory, self._call
-        )
+        self._api = ApplicationApi(client, application_id, self._call)
+        self._reader = DeviceReader(self._api)
+        self._application = ApplicationDevice(self._api, name or application_id, memory)
         self._specs = AttributeSpecs(self._overrides, self._switches)
 
     def _key(self, device_id: str) -> str:
@@ -145,15 +143,7 @@ class WegnologyAdapter(VendorAdapter):
     async def _send(self, device_id: str, name: str, payload: Any) -> None:
         """Send a command; a device the cloud no longer has is looked for at once."""
         try:
-            await self._call(
-                partial(
-                    self._client.send_command,
-                    self._application_id,
-                    device_id,
-                    name,
-                    payload,
-                )
-            )
+            await self._api.send(WegnologyClient.send_command, device_id, name, payload)
         except CloudRejectedError as err:
             if refused(err, 404):
                 # The next poll reads the device list again.

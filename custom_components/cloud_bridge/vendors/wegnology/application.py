@@ -16,16 +16,9 @@ from ...model import (
     Point,
     SensorSpec,
 )
-from .alerts import (
-    ALERT_LEVELS,
-    AlertMemory,
-    Alerts,
-    Caller,
-    EventStateChange,
-    query_time,
-)
-from .client import WegnologyClient
-from .models import EVENT_LEVELS, Event
+from .alerts import ALERT_LEVELS, AlertMemory, Alerts, EventStateChange
+from .calls import ApplicationApi
+from .models import EVENT_LEVELS, Event, query_time
 from .workflows import WorkflowButtons
 
 MANUFACTURER = "WEGnology"
@@ -53,22 +46,15 @@ _OPEN_ALERT = BinarySensorSpec(
 class ApplicationDevice:
     """The application's alerts and workflow buttons, read and shown as a device."""
 
-    def __init__(
-        self,
-        client: WegnologyClient,
-        application_id: str,
-        name: str,
-        memory: AlertMemory,
-        call: Caller,
-    ) -> None:
-        """Read the application's events and workflows through call.
+    def __init__(self, api: ApplicationApi, name: str, memory: AlertMemory) -> None:
+        """Read the application's events and workflows; it is named name.
 
         ``memory`` keeps which alerts fired across restarts.
         """
-        self._application_id = application_id
+        self._application_id = api.application_id
         self._name = name
-        self._alerts = Alerts(client, application_id, memory, call)
-        self._buttons = WorkflowButtons(client, application_id, call)
+        self._alerts = Alerts(api, memory)
+        self._buttons = WorkflowButtons(api)
         self._open_alerts: frozenset[str] = frozenset()
 
     async def poll(self, *, topology_due: bool) -> None:

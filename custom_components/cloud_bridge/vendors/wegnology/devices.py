@@ -11,14 +11,13 @@ account problem the user must act on; a device it no longer has (404 on the
 device) only makes the device list stale.
 """
 
-from functools import partial
 import logging
 
 from ...errors import CloudAccountError, CloudRejectedError
 from ..base import ProblemLog, read_concurrently
-from .alerts import Caller, query_time, refused
+from .calls import ApplicationApi, refused
 from .client import WegnologyClient
-from .models import AttributeState, Device
+from .models import AttributeState, Device, query_time
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -35,13 +34,9 @@ NEVER_CONNECTED = frozenset({"floating", "system"})
 class DeviceReader:
     """Reads an application's devices and their state; keeps what it read."""
 
-    def __init__(
-        self, client: WegnologyClient, application_id: str, call: Caller
-    ) -> None:
-        """Read the devices of an application through call."""
-        self._client = client
-        self._application_id = application_id
-        self._call = call
+    def __init__(self, api: ApplicationApi) -> None:
+        """Read the devices of an application."""
+        self._api = api
         self.devices: dict[str, Device] = {}
         self.states: dict[str, dict[str, AttributeState]] = {}
         # Whether the bulk composite state is there (tried again with the list).
@@ -90,17 +85,14 @@ class DeviceReader:
         if not changes:
             return
         since = query_time(max(changes))
-        listing = await self._call(
-            partial(
-                self._client.devices,
-                self._application_id,
-                query={
-                    "$or": [
-                        {"connectedAt": {"$gte": since}},
-                        {"disconnectedAt": {"$gte": since}},
-                    ]
-                },
-            )
+        listing = await self._api.send(
+            WegnologyClient.devices,
+            query={
+                "$or": [
+                    {"connectedAt": {"$gte": since}},
+                    {"disconnectedAt": {"$gte": since}},
+                ]
+            },
         )
         for device in listing.items:
             self.devices[device.id] = device
@@ -108,16 +100,14 @@ class DeviceReader:
     def _gone(self, err: CloudRejectedError) -> CloudAccountError:
         """Return the account problem of an application the cloud no longer has."""
         return CloudAccountError(
-            f"WEGnology no longer has application {self._application_id}: {err}",
+            f"WEGnology no longer has application {self._api.application_id}: {err}",
             APPLICATION_GONE,
         )
 
     async def _read_devices(self) -> None:
         """Read the application's devices."""
         try:
-            devices = await self._call(
-                partial(self._client.devices, self._application_id)
-            )
+            devices = await self._api.send(WegnologyClient.devices)
         except CloudRejectedError as err:
             if refused(err, 404):
                 raise self._gone(err) from err
@@ -135,7 +125,7 @@ class DeviceReader:
         itself (403) still reads its devices.
         """
         try:
-            await self._call(partial(self._client.application, self._application_id))
+            await self._api.send(WegnologyClient.application)
         except CloudRejectedError as err:
             if refused(err, 404):
                 raise self._gone(err) from err
@@ -145,9 +135,7 @@ class DeviceReader:
         """Read every device's state: in bulk, or one by one where bulk is missing."""
         if self.bulk:
             try:
-                return await self._call(
-                    partial(self._client.composite_states, self._application_id)
-                )
+                return await self._api.send(WegnologyClient.composite_states)
             except CloudRejectedError as err:
                 if not refused(err, 404):
                     raise
@@ -161,12 +149,8 @@ class DeviceReader:
 
         async def read(device_id: str) -> tuple[str, dict[str, AttributeState]]:
             try:
-                return device_id, await self._call(
-                    partial(
-                        self._client.composite_state,
-                        self._application_id,
-                        device_id,
-                    )
+                return device_id, await self._api.send(
+                    WegnologyClient.composite_state, device_id
                 )
             except CloudRejectedError as err:
                 if not refused(err, 404):

@@ -40,6 +40,13 @@ def parse_time(value: Any) -> datetime | None:
     return None
 
 
+def query_time(moment: datetime) -> str:
+    """Return a time as the API writes one: 2016-06-01T17:16:02.324Z."""
+    return (
+        moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    )
+
+
 def _tag_value(value: Any) -> str | None:
     """Return a tag's value as text: text, or a finite number written out."""
     if isinstance(value, str):
