@@ -9,6 +9,7 @@ from ..parse import (
     boolean,
     decode_json,
     items,
+    json_object,
     number,
     optional_number,
     optional_text,
@@ -97,8 +98,7 @@ class Device:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse one item of /applications/{id}/devices."""
-        if not isinstance(data, dict):
-            raise WegnologyParseError("device is not an object")
+        data = json_object(data, "device")
         device_id = optional_text(data, "id") or text(data, "deviceId")
         attributes = tuple(
             Attribute(item["name"], item.get("dataType", ""))
@@ -173,8 +173,7 @@ class Event:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse one item of /applications/{id}/events."""
-        if not isinstance(data, dict):
-            raise WegnologyParseError("event is not an object")
+        data = json_object(data, "event")
         event_id = optional_text(data, "id") or text(data, "eventId")
         level, state = optional_text(data, "level"), optional_text(data, "state")
         if level not in EVENT_LEVELS:
@@ -237,8 +236,7 @@ class Workflow:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse one item of /applications/{id}/flows."""
-        if not isinstance(data, dict):
-            raise WegnologyParseError("workflow is not an object")
+        data = json_object(data, "workflow")
         flow_id = optional_text(data, "id") or text(data, "flowId")
         return cls(
             id=flow_id,
