@@ -60,7 +60,7 @@ class AepClient:
     """The newer app login of one AppID on one host."""
 
     def __init__(self, http: JsonHttp, *, app_id: str) -> None:
-        """Talk to the region's newer login host (the Open API's JsonHttp, at it)."""
+        """Talk to the region's newer login host through http (JsonHttp.at it)."""
         self._http = http
         self._app_id = app_id
 
