@@ -53,8 +53,8 @@ from simulator.wegnology_demo import (
 from simulator.wegnology_model import Attribute, Device as SimDevice, Reported
 
 from .wegnology_helpers import (
-    ADAPTER_LOGGER,
     AUTH_USER,
+    DEVICES_LOGGER,
     after_state,
     application_path,
     bulk_state_path,
@@ -433,7 +433,7 @@ async def test_bulk_state_missing_reads_devices_one_by_one(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Bulk 404, the application there: each device's own state; entities right."""
-    caplog.set_level(logging.INFO, logger=ADAPTER_LOGGER)
+    caplog.set_level(logging.INFO, logger=DEVICES_LOGGER)
     wegnology_sim.bulk_composite_state = False
     await setup_entry(wegnology_entry)
 
@@ -452,7 +452,7 @@ async def test_bulk_state_missing_reads_devices_one_by_one(
     assert state_of(hass, tank_level(hass)) == "72.5"
     relay = entity(hass, "binary_sensor", BOILER_RELAY_ID, "relay")
     assert state_of(hass, relay) == STATE_OFF
-    assert len(log_lines(caplog, logging.INFO, ADAPTER_LOGGER)) == 1
+    assert len(log_lines(caplog, logging.INFO, DEVICES_LOGGER)) == 1
 
     # The next polls go straight to the devices: no bulk request again.
     wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "temperature", 30.0)
@@ -1182,7 +1182,7 @@ async def test_an_unreadable_device_item_keeps_its_device(
         STATE_UNAVAILABLE,
         STATE_UNKNOWN,
     )
-    assert log_lines(caplog, logging.WARNING, ADAPTER_LOGGER) == [
+    assert log_lines(caplog, logging.WARNING, DEVICES_LOGGER) == [
         "WEGnology: a device skipped: deviceId is missing or not a string"
     ]
     assert device_list_reads(wegnology_sim) == 0

@@ -24,7 +24,7 @@ from .registry import device_with
 AUTH_USER = "/auth/user"
 APPLICATIONS = "/applications"
 LOGGER_NAME = "custom_components.cloud_bridge"
-ADAPTER_LOGGER = "custom_components.cloud_bridge.vendors.wegnology.adapter"
+DEVICES_LOGGER = "custom_components.cloud_bridge.vendors.wegnology.devices"
 
 
 def application_path(application_id: str = DEMO_APPLICATION_ID) -> str:

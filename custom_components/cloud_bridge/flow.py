@@ -6,13 +6,16 @@ Each vendor writes its steps as a ``VendorFlow`` with plain step names
 a translation key or a flow attribute.
 """
 
-from collections.abc import Mapping
+from collections.abc import Coroutine, Iterable, Mapping
+from functools import partialmethod
 from ipaddress import ip_address
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from homeassistant.config_entries import ConfigEntry, ConfigFlowResult
+from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import selector
 
 from .compat import probatio
 from .const import CONF_VENDOR
@@ -24,8 +27,34 @@ if TYPE_CHECKING:
     from .config_flow import CloudBridgeConfigFlow
 
 USER = "user"
+# A step made of a vendor's method with its first arguments bound, as
+# ``partialmethod(VendorFlow.menu_step, "auth", ["login", "token"])``.
+type BoundStep = partialmethod[Coroutine[Any, Any, ConfigFlowResult]]
 # The form error that warns of an address without TLS; a second submit accepts it.
 INSECURE_ADDRESS = "insecure_address"
+# Fields the clouds' forms share, and the form that asks for a password again.
+PASSWORD_FIELD = selector.TextSelector(
+    selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
+)
+URL_FIELD = selector.TextSelector(
+    selector.TextSelectorConfig(type=selector.TextSelectorType.URL)
+)
+PASSWORD_FORM = probatio.Schema({probatio.Required(CONF_PASSWORD): PASSWORD_FIELD})
+
+
+def choice_field(
+    choices: Iterable[tuple[str, str]], *, multiple: bool = False
+) -> selector.SelectSelector:
+    """Return a field to pick one of (value, label) choices, or several (multiple)."""
+    return selector.SelectSelector(
+        selector.SelectSelectorConfig(
+            options=[
+                selector.SelectOptionDict(value=value, label=label)
+                for value, label in choices
+            ],
+            multiple=multiple,
+        )
+    )
 
 
 def is_insecure(url: str) -> bool:
@@ -120,6 +149,12 @@ class VendorFlow:
             menu_options=[self.step_id(option) for option in options],
             description_placeholders=placeholders,
         )
+
+    async def menu_step(
+        self, name: str, options: list[str], user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show a menu as a step (its name and options bound with partialmethod)."""
+        return self.show_menu(name, options)
 
     def entries(self, *, exclude: ConfigEntry | None = None) -> list[ConfigEntry]:
         """Return this cloud's other entries."""

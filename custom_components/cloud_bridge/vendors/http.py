@@ -10,11 +10,12 @@ what a 2xx or 4xx reply means is each client's own business.
 import asyncio
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager, nullcontext
+from copy import copy
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 import math
-from typing import Any
+from typing import Any, Self, TypedDict
 
 import aiohttp
 from yarl import URL
@@ -70,6 +71,13 @@ def seconds_to_wait(headers: Mapping[str, str]) -> float | None:
     return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
+class RequestParts(TypedDict, total=False):
+    """What a request carries besides its method, path and headers."""
+
+    params: Mapping[str, Any] | None
+    body: Any
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     """A reply for the client to read: a success, or a refusal (4xx).
@@ -106,7 +114,7 @@ class JsonHttp:
         words out of a 429's body; ``max_concurrent`` bounds requests in flight.
         """
         self._session = session
-        self._base_url = base_url.rstrip("/")
+        self.base_url = base_url.rstrip("/")
         self._vendor = vendor
         self._connection_error = connection_error
         self._throttled_error = throttled_error
@@ -116,6 +124,12 @@ class JsonHttp:
         self._slots = (
             asyncio.Semaphore(max_concurrent) if max_concurrent is not None else None
         )
+
+    def at(self, base_url: str) -> Self:
+        """Return the same cloud at another address: a second host, the same limits."""
+        other = copy(self)
+        other.base_url = base_url.rstrip("/")
+        return other
 
     async def request(
         self,
@@ -133,7 +147,7 @@ class JsonHttp:
             async with slot, asyncio.timeout(self._timeout):
                 response = await self._session.request(
                     method,
-                    f"{self._base_url}{path}",
+                    f"{self.base_url}{path}",
                     params=params,
                     json=body,
                     headers=headers,

@@ -9,7 +9,7 @@ value only, never a crash further on.
 import json
 import math
 import re
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import orjson
 
@@ -18,6 +18,14 @@ _DECIMAL = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
 class ParseError(ValueError):
     """A piece of a cloud's JSON does not have the documented shape."""
+
+
+class Bounds(TypedDict, total=False):
+    """What a number must be: at least low, at most high, whole (an integer)."""
+
+    low: float | None
+    high: float | None
+    whole: bool
 
 
 def decode_json(raw: bytes) -> Any:
@@ -68,31 +76,19 @@ def number(
     return read
 
 
-def number_at(
-    data: Any,
-    key: str,
-    *,
-    low: float | None = None,
-    high: float | None = None,
-    whole: bool = False,
-) -> float | int | None:
+def number_at(data: Any, key: str, **bounds: Unpack[Bounds]) -> float | int | None:
     """Return a numeric field; None when absent or null, ParseError when unreadable."""
     value = data.get(key) if isinstance(data, dict) else None
     if value is None:
         return None
     try:
-        return number(value, low=low, high=high, whole=whole)
+        return number(value, **bounds)
     except ParseError as err:
         raise ParseError(f"{key} {err}") from None
 
 
 def number_or_text_at(
-    data: Any,
-    key: str,
-    *,
-    low: float | None = None,
-    high: float | None = None,
-    whole: bool = False,
+    data: Any, key: str, **bounds: Unpack[Bounds]
 ) -> float | int | None:
     """Return a numeric field given as a number or as decimal text ("200", 200).
 
@@ -105,25 +101,26 @@ def number_or_text_at(
         if _DECIMAL.fullmatch(written) is None or len(written) > 30:
             raise ParseError(f"{key} {_shown(value)} is not a number")
         value = float(written) if "." in written else int(written)
-    return number_at({key: value}, key, low=low, high=high, whole=whole)
+    return number_at({key: value}, key, **bounds)
 
 
 def optional_number(
-    data: Any,
-    key: str,
-    *,
-    low: float | None = None,
-    high: float | None = None,
-    whole: bool = False,
-    problems: list[str] | None = None,
+    data: Any, key: str, *, problems: list[str] | None = None, **bounds: Unpack[Bounds]
 ) -> float | int | None:
     """Return a numeric field; None when absent or unreadable (why, into problems)."""
     try:
-        return number_at(data, key, low=low, high=high, whole=whole)
+        return number_at(data, key, **bounds)
     except ParseError as err:
         if problems is not None:
             problems.append(str(err))
         return None
+
+
+def json_object(data: Any, what: str) -> dict[str, Any]:
+    """Return data as the object it must be; ParseError naming what it is not."""
+    if not isinstance(data, dict):
+        raise ParseError(f"{what} is not an object")
+    return data
 
 
 def text(data: Any, key: str) -> str:

@@ -18,17 +18,14 @@ Where the notes on this login are silent, the choices made here:
 from collections.abc import Mapping
 from typing import Any
 
-import aiohttp
-
 from ..http import JsonHttp
 from ..parse import ParseError, number_or_text_at, optional_text
-from ..replies import Listing
+from ..replies import Listing, read_listing
 from .const import AEP_HOSTS, CONF_AEP_URL, CONF_BASE_URL, CONF_REGION
 from .errors import (
     GizwitsApiError,
     GizwitsAuthError,
     GizwitsConnectionError,
-    GizwitsRateLimitError,
     GizwitsRefreshUnavailableError,
     GizwitsTokenError,
 )
@@ -62,25 +59,9 @@ def aep_url_for(data: Mapping[str, Any]) -> str:
 class AepClient:
     """The newer app login of one AppID on one host."""
 
-    def __init__(
-        self,
-        session: aiohttp.ClientSession,
-        base_url: str,
-        *,
-        app_id: str,
-        request_timeout: float,
-        default_retry_after: float,
-    ) -> None:
-        """Talk to the region's newer login host with the given session."""
-        self._http = JsonHttp(
-            session,
-            base_url,
-            vendor="Gizwits",
-            connection_error=GizwitsConnectionError,
-            throttled_error=GizwitsRateLimitError,
-            request_timeout=request_timeout,
-            default_retry_after=default_retry_after,
-        )
+    def __init__(self, http: JsonHttp, *, app_id: str) -> None:
+        """Talk to the region's newer login host through http (JsonHttp.at it)."""
+        self._http = http
         self._app_id = app_id
 
     async def login(self, account: str, password: str) -> UserSession:
@@ -141,19 +122,9 @@ class AepClient:
         )
         if not isinstance(data, list):
             raise GizwitsConnectionError("Gizwits sent no device list")
-        devices: list[Binding] = []
-        skipped: list[str] = []
-        seen: set[str] = set()
-        for item in data:
-            try:
-                binding = Binding.from_aep_json(item)
-            except GizwitsParseError as err:
-                skipped.append(str(err))
-                continue
-            if binding.did not in seen:
-                seen.add(binding.did)
-                devices.append(binding)
-        return Listing(tuple(devices), tuple(skipped))
+        return read_listing(
+            data, Binding.from_aep_json, key=lambda binding: binding.did
+        )
 
     async def _envelope(
         self,

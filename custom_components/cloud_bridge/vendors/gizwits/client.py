@@ -12,14 +12,15 @@ works, else by signing in again with the stored credentials.
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from functools import partial
 import time
-from typing import Any
+from typing import Any, Unpack
 
 import aiohttp
 
-from ..http import JsonHttp, Reply
+from ..http import JsonHttp, Reply, RequestParts
 from ..parse import ParseError, number_or_text_at
-from ..replies import Listing
+from ..replies import Listing, ListingReader, read_listing
 from .aep import AepClient
 from .const import LOGIN_AEP, LOGIN_CLASSIC
 from .errors import (
@@ -146,15 +147,7 @@ class GizwitsClient:
             default_retry_after=DEFAULT_RETRY_AFTER,
         )
         self._aep = (
-            AepClient(
-                session,
-                aep_url,
-                app_id=app_id,
-                request_timeout=request_timeout,
-                default_retry_after=DEFAULT_RETRY_AFTER,
-            )
-            if aep_url
-            else None
+            AepClient(self._http.at(aep_url), app_id=app_id) if aep_url else None
         )
         self._app_id = app_id
         self._username = username
@@ -267,9 +260,7 @@ class GizwitsClient:
 
     async def _classic_bindings(self) -> Listing[Binding]:
         """Return every bound device, page by page, and why any item was skipped."""
-        devices: list[Binding] = []
-        skipped: list[str] = []
-        seen: set[str] = set()
+        devices = ListingReader(Binding.from_json, key=lambda binding: binding.did)
         skip = 0
         # The document gives /app/bindings no maximum limit (another endpoint
         # says "<=1000", the simulator and real servers may clamp lower): a
@@ -282,25 +273,14 @@ class GizwitsClient:
             items = reply.get("devices") if isinstance(reply, dict) else None
             if not isinstance(items, list):
                 raise GizwitsConnectionError("Gizwits sent no device list")
-            new = 0
-            for item in items:
-                try:
-                    binding = Binding.from_json(item)
-                except GizwitsParseError as err:
-                    skipped.append(str(err))
-                    continue
-                if binding.did not in seen:
-                    seen.add(binding.did)
-                    devices.append(binding)
-                    new += 1
             # An empty page ends the list; so does a page with nothing new (a
             # server that ignores skip), rather than 1,000 requests every poll.
             # (A page of only unreadable items stops it too; the skipped items
             # make the Snapshot incomplete, so nothing is removed.)
-            if not new:
+            if not devices.read(items):
                 break
             skip += len(items)
-        return Listing(tuple(devices), tuple(skipped))
+        return devices.listing()
 
     async def device(self, did: str) -> Binding:
         """Return one bound device's details (with its WebSocket host and ports)."""
@@ -378,38 +358,23 @@ class GizwitsClient:
             return await call((await self.session()).token)
 
     async def _user_request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: dict[str, Any] | None = None,
-        body: dict[str, Any] | None = None,
+        self, method: str, path: str, **parts: Unpack[RequestParts]
     ) -> Any:
         """Call an endpoint as the user; a refused token is renewed once."""
-
-        async def send(token: str) -> Any:
-            return await self._request(
-                method, path, params=params, body=body, token=token
-            )
-
-        return await self._as_user(send)
+        return await self._as_user(partial(self._request, method, path, **parts))
 
     async def _request(
         self,
         method: str,
         path: str,
-        *,
-        params: dict[str, Any] | None = None,
-        body: dict[str, Any] | None = None,
         token: str | None = None,
+        **parts: Unpack[RequestParts],
     ) -> Any:
         """Send one request and return its decoded JSON reply."""
         headers = {"X-Gizwits-Application-Id": self._app_id}
         if token is not None:
             headers["X-Gizwits-User-token"] = token
-        reply = await self._http.request(
-            method, path, params=params, body=body, headers=headers
-        )
+        reply = await self._http.request(method, path, headers=headers, **parts)
         data = {} if reply.data is None else reply.data
         if reply.status >= 400 or (isinstance(data, dict) and "error_code" in data):
             raise _error(reply)
@@ -439,10 +404,4 @@ def _objects(reply: Any) -> list[dict[str, Any]]:
 
 def _parse_all[T](reply: Any, parse: Callable[[Any], T]) -> list[T]:
     """Parse every object of a list reply, skipping the ones that do not parse."""
-    parsed: list[T] = []
-    for item in _objects(reply):
-        try:
-            parsed.append(parse(item))
-        except GizwitsParseError:
-            continue
-    return parsed
+    return list(read_listing(_objects(reply), parse).items)

@@ -18,13 +18,17 @@ from homeassistant.helpers.selector import (
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
 )
 
 from ...compat import probatio
-from ...flow import INSECURE_ADDRESS, VendorFlow, form_error
+from ...flow import (
+    INSECURE_ADDRESS,
+    PASSWORD_FIELD,
+    PASSWORD_FORM,
+    URL_FIELD,
+    VendorFlow,
+    form_error,
+)
 from ..http import VendorAuthError, VendorClientError
 from .aep import aep_url_for
 from .client import (
@@ -54,9 +58,6 @@ from .models import UserSession
 _LOGGER = logging.getLogger(__name__)
 
 
-_PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
-
-
 def unique_id_for(app_id: str, uid: str) -> str:
     """Return an entry's unique id: the AppID and the user within it."""
     return f"{VENDOR_ID}:{app_id}:{uid}"
@@ -77,7 +78,7 @@ def _server_schema(defaults: Mapping[str, Any]) -> dict[Any, Any]:
         probatio.Optional(
             CONF_BASE_URL,
             description={"suggested_value": defaults.get(CONF_BASE_URL)},
-        ): TextSelector(TextSelectorConfig(type=TextSelectorType.URL)),
+        ): URL_FIELD,
         probatio.Required(CONF_APP_ID, default=defaults.get(CONF_APP_ID, "")): str,
     }
 
@@ -93,7 +94,7 @@ def _advanced_schema(defaults: Mapping[str, Any]) -> dict[Any, Any]:
                 {
                     probatio.Optional(
                         CONF_AEP_URL, description={"suggested_value": given}
-                    ): TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+                    ): URL_FIELD
                 }
             ),
             {"collapsed": True},
@@ -228,7 +229,7 @@ class GizwitsFlow(VendorFlow):
                     probatio.Required(
                         CONF_USERNAME, default=defaults.get(CONF_USERNAME, "")
                     ): str,
-                    probatio.Required(CONF_PASSWORD): _PASSWORD,
+                    probatio.Required(CONF_PASSWORD): PASSWORD_FIELD,
                     **_advanced_schema(defaults),
                 }
             ),
@@ -268,7 +269,7 @@ class GizwitsFlow(VendorFlow):
                 )
         return self.show_form(
             "reauth_confirm",
-            probatio.Schema({probatio.Required(CONF_PASSWORD): _PASSWORD}),
+            PASSWORD_FORM,
             placeholders=self._placeholders(
                 username=entry.data[CONF_USERNAME], title=entry.title
             ),
@@ -325,7 +326,7 @@ class GizwitsFlow(VendorFlow):
         entry = self.flow.reconfigure_entry()
         return self.show_form(
             "reconfigure_password",
-            probatio.Schema({probatio.Required(CONF_PASSWORD): _PASSWORD}),
+            PASSWORD_FORM,
             placeholders=self._placeholders(
                 username=entry.data[CONF_USERNAME],
                 base_url=self._moved_to[CONF_BASE_URL],

@@ -3,25 +3,18 @@
 Free of Home Assistant, like the clients that raise them.
 """
 
-from ..http import (
-    VendorAuthError,
-    VendorClientError,
-    VendorConnectionError,
-    VendorNotFoundError,
-    VendorRefusedError,
-    VendorThrottledError,
-)
+from .. import http
 
 
-class GizwitsError(VendorClientError):
+class GizwitsError(http.VendorClientError):
     """Base error of the Gizwits client."""
 
 
-class GizwitsConnectionError(GizwitsError, VendorConnectionError):
+class GizwitsConnectionError(GizwitsError, http.VendorConnectionError):
     """The cloud could not be reached, timed out, failed or answered garbage."""
 
 
-class GizwitsRateLimitError(GizwitsConnectionError, VendorThrottledError):
+class GizwitsRateLimitError(GizwitsConnectionError, http.VendorThrottledError):
     """The cloud throttled the request (9041)."""
 
 
@@ -29,7 +22,7 @@ class GizwitsDefinitionError(GizwitsError):
     """A product's definition came back without a datapoint that can be read."""
 
 
-class GizwitsApiError(GizwitsError, VendorRefusedError):
+class GizwitsApiError(GizwitsError, http.VendorRefusedError):
     """The cloud answered with an error code."""
 
     def __init__(self, code: int, message: str) -> None:
@@ -38,11 +31,11 @@ class GizwitsApiError(GizwitsError, VendorRefusedError):
         self.code = code
 
 
-class GizwitsTokenError(GizwitsApiError, VendorAuthError):
+class GizwitsTokenError(GizwitsApiError, http.VendorAuthError):
     """The user token is invalid or expired (9004, 9006)."""
 
 
-class GizwitsAuthError(GizwitsApiError, VendorAuthError):
+class GizwitsAuthError(GizwitsApiError, http.VendorAuthError):
     """The username or password is refused (9005, 9020)."""
 
 
@@ -54,7 +47,7 @@ class GizwitsAppIdError(GizwitsApiError):
     """The AppID is not valid (9003)."""
 
 
-class GizwitsNotBoundError(GizwitsApiError, VendorNotFoundError):
+class GizwitsNotBoundError(GizwitsApiError, http.VendorNotFoundError):
     """The device is no longer bound to the user (9017)."""
 
 

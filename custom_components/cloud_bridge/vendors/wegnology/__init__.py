@@ -8,7 +8,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ..base import VendorAdapter
 from ..vendor import Vendor
-from .adapter import MAX_CONCURRENT_READS, WegnologyAdapter
+from .adapter import WegnologyAdapter
 from .client import WegnologyClient
 from .config_flow import WegnologyFlow
 from .const import (
@@ -22,6 +22,7 @@ from .const import (
     CONF_USER_TOKEN,
     VENDOR_ID,
 )
+from .devices import MAX_CONCURRENT_READS
 from .memory import async_get_alert_store
 from .options_flow import WegnologyOptionsFlow
 from .services import async_setup_services

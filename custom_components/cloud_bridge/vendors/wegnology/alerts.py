@@ -15,17 +15,17 @@ starts for the first time fires nothing of what the application already has.
 Free of Home Assistant, like the client.
 """
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import partial
+from datetime import datetime
 import logging
 from typing import Any, Protocol
 
 from ...errors import CloudInvalidValueError, CloudRejectedError
 from ..base import ProblemLog
-from .client import WegnologyApiError, WegnologyClient
-from .models import EVENT_LEVELS, Event, MostRecent, parse_time
+from .calls import ApplicationApi, refused
+from .client import WegnologyClient
+from .models import EVENT_LEVELS, Event, MostRecent, parse_time, query_time
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -48,13 +48,6 @@ class AlertMemory(Protocol):
         """Keep data (soon; it need not be written at once)."""
 
 
-class Caller(Protocol):
-    """Sends a client request with its errors made the core's (VendorAdapter._call)."""
-
-    async def __call__[T](self, request: Callable[[], Awaitable[T]]) -> T:
-        """Send the request."""
-
-
 @dataclass(frozen=True, slots=True)
 class EventStateChange:
     """A request to move an event: acknowledge, resolve or reopen it."""
@@ -64,34 +57,13 @@ class EventStateChange:
     comment: str | None = None
 
 
-def query_time(moment: datetime) -> str:
-    """Return a time as the API writes one: 2016-06-01T17:16:02.324Z."""
-    return (
-        moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    )
-
-
-def refused(err: CloudRejectedError, *statuses: int) -> bool:
-    """Tell whether the cloud refused a request with one of these statuses."""
-    cause = err.__cause__
-    return isinstance(cause, WegnologyApiError) and cause.status in statuses
-
-
 class Alerts:
     """An application's events as Cloud Bridge shows them."""
 
-    def __init__(
-        self,
-        client: WegnologyClient,
-        application_id: str,
-        memory: AlertMemory,
-        call: Caller,
-    ) -> None:
-        """Read the events of an application through call."""
-        self._client = client
-        self._application_id = application_id
+    def __init__(self, api: ApplicationApi, memory: AlertMemory) -> None:
+        """Read the events of an application."""
+        self._api = api
         self._memory = memory
-        self._call = call
         # None: not asked yet; False: the token may not read events.
         self.readable: bool | None = None
         self._most = MostRecent(None, None)
@@ -121,7 +93,7 @@ class Alerts:
                 _LOGGER.info(
                     "WEGnology: the sign-in may not read the events of application "
                     "%s (it needs %s); no alert entities: %s",
-                    self._application_id,
+                    self._api.application_id,
                     READ_SCOPES,
                     err,
                 )
@@ -132,8 +104,7 @@ class Alerts:
 
     async def _read(self, *, full: bool) -> None:
         """Read Most Recent by Severity, the changes, and (full) the open events."""
-        app = self._application_id
-        most = await self._call(partial(self._client.most_recent_event, app))
+        most = await self._api.send(WegnologyClient.most_recent_event)
         # An entry's first start has nothing to fire: the open events say all.
         if self._started or await self._start():
             query = (
@@ -141,17 +112,14 @@ class Alerts:
                 if self._since is None
                 else {"lastUpdated": {"$gte": query_time(self._since)}}
             )
-            changed = await self._call(partial(self._client.events, app, query=query))
+            changed = await self._api.send(WegnologyClient.events, query=query)
             self._report(changed.skipped)
             self._fresh += self._take(changed.items)
         if full:
-            listed = await self._call(
-                partial(
-                    self._client.events,
-                    app,
-                    query={"state": {"$in": list(OPEN_STATES)}},
-                    sort_field="creationDate",
-                )
+            listed = await self._api.send(
+                WegnologyClient.events,
+                query={"state": {"$in": list(OPEN_STATES)}},
+                sort_field="creationDate",
             )
             self._report(listed.skipped)
             self._open = {event.id: event for event in listed.items}
@@ -169,9 +137,7 @@ class Alerts:
         """
         remembered = self._remembered()
         if remembered is None:
-            newest = await self._call(
-                partial(self._client.newest_events, self._application_id)
-            )
+            newest = await self._api.send(WegnologyClient.newest_events)
             self._fired_at, self._fired_ids = newest or (None, frozenset())
             self._save()
         else:
@@ -280,14 +246,11 @@ class Alerts:
     async def set_state(self, change: EventStateChange) -> None:
         """Move an event to a state, with a comment; errors say what to do."""
         try:
-            await self._call(
-                partial(
-                    self._client.set_event_state,
-                    self._application_id,
-                    change.event_id,
-                    change.state,
-                    change.comment,
-                )
+            await self._api.send(
+                WegnologyClient.set_event_state,
+                change.event_id,
+                change.state,
+                change.comment,
             )
         except CloudRejectedError as err:
             if refused(err, 404):

@@ -11,20 +11,12 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 import json
 import re
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import quote
 
 import aiohttp
 
-from ..http import (
-    JsonHttp,
-    VendorAuthError,
-    VendorClientError,
-    VendorConnectionError,
-    VendorNotFoundError,
-    VendorRefusedError,
-    VendorThrottledError,
-)
+from .. import http
 from ..parse import optional_number
 from ..replies import Listing
 from .models import (
@@ -49,23 +41,23 @@ NEWEST_EVENTS = 10
 _PER_PAGE_REFUSED = re.compile(r"perPage\b(?:\D*?(\d+))?", re.IGNORECASE)
 
 
-class WegnologyError(VendorClientError):
+class WegnologyError(http.VendorClientError):
     """Base error of the WEGnology client."""
 
 
-class WegnologyConnectionError(WegnologyError, VendorConnectionError):
+class WegnologyConnectionError(WegnologyError, http.VendorConnectionError):
     """The cloud could not be reached, timed out, failed or answered garbage."""
 
 
-class WegnologyRateLimitError(WegnologyConnectionError, VendorThrottledError):
+class WegnologyRateLimitError(WegnologyConnectionError, http.VendorThrottledError):
     """The cloud answered 429 Too Many Requests."""
 
 
-class WegnologyAuthError(WegnologyError, VendorAuthError):
+class WegnologyAuthError(WegnologyError, http.VendorAuthError):
     """The token, or the e-mail and password, are refused (401)."""
 
 
-class WegnologyApiError(WegnologyError, VendorRefusedError):
+class WegnologyApiError(WegnologyError, http.VendorRefusedError):
     """The cloud refused the request; ``type`` is its error type."""
 
     def __init__(self, status: int, error_type: str, message: str) -> None:
@@ -76,7 +68,7 @@ class WegnologyApiError(WegnologyError, VendorRefusedError):
         self.message = message
 
 
-class WegnologyNotFoundError(WegnologyApiError, VendorNotFoundError):
+class WegnologyNotFoundError(WegnologyApiError, http.VendorNotFoundError):
     """The application, device or endpoint does not exist (404)."""
 
 
@@ -95,7 +87,7 @@ class WegnologyClient:
         request_timeout: float = REQUEST_TIMEOUT,
     ) -> None:
         """Use a pasted API token, or log in with an e-mail and password."""
-        self._http = JsonHttp(
+        self._http = http.JsonHttp(
             session,
             base_url,
             vendor="WEGnology",
@@ -119,6 +111,7 @@ class WegnologyClient:
         reply = await self._send(
             "POST",
             "/auth/user",
+            None,
             body={"email": self._email, "password": self._password},
         )
         token = reply.get("token") if isinstance(reply, dict) else None
@@ -347,22 +340,17 @@ class WegnologyClient:
         return True
 
     async def _request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: dict[str, Any] | None = None,
-        body: dict[str, Any] | None = None,
+        self, method: str, path: str, **parts: Unpack[http.RequestParts]
     ) -> Any:
         """Send a request with the token; a refused user token is renewed once."""
         token = self._token or await self._relogin(None)
         try:
-            return await self._send(method, path, params=params, body=body, token=token)
+            return await self._send(method, path, token, **parts)
         except WegnologyAuthError:
             if self._email is None:
                 raise
             token = await self._relogin(token)
-            return await self._send(method, path, params=params, body=body, token=token)
+            return await self._send(method, path, token, **parts)
 
     async def _relogin(self, refused: str | None) -> str:
         """Log in again unless another request already did."""
@@ -375,18 +363,14 @@ class WegnologyClient:
         self,
         method: str,
         path: str,
-        *,
-        params: dict[str, Any] | None = None,
-        body: dict[str, Any] | None = None,
-        token: str | None = None,
+        token: str | None,
+        **parts: Unpack[http.RequestParts],
     ) -> Any:
         """Send one request and return its decoded JSON reply."""
         headers = {"Accept": "application/json"}
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
-        reply = await self._http.request(
-            method, path, params=params, body=body, headers=headers
-        )
+        reply = await self._http.request(method, path, headers=headers, **parts)
         if reply.status < 400:
             return reply.data
         data = reply.data

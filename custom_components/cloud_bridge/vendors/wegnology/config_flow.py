@@ -11,7 +11,7 @@ reconfigure confirm the entry's application the same way, whatever the sign-in.
 """
 
 from collections.abc import Awaitable, Callable, Mapping
-from functools import partial
+from functools import partial, partialmethod
 import logging
 import re
 from typing import Any
@@ -20,16 +20,22 @@ from homeassistant.config_entries import ConfigEntry, ConfigFlowResult
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
-    SelectOptionDict,
-    SelectSelector,
-    SelectSelectorConfig,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
 )
 
 from ...compat import probatio
-from ...flow import INSECURE_ADDRESS, VendorFlow, form_error
+from ...flow import (
+    INSECURE_ADDRESS,
+    PASSWORD_FIELD,
+    PASSWORD_FORM,
+    URL_FIELD,
+    BoundStep,
+    VendorFlow,
+    choice_field,
+    form_error,
+)
 from ..http import VendorClientError
 from .client import (
     WegnologyApiError,
@@ -51,17 +57,15 @@ from .models import Application
 
 _LOGGER = logging.getLogger(__name__)
 
-_PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
-_URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 _LOGIN_SCHEMA = probatio.Schema(
     {
         probatio.Required(CONF_EMAIL): TextSelector(
             TextSelectorConfig(type=TextSelectorType.EMAIL)
         ),
-        probatio.Required(CONF_PASSWORD): _PASSWORD,
+        probatio.Required(CONF_PASSWORD): PASSWORD_FIELD,
     }
 )
-_TOKEN_SCHEMA = probatio.Schema({probatio.Required(CONF_API_TOKEN): _PASSWORD})
+_TOKEN_SCHEMA = probatio.Schema({probatio.Required(CONF_API_TOKEN): PASSWORD_FIELD})
 _APPLICATION_ID_SCHEMA = probatio.Schema(
     {probatio.Required(CONF_APPLICATION_ID): TextSelector()}
 )
@@ -161,33 +165,27 @@ class WegnologyFlow(VendorFlow):
             "user",
             self.flow.add_suggested_values_to_schema(
                 probatio.Schema(
-                    {probatio.Required(CONF_BASE_URL, default=DEFAULT_BASE_URL): _URL}
+                    {
+                        probatio.Required(
+                            CONF_BASE_URL, default=DEFAULT_BASE_URL
+                        ): URL_FIELD
+                    }
                 ),
                 user_input or {},
             ),
             errors=errors,
         )
 
-    async def async_step_auth(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Ask how to sign in: e-mail and password, or an API token."""
-        return self.show_menu("auth", ["login", "token"])
-
-    async def async_step_login(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Sign in with an e-mail and password."""
-        return await self._credentials("login", _LOGIN_SCHEMA, user_input)
-
-    async def async_step_token(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Sign in with a pasted API token."""
-        return await self._credentials("token", _TOKEN_SCHEMA, user_input)
+    # How to sign in: e-mail and password, or an API token.
+    async_step_auth: BoundStep = partialmethod(
+        VendorFlow.menu_step, "auth", ["login", "token"]
+    )
 
     async def _credentials(
-        self, step: str, schema: probatio.Schema, user_input: dict[str, Any] | None
+        self,
+        step: str,
+        schema: probatio.Schema,
+        user_input: dict[str, Any] | None = None,
     ) -> ConfigFlowResult:
         """Take credentials, then list the applications they reach."""
         errors: dict[str, str] = {}
@@ -216,6 +214,9 @@ class WegnologyFlow(VendorFlow):
             ),
             errors=errors,
         )
+
+    async_step_login: BoundStep = partialmethod(_credentials, "login", _LOGIN_SCHEMA)
+    async_step_token: BoundStep = partialmethod(_credentials, "token", _TOKEN_SCHEMA)
 
     def _configured(self) -> dict[str, str]:
         """Return the applications already set up: title by application id."""
@@ -259,14 +260,7 @@ class WegnologyFlow(VendorFlow):
                 {
                     probatio.Required(
                         CONF_APPLICATION_ID, default=self._applications[0].id
-                    ): SelectSelector(
-                        SelectSelectorConfig(
-                            options=[
-                                SelectOptionDict(value=app.id, label=app.name)
-                                for app in self._applications
-                            ]
-                        )
-                    )
+                    ): choice_field((app.id, app.name) for app in self._applications)
                 }
             ),
             placeholders={"configured": ", ".join(configured) or "-"},
@@ -325,66 +319,46 @@ class WegnologyFlow(VendorFlow):
             return await self.async_step_reauth_confirm()
         return await self.async_step_reauth_token()
 
-    async def async_step_reauth_confirm(
-        self, user_input: dict[str, Any] | None = None
+    async def _reauth(
+        self,
+        step: str,
+        schema: probatio.Schema,
+        user_input: dict[str, Any] | None = None,
     ) -> ConfigFlowResult:
-        """Ask for the password again."""
+        """Ask for the entry's password again (it keeps its e-mail), or a new token."""
         entry = self.flow.reauth_entry()
+        placeholders = {"title": entry.title}
+        # A login entry keeps its e-mail address: its form asks for the password.
+        kept: dict[str, Any] = {}
+        if entry.data[CONF_AUTH] == AUTH_LOGIN:
+            kept[CONF_EMAIL] = placeholders["email"] = entry.data[CONF_EMAIL]
         errors: dict[str, str] = {}
         if user_input is not None:
             result, errors = await self._update(
-                entry,
-                entry.data[CONF_BASE_URL],
-                {CONF_EMAIL: entry.data[CONF_EMAIL], **user_input},
+                entry, entry.data[CONF_BASE_URL], {**kept, **user_input}
             )
             if result is not None:
                 return result
-        return self.show_form(
-            "reauth_confirm",
-            probatio.Schema({probatio.Required(CONF_PASSWORD): _PASSWORD}),
-            placeholders={"title": entry.title, "email": entry.data[CONF_EMAIL]},
-            errors=errors,
-        )
+        return self.show_form(step, schema, placeholders=placeholders, errors=errors)
 
-    async def async_step_reauth_token(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Ask for a new API token."""
-        entry = self.flow.reauth_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            result, errors = await self._update(
-                entry, entry.data[CONF_BASE_URL], user_input
-            )
-            if result is not None:
-                return result
-        return self.show_form(
-            "reauth_token",
-            _TOKEN_SCHEMA,
-            placeholders={"title": entry.title},
-            errors=errors,
-        )
-
-    async def async_step_reconfigure(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Choose how the entry signs in from now on."""
-        return self.show_menu("reconfigure", ["reconfigure_login", "reconfigure_token"])
-
-    async def async_step_reconfigure_login(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Sign in with an e-mail and password from now on."""
-        return await self._reconfigure("reconfigure_login", _LOGIN_SCHEMA, user_input)
-
-    async def async_step_reconfigure_token(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Sign in with an API token from now on."""
-        return await self._reconfigure("reconfigure_token", _TOKEN_SCHEMA, user_input)
+    async_step_reauth_confirm: BoundStep = partialmethod(
+        _reauth, "reauth_confirm", PASSWORD_FORM
+    )
+    async_step_reauth_token: BoundStep = partialmethod(
+        _reauth, "reauth_token", _TOKEN_SCHEMA
+    )
+    # How the entry signs in from now on: e-mail and password, or an API token.
+    async_step_reconfigure: BoundStep = partialmethod(
+        VendorFlow.menu_step,
+        "reconfigure",
+        ["reconfigure_login", "reconfigure_token"],
+    )
 
     async def _reconfigure(
-        self, step: str, schema: probatio.Schema, user_input: dict[str, Any] | None
+        self,
+        step: str,
+        schema: probatio.Schema,
+        user_input: dict[str, Any] | None = None,
     ) -> ConfigFlowResult:
         """Take the API address (the current one by default) and new credentials."""
         entry = self.flow.reconfigure_entry()
@@ -406,7 +380,7 @@ class WegnologyFlow(VendorFlow):
                     {
                         probatio.Required(
                             CONF_BASE_URL, default=entry.data[CONF_BASE_URL]
-                        ): _URL,
+                        ): URL_FIELD,
                         **schema.schema,
                     }
                 ),
@@ -418,6 +392,13 @@ class WegnologyFlow(VendorFlow):
             ),
             errors=errors,
         )
+
+    async_step_reconfigure_login: BoundStep = partialmethod(
+        _reconfigure, "reconfigure_login", _LOGIN_SCHEMA
+    )
+    async_step_reconfigure_token: BoundStep = partialmethod(
+        _reconfigure, "reconfigure_token", _TOKEN_SCHEMA
+    )
 
     async def _update(
         self, entry: ConfigEntry, base_url: str, credentials: Mapping[str, Any]

@@ -9,6 +9,7 @@ from ..parse import (
     boolean,
     decode_json,
     items,
+    json_object,
     number,
     optional_number,
     optional_text,
@@ -38,6 +39,13 @@ def parse_time(value: Any) -> datetime | None:
             return None
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return None
+
+
+def query_time(moment: datetime) -> str:
+    """Return a time as the API writes one: 2016-06-01T17:16:02.324Z."""
+    return (
+        moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    )
 
 
 def _tag_value(value: Any) -> str | None:
@@ -90,8 +98,7 @@ class Device:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse one item of /applications/{id}/devices."""
-        if not isinstance(data, dict):
-            raise WegnologyParseError("device is not an object")
+        data = json_object(data, "device")
         device_id = optional_text(data, "id") or text(data, "deviceId")
         attributes = tuple(
             Attribute(item["name"], item.get("dataType", ""))
@@ -166,8 +173,7 @@ class Event:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse one item of /applications/{id}/events."""
-        if not isinstance(data, dict):
-            raise WegnologyParseError("event is not an object")
+        data = json_object(data, "event")
         event_id = optional_text(data, "id") or text(data, "eventId")
         level, state = optional_text(data, "level"), optional_text(data, "state")
         if level not in EVENT_LEVELS:
@@ -230,8 +236,7 @@ class Workflow:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse one item of /applications/{id}/flows."""
-        if not isinstance(data, dict):
-            raise WegnologyParseError("workflow is not an object")
+        data = json_object(data, "workflow")
         flow_id = optional_text(data, "id") or text(data, "flowId")
         return cls(
             id=flow_id,

@@ -26,7 +26,8 @@ from homeassistant.helpers.translation import async_get_translations
 
 from ...compat import probatio
 from ...const import DOMAIN
-from .adapter import WegnologyAdapter, measurement
+from .adapter import WegnologyAdapter
+from .attributes import measurement
 from .const import CONF_ATTRIBUTES, CONF_SWITCHES
 
 CONF_ATTRIBUTE = "attribute"

@@ -46,8 +46,8 @@ from ...compat import config_entry_ids_of, probatio
 from ...const import DOMAIN
 from ...devices import device_key_of
 from ...model import Command, DeviceCommand
-from .adapter import ALERTS
 from .alerts import EventStateChange
+from .application import ALERTS
 from .const import VENDOR_ID
 from .models import EVENT_STATES
 

@@ -7,13 +7,12 @@ finds its workflow gone or changed reads them again at the next poll.
 Free of Home Assistant, like the client.
 """
 
-from functools import partial
 import logging
 
 from ...errors import CloudInvalidValueError, CloudRejectedError
 from ...model import ButtonSpec, Point
 from ..base import ProblemLog
-from .alerts import Caller, refused
+from .calls import ApplicationApi, refused
 from .client import WegnologyClient
 from .models import VirtualButton, Workflow
 
@@ -38,13 +37,9 @@ def button_name(workflow: str, label: str | None) -> str:
 class WorkflowButtons:
     """An application's workflow buttons as Cloud Bridge shows them."""
 
-    def __init__(
-        self, client: WegnologyClient, application_id: str, call: Caller
-    ) -> None:
-        """Read the workflows of an application through call."""
-        self._client = client
-        self._application_id = application_id
-        self._call = call
+    def __init__(self, api: ApplicationApi) -> None:
+        """Read the workflows of an application."""
+        self._api = api
         # None: not asked yet; False: the token may not list workflows.
         self.readable: bool | None = None
         # A press found the workflows changed: read them at the next poll.
@@ -56,9 +51,7 @@ class WorkflowButtons:
         """Read the workflows; a token that may not (403) gets no buttons."""
         self.stale = False
         try:
-            listing = await self._call(
-                partial(self._client.workflows, self._application_id)
-            )
+            listing = await self._api.send(WegnologyClient.workflows)
         except CloudRejectedError as err:
             if not refused(err, 403, 404):
                 raise
@@ -66,7 +59,7 @@ class WorkflowButtons:
                 _LOGGER.info(
                     "WEGnology: the sign-in may not list the workflows of application "
                     "%s (it needs %s); no workflow buttons: %s",
-                    self._application_id,
+                    self._api.application_id,
                     LIST_SCOPES,
                     err,
                 )
@@ -100,14 +93,8 @@ class WorkflowButtons:
             raise CloudInvalidValueError(f"{key} is no workflow button")
         workflow, button = found
         try:
-            await self._call(
-                partial(
-                    self._client.press_button,
-                    self._application_id,
-                    workflow.id,
-                    button.key,
-                    button.payload,
-                )
+            await self._api.send(
+                WegnologyClient.press_button, workflow.id, button.key, button.payload
             )
         except CloudRejectedError as err:
             if refused(err, 403):
