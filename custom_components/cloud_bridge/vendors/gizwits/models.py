@@ -10,6 +10,7 @@ from typing import Any, Self
 
 from ..parse import (
     ParseError,
+    json_object,
     number,
     number_at,
     number_or_text_at,
@@ -154,8 +155,7 @@ class Binding:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse one item of /app/bindings (or /app/devices/{did})."""
-        if not isinstance(data, dict):
-            raise GizwitsParseError("binding is not an object")
+        data = json_object(data, "binding")
         return cls(
             did=text(data, "did"),
             product_key=text(data, "product_key"),
@@ -175,8 +175,7 @@ class Binding:
         ``onlineStatus`` is 1 for online (also read as "1" or true); ``name``
         is the device's name in the app.
         """
-        if not isinstance(data, dict):
-            raise GizwitsParseError("device is not an object")
+        data = json_object(data, "device")
         return cls(
             did=text(data, "did"),
             product_key=text(data, "productKey"),
@@ -239,8 +238,7 @@ class Datapoint:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse an AttrItem."""
-        if not isinstance(data, dict):
-            raise GizwitsParseError("datapoint is not an object")
+        data = json_object(data, "datapoint")
         name = text(data, "name")
         kind = _TYPES.get(optional_text(data, "type"), optional_text(data, "type"))
         if kind not in DATAPOINT_TYPES:
@@ -338,8 +336,7 @@ class DeviceData:
     @classmethod
     def from_json(cls, data: Any, did: str) -> Self:
         """Parse /app/devdata/{did}/latest."""
-        if not isinstance(data, dict):
-            raise GizwitsParseError("device data is not an object")
+        data = json_object(data, "device data")
         attr = data.get("attr")
         return cls(
             did=did,
