@@ -55,7 +55,13 @@ from simulator.wiz_pro_demo import (
 from simulator.wiz_pro_model import FavoriteStatus, Light, white_state
 
 from .conftest import AUTH_DOMAIN, WEBHOOK_ID, wiz_token
-from .wiz_helpers import entity_id, record_state_writes, sim_room, unique_id
+from .wiz_helpers import (
+    entity_id,
+    record_state_writes,
+    reported_before,
+    sim_room,
+    unique_id,
+)
 
 GRAPHQL = "/api/graphql"
 TOKEN = "/api/oauth/token"
@@ -801,8 +807,13 @@ async def test_new_light_appears_without_reload(
     wiz_sim: WizProSimulator,
     wiz_loaded: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
+    hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
     """A bulb added in the cloud shows up at the next poll."""
+    http = await hass_client_no_auth()
+    wiz_sim.webhook_url = str(
+        http.make_url(f"/api/webhook/{wiz_loaded.data[CONF_WEBHOOK_ID]}")
+    )
     room = wiz_sim.building(DEMO_BUILDING_ID).floors[0].rooms[0]
     new = Light(
         id="99001",
@@ -821,6 +832,9 @@ async def test_new_light_appears_without_reload(
     state = hass.states.get(entity_id(hass, "light", new_uid))
     assert state.state == STATE_ON
     assert state.attributes[ATTR_BRIGHTNESS] == round(50 * 255 / 100)
+    # Its power comes with its first notification.
+    assert (await wiz_sim.send_status_change(new.id)).status == 200
+    await hass.async_block_till_done()
     power = entity_id(hass, "sensor", unique_id("light", new.id, "power"))
     assert hass.states.get(power) is not None
     device = dr.async_get(hass).async_get_device_by_connection(
@@ -834,14 +848,20 @@ async def test_new_light_appears_without_reload(
 async def test_removed_light_leaves_the_registries(
     hass: HomeAssistant,
     wiz_sim: WizProSimulator,
-    wiz_loaded: MockConfigEntry,
+    wiz_entry: MockConfigEntry,
+    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    *,
+    hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A bulb gone from the cloud is removed with its entities; others stay."""
-    entities = er.async_get(hass)
-    devices = dr.async_get(hass)
     room = wiz_sim.building(DEMO_BUILDING_ID).floors[0].rooms[0]
     gone = room.lights[-1]
+    # It has telemetry entities too (Data export reported it before).
+    reported_before(hass_storage, wiz_entry, gone.mac)
+    wiz_loaded = await setup_entry(wiz_entry)
+    entities = er.async_get(hass)
+    devices = dr.async_get(hass)
     device = device_of(hass, wiz_loaded, "light", gone.id)
     assert device is not None
     gone_entities = er.async_entries_for_device(
@@ -1112,7 +1132,10 @@ async def test_set_up_without_the_credential(  # noqa: PLR0917
 
 async def test_a_large_entry_starts_optional_entities_disabled(
     hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
     wiz_entry: MockConfigEntry,
+    *,
+    hass_storage: dict[str, Any],
     setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -1121,6 +1144,9 @@ async def test_a_large_entry_starts_optional_entities_disabled(
     Every light, room and group keeps its light entity, enabled.
     """
     monkeypatch.setattr(coordinator_module, "ENTITY_BUDGET", 50)
+    # Data export reported every light before: each has its power and connectivity.
+    macs = [light.mac for light in wiz_sim.building(DEMO_BUILDING_ID).lights]
+    reported_before(hass_storage, wiz_entry, *macs)
     await setup_entry(wiz_entry)
     entities = er.async_entries_for_config_entry(er.async_get(hass), wiz_entry.entry_id)
     by_point: dict[str, set[bool]] = {}

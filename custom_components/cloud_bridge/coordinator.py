@@ -1,7 +1,7 @@
 """One coordinator per entry: polls the adapter, applies commands and pushes."""
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from time import monotonic
 from typing import TYPE_CHECKING, Any, override
@@ -28,7 +28,7 @@ from .errors import (
     CloudRateLimitedError,
 )
 from .helpers import cloud_exception_handler
-from .model import Command, PointUpdate, Snapshot
+from .model import Command, Device, PointUpdate, Snapshot
 
 if TYPE_CHECKING:
     from .vendors import Vendor
@@ -81,7 +81,8 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
         self._polling = False
         self._updates_while_polling: list[PointUpdate] = []
         self._online_while_polling: dict[str, bool] = {}
-        self._device_listeners: dict[str, list[CALLBACK_TYPE]] = {}
+        # By device key; None: those that follow the devices and points.
+        self._device_listeners: dict[str | None, list[CALLBACK_TYPE]] = {}
         # An account issue raised before this setup (a failed setup, a restart)
         # is deleted by the first poll that works, like one raised since.
         self._account_issue: str | None = next(
@@ -217,8 +218,6 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
     ) -> Callable[[], None]:
         """Listen for updates; a device key as context also hears its own pushes."""
         remove = super().async_add_listener(update_callback, context)
-        if context is None:
-            return remove
         listeners = self._device_listeners.setdefault(context, [])
         listeners.append(update_callback)
 
@@ -247,6 +246,20 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
         changed = {update.device_key for update in updates} | set(online or ())
         for device_key in changed:
             for listener in list(self._device_listeners.get(device_key, ())):
+                listener()
+
+    @callback
+    def async_apply_devices(self, devices: Iterable[Device]) -> None:
+        """Take devices a push made anew (with points they lacked, say).
+
+        Registries and platforms follow at once, without reading the cloud;
+        only those devices' entities and the platforms hear of it.
+        """
+        replaced = {device.key: device for device in devices}
+        self.data = Snapshot({**self.data.devices, **replaced}, self.data.complete)
+        self._sync_registries(self.data)
+        for key in (None, *replaced):
+            for listener in list(self._device_listeners.get(key, ())):
                 listener()
 
     @cloud_exception_handler
