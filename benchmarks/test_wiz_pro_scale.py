@@ -2,20 +2,22 @@
 
 Run with ``scripts/benchmark``; it prints the figures and asserts nothing about
 speed. The integration is measured alone first: the simulator's reply is
-recorded once and served from a trivial server (a real socket), so the
-simulator's GraphQL engine is out of the loop. Then the same building is set up
-against the simulator for the request counts.
+recorded once and served from a trivial server in its own process (a real
+socket), so neither the simulator's GraphQL engine nor the serving counts.
+Then the same building is set up against the simulator for the request counts.
 """
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 import json
+from pathlib import Path
 from statistics import median
+import sys
 from time import perf_counter, process_time
 from typing import Any
 
 import aiohttp
-from aiohttp import web
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -96,35 +98,47 @@ def benchmark_building() -> Building:
 
 
 class CannedCloud:
-    """Answers every GraphQL request with the reply it holds: no engine at all."""
+    """Answers every GraphQL request with the reply it holds: no engine at all.
 
-    def __init__(self, reply: bytes) -> None:
-        """Hold a reply."""
+    The server runs in its own process (benchmarks/canned_cloud.py), so only
+    the integration's work counts in this process's CPU time.
+    """
+
+    def __init__(self, reply: bytes, folder: Path) -> None:
+        """Hold a reply, in a file of folder."""
+        self._file = folder / "reply.json"
         self.reply = reply
-        self.requests = 0
-        self._runner: web.AppRunner | None = None
+        self._process: asyncio.subprocess.Process | None = None
         self.url = ""
 
-    async def _answer(self, request: web.Request) -> web.Response:
-        await request.read()
-        self.requests += 1
-        return web.Response(body=self.reply, content_type="application/json")
+    @property
+    def reply(self) -> bytes:
+        """Return the reply the server sends."""
+        return self._file.read_bytes()
+
+    @reply.setter
+    def reply(self, reply: bytes) -> None:
+        """Send this reply from now on."""
+        self._file.write_bytes(reply)
 
     async def start(self) -> None:
-        """Listen on a free port of 127.0.0.1."""
-        app = web.Application()
-        app.router.add_post("/api/graphql", self._answer)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
+        """Start the server on a free port of 127.0.0.1."""
+        self._process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "benchmarks.canned_cloud",
+            str(self._file),
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert self._process.stdout is not None
+        port = int(await self._process.stdout.readline())
         self.url = f"http://127.0.0.1:{port}"
 
     async def stop(self) -> None:
-        """Stop listening."""
-        if self._runner is not None:
-            await self._runner.cleanup()
+        """Stop the server."""
+        if self._process is not None:
+            self._process.terminate()
+            await self._process.wait()
 
 
 async def recorded_reply(sim: WizProSimulator, building_id: str) -> bytes:
@@ -235,11 +249,11 @@ async def poll_cpu_ms(
 
 
 async def measure_integration_alone(
-    hass: HomeAssistant, sim: WizProSimulator, building: Building
+    hass: HomeAssistant, sim: WizProSimulator, building: Building, folder: Path
 ) -> None:
     """Set up on the recorded reply, then poll it unchanged and with changes."""
     reply = await recorded_reply(sim, building.id)
-    cloud = CannedCloud(reply)
+    cloud = CannedCloud(reply, folder)
     await cloud.start()
     try:
         entry = entry_for(building, cloud.url, wiz_token(sim))
@@ -356,7 +370,7 @@ async def measure_with_simulator(
 
 @pytest.mark.timeout(900)
 async def test_5000_light_building(
-    hass: HomeAssistant, socket_enabled: None, credential: None
+    hass: HomeAssistant, socket_enabled: None, credential: None, tmp_path: Path
 ) -> None:
     """Measure setup, polling, idle writes and area actions."""
     building = benchmark_building()
@@ -364,7 +378,7 @@ async def test_5000_light_building(
     await sim.start()
     print(f"\nWiZ Pro benchmark: one building of {LIGHTS} lights")
     try:
-        await measure_integration_alone(hass, sim, building)
+        await measure_integration_alone(hass, sim, building, tmp_path)
         await measure_with_simulator(hass, sim, building)
     finally:
         await sim.stop()

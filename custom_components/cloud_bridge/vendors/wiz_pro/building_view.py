@@ -197,14 +197,15 @@ class BuildingView:
         if not changed:
             return
         devices = dict(previous)
-        holders: set[str] = set()
+        holders: dict[str, set[str]] = {}
         for key in changed:
             bulb = topology.bulbs[key]
             devices[key] = book.bulb_device(topology, bulb, previous.get(key))
-            holders.update(device for device, _ in bulb.aggregates)
-        for key in holders:
+            for device, point in bulb.aggregates:
+                holders.setdefault(device, set()).add(point)
+        for key, touched in holders.items():
             devices[key] = aggregate_device(
-                topology, key, book.states.values, previous.get(key)
+                topology, key, book.states.values, previous.get(key), touched
             )
-        if any(devices[key] is not previous.get(key) for key in changed | holders):
+        if any(devices[key] is not previous.get(key) for key in changed | set(holders)):
             self.devices = devices

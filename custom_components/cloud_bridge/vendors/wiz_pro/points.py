@@ -132,13 +132,21 @@ def aggregate_device(
     key: str,
     values: Mapping[str, LightState],
     previous: Device | None,
+    touched: set[str] | None = None,
 ) -> Device:
-    """Return a room, group or building device with its lights (and scenes)."""
-    points = {
-        point_key: aggregate_point(
-            point_key, topology.aggregates[(key, point_key)], values
-        )
-        for point_key in topology.lights_of.get(key, ())
-    }
+    """Return a room, group or building device with its lights (and scenes).
+
+    With touched, only those light points are made anew; the others are the
+    previous device's.
+    """
+    lights = topology.lights_of.get(key, ())
+    points: dict[str, Point] = {}
+    for point_key in lights:
+        old = previous.points.get(point_key) if previous is not None else None
+        if old is not None and touched is not None and point_key not in touched:
+            points[point_key] = old
+        else:
+            aggregate = topology.aggregates[(key, point_key)]
+            points[point_key] = aggregate_point(point_key, aggregate, values)
     points.update(topology.fixed_points.get(key, {}))
     return device_with(topology.shells[key], points, True, previous)

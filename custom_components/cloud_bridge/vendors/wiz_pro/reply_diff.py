@@ -20,8 +20,14 @@ def _same_except(old: Any, new: Any, key: str) -> bool:
     )
 
 
-def _pairs(old: Any, new: Any, key: str) -> list[tuple[Any, Any]] | None:
-    """Return the items of two objects' lists at key, side by side; None if unlike."""
+def _pairs(
+    old: Any, new: Any, key: str, *, unequal: bool = True
+) -> list[tuple[Any, Any]] | None:
+    """Return the items of two objects' lists at key, side by side; None if unlike.
+
+    unequal leaves out the pairs that are the same; without it, each pair is
+    compared once, further down, rather than here and again there.
+    """
     if not _same_except(old, new, key):
         return None
     old_items, new_items = old.get(key), new.get(key)
@@ -29,11 +35,8 @@ def _pairs(old: Any, new: Any, key: str) -> list[tuple[Any, Any]] | None:
         return None if old_items != new_items else []
     if len(old_items) != len(new_items):
         return None
-    return [
-        (before, after)
-        for before, after in zip(old_items, new_items, strict=True)
-        if before != after
-    ]
+    pairs = zip(old_items, new_items, strict=True)
+    return [pair for pair in pairs if pair[0] != pair[1]] if unequal else list(pairs)
 
 
 def changed_lights(
@@ -43,7 +46,7 @@ def changed_lights(
 
     None when anything but light states changed: the topology did.
     """
-    if (floors := _pairs(old, new, "floors")) is None:
+    if (floors := _pairs(old, new, "floors", unequal=False)) is None:
         return None
     changed: list[tuple[Any, dict[str, Any]]] = []
     for old_floor, new_floor in floors:
