@@ -88,9 +88,31 @@ def _union(first: PilotingState, second: PilotingState) -> PilotingState:
     )
 
 
-def _fits(candidate: PilotingState, own: PilotingState, bulbs: list[Bulb]) -> bool:
-    """Tell whether a candidate does to each bulb what its own change does."""
-    return all(taken(candidate, bulb) == taken(own, bulb) for bulb in bulbs)
+_MODE = dict.fromkeys(("sceneId", "temperature", *_CHANNELS))
+
+
+def _fits(
+    candidate: PilotingState,
+    own: PilotingState,
+    bulbs: list[Bulb],
+    *,
+    loose: bool = False,
+) -> bool:
+    """Tell whether a candidate does to each bulb what its own change does.
+
+    loose lets a bulb its own change gives no mode it can play (a colour to
+    a tunable-white bulb: it just turns on) take the white or mode another
+    command of the call gives it.
+    """
+    for bulb in bulbs:
+        got, wanted = taken(candidate, bulb), taken(own, bulb)
+        if got == wanted:
+            continue
+        if not loose or replace(wanted, **_MODE) != wanted:
+            return False
+        if replace(got, **_MODE) != wanted:
+            return False
+    return True
 
 
 def merged(
@@ -101,17 +123,20 @@ def merged(
 ) -> PilotingState | None:
     """Return one change that does to every bulb what its own change does.
 
-    Tried in turn: either change as it is, then either one completed with
-    what only the other gives (a room's colour with the white its tunable
-    bulbs were given). None when no such change exists, or WiZ would refuse it.
+    A bulb a command for several bulbs gives no mode it can play (a colour to
+    a tunable-white bulb of a room) may take the one the other command gives;
+    a command for one bulb is taken as it is. Tried in turn: either change as
+    it is, then either one completed with what only the other gives (a room's
+    colour with the white its tunable bulbs were given). None when no such
+    change exists, or WiZ would refuse it.
     """
     if first == second:
         return first
     ones, others = list(first_bulbs), list(second_bulbs)
     for candidate in (first, second, _union(first, second), _union(second, first)):
         if (
-            _fits(candidate, first, ones)
-            and _fits(candidate, second, others)
+            _fits(candidate, first, ones, loose=len(ones) > 1)
+            and _fits(candidate, second, others, loose=len(others) > 1)
             and accepted(candidate, ones + others)
         ):
             return candidate
