@@ -799,6 +799,35 @@ async def test_a_state_value_that_is_no_number_costs_that_value(
     assert log_lines(caplog, logging.ERROR) == []
 
 
+async def test_a_bad_value_leaves_the_read_complete(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A light with a dimming no number is still read: a light gone is removed.
+
+    A value that cannot be read costs that value; only an item that cannot be
+    read (a light, a room) makes the read incomplete, and keeps what it lacks.
+    """
+    room = wiz_sim.building(DEMO_BUILDING_ID).floors[0].rooms[0]
+    gone = room.lights[-1]
+    assert device_of(hass, wiz_loaded, "light", gone.id) is not None
+    wiz_sim.faults.add(
+        "patch_response",
+        path=GRAPHQL,
+        count=None,
+        patch=brightness_of_first_light(float("nan")),
+    )
+    room.lights.remove(gone)
+    wiz_sim.reindex()
+    await next_poll(hass, freezer)
+    assert wiz_loaded.runtime_data.coordinator.data.complete
+    assert device_of(hass, wiz_loaded, "light", gone.id) is None
+    odd = entity_id(hass, "light", unique_id("light", room.lights[0].id))
+    assert hass.states.get(odd).state == STATE_ON
+
+
 # --- devices coming and going -----------------------------------------------------
 
 

@@ -832,6 +832,22 @@ async def test_disconnect_pushed_during_a_poll_stays(
 
 
 @pytest.mark.usefixtures("delivering")
+async def test_telemetry_first_pushed_during_a_poll_stays(
+    hass: HomeAssistant, wiz_sim: WizProSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A light's first notification while a poll is out: its entities stay after it."""
+    light = sim_light(wiz_sim, OTHER)
+    async with slow_poll(hass, wiz_sim, freezer):
+        delivery = await wiz_sim.send_status_change(light.id)
+        await hass.async_block_till_done()
+        assert delivery.status == 200
+        power = point_entity(hass, wiz_sim, OTHER, "sensor", "power")
+    assert executed_polls(wiz_sim) == 1
+    assert point_entity(hass, wiz_sim, OTHER, "sensor", "power") == power
+    assert float(hass.states.get(power).state) == light.consumption_rate()
+
+
+@pytest.mark.usefixtures("delivering")
 async def test_member_pushed_during_a_poll_counts_for_its_group(
     hass: HomeAssistant, wiz_sim: WizProSimulator, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -96,12 +96,13 @@ class WizProAdapter(VendorAdapter):
         value that cannot be read is left out, logged once.
         """
         states = self._buildings.book.states
-        reread = states.begin_poll()
+        states.begin_poll()
         try:
             replies = {
                 bid: await self._read_building(bid) for bid in self._buildings.ids
             }
-            changed = self._read_replies(replies, topology_due, reread)
+            # Set by a command or push until now (while the poll was out too).
+            changed = self._read_replies(replies, topology_due, states.unread)
         finally:
             states.end_poll()
         lost = tuple(bid for bid, raw in replies.items() if raw is None)

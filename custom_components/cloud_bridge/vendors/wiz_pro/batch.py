@@ -164,8 +164,20 @@ class PilotingBatcher:
         for item in unsent:
             if not item.done.done() and item.refused is not None:
                 item.done.set_exception(item.refused)
-        for group in groups:
-            await self._send(group)
+        try:
+            for group in groups:
+                await self._send(group)
+        except BaseException as err:
+            # No command may wait forever for a batch that broke.
+            for item in batch:
+                if item.done.done():
+                    continue
+                if isinstance(err, asyncio.CancelledError):
+                    item.done.cancel()
+                else:
+                    item.done.set_exception(err)
+            if not isinstance(err, Exception):
+                raise
 
     async def _send(self, group: _Group) -> None:
         """Send one group's requests at once; settle each command."""

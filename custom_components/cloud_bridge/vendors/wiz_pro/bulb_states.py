@@ -35,9 +35,13 @@ class BulbStates:
             self._newer.add(key)
         return value
 
-    def begin_poll(self) -> set[str]:
-        """Start a poll; return the bulbs set since the last one, to read again."""
+    def begin_poll(self) -> None:
+        """Start a poll: what is set from now on is newer than its answer."""
         self._newer = set()
+
+    @property
+    def unread(self) -> set[str]:
+        """Return the bulbs set since a poll last read them: to read again."""
         return set(self._set)
 
     def read(
@@ -54,6 +58,8 @@ class BulbStates:
         """
         self.polled[key] = polled
         if self._newer is not None and key in self._newer:
+            if not anew:
+                return False
             state = self.states[key]
         elif key in self._set:
             self._set.discard(key)
