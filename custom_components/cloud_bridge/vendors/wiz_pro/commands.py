@@ -11,7 +11,7 @@ from typing import Any
 
 from ...errors import CloudInvalidValueError, CloudRejectedError
 from ...model import Command, LightCommand, LightFeatures, PointUpdate
-from .batch import Cover, PilotingBatcher, StartTask
+from .batch import Cover, PilotingBatcher, Request, StartTask
 from .buildings import Buildings
 from .client import WizProClient
 from .equivalence import merged
@@ -107,14 +107,9 @@ class Commands:
                 change = PilotingState(ratio=round(command.value))
             case _:
                 raise CloudRejectedError(f"{command.point_key} cannot be set")
-        piloted = await self._batcher.pilot(
-            frozenset({bulb.key}),
-            change,
-            self._mutations.bulb(bulb, change),
-            command.call,
-            refused=refused,
+        return await self._pilot(
+            {bulb.key}, change, self._mutations.bulb(bulb, change), command, refused
         )
-        return self.updates(piloted)
 
     async def _execute_on_aggregate(
         self, aggregate: Aggregate, command: Command
@@ -130,14 +125,13 @@ class Commands:
             return await self._stop_light_modes(
                 online or aggregate.members, change.dimming, command.call
             )
-        piloted = await self._batcher.pilot(
-            frozenset(aggregate.members),
+        return await self._pilot(
+            aggregate.members,
             change,
             self._mutations.aggregate(aggregate, change),
-            command.call,
-            refused=refused,
+            command,
+            refused,
         )
-        return self.updates(piloted)
 
     async def _execute_room_action(
         self, action: RoomAction, room: Aggregate | None, command: Command
@@ -149,11 +143,24 @@ class Commands:
             return []
         if action.state is None or room is None:
             return []
-        piloted = await self._batcher.pilot(
-            frozenset(room.members),
+        return await self._pilot(
+            room.members,
             action.state,
             self._mutations.aggregate(room, action.state),
-            command.call,
+            command,
+        )
+
+    async def _pilot(
+        self,
+        keys: Iterable[str],
+        change: PilotingState,
+        own: Request,
+        command: Command,
+        refused: Exception | None = None,
+    ) -> list[PointUpdate]:
+        """Pilot bulbs with the batch of the command's call; return what they show."""
+        piloted = await self._batcher.pilot(
+            frozenset(keys), change, own, command.call, refused=refused
         )
         return self.updates(piloted)
 

@@ -54,19 +54,6 @@ def _shared(
     return None if same else points
 
 
-def _facts(device: Device) -> tuple[object, ...]:
-    """Return what a device is, beyond its state and points."""
-    return (
-        device.key,
-        device.name,
-        device.manufacturer,
-        device.model,
-        device.mac,
-        device.suggested_area,
-        device.via_device,
-    )
-
-
 def device_with(
     shell: Device, points: dict[str, Point], online: bool, previous: Device | None
 ) -> Device:
@@ -74,11 +61,8 @@ def device_with(
     if previous is None:
         return replace(shell, online=online, points=points)
     shared = _shared(points, previous)
-    if (
-        shared is None
-        and previous.online == online
-        and _facts(shell) == _facts(previous)
-    ):
+    same = replace(shell, online=previous.online, points=previous.points) == previous
+    if shared is None and previous.online == online and same:
         return previous
     return replace(
         shell, online=online, points=previous.points if shared is None else shared

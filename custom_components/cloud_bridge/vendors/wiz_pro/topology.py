@@ -163,6 +163,18 @@ def accepted_kelvin(bulbs: Iterable[Bulb]) -> tuple[int, int] | None:
     return (max(low for low, _ in ranges), min(high for _, high in ranges))
 
 
+def _part(key: str, name: str, model: str, area: str, building: str) -> Device:
+    """Return the device of a room or group, under its building's."""
+    return Device(
+        key=key,
+        name=name,
+        manufacturer=MANUFACTURER,
+        model=model,
+        suggested_area=area,
+        via_device=building,
+    )
+
+
 class _Builder:
     """Puts a Topology together from a parsed building."""
 
@@ -224,13 +236,8 @@ class _Builder:
             self._bulb(floor_id, light, room.name, building_key)
             for light in room.lights
         ]
-        topology.shells[room_key] = Device(
-            key=room_key,
-            name=room.name,
-            manufacturer=MANUFACTURER,
-            model="Room",
-            suggested_area=room.name,
-            via_device=building_key,
+        topology.shells[room_key] = _part(
+            room_key, room.name, "Room", room.name, building_key
         )
         self._aggregate(("room", room.id, floor_id), room_key, LIGHT, keys)
         topology.fixed_points[room_key] = self._room_points(floor_id, room, room_key)
@@ -241,13 +248,8 @@ class _Builder:
                 for light_id in group.light_ids
                 if (key := device_key(bid, "light", light_id)) in topology.bulbs
             ]
-            topology.shells[group_key] = Device(
-                key=group_key,
-                name=group.name,
-                manufacturer=MANUFACTURER,
-                model="Group",
-                suggested_area=room.name,
-                via_device=building_key,
+            topology.shells[group_key] = _part(
+                group_key, group.name, "Group", room.name, building_key
             )
             self._aggregate(("group", group.id, floor_id), group_key, LIGHT, members)
         return keys
