@@ -1,7 +1,9 @@
 """WEGnology at scale: an application of 1,000 devices, polled in HA's test harness.
 
 Run with ``scripts/benchmark``; it prints the figures and asserts nothing about
-speed.
+speed. A poll reads the composite state (a page per 100 devices), the devices
+whose connection changed (one query), and the alerts (Most Recent by Severity
+and the events changed).
 """
 
 from collections import Counter
@@ -14,6 +16,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
 from custom_components.cloud_bridge.const import DOMAIN
+from simulator.recording import RecordedRequest
 from simulator.wegnology import WegnologySimulator
 from simulator.wegnology_demo import generated_data
 from tests.conftest import wegnology_data
@@ -28,9 +31,13 @@ def report(name: str, value: object, unit: str = "") -> None:
     print(f"  {name:<55} {value} {unit}".rstrip())
 
 
-def endpoint(path: str) -> str:
-    """Name a request by its endpoint."""
-    return path.rsplit("/", 1)[-1] if "compositeState" in path else path
+def endpoint(request: RecordedRequest) -> str:
+    """Name a request by its endpoint (a device list with a query is its own)."""
+    path = request.path
+    name = path.rsplit("/", 1)[-1]
+    if name == "devices" and "query" in request.query:
+        return "devices?query (connection changes)"
+    return name if name in {"compositeState", "mostRecentBySeverity"} else path
 
 
 async def test_1000_devices(
@@ -55,9 +62,7 @@ async def test_1000_devices(
         report(
             "setup (device list, first poll)", f"{perf_counter() - started:.2f}", "s"
         )
-        report(
-            "requests at setup", dict(Counter(endpoint(r.path) for r in sim.requests))
-        )
+        report("requests at setup", dict(Counter(endpoint(r) for r in sim.requests)))
         entries = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
         report("entities", len(entries))
 
@@ -70,13 +75,16 @@ async def test_1000_devices(
             await coordinator.async_refresh()
             await hass.async_block_till_done()
             durations.append(perf_counter() - started)
-        report("requests per poll (pages of 100 devices)", len(sim.requests) / POLLS)
+        by_endpoint = Counter(endpoint(r) for r in sim.requests)
+        report("requests per poll", len(sim.requests) / POLLS)
+        report("  by endpoint", {k: v / POLLS for k, v in by_endpoint.items()})
         report(
-            "  by endpoint",
-            {
-                k: v / POLLS
-                for k, v in Counter(endpoint(r.path) for r in sim.requests).items()
-            },
+            "  state and connectivity (pages + 1)",
+            (
+                by_endpoint["compositeState"]
+                + by_endpoint["devices?query (connection changes)"]
+            )
+            / POLLS,
         )
         report(
             "median poll time (client + simulator)",

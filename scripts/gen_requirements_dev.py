@@ -1,9 +1,10 @@
 """Print requirements_dev.txt: the pins of everything `hass -c config/` sets up.
 
-That is Home Assistant's always-loaded integrations, `default_config` and the
-integrations cloud_bridge depends on, with their dependencies, recursively; left
-out, Home Assistant would pip-install them at its first start. After bumping
-Home Assistant in requirements_test.txt, run scripts/setup, then
+That is Home Assistant's always-loaded integrations, those config/configuration.yaml
+names and the integrations cloud_bridge depends on, with their dependencies,
+recursively; left out, Home Assistant would pip-install them at its first start.
+After bumping Home Assistant in requirements_test.txt or changing the integrations
+in config/configuration.yaml, run scripts/setup, then
     .venv/bin/python scripts/gen_requirements_dev.py > requirements_dev.txt
 and scripts/setup again.
 """
@@ -13,16 +14,17 @@ from pathlib import Path
 
 from homeassistant import bootstrap, components
 from homeassistant.const import __version__
+from homeassistant.util.yaml import load_yaml_dict
 
+ROOT = Path(__file__).parent.parent
 BUILTIN = Path(components.__path__[0])
-OURS = Path(__file__).parent.parent / "custom_components/cloud_bridge/manifest.json"
+OURS = ROOT / "custom_components/cloud_bridge/manifest.json"
+CONFIGURED = load_yaml_dict(ROOT / "config/configuration.yaml")
 ROOTS = {
     *bootstrap.CORE_INTEGRATIONS,
     *bootstrap.DEFAULT_INTEGRATIONS,
-    # config/configuration.yaml
-    "default_config",
-    "http",
-    "logger",
+    # config/configuration.yaml, but for the development-only cloud_bridge_demo
+    *(domain for domain in CONFIGURED if (BUILTIN / domain).is_dir()),
     # cloud_bridge's dependencies, also read from its manifest once that exists
     "application_credentials",
     "conversation",

@@ -6,7 +6,8 @@ A test adds faults with ``sim.faults.add(kind, ...)``; each fault answers the ne
 
 - ``server_error``: answer ``status`` (default 500; any 5xx) with an HTML/text body,
   as a proxy or a crashed backend would; the request never reaches the handler.
-- ``latency``: sleep ``seconds`` (default 1.0) before handling the request normally.
+- ``latency``: sleep ``seconds`` (default 1.0) before handling the request normally
+  (each delay is recorded in ``delays``).
 - ``malformed_json``: handle the request, then send its body truncated (status 200,
   ``application/json``), as a connection cut mid-body would look.
 - ``rate_limit``: answer 429 with ``Retry-After: <retry_after>`` (default 30; ``None``
@@ -92,9 +93,10 @@ class Fault:
 
 @dataclass(slots=True)
 class FaultInjector:
-    """The faults armed on one simulator."""
+    """The faults armed on one simulator, and the latencies they held requests for."""
 
     faults: list[Fault] = field(default_factory=list)
+    delays: list[float] = field(default_factory=list)
 
     def add(
         self,
@@ -152,6 +154,7 @@ class FaultInjector:
                 return await handler(request)
             delay = sum(f.params["seconds"] for f in faults if f.kind == "latency")
             if delay > 0:
+                self.delays.append(delay)
                 # Wake up early when the simulator stops, so no handler lingers.
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(closing.wait(), delay)

@@ -43,13 +43,11 @@ document is silent, the choice made here is written next to the code; in short:
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 from datetime import timedelta
 import functools
 import json
 import logging
-import math
 import re
 import time
 from typing import TYPE_CHECKING, Any
@@ -75,6 +73,7 @@ from .gizwits_push import AppPush
 from .gizwits_state import GizwitsState, SceneRun, Token
 from .recording import RECORDED_REQUEST
 from .server import SimulatorServer
+from .throttle import SlidingWindow
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable
@@ -165,7 +164,7 @@ class GizwitsSimulator(SimulatorServer):
         self.throttle: tuple[int, float] | None = None
         self.scene_delay_cap = 0.0
         self.http_status: dict[int, int] = dict(HTTP_STATUS)
-        self._budget: dict[str, deque[float]] = {}
+        self._budget = SlidingWindow()
         self.aep = AepLogin(self, aep_token_lifetime)
         self.push = AppPush(self)
 
@@ -387,18 +386,14 @@ class GizwitsSimulator(SimulatorServer):
         if self.throttle is None:
             return
         budget, window = self.throttle
-        now = time.monotonic()
-        recent = self._budget.setdefault(app_id, deque())
-        while recent and recent[0] <= now - window:
-            recent.popleft()
-        if len(recent) >= budget:
-            retry_after = max(1, math.ceil(recent[0] + window - now))
+        if (
+            retry_after := self._budget.take(app_id, budget, window, self.clock())
+        ) is not None:
             raise GizwitsError(
                 9041,
                 f"at most {budget} requests in {window:g} s",
                 headers={"Retry-After": str(retry_after)},
             )
-        recent.append(now)
 
     @staticmethod
     def _query_int(request: web.Request, name: str, default: int, low: int) -> int:

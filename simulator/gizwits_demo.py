@@ -185,7 +185,50 @@ SMART_PLUG = Product(
         ),
     ],
 )
-PRODUCTS = (PET_HOUSE, AIR_CONDITIONER, DIMMABLE_LAMP, COLOUR_LAMP, SMART_PLUG)
+# A convector heater: its modes are presets (comfort, eco, frost protection), and
+# its name (暖) says it heats.
+HEATER = Product(
+    "d4a7c1e9b3f2468a9c0e5b7d2f1a6c38",
+    "电暖器",
+    [
+        _bool(0, "switch", "开关"),
+        _enum(1, "mode", "模式", ("舒适", "节能", "防冻")),
+        _uint(2, "set_temp", "设定温度", "uint8", UintSpec(10, 70, 0.5), unit="℃"),
+        _uint(
+            3,
+            "room_temp",
+            "室内温度",
+            "uint16",
+            UintSpec(0, 1000, 0.1, -20),
+            kind=READONLY,
+            unit="℃",
+        ),
+        _bool(4, "child_lock", "童锁"),
+        _bool(5, "alert_overheat", "过热报警", ALERT),
+    ],
+)
+# A fan made for an English-speaking market: twelve speeds, oscillation, breeze
+# modes and a countdown.
+TOWER_FAN = Product(
+    "8e2b6f0a4c9d4173b5e1a7c3d9f0b264",
+    "Tower Fan",
+    [
+        _bool(0, "power", "Power"),
+        _uint(1, "speed", "Speed", "uint8", UintSpec(1, 12)),
+        _bool(2, "oscillation", "Oscillation"),
+        _enum(3, "mode", "Mode", ("Normal", "Natural", "Sleep")),
+        _uint(4, "timer", "Timer", "uint16", UintSpec(0, 720), unit="min"),
+    ],
+)
+PRODUCTS = (
+    PET_HOUSE,
+    AIR_CONDITIONER,
+    DIMMABLE_LAMP,
+    COLOUR_LAMP,
+    SMART_PLUG,
+    HEATER,
+    TOWER_FAN,
+)
 
 PET_HOUSE_DID = "Xb9S4tQmLkP2vH7nRcW3dE"
 LIVING_AC_DID = "WCWGkbS42tynzwx9brzpEa"  # the document's devdata example
@@ -195,6 +238,8 @@ FLOOR_LAMP_DID = "Tn4Wq8ZcR2mKv6XbL9pJdG"
 DESK_LAMP_DID = "e3MhY7kPq2WzN9cVb5RtLx"
 TV_PLUG_DID = "Jc8RzV3mQ6nLw2TkX9bHfP"
 BALCONY_PLUG_DID = "uK5pN8wRz3QmY7cLb2VtHd"  # never reported
+STUDY_HEATER_DID = "Rk7mT2xQw9LbN4vZc8HpYd"
+BEDROOM_FAN_DID = "Fz6Lq3Wn8Tc2Xv5RbM9kPs"
 LIVING_LIGHTS_GROUP_ID = "65e2e1a0c3b5d7001a2f4c01"
 ALL_DEVICES_GROUP_ID = "65e2e1a0c3b5d7001a2f4c02"
 HOME_SCENE_ID = "65e2e2b4c3b5d7001a2f4d01"
@@ -229,7 +274,7 @@ def _device(
 
 
 def demo_data(*, moved_user: bool = False) -> GizwitsData:
-    """Return the demo home: one user with 8 devices of 5 products, 2 groups, 2 scenes.
+    """Return the demo home: one user with 10 devices of 7 products, 2 groups, 2 scenes.
 
     The pet house has no alias (dev_alias ""), as a device nobody named; the balcony
     plug is online but never reported (updated_at 0, attr {}); the bedroom AC is
@@ -317,6 +362,35 @@ def demo_data(*, moved_user: bool = False) -> GizwitsData:
             age=30,
         ),
         _device(SMART_PLUG, BALCONY_PLUG_DID, "dc4f22a10302", "阳台插座", None),
+        _device(
+            HEATER,
+            STUDY_HEATER_DID,
+            "accf2350d601",
+            "书房电暖器",
+            {
+                "switch": True,
+                "mode": "舒适",
+                "set_temp": 21.5,
+                "room_temp": 18.6,
+                "child_lock": False,
+                "alert_overheat": 0,
+            },
+            age=45,
+        ),
+        _device(
+            TOWER_FAN,
+            BEDROOM_FAN_DID,
+            "5ccf7f1a2d01",
+            "Bedroom fan",
+            {
+                "power": False,
+                "speed": 4,
+                "oscillation": True,
+                "mode": "Natural",
+                "timer": 0,
+            },
+            age=90,
+        ),
     ]
     living_lights = Group(
         LIVING_LIGHTS_GROUP_ID,

@@ -47,4 +47,10 @@ class RecordedRequest:
     received_at: float = field(default_factory=time.time)
 
 
-RECORDED_REQUEST = web.RequestKey("recorded_request", RecordedRequest)
+# A typed key from aiohttp 3.14; the oldest Home Assistant tested (.venv-min) has
+# aiohttp 3.13, where a request takes a plain string key.
+RECORDED_REQUEST: Any = (
+    web.RequestKey("recorded_request", RecordedRequest)
+    if hasattr(web, "RequestKey")
+    else "recorded_request"
+)

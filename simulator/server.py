@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from typing import TYPE_CHECKING, Any, Self
 
 from aiohttp import ClientSession, ClientTimeout, web
@@ -13,7 +14,7 @@ from .faults import FaultInjector, Handler
 from .recording import RECORDED_REQUEST, RecordedRequest
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine
+    from collections.abc import Callable, Coroutine
     from types import TracebackType
 
 _LOGGER = logging.getLogger(__name__)
@@ -30,6 +31,8 @@ class SimulatorServer:
         """Initialise an unstarted server."""
         self.faults = FaultInjector()
         self.requests: list[RecordedRequest] = []
+        # What throttling windows are measured with; a test may advance a fake.
+        self.clock: Callable[[], float] = time.monotonic
         self._runner: web.AppRunner | None = None
         self._url: str | None = None
         self._session: ClientSession | None = None

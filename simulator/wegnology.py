@@ -57,10 +57,8 @@ the code; in short:
 from __future__ import annotations
 
 import asyncio
-from collections import deque
 from datetime import timedelta
 import logging
-import math
 import secrets
 import time
 from typing import TYPE_CHECKING, Any
@@ -70,6 +68,7 @@ from aiohttp import web
 from .faults import Fault, FaultInjector, FaultKind
 from .recording import RECORDED_REQUEST
 from .server import SimulatorServer
+from .throttle import SlidingWindow
 from .wegnology_demo import DEMO_EMAIL, demo_data
 from .wegnology_events import (
     ABSENT,
@@ -217,7 +216,7 @@ class WegnologySimulator(SimulatorServer):
         self.firmware_delay = 0.0
         self.most_recent_states: tuple[str, ...] = ("new",)
         self._app_token_applications_status = 403
-        self._budget: dict[str, deque[float]] = {}
+        self._budget = SlidingWindow()
 
     # --- state access ---------------------------------------------------------------
 
@@ -554,18 +553,15 @@ class WegnologySimulator(SimulatorServer):
         if self.throttle is None:
             return
         budget, window = self.throttle
-        now = time.monotonic()
-        recent = self._budget.setdefault(request.remote or "", deque())
-        while recent and recent[0] <= now - window:
-            recent.popleft()
-        if len(recent) >= budget:
-            retry_after = max(1, math.ceil(recent[0] + window - now))
+        client = request.remote or ""
+        if (
+            retry_after := self._budget.take(client, budget, window, self.clock())
+        ) is not None:
             raise WegnologyError(
                 TOO_MANY_REQUESTS,
                 f"Rate limit exceeded: at most {budget} requests in {window:g} s",
                 headers={"Retry-After": str(retry_after)},
             )
-        recent.append(now)
 
     @staticmethod
     def _body(request: web.Request) -> Any:

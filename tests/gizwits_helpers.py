@@ -19,6 +19,7 @@ from simulator.gizwits import GizwitsSimulator
 from simulator.gizwits_demo import DEMO_APP_ID, DEMO_UID, DEMO_USERNAME
 
 from .conftest import gizwits_data
+from .registry import device_with
 
 LOGIN = "/app/login"
 BINDINGS = "/app/bindings"
@@ -90,14 +91,7 @@ def device_entry(
     hass: HomeAssistant, did: str, uid: str = DEMO_UID
 ) -> dr.DeviceEntry | None:
     """Return the registered device of a did (of a group id, or "account")."""
-    identifier = (DOMAIN, device_key(did, uid))
-    found = [
-        device
-        for device in dr.async_get(hass).devices
-        if identifier in device.identifiers
-    ]
-    assert len(found) <= 1, found
-    return found[0] if found else None
+    return device_with(hass, (DOMAIN, device_key(did, uid)))
 
 
 def entity_of(hass: HomeAssistant, platform: str, did: str, point: str) -> str | None:

@@ -1,10 +1,15 @@
-"""Assist: a sentence turns a room's lights off, through the areas rooms become."""
+"""Assist: sentences reach Cloud Bridge's entities through their areas.
+
+A room's lights go off (WiZ Pro rooms become areas); an area's thermostat takes
+a temperature and tells the room's (a Gizwits air conditioner placed in it).
+"""
 
 import pytest
 
 from homeassistant.components import conversation
+from homeassistant.components.climate import DOMAIN as CLIMATE_DOMAIN
 from homeassistant.components.light import DOMAIN as LIGHT_DOMAIN
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import ATTR_TEMPERATURE, STATE_OFF, STATE_ON
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import (
     area_registry as ar,
@@ -14,12 +19,13 @@ from homeassistant.helpers import (
 )
 from homeassistant.setup import async_setup_component
 
+from simulator.gizwits import GizwitsSimulator
+from simulator.gizwits_demo import LIVING_AC_DID
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID
 
+from .gizwits_helpers import device_entry, entity
 from .wiz_helpers import bulb_entity, entity_id, sim_room, unique_id
-
-pytestmark = pytest.mark.usefixtures("wiz_loaded")
 
 
 @pytest.fixture
@@ -31,7 +37,7 @@ async def assist(hass: HomeAssistant) -> None:
     await hass.async_block_till_done()
 
 
-@pytest.mark.usefixtures("assist")
+@pytest.mark.usefixtures("assist", "wiz_loaded")
 async def test_turn_off_the_lights_in_a_room(
     hass: HomeAssistant, wiz_sim: WizProSimulator
 ) -> None:
@@ -77,3 +83,50 @@ async def test_turn_off_the_lights_in_a_room(
     reception = sim_room(wiz_sim, "Reception")
     reception_light = entity_id(hass, LIGHT_DOMAIN, unique_id("room", reception.id))
     assert hass.states.get(reception_light).state == STATE_ON
+
+
+@pytest.mark.usefixtures("assist", "gizwits_loaded")
+async def test_set_and_ask_the_temperature_of_an_area(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator
+) -> None:
+    """The living room's air conditioner takes 24 degrees and tells the room's 28."""
+    area = ar.async_get(hass).async_create("Living Room")
+    ac = device_entry(hass, LIVING_AC_DID)
+    assert ac is not None
+    dr.async_get(hass).async_update_device(ac.id, area_id=area.id)
+    thermostat = entity(hass, CLIMATE_DOMAIN, LIVING_AC_DID, "climate")
+    gizwits_sim.clear_requests()
+
+    result = await conversation.async_converse(
+        hass,
+        "set the temperature in the living room to 24 degrees",
+        None,
+        Context(),
+        language="en",
+    )
+    await hass.async_block_till_done()
+
+    response = result.response
+    assert response.response_type is intent.IntentResponseType.ACTION_DONE
+    assert response.error_code is None
+    assert [target.id for target in response.success_results] == [thermostat]
+    assert gizwits_sim.controls == [(LIVING_AC_DID, {"set_temp": 24})]
+    assert [r.path for r in gizwits_sim.requests if r.method == "POST"] == [
+        f"/app/control/{LIVING_AC_DID}"
+    ]
+    assert gizwits_sim.attrs(LIVING_AC_DID)["set_temp"] == 24
+    state = hass.states.get(thermostat)
+    assert state is not None
+    assert state.attributes[ATTR_TEMPERATURE] == 24
+
+    result = await conversation.async_converse(
+        hass,
+        "what is the temperature in the living room",
+        None,
+        Context(),
+        language="en",
+    )
+    response = result.response
+    assert response.response_type is intent.IntentResponseType.QUERY_ANSWER
+    assert [match.entity_id for match in response.matched_states] == [thermostat]
+    assert response.speech["plain"]["speech"].strip() == "28 degrees"

@@ -8,6 +8,7 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from homeassistant.components.climate import ATTR_PRESET_MODE, ATTR_PRESET_MODES
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
@@ -33,6 +34,7 @@ from simulator.wegnology_demo import (
 from simulator.wegnology_model import Attribute, Tag
 
 from . import gizwits_helpers
+from .registry import device_with
 from .wegnology_helpers import (
     device_entry,
     entity,
@@ -139,14 +141,14 @@ async def test_a_point_that_changes_platform_gets_a_new_entity(
     assert state_of(hass, binary) == STATE_ON
 
 
-async def test_new_options_reach_a_select_without_a_reload(
+async def test_new_preset_reaches_a_thermostat_without_a_reload(
     hass: HomeAssistant,
     gizwits_sim: GizwitsSimulator,
     gizwits_loaded: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A refreshed definition with a new mode shows it: options and state follow."""
-    select = gizwits_helpers.entity(hass, "select", LIVING_AC_DID, "mode")
+    """A refreshed definition with a new mode shows it: presets and state follow."""
+    thermostat = gizwits_helpers.entity(hass, "climate", LIVING_AC_DID, "climate")
     key = gizwits_sim.device(LIVING_AC_DID).product_key
     product = gizwits_sim.product(key)
     # A new product object: the demo's own is shared by every simulator.
@@ -160,14 +162,20 @@ async def test_new_options_reach_a_select_without_a_reload(
     )
     gizwits_sim.set_attr(LIVING_AC_DID, "mode", "睡眠")
     await gizwits_helpers.next_poll(hass, freezer)
-    assert state_of(hass, select) == STATE_UNKNOWN  # the old definition
+    # The old definition: a mode it does not know, and no presets.
+    state = hass.states.get(thermostat)
+    assert state is not None
+    assert state.state == STATE_UNKNOWN
+    assert ATTR_PRESET_MODES not in state.attributes
 
     # Definitions are read again after 7 days.
     await gizwits_helpers.next_poll(hass, freezer, seconds=8 * 24 * 3600)
-    state = hass.states.get(select)
+    state = hass.states.get(thermostat)
     assert state is not None
-    assert state.state == "睡眠"
-    assert state.attributes["options"][-1] == "睡眠"
+    assert state.attributes[ATTR_PRESET_MODES] == ["sleep"]
+    assert state.attributes[ATTR_PRESET_MODE] == "sleep"
+    # A preset of an AC with several modes says nothing of which one it runs.
+    assert state.state == STATE_UNKNOWN
     assert gizwits_loaded.state is ConfigEntryState.LOADED
 
 
@@ -215,3 +223,36 @@ async def test_areas_stop_past_the_entry_limit(
     ]
     assert len(placed) == 2
     assert caplog.text.count("new areas; devices in the others get no area") == 1
+
+
+async def test_a_device_gone_from_the_cloud_leaves_what_another_integration_has(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A plug another integration also knows (by its MAC) stays registered there.
+
+    Before Home Assistant 2026.9 both integrations share one registry device:
+    removing Cloud Bridge's must take only its own entry off it.
+    """
+    other = MockConfigEntry(domain="local_plugs")
+    other.add_to_hass(hass)
+    mac = (
+        dr.CONNECTION_NETWORK_MAC,
+        dr.format_mac(gizwits_sim.device(TV_PLUG_DID).mac),
+    )
+    dr.async_get(hass).async_get_or_create(
+        config_entry_id=other.entry_id,
+        identifiers={("local_plugs", "tv-plug")},
+        connections={mac},
+    )
+    assert gizwits_helpers.device_entry(hass, TV_PLUG_DID) is not None
+
+    gizwits_sim.unbind(TV_PLUG_DID)
+    await gizwits_helpers.next_poll(hass, freezer)
+
+    assert gizwits_helpers.device_entry(hass, TV_PLUG_DID) is None
+    kept = device_with(hass, mac, other.entry_id)
+    assert kept is not None
+    assert ("local_plugs", "tv-plug") in kept.identifiers

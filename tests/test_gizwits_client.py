@@ -209,7 +209,7 @@ async def test_stored_session_saves_a_login(
     user = stored(gizwits_sim)
     logins: list[UserSession] = []
     client = make_client(gizwits_sim, session, user=user, logins=logins)
-    assert len((await client.bindings()).items) == 8
+    assert len((await client.bindings()).items) == 10
     assert paths(gizwits_sim) == [BINDINGS, BINDINGS]
     assert user_token(gizwits_sim, 0) == user.token
     assert logins == []
@@ -265,7 +265,7 @@ async def test_refused_token_renewed_once(
     logins: list[UserSession] = []
     client = make_client(gizwits_sim, session, user=user, logins=logins)
 
-    assert len((await client.bindings()).items) == 8
+    assert len((await client.bindings()).items) == 10
 
     assert paths(gizwits_sim) == [BINDINGS, LOGIN, BINDINGS, BINDINGS]
     assert user_token(gizwits_sim, 0) == user.token
@@ -511,7 +511,7 @@ async def test_cloud_failures_are_connection_errors(
     assert not isinstance(err, GizwitsApiError)
     assert LOGIN not in paths(gizwits_sim)
     # The next call works: nothing is left broken.
-    assert len((await client.bindings()).items) == 8
+    assert len((await client.bindings()).items) == 10
 
 
 @pytest.mark.parametrize("status", [307, 308])
@@ -637,7 +637,7 @@ async def test_bindings_from_a_server_that_ignores_skip(
     gizwits_sim.faults.add("patch_response", path=BINDINGS, count=None, patch=same_page)
     client = make_client(gizwits_sim, session, user=stored(gizwits_sim))
     bindings = (await client.bindings()).items
-    assert len(bindings) == len({b.did for b in bindings}) == 8
+    assert len(bindings) == len({b.did for b in bindings}) == 10
     assert paths(gizwits_sim) == [BINDINGS, BINDINGS]
 
 
@@ -677,7 +677,7 @@ async def test_odd_bindings_are_skipped(
         "product_key is missing or not a string",
     )
     # The next page starts after every item of the first, odd ones included.
-    assert [r.query["skip"] for r in gizwits_sim.requests] == ["0", "11"]
+    assert [r.query["skip"] for r in gizwits_sim.requests] == ["0", "13"]
     assert (await client.bindings()).skipped == ()
 
 

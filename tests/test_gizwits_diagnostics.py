@@ -41,7 +41,7 @@ async def test_diagnostics(
         hass, hass_client, gizwits_loaded
     )
     assert diagnostics["poll"]["last_update_success"] is True
-    assert diagnostics["adapter"]["devices"] == 8
+    assert diagnostics["adapter"]["devices"] == 10
     # The simulator's port and the token's expiry change from run to run.
     assert diagnostics == snapshot(
         matcher=path_type(

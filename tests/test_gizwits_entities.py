@@ -9,6 +9,12 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass
+from homeassistant.components.climate import (
+    ATTR_CURRENT_TEMPERATURE,
+    DOMAIN as CLIMATE_DOMAIN,
+    SERVICE_SET_TEMPERATURE,
+    HVACMode,
+)
 from homeassistant.components.number import (
     ATTR_MAX,
     ATTR_MIN,
@@ -32,6 +38,7 @@ from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.const import (
     ATTR_DEVICE_CLASS,
     ATTR_FRIENDLY_NAME,
+    ATTR_TEMPERATURE,
     ATTR_UNIT_OF_MEASUREMENT,
     SERVICE_TURN_OFF,
     SERVICE_TURN_ON,
@@ -56,6 +63,7 @@ from simulator.gizwits_demo import (
     DEMO_UID,
     LIVING_AC_DID,
     PET_HOUSE_DID,
+    STUDY_HEATER_DID,
     TV_PLUG_DID,
     did_for,
 )
@@ -68,11 +76,20 @@ from simulator.gizwits_model import (
     UintSpec,
 )
 
+from .registry import device_with
 from .wiz_helpers import entity_id
 
-MODES = ["自动", "制冷", "制热", "送风", "除湿"]
-FAN_SPEEDS = ["低风", "中风", "高风", "自动"]
-AC_DATAPOINTS = {dp.name for dp in AIR_CONDITIONER.datapoints}
+PROGRAMS = ["标准", "节能", "睡眠"]
+# The AC is one thermostat; its timers, alarms and status code stay as they are.
+AC_POINTS = {
+    "climate",
+    "on_timing",
+    "off_timing",
+    "alert_full",
+    "alert_shutdown",
+    "fault_roomtemp",
+    "status_code",
+}
 
 
 def _number(
@@ -82,7 +99,9 @@ def _number(
     return Datapoint(i, name, display, WRITABLE, data_type, uint_spec=spec)
 
 
-# A product the demo lacks: writable numbers on fine grids, a read-only enum.
+# A product the demo lacks: writable numbers on fine grids, a writable and a
+# read-only enum. Its names say neither heat nor cool and it has no mode: the
+# climate rule leaves it as it is.
 THERMOSTAT = Product(
     "f0e1d2c3b4a5968778695a4b3c2d1e0f",
     "温控器",
@@ -93,6 +112,7 @@ THERMOSTAT = Product(
         _number(3, "current_limit", "电流上限", "uint16", UintSpec(0, 16000, 0.001)),
         _number(4, "fan_level", "风量", "uint8", UintSpec(0, 40, 0.25)),
         Datapoint(5, "run_state", "运行状态", READONLY, "enum", enum=("待机", "加热")),
+        Datapoint(6, "program", "程序", WRITABLE, "enum", enum=tuple(PROGRAMS)),
     ],
 )
 THERMOSTAT_DID = did_for("thermostat")
@@ -111,9 +131,7 @@ def eid(hass: HomeAssistant, platform: str, item: str, point: str) -> str:
 def device_of(hass: HomeAssistant, item: str) -> dr.DeviceEntry | None:
     """Return the registered device of a demo device, group or the account."""
     entry = hass.config_entries.async_entries(DOMAIN)[0]
-    return dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, f"gizwits:{DEMO_UID}:{item}"), entry.entry_id
-    )
+    return device_with(hass, (DOMAIN, f"gizwits:{DEMO_UID}:{item}"), entry.entry_id)
 
 
 def state_of(hass: HomeAssistant, entity: str) -> State:
@@ -154,6 +172,7 @@ async def thermostat(
         "current_limit": 10,
         "fan_level": 2.5,
         "run_state": "加热",
+        "program": "标准",
     }
     gizwits_sim.add_device(
         Device(
@@ -173,7 +192,7 @@ async def thermostat(
 
 @pytest.mark.usefixtures("gizwits_loaded")
 async def test_air_conditioner_datapoints(hass: HomeAssistant) -> None:
-    """Each AC datapoint is one entity of its type, named by its display name."""
+    """The AC is a thermostat; each datapoint it does not cover is its own entity."""
     registry = er.async_get(hass)
     device = device_of(hass, LIVING_AC_DID)
     assert device is not None
@@ -184,42 +203,18 @@ async def test_air_conditioner_datapoints(hass: HomeAssistant) -> None:
     )
     entities = er.async_entries_for_device(registry, device.id, True)
     assert {e.unique_id for e in entities} == {
-        uid(LIVING_AC_DID, name) for name in AC_DATAPOINTS
+        uid(LIVING_AC_DID, name) for name in AC_POINTS
     }
     assert not [e for e in entities if e.domain == "light"]
 
-    power = state_of(hass, eid(hass, "switch", LIVING_AC_DID, "switch"))
-    assert power.state == STATE_ON
-    assert power.attributes[ATTR_FRIENDLY_NAME] == "客厅空调 开关"
-    swing = state_of(hass, eid(hass, "switch", LIVING_AC_DID, "fan_swing"))
-    assert swing.state == STATE_OFF
-
-    mode = state_of(hass, eid(hass, "select", LIVING_AC_DID, "mode"))
-    assert (mode.state, mode.attributes[ATTR_OPTIONS]) == ("制冷", MODES)
-    assert mode.attributes[ATTR_FRIENDLY_NAME] == "客厅空调 模式"
-    fan = state_of(hass, eid(hass, "select", LIVING_AC_DID, "fan_speed"))
-    assert (fan.state, fan.attributes[ATTR_OPTIONS]) == ("自动", FAN_SPEEDS)
-
-    set_temp = state_of(hass, eid(hass, "number", LIVING_AC_DID, "set_temp"))
-    assert float(set_temp.state) == 26
-    assert (
-        set_temp.attributes[ATTR_MIN],
-        set_temp.attributes[ATTR_MAX],
-        set_temp.attributes[ATTR_STEP],
-    ) == (16, 30, 1)
-    assert set_temp.attributes[ATTR_UNIT_OF_MEASUREMENT] == "°C"
-    assert set_temp.attributes[ATTR_DEVICE_CLASS] == "temperature"
-    assert set_temp.attributes[ATTR_FRIENDLY_NAME] == "客厅空调 设定温度"
+    thermostat = state_of(hass, eid(hass, "climate", LIVING_AC_DID, "climate"))
+    assert thermostat.state == HVACMode.COOL
+    assert thermostat.attributes[ATTR_FRIENDLY_NAME] == "客厅空调"
     timer = state_of(hass, eid(hass, "number", LIVING_AC_DID, "on_timing"))
     assert float(timer.state) == 0
     assert (timer.attributes[ATTR_MIN], timer.attributes[ATTR_MAX]) == (0, 1440)
     assert ATTR_DEVICE_CLASS not in timer.attributes
-
-    room = state_of(hass, eid(hass, "sensor", LIVING_AC_DID, "room_temp"))
-    assert float(room.state) == 28
-    assert room.attributes[ATTR_DEVICE_CLASS] == SensorDeviceClass.TEMPERATURE
-    assert room.attributes[ATTR_UNIT_OF_MEASUREMENT] == "°C"
-    assert room.attributes[ATTR_STATE_CLASS] == SensorStateClass.MEASUREMENT
+    assert timer.attributes[ATTR_FRIENDLY_NAME] == "客厅空调 定时开机"
 
     for name, device_class in (
         ("alert_full", BinarySensorDeviceClass.SAFETY),
@@ -368,7 +363,7 @@ async def test_unknown_unavailable_and_negative_values(
         )
         if e.unique_id.startswith(uid(BEDROOM_AC_DID, "")) and not e.disabled_by
     ]
-    assert len(bedroom) == len(AC_DATAPOINTS) - 1  # status_code starts disabled
+    assert len(bedroom) == len(AC_POINTS) - 1  # status_code starts disabled
     for entry in bedroom:
         assert state_of(hass, entry.entity_id).state == STATE_UNAVAILABLE
 
@@ -381,8 +376,8 @@ async def test_unknown_unavailable_and_negative_values(
 
     assert state_of(hass, plug).state == STATE_UNAVAILABLE
     assert state_of(hass, power).state == STATE_UNAVAILABLE
-    room = eid(hass, "sensor", LIVING_AC_DID, "room_temp")
-    assert float(state_of(hass, room).state) == -10
+    room = eid(hass, "climate", LIVING_AC_DID, "climate")
+    assert state_of(hass, room).attributes[ATTR_CURRENT_TEMPERATURE] == -10
     pet = eid(hass, "sensor", PET_HOUSE_DID, "Temperature")
     assert float(state_of(hass, pet).state) == -13
 
@@ -401,7 +396,7 @@ async def test_switch_sends_true_and_false(
     gizwits_loaded: MockConfigEntry,
 ) -> None:
     """A switch sets its bool; the state changes at once and stays after a poll."""
-    for did, name in ((LIVING_AC_DID, "fan_swing"), (PET_HOUSE_DID, "LED_OnOff")):
+    for did, name in ((STUDY_HEATER_DID, "child_lock"), (PET_HOUSE_DID, "LED_OnOff")):
         switch = eid(hass, "switch", did, name)
         for service, value, shown in (
             (SERVICE_TURN_ON, True, STATE_ON),
@@ -433,16 +428,16 @@ async def test_number_sends_the_scaled_value_on_the_grid(
     gizwits_sim: GizwitsSimulator,
     gizwits_loaded: MockConfigEntry,
 ) -> None:
-    """set_temp 24.4 goes as 24 (an integer) and shows at once and after a poll."""
-    set_temp = eid(hass, "number", LIVING_AC_DID, "set_temp")
-    await set_number(hass, set_temp, 24.4)
+    """on_timing 24.4 goes as 24 (an integer) and shows at once and after a poll."""
+    timer = eid(hass, "number", LIVING_AC_DID, "on_timing")
+    await set_number(hass, timer, 24.4)
 
-    assert gizwits_sim.controls == [(LIVING_AC_DID, {"set_temp": 24})]
-    assert type(gizwits_sim.controls[0][1]["set_temp"]) is int
-    assert gizwits_sim.attrs(LIVING_AC_DID)["set_temp"] == 24
-    assert float(state_of(hass, set_temp).state) == 24
+    assert gizwits_sim.controls == [(LIVING_AC_DID, {"on_timing": 24})]
+    assert type(gizwits_sim.controls[0][1]["on_timing"]) is int
+    assert gizwits_sim.attrs(LIVING_AC_DID)["on_timing"] == 24
+    assert float(state_of(hass, timer).state) == 24
     await refresh(hass, gizwits_loaded)
-    assert float(state_of(hass, set_temp).state) == 24
+    assert float(state_of(hass, timer).state) == 24
 
 
 @pytest.mark.usefixtures("gizwits_loaded")
@@ -450,13 +445,13 @@ async def test_number_out_of_range_is_refused_by_home_assistant(
     hass: HomeAssistant, gizwits_sim: GizwitsSimulator
 ) -> None:
     """A value outside the scaled range never reaches the cloud."""
-    set_temp = eid(hass, "number", LIVING_AC_DID, "set_temp")
-    for value in (15, 31):
+    timer = eid(hass, "number", LIVING_AC_DID, "on_timing")
+    for value in (-1, 1441):
         with pytest.raises(ServiceValidationError) as exc:
-            await set_number(hass, set_temp, value)
+            await set_number(hass, timer, value)
         assert exc.value.translation_key == "out_of_range"
     assert gizwits_sim.controls == []
-    assert float(state_of(hass, set_temp).state) == 26
+    assert float(state_of(hass, timer).state) == 0
 
 
 @pytest.mark.parametrize(
@@ -494,36 +489,32 @@ async def test_number_on_a_fine_grid(
 async def test_select_sends_the_order_number(
     hass: HomeAssistant,
     gizwits_sim: GizwitsSimulator,
-    gizwits_loaded: MockConfigEntry,
+    thermostat: MockConfigEntry,
 ) -> None:
-    """Choosing 制热 sends mode 2; the select shows the label."""
-    mode = eid(hass, "select", LIVING_AC_DID, "mode")
-    fan = eid(hass, "select", LIVING_AC_DID, "fan_speed")
+    """Choosing 节能 sends program 1; the select shows the label."""
+    program = eid(hass, "select", THERMOSTAT_DID, "program")
+    shown = state_of(hass, program)
+    assert (shown.state, shown.attributes[ATTR_OPTIONS]) == ("标准", PROGRAMS)
+    assert shown.attributes[ATTR_FRIENDLY_NAME] == "书房温控器 程序"
     await call(
-        hass, SELECT_DOMAIN, SERVICE_SELECT_OPTION, entity_id=mode, option="制热"
+        hass, SELECT_DOMAIN, SERVICE_SELECT_OPTION, entity_id=program, option="节能"
     )
-    await call(hass, SELECT_DOMAIN, SERVICE_SELECT_OPTION, entity_id=fan, option="低风")
 
-    assert gizwits_sim.controls == [
-        (LIVING_AC_DID, {"mode": 2}),
-        (LIVING_AC_DID, {"fan_speed": 0}),
-    ]
-    assert gizwits_sim.attrs(LIVING_AC_DID)["mode"] == "制热"
-    assert state_of(hass, mode).state == "制热"
-    assert state_of(hass, fan).state == "低风"
-    await refresh(hass, gizwits_loaded)
-    assert state_of(hass, mode).state == "制热"
-    assert state_of(hass, fan).state == "低风"
+    assert gizwits_sim.controls == [(THERMOSTAT_DID, {"program": 1})]
+    assert gizwits_sim.attrs(THERMOSTAT_DID)["program"] == "节能"
+    assert state_of(hass, program).state == "节能"
+    await refresh(hass, thermostat)
+    assert state_of(hass, program).state == "节能"
 
     with pytest.raises(ServiceValidationError):
         await call(
             hass,
             SELECT_DOMAIN,
             SERVICE_SELECT_OPTION,
-            entity_id=mode,
-            **{ATTR_OPTION: "heat"},
+            entity_id=program,
+            **{ATTR_OPTION: "eco"},
         )
-    assert len(gizwits_sim.controls) == 2
+    assert len(gizwits_sim.controls) == 1
 
 
 # --- values refused before they leave ------------------------------------------
@@ -541,6 +532,7 @@ async def test_values_that_cannot_be_written_never_leave(
         (LIVING_AC_DID, "mode", "heat"),
         (LIVING_AC_DID, "room_temp", 20),
         (CEILING_LAMP_DID, "light", True),  # not a light command
+        (LIVING_AC_DID, "climate", True),  # not a climate command
     ):
         command = Command(
             device_key=f"{DEMO_UID}:{did}", point_key=point_key, value=value
@@ -563,14 +555,14 @@ async def test_offline_device_refuses_a_command(
     The failed command makes the cloud be asked again at once, which shows the
     device as unavailable without waiting for the next poll.
     """
-    switch = eid(hass, "switch", LIVING_AC_DID, "switch")
+    thermostat = eid(hass, "climate", LIVING_AC_DID, "climate")
     gizwits_sim.set_online(LIVING_AC_DID, False)
     with pytest.raises(HomeAssistantError) as exc:
-        await call(hass, SWITCH_DOMAIN, SERVICE_TURN_OFF, entity_id=switch)
+        await call(hass, CLIMATE_DOMAIN, SERVICE_TURN_OFF, entity_id=thermostat)
     assert exc.value.translation_key == "device_offline"
     assert "9042" in str(exc.value.translation_placeholders)
     assert gizwits_sim.controls == []
-    assert state_of(hass, switch).state == STATE_UNAVAILABLE
+    assert state_of(hass, thermostat).state == STATE_UNAVAILABLE
 
 
 @pytest.mark.usefixtures("gizwits_loaded")
@@ -587,13 +579,19 @@ async def test_value_the_cloud_refuses_is_invalid(
     gizwits_sim.products[AIR_CONDITIONER.product_key] = Product(
         AIR_CONDITIONER.product_key, AIR_CONDITIONER.name, narrowed
     )
-    set_temp = eid(hass, "number", LIVING_AC_DID, "set_temp")
+    thermostat = eid(hass, "climate", LIVING_AC_DID, "climate")
     with pytest.raises(ServiceValidationError) as exc:
-        await set_number(hass, set_temp, 30)
+        await call(
+            hass,
+            CLIMATE_DOMAIN,
+            SERVICE_SET_TEMPERATURE,
+            entity_id=thermostat,
+            **{ATTR_TEMPERATURE: 30},
+        )
     assert exc.value.translation_key == "invalid_value"
     assert "9025" in exc.value.translation_placeholders["error"]
     assert gizwits_sim.controls == []
-    assert float(state_of(hass, set_temp).state) == 26
+    assert state_of(hass, thermostat).attributes[ATTR_TEMPERATURE] == 26
 
 
 async def test_unbound_device_refuses_then_disappears(
@@ -620,8 +618,8 @@ async def test_unbound_device_refuses_then_disappears(
     assert er.async_get(hass).async_get(switch) is None
     assert hass.states.get(switch) is None
     # The rest of the account is untouched.
-    other = eid(hass, "switch", LIVING_AC_DID, "switch")
-    assert state_of(hass, other).state == STATE_ON
+    other = eid(hass, "climate", LIVING_AC_DID, "climate")
+    assert state_of(hass, other).state == HVACMode.COOL
 
 
 @pytest.mark.usefixtures("gizwits_loaded")
@@ -640,11 +638,11 @@ async def test_cloud_failures_on_a_command(
     translation_key: str,
 ) -> None:
     """Throttled (9041) or a cloud that fails: the user hears which."""
-    switch = eid(hass, "switch", LIVING_AC_DID, "switch")
+    thermostat = eid(hass, "climate", LIVING_AC_DID, "climate")
     gizwits_sim.faults.add(fault, path=f"/app/control/{LIVING_AC_DID}")
     with pytest.raises(HomeAssistantError) as exc:
-        await call(hass, SWITCH_DOMAIN, SERVICE_TURN_OFF, entity_id=switch)
+        await call(hass, CLIMATE_DOMAIN, SERVICE_TURN_OFF, entity_id=thermostat)
     assert exc.value.translation_key == translation_key
     assert gizwits_sim.controls == []
-    assert state_of(hass, switch).state == STATE_ON
+    assert state_of(hass, thermostat).state == HVACMode.COOL
     assert gizwits_sim.device(LIVING_AC_DID).attr["switch"] is True

@@ -9,6 +9,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from homeassistant.components.climate import HVACMode
 from homeassistant.components.light import (
     ATTR_BRIGHTNESS,
     ATTR_COLOR_TEMP_KELVIN,
@@ -20,6 +21,7 @@ from homeassistant.components.scene import DOMAIN as SCENE_DOMAIN
 from homeassistant.const import (
     ATTR_ENTITY_ID,
     ATTR_FRIENDLY_NAME,
+    ATTR_TEMPERATURE,
     SERVICE_TURN_OFF,
     SERVICE_TURN_ON,
     STATE_OFF,
@@ -46,6 +48,7 @@ from simulator.gizwits_demo import (
     TV_PLUG_DID,
 )
 
+from .registry import device_with
 from .wiz_helpers import entity_id
 
 pytestmark = pytest.mark.usefixtures("gizwits_loaded")
@@ -72,9 +75,7 @@ def light_of(hass: HomeAssistant, did: str) -> str:
 def device_of(hass: HomeAssistant, item: str) -> dr.DeviceEntry | None:
     """Return the registered device of a demo device, group or the account."""
     entry = hass.config_entries.async_entries(DOMAIN)[0]
-    return dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, f"gizwits:{DEMO_UID}:{item}"), entry.entry_id
-    )
+    return device_with(hass, (DOMAIN, f"gizwits:{DEMO_UID}:{item}"), entry.entry_id)
 
 
 def state_of(hass: HomeAssistant, entity: str) -> State:
@@ -278,12 +279,11 @@ async def test_scene_runs_and_devices_catch_up(
     gizwits_loaded: MockConfigEntry,
 ) -> None:
     """Running a scenario asks the cloud once; the devices it changed follow."""
-    mode = eid(hass, "select", LIVING_AC_DID, "mode")
-    set_temp = eid(hass, "number", LIVING_AC_DID, "set_temp")
+    thermostat = eid(hass, "climate", LIVING_AC_DID, "climate")
     floor = light_of(hass, FLOOR_LAMP_DID)
     gizwits_sim.set_attr(LIVING_AC_DID, "mode", "制热")
     await refresh(hass, gizwits_loaded)
-    assert state_of(hass, mode).state == "制热"
+    assert state_of(hass, thermostat).state == HVACMode.HEAT
     assert state_of(hass, floor).state == STATE_OFF
 
     gizwits_sim.clear_requests()
@@ -295,8 +295,8 @@ async def test_scene_runs_and_devices_catch_up(
     assert [run.scene_id for run in gizwits_sim.scene_runs] == [HOME_SCENE_ID]
     assert gizwits_sim.controls == []  # the cloud runs the tasks, not us
     assert state_of(hass, floor).state == STATE_ON
-    assert state_of(hass, mode).state == "制冷"
-    assert float(state_of(hass, set_temp).state) == 24
+    assert state_of(hass, thermostat).state == HVACMode.COOL
+    assert state_of(hass, thermostat).attributes[ATTR_TEMPERATURE] == 24
 
     # Another scenario within the refresh cooldown: the debouncer holds the
     # refresh back for a few seconds, well before the next 30 s poll.
@@ -314,7 +314,7 @@ async def test_scene_runs_and_devices_catch_up(
         light_of(hass, CEILING_LAMP_DID),
         floor,
         light_of(hass, DESK_LAMP_DID),
-        eid(hass, "switch", LIVING_AC_DID, "switch"),
+        thermostat,
         eid(hass, "switch", TV_PLUG_DID, "switch"),
     }
     for entity in off:

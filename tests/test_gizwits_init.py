@@ -15,6 +15,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from homeassistant.components.climate import ATTR_CURRENT_TEMPERATURE, HVACMode
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
@@ -26,6 +27,7 @@ from homeassistant.helpers import (
 )
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
+from custom_components.cloud_bridge.compat import config_entry_ids_of
 from custom_components.cloud_bridge.const import DOMAIN
 from custom_components.cloud_bridge.vendors.gizwits.definitions import (
     DATA_STORE,
@@ -91,9 +93,16 @@ def frozen_time(freezer: FrozenDateTimeFactory) -> None:
     """Freeze time before anything is set up, so only ticks make polls happen."""
 
 
-def ac_switch(hass: HomeAssistant) -> str:
-    """Return the power switch of the living-room air conditioner."""
-    return entity(hass, "switch", LIVING_AC_DID, "switch")
+def ac_thermostat(hass: HomeAssistant) -> str:
+    """Return the thermostat of the living-room air conditioner."""
+    return entity(hass, "climate", LIVING_AC_DID, "climate")
+
+
+def room_temperature(hass: HomeAssistant) -> float | None:
+    """Return the room temperature the living-room air conditioner shows."""
+    state = hass.states.get(ac_thermostat(hass))
+    assert state is not None
+    return state.attributes[ATTR_CURRENT_TEMPERATURE]
 
 
 def plug_switch(hass: HomeAssistant) -> str:
@@ -141,7 +150,7 @@ async def test_setup_registers_devices(
         assert device.connections == {
             (dr.CONNECTION_NETWORK_MAC, dr.format_mac(sim_device.mac))
         }
-        assert device.config_entry_id == gizwits_loaded.entry_id
+        assert config_entry_ids_of(device) == {gizwits_loaded.entry_id}
     pet_house = device_entry(hass, PET_HOUSE_DID)
     assert pet_house is not None
     assert pet_house.name == "宠物屋"  # dev_alias is "": the product's name
@@ -158,11 +167,11 @@ async def test_setup_registers_devices(
     assert account is not None
     assert account.name == gizwits_loaded.title
 
-    assert state_of(hass, ac_switch(hass)) == STATE_ON
-    assert state_of(hass, entity(hass, "sensor", LIVING_AC_DID, "room_temp")) == "28"
+    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
+    assert room_temperature(hass) == 28
     # Offline from the start: registered, its entities unavailable.
     assert device_entry(hass, BEDROOM_AC_DID) is not None
-    for platform, point in (("switch", "switch"), ("select", "mode")):
+    for platform, point in (("climate", "climate"), ("number", "on_timing")):
         bedroom = entity(hass, platform, BEDROOM_AC_DID, point)
         assert state_of(hass, bedroom) == STATE_UNAVAILABLE
 
@@ -210,11 +219,11 @@ async def test_unload(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Unloading takes the entities away and stops polling."""
-    switch = ac_switch(hass)
+    thermostat = ac_thermostat(hass)
     assert await hass.config_entries.async_unload(gizwits_loaded.entry_id)
     await hass.async_block_till_done()
     assert gizwits_loaded.state is ConfigEntryState.NOT_LOADED
-    assert state_of(hass, switch) == STATE_UNAVAILABLE
+    assert state_of(hass, thermostat) == STATE_UNAVAILABLE
 
     gizwits_sim.clear_requests()
     await next_poll(hass, freezer)
@@ -306,8 +315,8 @@ async def test_refused_refresh_keeps_the_stored_definition(
     await next_poll(hass, freezer, 7 * 24 * 3600 + 600)
     assert poll_paths(gizwits_sim)[DATAPOINT] == len(PRODUCTS)
     assert gizwits_loaded.runtime_data.coordinator.last_update_success
-    assert state_of(hass, ac_switch(hass)) != STATE_UNAVAILABLE
-    assert entity_of(hass, "select", LIVING_AC_DID, "mode") is not None
+    assert state_of(hass, ac_thermostat(hass)) != STATE_UNAVAILABLE
+    assert entity_of(hass, "climate", LIVING_AC_DID, "climate") is not None
     assert not ir.async_get(hass).issues
 
 
@@ -330,7 +339,7 @@ async def test_odd_datapoint_skipped_and_warned_once(
 
     gizwits_sim.faults.add("patch_response", path=DATAPOINT, count=None, patch=add_odd)
     await setup_entry(gizwits_entry)
-    assert state_of(hass, ac_switch(hass)) == STATE_ON
+    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
     assert entity_of(hass, "switch", LIVING_AC_DID, "turbo") is None
     await next_poll(hass, freezer)
     await next_poll(hass, freezer, 600)
@@ -373,7 +382,7 @@ async def test_unreadable_stored_definition_read_again(
         r.query["product_key"] for r in gizwits_sim.requests if r.path == DATAPOINT
     )
     assert asked == sorted(product.product_key for product in PRODUCTS)
-    assert state_of(hass, ac_switch(hass)) == STATE_ON
+    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
     stored = hass_storage[STORAGE_KEY]["data"][AIR_CONDITIONER.product_key]
     assert stored["definition"] == AIR_CONDITIONER.definition()
 
@@ -483,8 +492,8 @@ async def test_definitions_survive_a_restart(
     await hass.async_block_till_done()
     assert gizwits_loaded.state is ConfigEntryState.LOADED
     assert DATAPOINT not in poll_paths(gizwits_sim)
-    assert state_of(hass, ac_switch(hass)) == STATE_ON
-    assert entity_of(hass, "select", LIVING_AC_DID, "mode") is not None
+    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
+    assert entity_of(hass, "climate", LIVING_AC_DID, "climate") is not None
     assert not ir.async_get(hass).issues
 
 
@@ -564,7 +573,7 @@ async def test_expired_token_renewed_silently(
     # Not even debug logging shows a token or the password.
     for secret in (old, new, gizwits_loaded.data["password"]):
         assert secret not in caplog.text
-    assert state_of(hass, ac_switch(hass)) == STATE_ON
+    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
 
     gizwits_sim.clear_requests()
     await next_poll(hass, freezer)
@@ -662,7 +671,7 @@ async def test_changed_password_starts_reauth(
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
     assert flows[0]["context"]["entry_id"] == gizwits_loaded.entry_id
     assert flows[0]["step_id"] == "gizwits_reauth_confirm"
-    assert state_of(hass, ac_switch(hass)) == STATE_UNAVAILABLE
+    assert state_of(hass, ac_thermostat(hass)) == STATE_UNAVAILABLE
 
     gizwits_sim.clear_requests()
     await next_poll(hass, freezer)
@@ -705,7 +714,7 @@ async def test_moved_account_while_polling(
     assert issue.translation_placeholders == {"title": gizwits_loaded.title}
     assert issue.severity is ir.IssueSeverity.ERROR
     assert not issue.is_fixable
-    assert state_of(hass, ac_switch(hass)) == STATE_UNAVAILABLE
+    assert state_of(hass, ac_thermostat(hass)) == STATE_UNAVAILABLE
     assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
     # One line that says what happened, no stack trace.
     assert len(errors_logged(caplog)) == 1
@@ -720,7 +729,7 @@ async def test_moved_account_while_polling(
     gizwits_sim.user().moved = False
     await next_poll(hass, freezer)
     assert account_issue(hass, gizwits_loaded) is None
-    assert state_of(hass, ac_switch(hass)) == STATE_ON
+    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
 
 
 async def test_moved_account_at_setup(
@@ -773,7 +782,7 @@ async def test_refused_app_id_while_polling(
     assert issue.translation_placeholders == {"title": gizwits_loaded.title}
     assert issue.severity is ir.IssueSeverity.ERROR
     assert not issue.is_fixable
-    assert state_of(hass, ac_switch(hass)) == STATE_UNAVAILABLE
+    assert state_of(hass, ac_thermostat(hass)) == STATE_UNAVAILABLE
     coordinator = gizwits_loaded.runtime_data.coordinator
     assert coordinator.last_exception is not None
     assert coordinator.last_exception.translation_key == "invalid_app_id"
@@ -792,7 +801,7 @@ async def test_refused_app_id_while_polling(
     assert result["reason"] == "reconfigure_successful"
     assert gizwits_loaded.state is ConfigEntryState.LOADED
     assert app_id_issue(hass, gizwits_loaded) is None
-    assert state_of(hass, ac_switch(hass)) == STATE_ON
+    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
 
 
 async def test_refused_app_id_at_setup_and_on_a_command(
@@ -822,7 +831,7 @@ async def test_refused_app_id_at_setup_and_on_a_command(
     )
     with pytest.raises(HomeAssistantError) as exc:
         await hass.services.async_call(
-            "switch", "turn_off", {"entity_id": ac_switch(hass)}, blocking=True
+            "climate", "turn_off", {"entity_id": ac_thermostat(hass)}, blocking=True
         )
     assert exc.value.translation_key == "invalid_app_id"
     assert "Reconfigure the entry" in str(exc.value)
@@ -851,10 +860,10 @@ async def test_throttled_poll_waits_as_asked(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """9041 makes entities unavailable and the next poll waits for Retry-After."""
-    switch = ac_switch(hass)
+    thermostat = ac_thermostat(hass)
     gizwits_sim.throttle = (1, 90)  # one request per 90 s: the poll needs more
     await next_poll(hass, freezer)
-    assert state_of(hass, switch) == STATE_UNAVAILABLE
+    assert state_of(hass, thermostat) == STATE_UNAVAILABLE
     coordinator = gizwits_loaded.runtime_data.coordinator
     assert isinstance(coordinator.last_exception, UpdateFailed)
     assert coordinator.last_exception.retry_after == 90
@@ -866,7 +875,7 @@ async def test_throttled_poll_waits_as_asked(
     assert gizwits_sim.requests == []
     await next_poll(hass, freezer, 30)  # 90 s after the refusal
     assert poll_paths(gizwits_sim) == state_poll(gizwits_sim)
-    assert state_of(hass, switch) == STATE_ON
+    assert state_of(hass, thermostat) == HVACMode.COOL
 
 
 async def test_throttled_without_retry_after_waits_a_minute(
@@ -882,14 +891,14 @@ async def test_throttled_without_retry_after_waits_a_minute(
     coordinator = gizwits_loaded.runtime_data.coordinator
     assert isinstance(coordinator.last_exception, UpdateFailed)
     assert coordinator.last_exception.retry_after == 60
-    assert state_of(hass, ac_switch(hass)) == STATE_UNAVAILABLE
+    assert state_of(hass, ac_thermostat(hass)) == STATE_UNAVAILABLE
 
     gizwits_sim.clear_requests()
     await next_poll(hass, freezer)  # the usual 30 s: no request yet
     assert gizwits_sim.requests == []
     await next_poll(hass, freezer)  # 60 s after the refusal
     assert poll_paths(gizwits_sim) == state_poll(gizwits_sim)
-    assert state_of(hass, ac_switch(hass)) == STATE_ON
+    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
 
 
 @pytest.mark.parametrize(
@@ -913,7 +922,7 @@ async def test_poll_failure_and_recovery(
 ) -> None:
     """A failing cloud: entities unavailable, one line at start, one at recovery."""
     caplog.set_level(logging.INFO, logger="custom_components.cloud_bridge")
-    ac = ac_switch(hass)
+    ac = ac_thermostat(hass)
     plug = plug_switch(hass)
     gizwits_sim.faults.add(fault, path=path, count=None)
     for _ in range(3):
@@ -930,7 +939,7 @@ async def test_poll_failure_and_recovery(
     gizwits_sim.faults.clear()
     await next_poll(hass, freezer)
     await next_poll(hass, freezer)
-    assert state_of(hass, ac) == STATE_ON
+    assert state_of(hass, ac) == HVACMode.COOL
     assert state_of(hass, plug) == "off"
     assert len(log_lines(caplog, logging.ERROR)) == 1
     recovered = [
@@ -955,7 +964,7 @@ async def test_cloud_down_at_setup_retries(
     gizwits_sim.faults.clear()
     await next_poll(hass, freezer, 120)
     assert gizwits_entry.state is ConfigEntryState.LOADED
-    assert state_of(hass, ac_switch(hass)) == STATE_ON
+    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
 
 
 # --- devices coming, going, offline -------------------------------------------------
@@ -984,7 +993,7 @@ async def test_offline_device_unavailable_and_not_asked(
 
     gizwits_sim.set_online(LIVING_AC_DID, True)
     await next_poll(hass, freezer)
-    assert state_of(hass, ac_switch(hass)) == STATE_ON
+    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
 
 
 async def test_device_the_cloud_calls_offline(
@@ -1003,7 +1012,7 @@ async def test_device_the_cloud_calls_offline(
     )
     await next_poll(hass, freezer)
     await next_poll(hass, freezer)
-    assert state_of(hass, ac_switch(hass)) == STATE_UNAVAILABLE
+    assert state_of(hass, ac_thermostat(hass)) == STATE_UNAVAILABLE
     assert state_of(hass, plug_switch(hass)) == STATE_ON
     assert gizwits_loaded.runtime_data.coordinator.last_update_success
     warnings = log_lines(caplog, logging.WARNING, ADAPTER_LOGGER)
@@ -1013,7 +1022,7 @@ async def test_device_the_cloud_calls_offline(
 
     gizwits_sim.faults.clear()
     await next_poll(hass, freezer)
-    assert state_of(hass, ac_switch(hass)) == STATE_ON
+    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
 
 
 async def test_device_data_refused_keeps_the_last_report(
@@ -1030,7 +1039,7 @@ async def test_device_data_refused_keeps_the_last_report(
     await next_poll(hass, freezer)
     assert gizwits_loaded.runtime_data.coordinator.last_update_success
     assert state_of(hass, plug_switch(hass)) == STATE_ON
-    assert state_of(hass, ac_switch(hass)) == "off"
+    assert state_of(hass, ac_thermostat(hass)) == "off"
 
 
 async def test_unbound_device_leaves_the_registries(
@@ -1053,7 +1062,7 @@ async def test_unbound_device_leaves_the_registries(
     for registered in gone:
         assert er.async_get(hass).async_get(registered.entity_id) is None
         assert hass.states.get(registered.entity_id) is None
-    assert state_of(hass, ac_switch(hass)) == STATE_ON
+    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
 
 
 async def test_new_device_appears_without_reload(
@@ -1143,8 +1152,8 @@ async def test_updated_at_as_text(
     )
     gizwits_sim.set_attr(LIVING_AC_DID, "room_temp", 25)
     await next_poll(hass, freezer)
-    assert state_of(hass, ac_switch(hass)) == STATE_ON
-    assert state_of(hass, entity(hass, "sensor", LIVING_AC_DID, "room_temp")) == "25"
+    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
+    assert room_temperature(hass) == 25
 
 
 async def test_data_older_than_a_day_keeps_the_last_values(
@@ -1155,7 +1164,6 @@ async def test_data_older_than_a_day_keeps_the_last_values(
 ) -> None:
     """devdata/latest serves 24 h only: after that the last values stay shown."""
     registered = {e.entity_id for e in device_entities(hass, LIVING_AC_DID)}
-    room_temp = entity(hass, "sensor", LIVING_AC_DID, "room_temp")
     gizwits_sim.device(LIVING_AC_DID).updated_at = int(time.time()) - 25 * 3600
     assert gizwits_sim.attrs(LIVING_AC_DID) == {}
     gizwits_sim.clear_requests()
@@ -1163,13 +1171,13 @@ async def test_data_older_than_a_day_keeps_the_last_values(
     await next_poll(hass, freezer, 600)
 
     assert devdata(LIVING_AC_DID) in paths(gizwits_sim)
-    assert state_of(hass, ac_switch(hass)) == STATE_ON
-    assert state_of(hass, room_temp) == "28"
+    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
+    assert room_temperature(hass) == 28
     assert {e.entity_id for e in device_entities(hass, LIVING_AC_DID)} == registered
 
     gizwits_sim.set_attr(LIVING_AC_DID, "room_temp", 21)
     await next_poll(hass, freezer)
-    assert state_of(hass, room_temp) == "21"
+    assert room_temperature(hass) == 21
 
 
 async def test_odd_binding_keeps_its_device(
@@ -1198,7 +1206,7 @@ async def test_odd_binding_keeps_its_device(
     assert device_entry(hass, TV_PLUG_DID) is not None
     assert {e.entity_id for e in device_entities(hass, TV_PLUG_DID)} == registered
     assert state_of(hass, plug_switch(hass)) == STATE_UNAVAILABLE
-    assert state_of(hass, ac_switch(hass)) == STATE_ON
+    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
     warnings = log_lines(caplog, logging.WARNING, ADAPTER_LOGGER)
     assert warnings == [
         "Gizwits: a bound device skipped: product_key is missing or not a string"

@@ -28,7 +28,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 
 from custom_components.cloud_bridge.const import DOMAIN
 from simulator.gizwits import GizwitsSimulator
@@ -43,12 +43,14 @@ from simulator.gizwits_demo import (
 )
 from simulator.gizwits_model import WRITABLE, Datapoint, Device, Product, UintSpec
 
+from .registry import device_with
 from .wiz_helpers import entity_id
 
 pytestmark = pytest.mark.usefixtures("gizwits_loaded")
 
 # Appliances with an on/off switch and a writable number that are no lamps:
-# a level is no brightness, and a set temperature no colour temperature.
+# a level is no brightness, and a set temperature no colour temperature (the
+# heater is a thermostat with its level beside it).
 HEATER = Product(
     "7a1c3e5b9d2f4a6c8e0b1d3f5a7c9e2b",
     "取暖器",
@@ -83,9 +85,7 @@ def state_of(hass: HomeAssistant, entity: str) -> State:
 def entities_of(hass: HomeAssistant, did: str) -> dict[str, str]:
     """Return the point keys of a demo device's entities, with their platforms."""
     entry = hass.config_entries.async_entries(DOMAIN)[0]
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, f"gizwits:{DEMO_UID}:{did}"), entry.entry_id
-    )
+    device = device_with(hass, (DOMAIN, f"gizwits:{DEMO_UID}:{did}"), entry.entry_id)
     assert device is not None, did
     return {
         e.unique_id.rpartition(":")[2]: e.domain
@@ -142,13 +142,13 @@ async def test_colour_lamp_is_one_light(hass: HomeAssistant) -> None:
 
 
 async def test_appliances_are_no_lamps(hass: HomeAssistant) -> None:
-    """The pet house (one switch) and the AC (enums) keep their own entities."""
+    """The pet house (one switch) keeps its own entities; the AC is a thermostat."""
     pet = entities_of(hass, PET_HOUSE_DID)
     assert "light" not in pet
     assert pet["LED_OnOff"] == "switch"
     ac = entities_of(hass, LIVING_AC_DID)
     assert "light" not in ac
-    assert ac["switch"] == "switch"
+    assert ac["climate"] == "climate"
 
 
 @pytest.mark.parametrize(
@@ -157,7 +157,7 @@ async def test_appliances_are_no_lamps(hass: HomeAssistant) -> None:
         pytest.param(
             HEATER,
             {"power": True, "heat_level": 2, "set_temp": 22},
-            {"power": "switch", "heat_level": "number", "set_temp": "number"},
+            {"climate": "climate", "heat_level": "number"},
             id="heater",
         ),
         pytest.param(
@@ -177,7 +177,7 @@ async def test_levels_and_set_temperatures_are_no_lamp(
     readings: dict[str, Any],
     expected: dict[str, str],
 ) -> None:
-    """A heater or a pump keeps its switch and numbers; no light appears."""
+    """A heater or a pump keeps its level or flow number; no light appears."""
     did = did_for(product.name)
     gizwits_sim.products[product.product_key] = product
     gizwits_sim.add_device(
@@ -192,9 +192,11 @@ async def test_levels_and_set_temperatures_are_no_lamp(
     )
     await refresh(hass, gizwits_loaded)
 
-    # Every datapoint has its own entity: none of them is folded into a light.
+    # No datapoint is folded into a light.
     assert entities_of(hass, did) == expected
     for name, value in readings.items():
+        if name not in expected:
+            continue  # the heater's thermostat stands for it
         unique_id = f"gizwits:{DEMO_UID}:{did}:{name}"
         state = state_of(hass, entity_id(hass, expected[name], unique_id))
         if value is True:
@@ -341,3 +343,19 @@ async def test_offline_lamp_refuses(
     assert exc.value.translation_key == "device_offline"
     assert gizwits_sim.controls == []
     assert state_of(hass, light_of(hass, DESK_LAMP_DID)).state == STATE_UNAVAILABLE
+
+
+@pytest.mark.parametrize(
+    ("brightness", "sent"), [(1, 1), (32, 32), (128, 128), (254, 254), (255, 255)]
+)
+async def test_a_full_range_lamp_takes_home_assistant_brightness_as_it_is(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, brightness: int, sent: int
+) -> None:
+    """A brightness datapoint of 1-255 is Home Assistant's own scale: no rounding."""
+    desk = light_of(hass, DESK_LAMP_DID)
+    await call(hass, SERVICE_TURN_ON, desk, brightness=brightness)
+    assert gizwits_sim.controls[-1] == (
+        DESK_LAMP_DID,
+        {"switch": True, "brightness": sent},
+    )
+    assert state_of(hass, desk).attributes[ATTR_BRIGHTNESS] == brightness

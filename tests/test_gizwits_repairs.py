@@ -10,8 +10,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from homeassistant.components.climate import HVACMode
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import ATTR_TEMPERATURE, STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
@@ -26,18 +27,22 @@ from simulator.gizwits import GizwitsSimulator
 from simulator.gizwits_demo import (
     AIR_CONDITIONER,
     BALCONY_PLUG_DID,
+    BEDROOM_FAN_DID,
     CEILING_LAMP_DID,
     COLOUR_LAMP,
     DEMO_UID,
     DESK_LAMP_DID,
     DIMMABLE_LAMP,
     FLOOR_LAMP_DID,
+    HEATER,
     LIVING_AC_DID,
     LIVING_LIGHTS_GROUP_ID,
     PET_HOUSE,
     PET_HOUSE_DID,
     PRODUCTS,
     SMART_PLUG,
+    STUDY_HEATER_DID,
+    TOWER_FAN,
     TV_PLUG_DID,
 )
 
@@ -56,7 +61,7 @@ from .gizwits_helpers import (
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 FIX = "/api/repairs/issues/fix"
-WRITABLE = {"switch", "number", "select", "light"}
+WRITABLE = {"switch", "number", "select", "light", "climate", "fan"}
 
 
 @pytest.fixture(autouse=True)
@@ -90,6 +95,11 @@ def definition_issues(hass: HomeAssistant) -> dict[str, ir.IssueEntry]:
         and issue.translation_key == "gizwits_definition"
         and issue.translation_placeholders
     }
+
+
+def ac_thermostat(hass: HomeAssistant) -> str:
+    """Return the thermostat of the living-room air conditioner."""
+    return entity(hass, "climate", LIVING_AC_DID, "climate")
 
 
 def domains_of(hass: HomeAssistant, did: str) -> set[str]:
@@ -235,13 +245,13 @@ async def test_definition_allowed_later_clears_the_issue(
     gizwits_sim.super_app_ids = set(gizwits_sim.app_ids)
     await next_poll(hass, freezer, 600)
     assert definition_issues(hass) == {}
-    assert state_of(hass, entity(hass, "switch", LIVING_AC_DID, "switch")) == STATE_ON
+    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
     assert entity_of(hass, "light", CEILING_LAMP_DID, "light") is not None
     # Without a reload too, the sensors that stood in for controls are gone.
-    for point in ("switch", "set_temp", "mode"):
+    for point in ("switch", "set_temp", "mode", "room_temp"):
         assert entity_of(hass, "sensor", LIVING_AC_DID, point) is None, point
     assert entity_of(hass, "sensor", CEILING_LAMP_DID, "power") is None
-    assert entity_of(hass, "sensor", LIVING_AC_DID, "room_temp") is not None
+    assert entity_of(hass, "sensor", PET_HOUSE_DID, "Temperature") is not None
 
 
 # --- the fix flow -----------------------------------------------------------------
@@ -314,7 +324,7 @@ async def test_fix_refuses_what_is_not_a_definition(
         assert result["errors"] == {"definition": error}, text
     await hass.async_block_till_done()
     assert product_key in definition_issues(hass)
-    assert entity_of(hass, "switch", LIVING_AC_DID, "switch") is None
+    assert entity_of(hass, "climate", LIVING_AC_DID, "climate") is None
     stored = hass_storage.get(STORAGE_KEY, {}).get("data", {})
     assert product_key not in stored
 
@@ -336,6 +346,8 @@ async def test_pasted_definitions_unlock_the_controls(
             "attrs": attrs_of(gizwits_sim, DIMMABLE_LAMP.product_key)
         },
         COLOUR_LAMP.product_key: attrs_of(gizwits_sim, COLOUR_LAMP.product_key),
+        HEATER.product_key: gizwits_sim.product(HEATER.product_key).definition(),
+        TOWER_FAN.product_key: gizwits_sim.product(TOWER_FAN.product_key).definition(),
     }
     for product_key, definition in pastes.items():
         http, result = await start_fix(hass, hass_client, read_only, product_key)
@@ -348,17 +360,23 @@ async def test_pasted_definitions_unlock_the_controls(
     assert sorted(definition_issues(hass)) == sorted(
         [PET_HOUSE.product_key, SMART_PLUG.product_key]
     )
-    # The air conditioner has its controls, named from the definition.
+    # The air conditioner is a thermostat; its timers and alarms stay apart.
     assert domains_of(hass, LIVING_AC_DID) == {
-        "switch",
+        "climate",
         "number",
-        "select",
         "sensor",
         "binary_sensor",
     }
-    assert state_of(hass, entity(hass, "switch", LIVING_AC_DID, "switch")) == STATE_ON
-    assert state_of(hass, entity(hass, "number", LIVING_AC_DID, "set_temp")) == "26"
-    assert state_of(hass, entity(hass, "select", LIVING_AC_DID, "mode")) == "制冷"
+    thermostat = hass.states.get(ac_thermostat(hass))
+    assert thermostat is not None
+    assert thermostat.state == HVACMode.COOL
+    assert thermostat.attributes[ATTR_TEMPERATURE] == 26
+    assert state_of(hass, entity(hass, "number", LIVING_AC_DID, "on_timing")) == "0"
+    # So is the heater (its product's name says it heats); the fan is a fan.
+    assert state_of(hass, entity(hass, "climate", STUDY_HEATER_DID, "climate")) == (
+        HVACMode.HEAT
+    )
+    assert state_of(hass, entity(hass, "fan", BEDROOM_FAN_DID, "fan")) == STATE_OFF
     ac = device_entry(hass, LIVING_AC_DID)
     assert ac is not None
     assert ac.model == "空调"
@@ -369,7 +387,7 @@ async def test_pasted_definitions_unlock_the_controls(
     assert entity_of(hass, "light", f"group-{LIVING_LIGHTS_GROUP_ID}", "light")
     # The sensors that stood in for the controls are gone, not left unavailable.
     registry = er.async_get(hass)
-    for point in ("switch", "set_temp", "mode"):
+    for point in ("switch", "set_temp", "mode", "room_temp"):
         assert entity_of(hass, "sensor", LIVING_AC_DID, point) is None, (
             f"BUG: the read-only sensor {point} stays in the entity registry "
             "after the definition turned it into a control"
@@ -416,7 +434,7 @@ async def test_pasted_definition_survives_restart_and_refusals(
     ]
     assert product_key not in asked
     assert len(asked) == len(PRODUCTS) - 1
-    assert state_of(hass, entity(hass, "switch", LIVING_AC_DID, "switch")) == STATE_ON
+    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
     assert product_key not in definition_issues(hass)
 
     # Weeks of refusals later, the pasted definition is still the one in use.
@@ -426,7 +444,7 @@ async def test_pasted_definition_survives_restart_and_refusals(
         r.query["product_key"] for r in gizwits_sim.requests if r.path == DATAPOINT
     ]
     assert product_key not in asked
-    assert entity_of(hass, "select", LIVING_AC_DID, "mode") is not None
+    assert entity_of(hass, "climate", LIVING_AC_DID, "climate") is not None
     assert product_key not in definition_issues(hass)
     stored = hass_storage[STORAGE_KEY]["data"][product_key]
     assert stored["pasted"] is True
@@ -494,7 +512,7 @@ async def test_unreadable_definition_of_one_product(
     await setup_entry(gizwits_entry)
 
     assert gizwits_entry.state is ConfigEntryState.LOADED
-    assert state_of(hass, entity(hass, "switch", LIVING_AC_DID, "switch")) == STATE_ON
+    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
     assert entity_of(hass, "light", CEILING_LAMP_DID, "light") is not None
     assert not domains_of(hass, PET_HOUSE_DID) & WRITABLE
     assert state_of(hass, entity(hass, "sensor", PET_HOUSE_DID, "Temperature")) == (

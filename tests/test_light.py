@@ -252,14 +252,19 @@ async def test_brightness_is_sent_as_dimming(
     """Brightness reaches the cloud within its 10-100 % dimming range."""
     light = sim_light(wiz_sim, "Kitchen Pendant 1")
     entity = bulb_entity(hass, light)
-    cases: list[tuple[dict[str, int], int]] = [
-        ({ATTR_BRIGHTNESS: 1}, 10),
-        ({ATTR_BRIGHTNESS: 255}, 100),
-        ({ATTR_BRIGHTNESS_PCT: 50}, 50),
-        ({ATTR_BRIGHTNESS_PCT: 1}, 10),
-        ({ATTR_BRIGHTNESS: 128}, 50),
+    # (what Home Assistant asks, the dimming WiZ receives, the brightness shown):
+    # dimming = round(brightness * 100 / 255), at least 10; shown back as
+    # round(dimming * 255 / 100).
+    cases: list[tuple[dict[str, int], int, int]] = [
+        ({ATTR_BRIGHTNESS: 1}, 10, 26),
+        ({ATTR_BRIGHTNESS: 32}, 13, 33),
+        ({ATTR_BRIGHTNESS: 255}, 100, 255),
+        ({ATTR_BRIGHTNESS_PCT: 50}, 50, 128),
+        ({ATTR_BRIGHTNESS_PCT: 1}, 10, 26),
+        ({ATTR_BRIGHTNESS: 128}, 50, 128),
+        ({ATTR_BRIGHTNESS: 200}, 78, 199),
     ]
-    for data, dimming in cases:
+    for data, dimming, shown in cases:
         wiz_sim.clear_requests()
         await call(hass, SERVICE_TURN_ON, entity, **data)
 
@@ -268,7 +273,7 @@ async def test_brightness_is_sent_as_dimming(
         optimistic = state_of(hass, entity).attributes[ATTR_BRIGHTNESS]
         await refresh(hass, wiz_loaded)
         polled = state_of(hass, entity).attributes[ATTR_BRIGHTNESS]
-        assert optimistic == polled, data
+        assert (optimistic, polled) == (shown, shown), data
         assert percent(polled) == dimming, data
 
 

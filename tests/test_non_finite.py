@@ -5,7 +5,8 @@ from typing import Any
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from homeassistant.const import STATE_UNKNOWN
+from homeassistant.components.climate import HVACMode
+from homeassistant.const import ATTR_TEMPERATURE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 
 from simulator.gizwits import GizwitsSimulator
@@ -61,7 +62,12 @@ async def test_a_number_reading_nan(
     odd: float,
 ) -> None:
     """A set temperature the cloud sends as NaN (or 4,000 digits) is unknown."""
-    set_temp = gizwits_helpers.entity(hass, "number", LIVING_AC_DID, "set_temp")
+    thermostat = gizwits_helpers.entity(hass, "climate", LIVING_AC_DID, "climate")
+
+    def target() -> Any:
+        state = hass.states.get(thermostat)
+        assert state is not None
+        return state.attributes[ATTR_TEMPERATURE]
 
     def nan_set_temp(reply: dict[str, Any]) -> None:
         reply["attr"]["set_temp"] = odd
@@ -74,10 +80,11 @@ async def test_a_number_reading_nan(
     await gizwits_loaded.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
     assert gizwits_loaded.runtime_data.coordinator.last_update_success
-    assert shown(hass, set_temp) == STATE_UNKNOWN
+    assert target() is None
+    assert shown(hass, thermostat) == HVACMode.COOL
     await gizwits_loaded.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
-    assert float(shown(hass, set_temp)) == 26
+    assert target() == 26
 
 
 async def test_a_location_no_place_has(

@@ -119,3 +119,24 @@ def test_only_one_cloud_links_with_oauth() -> None:
 def test_addresses_without_tls(url: str, insecure: bool) -> None:
     """Plain http warns, unless it stays on this machine (a test server)."""
     assert is_insecure(url) is insecure
+
+
+# Names Home Assistant added after the oldest release we support (hacs.json):
+# they come from compat.py, which has a stand-in for older releases.
+_FROM_COMPAT = {
+    "probatio",
+    "homeassistant.components.repairs.RepairsFlowResult",
+    "homeassistant.exceptions.ImplementationUnavailableError",
+    "homeassistant.exceptions.UnknownImplementationError",
+    "homeassistant.exceptions.OAuth2TokenRequestConnectionError",
+}
+
+
+def test_newer_home_assistant_names_come_from_compat() -> None:
+    """No module imports what the minimum release lacks, but compat.py."""
+    offenders = {
+        str(path.relative_to(PACKAGE)): sorted(_imported_modules(path) & _FROM_COMPAT)
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "compat.py"
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}

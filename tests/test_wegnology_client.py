@@ -805,6 +805,7 @@ def test_device_from_json_full() -> None:
             Attribute("mystery", ""),
         ),
         tags=(("floor", "-1"), ("floor", "2")),
+        connection_time=datetime(2016, 6, 1, 17, 16, 2, 324000, tzinfo=UTC),
     )
 
 

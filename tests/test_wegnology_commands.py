@@ -51,10 +51,13 @@ from .wegnology_helpers import (
     devices_path,
     entity,
     entity_of,
+    events_path,
     make_entry,
+    most_recent_path,
     poll_now,
     registered_device,
     state_of,
+    state_poll,
 )
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
@@ -205,7 +208,7 @@ async def test_relay_on_shows_when_the_call_returns(
     # The poll after the command is what brought it.
     assert [request.path for request in wegnology_sim.requests] == [
         command_path(BOILER_RELAY_ID),
-        bulk_state_path(),
+        *state_poll(),
     ]
 
 
@@ -504,6 +507,8 @@ async def test_a_device_deleted_in_the_cloud(
         command_path(LINE_2_POWER_METER_ID),
         devices_path(),
         bulk_state_path(),
+        most_recent_path(),
+        events_path(),
     ]
     assert registered_device(hass, LINE_2_POWER_METER_ID) is None
     assert entity_of(hass, "sensor", LINE_2_POWER_METER_ID, "power") is None

@@ -238,7 +238,7 @@ async def test_application_token_asks_for_its_application(
     assert paths(wegnology_sim) == [APPLICATIONS]
     texts = await async_get_translations(hass, "en", "config", [DOMAIN])
     step = f"component.{DOMAIN}.config.step.wegnology_application_id"
-    assert "`…/applications/<id>/…`" in texts[f"{step}.description"]
+    assert "after `/applications/`" in texts[f"{step}.description"]
 
     for wrong in ("0" * 24, TEST_BENCH_APPLICATION_ID, " / "):
         result = await hass.config_entries.flow.async_configure(
@@ -369,16 +369,34 @@ async def test_login_refused(
 async def test_token_refused(
     hass: HomeAssistant, wegnology_sim: WegnologySimulator, token: str
 ) -> None:
-    """A revoked or unknown API token: invalid_auth on the token form."""
+    """A revoked or unknown API token: invalid_auth on the token form.
+
+    The list's 401 may be a good application token's on some servers, so its
+    application's id is asked for first; Application Get's 401 then says the
+    token itself is refused, and the token form comes back.
+    """
     if token == "revoked":
         wegnology_sim.revoke_api_token(DEMO_API_TOKEN)
         token = DEMO_API_TOKEN
     result = await submit_token(hass, wegnology_sim, token)
+    assert result["step_id"] == "wegnology_application_id"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"application_id": DEMO_APPLICATION_ID}
+    )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "wegnology_token"
     assert result["errors"] == {"base": "invalid_auth"}
-    assert paths(wegnology_sim) == [APPLICATIONS]
+    assert paths(wegnology_sim) == [
+        APPLICATIONS,
+        f"{APPLICATIONS}/{DEMO_APPLICATION_ID}",
+    ]
     assert hass.config_entries.async_entries(DOMAIN) == []
+
+    # A good token in the same form goes on.
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"api_token": DEMO_USER_API_TOKEN}
+    )
+    assert len(application_choices(result)) == 2
 
 
 @pytest.mark.parametrize(
@@ -522,6 +540,92 @@ async def test_same_application_twice_aborts(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
     assert hass.config_entries.async_entries(DOMAIN) == [entry]
+
+
+@pytest.mark.parametrize("method", ["login", "user token"])
+async def test_every_application_set_up_aborts(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator, method: str
+) -> None:
+    """With every application reached already set up, no form that can only fail."""
+    make_entry(hass, wegnology_sim)
+    make_entry(
+        hass,
+        wegnology_sim,
+        title="Test Bench",
+        application_id=TEST_BENCH_APPLICATION_ID,
+    )
+    if method == "login":
+        result = await submit_login(hass, wegnology_sim, login())
+    else:
+        result = await submit_token(hass, wegnology_sim, DEMO_USER_API_TOKEN)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "all_applications_configured"
+    texts = await async_get_translations(hass, "en", "config", [DOMAIN])
+    assert texts[f"component.{DOMAIN}.config.abort.all_applications_configured"] == (
+        "Every application these credentials reach is already set up."
+    )
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 2
+
+
+async def test_the_only_application_set_up_aborts(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
+) -> None:
+    """A sign-in that reaches one application, already set up: already configured."""
+    del wegnology_sim.applications[TEST_BENCH_APPLICATION_ID]
+    make_entry(hass, wegnology_sim)
+    result = await submit_login(hass, wegnology_sim, login())
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_application_list_refused_with_401_asks_for_the_id(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
+) -> None:
+    """A server that refuses an application token the list with 401, not 403.
+
+    The token is not taken as bad: its application's id is asked for, and
+    Application Get confirms it.
+    """
+    wegnology_sim.app_token_applications_status = 401
+    result = await submit_token(hass, wegnology_sim, DEMO_API_TOKEN)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "wegnology_application_id"
+    assert result["errors"] == {}
+    assert paths(wegnology_sim) == [APPLICATIONS]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"application_id": DEMO_APPLICATION_ID}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Demo Plant"
+    assert result["data"]["api_token"] == DEMO_API_TOKEN
+    assert result["result"].state is ConfigEntryState.LOADED
+
+
+async def test_a_server_with_smaller_pages_lists_every_application(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator
+) -> None:
+    """A server that takes at most one item a page: the list is read in its pages."""
+    wegnology_sim.max_per_page = 1
+    result = await submit_login(hass, wegnology_sim, login())
+    assert sorted(application_choices(result)) == sorted(
+        [
+            (DEMO_APPLICATION_ID, "Demo Plant"),
+            (TEST_BENCH_APPLICATION_ID, "Test Bench"),
+        ]
+    )
+    listings = [r for r in wegnology_sim.requests if r.path == APPLICATIONS]
+    assert [r.query for r in listings] == [
+        {"page": "0", "perPage": "100"},  # refused: "perPage must be <= 1"
+        {"page": "0", "perPage": "1"},
+        {"page": "1", "perPage": "1"},
+    ]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"application_id": DEMO_APPLICATION_ID}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].state is ConfigEntryState.LOADED
 
 
 async def test_other_application_of_the_same_user(

@@ -58,6 +58,7 @@ from .wegnology_helpers import (
 )
 
 CONNECTED = "$connected"
+OPEN_ALERT = "$open_alert"
 PLATFORMS = ("sensor", "binary_sensor", "switch", "number", "select", "light")
 # What each attribute data type becomes.
 PLATFORM_OF = {
@@ -121,7 +122,11 @@ async def test_each_attribute_becomes_an_entity_of_its_data_type(
     wegnology_sim: WegnologySimulator,
     wegnology_loaded: MockConfigEntry,
 ) -> None:
-    """Numbers and text are sensors, booleans binary sensors, blobs nothing."""
+    """Numbers and text are sensors, booleans binary sensors, blobs nothing.
+
+    Every device also has its open alert; an attribute that ends its device's
+    name is the device's main feature, named as the device.
+    """
     registry = er.async_get(hass)
     seen: set[str] = set()
     for device in demo_devices(wegnology_sim):
@@ -134,6 +139,7 @@ async def test_each_attribute_becomes_an_entity_of_its_data_type(
         }
         if device.device_class not in NEVER_CONNECTED:
             expected.add(("binary_sensor", CONNECTED))
+        expected.add(("binary_sensor", OPEN_ALERT))
         unique_prefix = f"wegnology:{DEMO_APPLICATION_ID}:{device.id}:"
         assert {
             (e.domain, e.unique_id.removeprefix(unique_prefix))
@@ -154,9 +160,13 @@ async def test_each_attribute_becomes_an_entity_of_its_data_type(
                 ),
             )
             # Named in words; the unique id keeps the attribute's own name.
-            name = shown.attributes[ATTR_FRIENDLY_NAME].removeprefix(f"{device.name} ")
-            assert name[0].isupper(), name
-            assert name.replace(" ", "").casefold() == attribute.name.casefold()
+            friendly = shown.attributes[ATTR_FRIENDLY_NAME]
+            if device.name.casefold().endswith(f" {attribute.name.casefold()}"):
+                assert friendly == device.name
+            else:
+                name = friendly.removeprefix(f"{device.name} ")
+                assert name[0].isupper(), name
+                assert name.replace(" ", "").casefold() == attribute.name.casefold()
             if attribute.data_type == "number":
                 assert shown.attributes[ATTR_STATE_CLASS] in (
                     "measurement",
@@ -190,7 +200,9 @@ async def test_entities_are_named_in_words(
     """Attribute names read as words (coilTemperature); abbreviations stay capitals."""
     for platform, device, attribute, name in [
         ("sensor", "Boiler Relay", "coilTemperature", "Boiler Relay Coil temperature"),
-        ("binary_sensor", "Boiler Relay", "relay", "Boiler Relay Relay"),
+        # The device's main feature: "Boiler Relay", not "Boiler Relay Relay".
+        ("binary_sensor", "Boiler Relay", "relay", "Boiler Relay"),
+        ("sensor", "Tank Level", "level", "Tank Level"),
         ("sensor", "Boiler Room Sensor", "co2", "Boiler Room Sensor CO2"),
         (
             "sensor",
@@ -230,6 +242,10 @@ NAMED_QUANTITIES = {
     ("Flow Meter", "flowRate"): (None, None, "measurement"),
     ("Compressed Air Meter", "flow"): (None, None, "measurement"),
     ("Chiller Controller", "setpoint"): (None, None, "measurement"),
+    ("Pump Station Gateway", "signal"): ("signal_strength", "dBm", "measurement"),
+    ("Line 2 Gateway", "signal"): ("signal_strength", "dBm", "measurement"),
+    ("Pump Station Gateway", "uptime"): ("duration", "s", "measurement"),
+    ("Tank Level", "level"): (None, None, "measurement"),
 }
 
 

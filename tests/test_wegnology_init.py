@@ -30,6 +30,7 @@ from homeassistant.helpers import (
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
+from custom_components.cloud_bridge.compat import config_entry_ids_of
 from custom_components.cloud_bridge.const import DOMAIN
 from simulator.recording import RecordedRequest
 from simulator.wegnology import WegnologySimulator
@@ -54,20 +55,28 @@ from simulator.wegnology_model import Attribute, Device as SimDevice, Reported
 from .wegnology_helpers import (
     ADAPTER_LOGGER,
     AUTH_USER,
+    after_state,
     application_path,
     bulk_state_path,
     demo_device_id,
     device_entry,
+    device_list_reads,
     device_state_path,
     devices_path,
     entity,
     entity_of,
     errors_logged,
+    events_path,
+    flows_path,
     log_lines,
     make_entry,
+    most_recent_path,
     next_poll,
     paths,
+    setup_reads,
     state_of,
+    state_poll,
+    topology_poll,
 )
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
@@ -143,10 +152,26 @@ async def test_setup_registers_devices(
     wegnology_sim: WegnologySimulator,
     wegnology_loaded: MockConfigEntry,
 ) -> None:
-    """Every device is registered: name, device class as model, gateway as via."""
+    """Every device is registered: name, device class as model, gateway as via.
+
+    The application is a device too (a service), below which nothing hangs.
+    """
     assert wegnology_loaded.state is ConfigEntryState.LOADED
     ids = plant_ids(wegnology_sim)
-    assert len(registered(hass, wegnology_loaded)) == len(ids) == 31
+    assert len(ids) == 31
+    assert len(registered(hass, wegnology_loaded)) == len(ids) + 1
+    (application,) = (
+        device
+        for device in registered(hass, wegnology_loaded)
+        if device.model == "Application"
+    )
+    assert application.name == "Demo Plant"
+    assert application.entry_type is dr.DeviceEntryType.SERVICE
+    assert application.via_device_id is None
+    assert not any(
+        device.via_device_id == application.id
+        for device in registered(hass, wegnology_loaded)
+    )
     for device_id in ids:
         sim_device = wegnology_sim.device(device_id)
         device = device_entry(hass, device_id)
@@ -154,7 +179,7 @@ async def test_setup_registers_devices(
         assert device.name == sim_device.name
         assert device.model == MODELS[sim_device.device_class]
         assert device.manufacturer == "WEGnology"
-        assert device.config_entry_id == wegnology_loaded.entry_id
+        assert config_entry_ids_of(device) == {wegnology_loaded.entry_id}
         if sim_device.parent_id is None:
             assert device.via_device_id is None
         else:
@@ -184,9 +209,12 @@ async def test_setup_reads_the_list_and_the_state_once(
     wegnology_sim: WegnologySimulator,
     wegnology_loaded: MockConfigEntry,
 ) -> None:
-    """Setup: one device list, one composite state page, with the stored token."""
-    assert paths(wegnology_sim) == [devices_path(), bulk_state_path()]
-    assert [r.query for r in wegnology_sim.requests] == [
+    """Setup: one device list, one composite state page, with the stored token.
+
+    Then the alerts (new count, the newest event, the open ones) and workflows.
+    """
+    assert paths(wegnology_sim) == setup_reads()
+    assert [r.query for r in wegnology_sim.requests[:2]] == [
         {"page": "0", "perPage": "100"}
     ] * 2
     token = wegnology_loaded.data["user_token"]
@@ -205,7 +233,7 @@ async def test_setup_without_a_user_token_logs_in(
     hass.config_entries.async_update_entry(entry, data=data)
     await setup_entry(entry)
     assert entry.state is ConfigEntryState.LOADED
-    assert paths(wegnology_sim) == [AUTH_USER, devices_path(), bulk_state_path()]
+    assert paths(wegnology_sim) == [AUTH_USER, *setup_reads()]
     token = entry.data["user_token"]
     assert wegnology_sim.requests[1].headers["Authorization"] == f"Bearer {token}"
 
@@ -216,7 +244,7 @@ async def test_setup_with_an_api_token(
     """A token entry sends its API token; there is no login."""
     entry = await setup_entry(make_entry(hass, wegnology_sim, login=False))
     assert entry.state is ConfigEntryState.LOADED
-    assert paths(wegnology_sim) == [devices_path(), bulk_state_path()]
+    assert paths(wegnology_sim) == setup_reads()
     assert {r.headers["Authorization"] for r in wegnology_sim.requests} == {
         f"Bearer {DEMO_API_TOKEN}"
     }
@@ -251,21 +279,27 @@ async def test_state_poll_cost(
     wegnology_loaded: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A poll is one composite state page; the device list every 10 minutes."""
+    """A poll: a composite state page and three small reads; more every 10 min.
+
+    The small reads: connection changes, the new count, the events changed.
+    With the topology: the device list, the open events and the workflows.
+    """
     wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "temperature", 29.9)
     for _ in range(3):
         wegnology_sim.clear_requests()
         await next_poll(hass, freezer)
-        assert paths(wegnology_sim) == [bulk_state_path()]
+        assert paths(wegnology_sim) == state_poll()
+        assert device_list_reads(wegnology_sim) == 0
     assert state_of(hass, temperature(hass)) == "29.9"
 
     wegnology_sim.clear_requests()
     await next_poll(hass, freezer, 510)  # 600 s since setup: topology is due
-    assert paths(wegnology_sim) == [devices_path(), bulk_state_path()]
+    assert paths(wegnology_sim) == topology_poll()
+    assert device_list_reads(wegnology_sim) == 1
 
     wegnology_sim.clear_requests()
     await next_poll(hass, freezer)
-    assert paths(wegnology_sim) == [bulk_state_path()]
+    assert paths(wegnology_sim) == state_poll()
 
 
 async def test_poll_cost_with_pages(
@@ -274,22 +308,31 @@ async def test_poll_cost_with_pages(
     setup_entry: SetupEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """250 devices: three composite state pages per poll and nothing else."""
+    """250 devices: three composite state pages per poll and the small reads."""
     async with WegnologySimulator(generated_data(250)) as sim:
         entry = make_entry(
             hass, sim, login=False, title="Generated Plant", application_id=GENERATED
         )
         await setup_entry(entry)
         assert entry.state is ConfigEntryState.LOADED
-        assert len(registered(hass, entry)) == 250
+        assert len(registered(hass, entry)) == 250 + 1  # and the application
         assert poll_paths(sim) == Counter(
-            {devices_path(GENERATED): 3, bulk_state_path(GENERATED): 3}
+            {
+                devices_path(GENERATED): 3,
+                bulk_state_path(GENERATED): 3,
+                most_recent_path(GENERATED): 1,
+                events_path(GENERATED): 2,
+                flows_path(GENERATED): 1,
+            }
         )
 
         sim.clear_requests()
         await next_poll(hass, freezer)
-        assert paths(sim) == [bulk_state_path(GENERATED)] * 3
-        assert [r.query["page"] for r in sim.requests] == ["0", "1", "2"]
+        assert paths(sim) == [
+            *[bulk_state_path(GENERATED)] * 3,
+            *after_state(GENERATED),
+        ]
+        assert [r.query["page"] for r in sim.requests[:3]] == ["0", "1", "2"]
         assert entry.runtime_data.coordinator.last_update_success
         assert await hass.config_entries.async_unload(entry.entry_id)
 
@@ -312,7 +355,14 @@ async def test_new_device_appears_without_reload(
 
     wegnology_sim.clear_requests()
     await next_poll(hass, freezer)
-    assert paths(wegnology_sim) == [bulk_state_path(), devices_path()]
+    # The list read, the connection changes need no read of their own.
+    assert paths(wegnology_sim) == [
+        bulk_state_path(),
+        devices_path(),
+        most_recent_path(),
+        events_path(),
+    ]
+    assert device_list_reads(wegnology_sim) == 1
     assert wegnology_loaded.state is ConfigEntryState.LOADED
     device = device_entry(hass, added.id)
     assert device is not None
@@ -326,7 +376,7 @@ async def test_new_device_appears_without_reload(
 
     wegnology_sim.clear_requests()
     await next_poll(hass, freezer)
-    assert paths(wegnology_sim) == [bulk_state_path()]
+    assert paths(wegnology_sim) == state_poll()
 
 
 async def test_removed_device_leaves_at_the_next_topology_read(
@@ -349,7 +399,7 @@ async def test_removed_device_leaves_at_the_next_topology_read(
     for entry in gone:
         assert er.async_get(hass).async_get(entry.entity_id) is None
         assert hass.states.get(entry.entity_id) is None
-    assert len(registered(hass, wegnology_loaded)) == 30
+    assert len(registered(hass, wegnology_loaded)) == 30 + 1  # and the application
     assert state_of(hass, tank_level(hass)) == "72.5"
 
 
@@ -391,7 +441,7 @@ async def test_bulk_state_missing_reads_devices_one_by_one(
     ids = plant_ids(wegnology_sim)
     per_device = Counter(device_state_path(device_id) for device_id in ids)
     assert poll_paths(wegnology_sim) == per_device + Counter(
-        [devices_path(), bulk_state_path(), application_path()]
+        [*setup_reads(), application_path()]
     )
     assert paths(wegnology_sim)[:3] == [
         devices_path(),
@@ -408,14 +458,14 @@ async def test_bulk_state_missing_reads_devices_one_by_one(
     wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "temperature", 30.0)
     wegnology_sim.clear_requests()
     await next_poll(hass, freezer)
-    assert poll_paths(wegnology_sim) == per_device
+    assert poll_paths(wegnology_sim) == per_device + Counter(after_state())
     assert state_of(hass, temperature(hass)) == "30.0"
 
     # With the topology, the bulk route is tried again (a server may gain it).
     wegnology_sim.bulk_composite_state = True
     wegnology_sim.clear_requests()
     await next_poll(hass, freezer, 570)
-    assert paths(wegnology_sim) == [devices_path(), bulk_state_path()]
+    assert paths(wegnology_sim) == topology_poll()
     assert state_of(hass, temperature(hass)) == "30.0"
 
 
@@ -567,7 +617,7 @@ async def test_a_device_read_refused_is_not_a_device_gone(
     assert not entry.runtime_data.coordinator.last_update_success
     wegnology_sim.clear_requests()
     await next_poll(hass, freezer)
-    assert devices_path() not in paths(wegnology_sim)
+    assert device_list_reads(wegnology_sim) == 0
     assert device_entry(hass, BOILER_ROOM_SENSOR_ID) is not None
 
 
@@ -578,7 +628,9 @@ def plant_ids_of(entry: MockConfigEntry) -> list[str]:
     """Return the device ids an entry's adapter knows."""
     prefix = f"{DEMO_APPLICATION_ID}:"
     return [
-        key.removeprefix(prefix) for key in entry.runtime_data.coordinator.data.devices
+        key.removeprefix(prefix)
+        for key in entry.runtime_data.coordinator.data.devices
+        if key.startswith(prefix)  # not the application itself
     ]
 
 
@@ -694,7 +746,12 @@ async def test_expired_user_token_renewed_silently(
     caplog.clear()
     await next_poll(hass, freezer)
 
-    assert paths(wegnology_sim) == [bulk_state_path(), AUTH_USER, bulk_state_path()]
+    assert paths(wegnology_sim) == [
+        bulk_state_path(),
+        AUTH_USER,
+        bulk_state_path(),
+        *after_state(),
+    ]
     new = wegnology_loaded.data["user_token"]
     assert new != old
     assert wegnology_sim.requests[2].headers["Authorization"] == f"Bearer {new}"
@@ -711,7 +768,7 @@ async def test_expired_user_token_renewed_silently(
 
     wegnology_sim.clear_requests()
     await next_poll(hass, freezer)
-    assert paths(wegnology_sim) == [bulk_state_path()]
+    assert paths(wegnology_sim) == state_poll()
     assert wegnology_sim.requests[0].headers["Authorization"] == f"Bearer {new}"
 
 
@@ -795,7 +852,7 @@ async def test_throttled_poll_waits_as_asked(
     await next_poll(hass, freezer)
     assert wegnology_sim.requests == []
     await next_poll(hass, freezer)  # 90 s after the refusal
-    assert paths(wegnology_sim) == [bulk_state_path()]
+    assert paths(wegnology_sim) == state_poll()
     assert state_of(hass, sensor) == "31.4"
 
 
@@ -880,7 +937,7 @@ async def test_one_dropped_connection_is_retried(
     wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "temperature", 30.5)
     wegnology_sim.clear_requests()
     await next_poll(hass, freezer)
-    assert paths(wegnology_sim) == [bulk_state_path()] * 2
+    assert paths(wegnology_sim) == [bulk_state_path(), *state_poll()]
     assert state_of(hass, temperature(hass)) == "30.5"
     assert errors_logged(caplog) == []
 
@@ -1041,7 +1098,11 @@ async def test_offline_device(
     wegnology_loaded: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Offline: attribute entities unavailable, connectivity shows off, rest fine."""
+    """Offline: attribute entities unavailable, connectivity shows off, rest fine.
+
+    A device that drops off shows within one poll, and so does its return:
+    each poll asks for the devices whose connection changed.
+    """
     # Offline from the start: the yard sensor.
     yard = entity(hass, "sensor", YARD_SENSOR_ID, "temperature")
     assert state_of(hass, yard) == STATE_UNAVAILABLE
@@ -1049,10 +1110,10 @@ async def test_offline_device(
     assert device_entry(hass, YARD_SENSOR_ID) is not None
 
     wegnology_sim.set_connected(BOILER_ROOM_SENSOR_ID, False)
+    wegnology_sim.clear_requests()
     await next_poll(hass, freezer)
-    # Connection comes with the device list, read with the topology.
-    assert state_of(hass, connectivity(hass, BOILER_ROOM_SENSOR_ID)) == STATE_ON
-    await next_poll(hass, freezer, 570)
+    assert paths(wegnology_sim) == state_poll()
+    assert device_list_reads(wegnology_sim) == 0
     assert state_of(hass, temperature(hass)) == STATE_UNAVAILABLE
     firmware = entity(hass, "sensor", BOILER_ROOM_SENSOR_ID, "firmware")
     assert state_of(hass, firmware) == STATE_UNAVAILABLE
@@ -1060,7 +1121,7 @@ async def test_offline_device(
     assert state_of(hass, tank_level(hass)) == "72.5"
 
     wegnology_sim.set_connected(BOILER_ROOM_SENSOR_ID, True)
-    await next_poll(hass, freezer, 600)
+    await next_poll(hass, freezer)
     assert state_of(hass, temperature(hass)) == "31.4"
     assert state_of(hass, connectivity(hass, BOILER_ROOM_SENSOR_ID)) == STATE_ON
 
@@ -1124,9 +1185,119 @@ async def test_an_unreadable_device_item_keeps_its_device(
     assert log_lines(caplog, logging.WARNING, ADAPTER_LOGGER) == [
         "WEGnology: a device skipped: deviceId is missing or not a string"
     ]
-    assert devices_path() not in paths(wegnology_sim)
+    assert device_list_reads(wegnology_sim) == 0
 
     # Readable again: back at the next list.
     wegnology_sim.faults.clear()
     await next_poll(hass, freezer, 600)
     assert state_of(hass, level) != STATE_UNAVAILABLE
+
+
+# --- connectivity within one poll ----------------------------------------------------
+
+
+async def test_a_gateway_dropping_off_shows_within_one_poll(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The gateway and its peripherals off after one poll; one small request."""
+    wegnology_sim.set_connected(PUMP_GATEWAY_ID, False)
+    wegnology_sim.clear_requests()
+    await next_poll(hass, freezer)
+    (changes,) = [r for r in wegnology_sim.requests if r.path == devices_path()]
+    assert "query" in changes.query
+    for device_id in (PUMP_GATEWAY_ID, TANK_LEVEL_ID, PUMP_ID, FLOW_METER_ID):
+        assert state_of(hass, connectivity(hass, device_id)) == STATE_OFF
+    assert state_of(hass, tank_level(hass)) == STATE_UNAVAILABLE
+    line_2 = entity(hass, "sensor", LINE_2_GATEWAY_ID, "signal")
+    assert state_of(hass, line_2) == "-58"
+
+
+async def test_a_device_that_connects_joins_within_one_poll(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A device added in WEGnology that connects: there at the next poll."""
+    added = wegnology_sim.add_device(
+        SimDevice(
+            id="6500000000000000000000bb",
+            name="Dock Camera",
+            attributes=[Attribute("temperature")],
+            connected=False,
+        ),
+        DEMO_APPLICATION_ID,
+    )
+    wegnology_sim.set_connected(added.id, True)
+    await next_poll(hass, freezer)
+    assert device_entry(hass, added.id) is not None
+    assert state_of(hass, connectivity(hass, added.id)) == STATE_ON
+    assert state_of(hass, entity(hass, "sensor", added.id, "temperature")) == (
+        STATE_UNKNOWN
+    )
+
+
+async def test_no_device_that_connects_no_connection_read(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    setup_entry: SetupEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An application whose devices never connect (reported by others): no query."""
+    data = generated_data(3)
+    for device in data.applications[0].devices.values():
+        device.device_class = "floating"
+        device.parent_id = None
+        device.connected_at = device.disconnected_at = None
+    async with WegnologySimulator(data) as sim:
+        entry = await setup_entry(
+            make_entry(hass, sim, login=False, application_id=GENERATED)
+        )
+        assert entry.state is ConfigEntryState.LOADED
+        sim.clear_requests()
+        await next_poll(hass, freezer)
+        assert paths(sim) == [
+            bulk_state_path(GENERATED),
+            most_recent_path(GENERATED),
+            events_path(GENERATED),
+        ]
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+# --- a server with smaller pages -----------------------------------------------------
+
+
+async def test_a_server_with_smaller_pages_is_polled_in_them(
+    hass: HomeAssistant,
+    socket_enabled: None,
+    setup_entry: SetupEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Pages refused above 50: set-up and polls read pages of 50, refused once."""
+    async with WegnologySimulator(generated_data(120), max_per_page=50) as sim:
+        entry = await setup_entry(
+            make_entry(hass, sim, login=False, application_id=GENERATED)
+        )
+        assert entry.state is ConfigEntryState.LOADED
+        assert len(registered(hass, entry)) == 120 + 1
+        listed = [r.query for r in sim.requests if r.path == devices_path(GENERATED)]
+        assert [(q["page"], q["perPage"]) for q in listed] == [
+            ("0", "100"),  # refused: "perPage must be <= 50"
+            ("0", "50"),
+            ("1", "50"),
+            ("2", "50"),
+        ]
+        sim.clear_requests()
+        await next_poll(hass, freezer)
+        assert entry.runtime_data.coordinator.last_update_success
+        states = [r.query for r in sim.requests if r.path == bulk_state_path(GENERATED)]
+        assert [(q["page"], q["perPage"]) for q in states] == [
+            ("0", "50"),
+            ("1", "50"),
+            ("2", "50"),
+        ]
+        assert {r.query.get("perPage") for r in sim.requests} <= {"50", None}
+        assert await hass.config_entries.async_unload(entry.entry_id)

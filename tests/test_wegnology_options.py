@@ -6,7 +6,11 @@ from typing import Any
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from homeassistant.components.sensor import ATTR_STATE_CLASS
+from homeassistant.components.sensor import (
+    ATTR_STATE_CLASS,
+    DEVICE_CLASS_UNITS,
+    SensorDeviceClass,
+)
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
@@ -95,6 +99,35 @@ async def submit(
     return result
 
 
+async def choose_class(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    attribute: str,
+    device_class: str | None = None,
+) -> FlowResult:
+    """Open the unit options, choose an attribute and its class; return the units."""
+    result = await open_step(hass, entry, "wegnology_unit")
+    chosen = {"attribute": attribute}
+    if device_class is not None:
+        chosen["device_class"] = device_class
+    result = await submit(hass, result, chosen)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "wegnology_unit_choice"
+    return result
+
+
+async def set_unit(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    attribute: str,
+    device_class: str | None = None,
+    unit: str | None = None,
+) -> FlowResult:
+    """Set an attribute's device class, then its unit (None: leave it empty)."""
+    result = await choose_class(hass, entry, attribute, device_class)
+    return await submit(hass, result, {} if unit is None else {"unit": unit})
+
+
 async def test_the_menu_offers_the_two_changes(
     hass: HomeAssistant, wegnology_loaded: MockConfigEntry
 ) -> None:
@@ -132,7 +165,7 @@ async def test_the_unit_form_lists_only_numbers(
     assert f"{BOILER_ROOM_SENSOR_ID}/rawFrame" not in labels
     with pytest.raises(InvalidData):
         await hass.config_entries.options.async_configure(
-            result["flow_id"], {"attribute": RELAY, "unit": "bar"}
+            result["flow_id"], {"attribute": RELAY}
         )
     device_classes = [
         option if isinstance(option, str) else option["value"]
@@ -152,11 +185,8 @@ async def test_a_unit_and_device_class_replace_the_guess(
     pressure = entity(hass, "sensor", air, "pressure")
     assert state(hass, pressure).attributes[ATTR_UNIT_OF_MEASUREMENT] == "hPa"
 
-    result = await open_step(hass, wegnology_loaded, "wegnology_unit")
-    result = await submit(
-        hass,
-        result,
-        {"attribute": f"{air}/pressure", "device_class": "pressure", "unit": "bar"},
+    result = await set_unit(
+        hass, wegnology_loaded, f"{air}/pressure", "pressure", "bar"
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert wegnology_loaded.options == {
@@ -177,12 +207,7 @@ async def test_a_unit_and_device_class_replace_the_guess(
     assert room.attributes[ATTR_UNIT_OF_MEASUREMENT] == "hPa"
 
     # auto and no unit: back to the guess.
-    result = await open_step(hass, wegnology_loaded, "wegnology_unit")
-    result = await submit(
-        hass,
-        result,
-        {"attribute": f"{air}/pressure", "device_class": "auto", "unit": ""},
-    )
+    result = await set_unit(hass, wegnology_loaded, f"{air}/pressure", "auto", "")
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert wegnology_loaded.options == {"attributes": {}}
     shown = state(hass, pressure)
@@ -220,8 +245,7 @@ async def test_a_unit_where_the_name_says_nothing(
     flow = entity(hass, "sensor", air, "flow")
     assert ATTR_UNIT_OF_MEASUREMENT not in state(hass, flow).attributes
 
-    result = await open_step(hass, wegnology_loaded, "wegnology_unit")
-    result = await submit(hass, result, {"attribute": f"{air}/flow", "unit": " m³/h "})
+    result = await set_unit(hass, wegnology_loaded, f"{air}/flow", unit=" m³/h ")
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert wegnology_loaded.options == {"attributes": {f"{air}/flow": {"unit": "m³/h"}}}
     shown = state(hass, flow)
@@ -240,12 +264,7 @@ async def test_a_device_class_brings_a_state_class_it_allows(
     """A water meter's volume made a water sensor counts up, for the Energy panel."""
     meter = demo_device_id(wegnology_sim, "Water Meter")
     volume = entity(hass, "sensor", meter, "volume")
-    result = await open_step(hass, wegnology_loaded, "wegnology_unit")
-    result = await submit(
-        hass,
-        result,
-        {"attribute": f"{meter}/volume", "device_class": "water", "unit": "m³"},
-    )
+    result = await set_unit(hass, wegnology_loaded, f"{meter}/volume", "water", "m³")
     assert result["type"] is FlowResultType.CREATE_ENTRY
     shown = state(hass, volume)
     assert (shown.attributes[ATTR_DEVICE_CLASS], shown.state) == ("water", "12873.41")
@@ -268,12 +287,7 @@ async def test_a_unit_the_device_class_does_not_take(
 ) -> None:
     """A pressure in °C is refused with the units pressure takes; nothing is saved."""
     air = demo_device_id(wegnology_sim, "Compressed Air Meter")
-    result = await open_step(hass, wegnology_loaded, "wegnology_unit")
-    result = await submit(
-        hass,
-        result,
-        {"attribute": f"{air}/pressure", "device_class": "pressure", "unit": "°C"},
-    )
+    result = await set_unit(hass, wegnology_loaded, f"{air}/pressure", "pressure", "°C")
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"unit": "unit_not_allowed"}
     placeholders = result["description_placeholders"]
@@ -282,11 +296,7 @@ async def test_a_unit_the_device_class_does_not_take(
     assert wegnology_loaded.options == {}
 
     # The user corrects the unit in the same form.
-    result = await submit(
-        hass,
-        result,
-        {"attribute": f"{air}/pressure", "device_class": "pressure", "unit": "psi"},
-    )
+    result = await submit(hass, result, {"unit": "psi"})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert wegnology_loaded.options == {
         "attributes": {f"{air}/pressure": {"device_class": "pressure", "unit": "psi"}}
@@ -299,14 +309,8 @@ async def test_a_new_device_class_does_not_keep_the_guessed_unit(
     wegnology_loaded: MockConfigEntry,
 ) -> None:
     """A "temperature" made a pressure needs a pressure unit: °C is not carried over."""
-    result = await open_step(hass, wegnology_loaded, "wegnology_unit")
-    result = await submit(
-        hass,
-        result,
-        {
-            "attribute": f"{BOILER_ROOM_SENSOR_ID}/temperature",
-            "device_class": "pressure",
-        },
+    result = await set_unit(
+        hass, wegnology_loaded, f"{BOILER_ROOM_SENSOR_ID}/temperature", "pressure"
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"unit": "unit_not_allowed"}
@@ -318,14 +322,8 @@ async def test_the_same_device_class_keeps_the_guessed_unit(
     wegnology_loaded: MockConfigEntry,
 ) -> None:
     """Confirming the guessed class without a unit keeps the guessed unit."""
-    result = await open_step(hass, wegnology_loaded, "wegnology_unit")
-    result = await submit(
-        hass,
-        result,
-        {
-            "attribute": f"{BOILER_ROOM_SENSOR_ID}/temperature",
-            "device_class": "temperature",
-        },
+    result = await set_unit(
+        hass, wegnology_loaded, f"{BOILER_ROOM_SENSOR_ID}/temperature", "temperature"
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     shown = state(hass, entity(hass, "sensor", BOILER_ROOM_SENSOR_ID, "temperature"))
@@ -344,6 +342,131 @@ async def test_text_device_classes_are_not_offered_for_numbers(
     }
     assert not offered & {"date", "timestamp", "enum", "uptime"}
     assert "energy" in offered
+
+
+async def test_attributes_are_listed_by_device_then_attribute(
+    hass: HomeAssistant, wegnology_loaded: MockConfigEntry
+) -> None:
+    """Sorted by device name, then attribute: a device's attributes stand together."""
+    result = await open_step(hass, wegnology_loaded, "wegnology_unit")
+    labels = [option["label"] for option in field_options(result, "attribute")]
+    assert labels[:6] == [
+        "Boiler Relay · coilTemperature",
+        "Boiler Room Sensor · battery",
+        "Boiler Room Sensor · co2",
+        "Boiler Room Sensor · humidity",
+        "Boiler Room Sensor · pressure",
+        "Boiler Room Sensor · temperature",
+    ]
+    parts = [label.casefold().split(" · ") for label in labels]
+    assert parts == sorted(parts)
+
+    result = await open_step(hass, wegnology_loaded, "wegnology_switch")
+    labels = [option["label"] for option in field_options(result, "attribute")]
+    assert labels[:3] == [
+        "Boiler Relay · relay",
+        "Chiller Controller · running",
+        "Conveyor Motor · running",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "auto", "names"),
+    [
+        (
+            "en",
+            "Automatic (from the name)",
+            {
+                "temperature": "Temperature",
+                "volume_flow_rate": "Volume flow rate",
+                "carbon_dioxide": "Carbon dioxide",
+                "pm25": "PM2.5",
+            },
+        ),
+        (
+            "zh-Hans",
+            "自动（根据名称）",  # noqa: RUF001 - Chinese punctuation
+            {"temperature": "温度", "carbon_dioxide": "二氧化碳"},
+        ),
+    ],
+)
+async def test_device_classes_by_their_translated_names(
+    hass: HomeAssistant,
+    wegnology_loaded: MockConfigEntry,
+    language: str,
+    auto: str,
+    names: dict[str, str],
+) -> None:
+    """Device classes read as Home Assistant names them, in its language, sorted."""
+    hass.config.language = language
+    result = await open_step(hass, wegnology_loaded, "wegnology_unit")
+    options = field_options(result, "device_class")
+    assert options[0] == {"value": "auto", "label": auto}
+    labels = {option["value"]: option["label"] for option in options}
+    assert {key: labels[key] for key in names} == names
+    shown = [option["label"] for option in options[1:]]
+    assert shown == sorted(shown, key=str.casefold)
+
+
+def suggested_unit(result: FlowResult) -> Any:
+    """Return the unit a unit form suggests (None: none)."""
+    schema = result["data_schema"]
+    assert schema is not None
+    (key,) = schema.schema
+    return (key.description or {}).get("suggested_value")
+
+
+async def test_units_are_offered_for_the_chosen_class(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_loaded: MockConfigEntry,
+) -> None:
+    """The second step lists the units the device class takes, the guess chosen.
+
+    Without a device class or a guess there is no list: a unit is typed.
+    """
+    air = demo_device_id(wegnology_sim, "Compressed Air Meter")
+    result = await choose_class(hass, wegnology_loaded, f"{air}/pressure", "pressure")
+    units = field_options(result, "unit")
+    assert {"bar", "hPa", "kPa", "Pa", "psi"} <= set(units)
+    assert units == sorted(units, key=str.casefold)
+    assert suggested_unit(result) == "hPa"
+    assert result["description_placeholders"] == {
+        "attribute": "pressure",
+        "units": ", ".join(units),
+    }
+
+    meter = demo_device_id(wegnology_sim, "Water Meter")
+    result = await choose_class(hass, wegnology_loaded, f"{meter}/volume", "water")
+    assert set(field_options(result, "unit")) == {
+        str(unit) for unit in DEVICE_CLASS_UNITS[SensorDeviceClass.WATER] if unit
+    }
+    assert suggested_unit(result) is None
+
+    result = await choose_class(hass, wegnology_loaded, f"{air}/flow")
+    assert field_options(result, "unit") == []
+    (selector,) = result["data_schema"].schema.values()
+    assert selector.config["custom_value"] is True
+    assert result["description_placeholders"]["units"] == "-"
+
+
+async def test_the_unit_set_is_suggested_next_time(
+    hass: HomeAssistant, wegnology_sim: WegnologySimulator, setup_entry: SetupEntry
+) -> None:
+    """A unit set in the options is the one the form suggests again."""
+    air = demo_device_id(wegnology_sim, "Compressed Air Meter")
+    entry = make_entry(hass, wegnology_sim)
+    hass.config_entries.async_update_entry(
+        entry,
+        options={
+            "attributes": {
+                f"{air}/pressure": {"device_class": "pressure", "unit": "bar"}
+            }
+        },
+    )
+    await setup_entry(entry)
+    result = await choose_class(hass, entry, f"{air}/pressure", "pressure")
+    assert suggested_unit(result) == "bar"
 
 
 # --- switches ----------------------------------------------------------------

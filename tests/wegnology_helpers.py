@@ -19,6 +19,7 @@ from simulator.wegnology import WegnologySimulator
 from simulator.wegnology_demo import DEMO_APPLICATION_ID
 
 from .conftest import wegnology_data
+from .registry import device_with
 
 AUTH_USER = "/auth/user"
 APPLICATIONS = "/applications"
@@ -179,8 +180,71 @@ def registered_device(
     hass: HomeAssistant, device_id: str, application_id: str = DEMO_APPLICATION_ID
 ) -> dr.DeviceEntry | None:
     """Return the device registry entry of a WEGnology device id, if registered."""
-    found = dr.async_get(hass).async_get_devices(
-        identifiers={(DOMAIN, f"wegnology:{device_key(device_id, application_id)}")}
+    return device_with(
+        hass, (DOMAIN, f"wegnology:{device_key(device_id, application_id)}")
     )
-    assert len(found) <= 1, found
-    return found[0] if found else None
+
+
+def most_recent_path(application_id: str = DEMO_APPLICATION_ID) -> str:
+    """Return the path of an application's Most Recent by Severity."""
+    return f"/applications/{application_id}/events/mostRecentBySeverity"
+
+
+def events_path(application_id: str = DEMO_APPLICATION_ID) -> str:
+    """Return the path of an application's event list."""
+    return f"/applications/{application_id}/events"
+
+
+def flows_path(application_id: str = DEMO_APPLICATION_ID) -> str:
+    """Return the path of an application's workflow list."""
+    return f"/applications/{application_id}/flows"
+
+
+def after_state(application_id: str = DEMO_APPLICATION_ID) -> list[str]:
+    """Return what a poll reads after the state: connection changes, then alerts."""
+    return [
+        devices_path(application_id),
+        most_recent_path(application_id),
+        events_path(application_id),
+    ]
+
+
+def state_poll(application_id: str = DEMO_APPLICATION_ID) -> list[str]:
+    """Return the requests of a poll without the topology, in order."""
+    return [bulk_state_path(application_id), *after_state(application_id)]
+
+
+def setup_reads(application_id: str = DEMO_APPLICATION_ID) -> list[str]:
+    """Return the requests of an entry's first start, in order.
+
+    The device list, the state, the new count, the newest event (nothing raised
+    before fires), the open events and the workflows.
+    """
+    return [
+        devices_path(application_id),
+        bulk_state_path(application_id),
+        most_recent_path(application_id),
+        events_path(application_id),
+        events_path(application_id),
+        flows_path(application_id),
+    ]
+
+
+def topology_poll(application_id: str = DEMO_APPLICATION_ID) -> list[str]:
+    """Return the requests of a poll with the topology (every 10 minutes), in order.
+
+    The device list, the state, the new count, the events changed, the open
+    events and the workflows.
+    """
+    return setup_reads(application_id)
+
+
+def device_list_reads(
+    sim: WegnologySimulator, application_id: str = DEMO_APPLICATION_ID
+) -> int:
+    """Return how often the whole device list was read (not a query's few)."""
+    return sum(
+        1
+        for request in sim.requests
+        if request.path == devices_path(application_id) and "query" not in request.query
+    )

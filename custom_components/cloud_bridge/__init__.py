@@ -28,6 +28,10 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 PLATFORMS = [
     Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.CLIMATE,
+    Platform.EVENT,
+    Platform.FAN,
     Platform.LIGHT,
     Platform.NUMBER,
     Platform.SCENE,

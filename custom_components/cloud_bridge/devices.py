@@ -10,6 +10,7 @@ from homeassistant.helpers import (
     entity_registry as er,
 )
 
+from .compat import async_remove_entry_device
 from .const import DOMAIN, LOGGER
 from .model import Device, Snapshot, Spec
 from .names import clean_name
@@ -51,6 +52,7 @@ def _registry_facts(device: Device) -> tuple[object, ...]:
         device.mac,
         device.suggested_area,
         device.via_device,
+        device.service,
     )
 
 
@@ -143,10 +145,14 @@ class DeviceSync:
             manufacturer=_text(device.manufacturer),
             model=_text(device.model),
             suggested_area=self._area(device.suggested_area),
-            via_device_id=(
-                self.device_ids.get(device.via_device) if device.via_device else None
-            ),
+            entry_type=dr.DeviceEntryType.SERVICE if device.service else None,
         )
+        parent_id = (
+            self.device_ids.get(device.via_device) if device.via_device else None
+        )
+        # Linked here: async_get_or_create takes via_device_id only from 2026.9.
+        if registered.via_device_id != parent_id:
+            registry.async_update_device(registered.id, via_device_id=parent_id)
         self.device_ids[device.key] = registered.id
 
     @callback
@@ -178,7 +184,7 @@ class DeviceSync:
         known = {device_identifier(self.vendor, key) for key in snapshot.devices}
         for device in dr.async_entries_for_config_entry(registry, self.entry.entry_id):
             if not device.identifiers & known:
-                registry.async_remove_device(device.id)
+                async_remove_entry_device(registry, device.id, self.entry.entry_id)
         for key in list(self._seen):
             if key not in snapshot.devices:
                 del self._seen[key]

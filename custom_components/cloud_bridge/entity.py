@@ -62,8 +62,10 @@ class CloudBridgeEntity[S: Spec, V](CoordinatorEntity[CloudBridgeCoordinator]):
         self, spec: S, device_class: str | None = None
     ) -> dict[str, Any]:
         """Return the EntityDescription fields every platform takes from a spec."""
-        if spec.name is not None:
-            name: Any = clean_name(spec.name)
+        if spec.main:
+            name: Any = None  # the device's main feature, named as the device
+        elif spec.name is not None:
+            name = clean_name(spec.name)
         elif spec.translation_key is not None or device_class is not None:
             name = UNDEFINED  # named by its translation, or by its device class
         else:
@@ -111,6 +113,14 @@ class CloudBridgeEntity[S: Spec, V](CoordinatorEntity[CloudBridgeCoordinator]):
         """Remember what was first written."""
         await super().async_added_to_hass()
         self._written = self._state_key()
+
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Take a new entity id in place (Home Assistant 2026.11 renames so).
+
+        Nothing of ours is kept by entity id. Not an override yet: older
+        releases have no such method, and call none.
+        """
 
     @callback
     @override

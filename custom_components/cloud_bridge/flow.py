@@ -11,11 +11,10 @@ from ipaddress import ip_address
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
-import probatio
-
 from homeassistant.config_entries import ConfigEntry, ConfigFlowResult
 from homeassistant.core import HomeAssistant
 
+from .compat import probatio
 from .const import CONF_VENDOR
 from .errors import CloudAccountError, CloudAuthError, CloudError, CloudUnavailableError
 

@@ -16,12 +16,17 @@ class Kind(StrEnum):
     """The platform a point becomes."""
 
     BINARY_SENSOR = "binary_sensor"
+    CLIMATE = "climate"
+    FAN = "fan"
     LIGHT = "light"
     NUMBER = "number"
     SCENE = "scene"
     SELECT = "select"
     SENSOR = "sensor"
     SWITCH = "switch"
+    # What a cloud service (an application) offers besides its devices.
+    BUTTON = "button"
+    EVENT = "event"
 
 
 class Category(StrEnum):
@@ -71,6 +76,60 @@ class LightCommand:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ClimateState:
+    """What a thermostat shows; None where the cloud did not say.
+
+    ``hvac_mode`` is None while a device that has several modes runs a preset.
+    """
+
+    hvac_mode: str | None = None
+    current_temperature: float | None = None
+    target_temperature: float | None = None
+    fan_mode: str | None = None
+    swing_mode: str | None = None
+    preset_mode: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClimateCommand:
+    """A request to change a thermostat; unset fields stay as they are.
+
+    ``on`` alone turns it on or off in whatever mode it was; an HVAC mode or a
+    preset turns it on in that mode ("off" turns it off).
+    """
+
+    on: bool | None = None
+    hvac_mode: str | None = None
+    target_temperature: float | None = None
+    fan_mode: str | None = None
+    swing_mode: str | None = None
+    preset_mode: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FanState:
+    """What a fan shows; percentage 0 while it is off."""
+
+    on: bool | None = None
+    percentage: int | None = None
+    preset_mode: str | None = None
+    oscillating: bool | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FanCommand:
+    """A request to change a fan; unset fields stay as they are.
+
+    A percentage or a preset turns the fan on.
+    """
+
+    on: bool | None = None
+    percentage: int | None = None
+    preset_mode: str | None = None
+    oscillating: bool | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Spec:
     """How a point's entity looks and behaves: everything but its value.
 
@@ -90,6 +149,8 @@ class Spec:
     survives_offline: bool = False
     # Where something is (a GPS fix): shown, but redacted in diagnostics.
     private: bool = False
+    # The device's main feature: named as the device, even with a device class.
+    main: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -98,6 +159,35 @@ class LightSpec(Spec):
 
     kind = Kind.LIGHT
     features: LightFeatures
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClimateSpec(Spec):
+    """A thermostat: its modes, target range and the settings it offers.
+
+    ``hvac_modes`` holds "off" and the modes offered, in Home Assistant's words;
+    ``precision`` is the finest step of the temperatures it shows.
+    """
+
+    kind = Kind.CLIMATE
+    hvac_modes: tuple[str, ...]
+    target_range: tuple[float, float]
+    target_step: float = 1
+    precision: float = 1
+    unit: str = "°C"
+    fan_modes: tuple[str, ...] = ()
+    swing_modes: tuple[str, ...] = ()
+    preset_modes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FanSpec(Spec):
+    """A fan: how many speeds it has, its presets and whether it oscillates."""
+
+    kind = Kind.FAN
+    speed_count: int
+    preset_modes: tuple[str, ...] = ()
+    oscillation: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -153,6 +243,34 @@ class SceneSpec(Spec):
     kind = Kind.SCENE
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ButtonSpec(Spec):
+    """Something the cloud does when pressed (a workflow's button)."""
+
+    kind = Kind.BUTTON
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventSpec(Spec):
+    """Things that happen (alerts); each Occurrence of its point fires once."""
+
+    kind = Kind.EVENT
+    event_types: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Occurrence:
+    """One thing that happened: its id (fired once), its type and what it says.
+
+    ``device_key`` names the device it is about, if any.
+    """
+
+    id: str
+    type: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    device_key: str | None = None
+
+
 type SensorValue = str | int | float
 
 
@@ -176,6 +294,8 @@ class Device:
     mac: str | None = None
     suggested_area: str | None = None
     via_device: str | None = None
+    # A cloud service (an application), not a physical device.
+    service: bool = False
     online: bool = True
     points: Mapping[str, Point] = field(default_factory=dict)
 

@@ -12,9 +12,9 @@ import re
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
-    """A physical quantity Home Assistant knows."""
+    """A physical quantity: its device class (None: one HA has no class for)."""
 
-    device_class: str
+    device_class: str | None
     unit: str | None
     state_class: str = "measurement"
 
@@ -40,6 +40,43 @@ QUANTITIES: tuple[tuple[frozenset[str], tuple[str, ...], Quantity], ...] = (
         Quantity("illuminance", "lx"),
     ),
     (frozenset({"pressure"}), ("气压",), Quantity("pressure", "hPa")),
+    (
+        frozenset({"rssi", "signal", "signalstrength"}),
+        (),
+        Quantity("signal_strength", "dBm"),
+    ),
+    (
+        frozenset({"uptime", "runtime", "duration"}),
+        (),
+        Quantity("duration", "s"),
+    ),
+    (frozenset({"rpm"}), (), Quantity(None, "rpm")),
+    (frozenset({"frequency", "freq", "hz"}), (), Quantity("frequency", "Hz")),
+)
+# Words that say what a value measures only with a unit spelt next to them
+# (flowRateLpm, flow_m3h, tankLevelPct): alone, a flow may be of air, water
+# or gas in any unit, and a level in %, m or litres. (words, quantity, units)
+NAMED_WITH_UNIT: tuple[tuple[frozenset[str], Quantity, dict[str, str]], ...] = (
+    (
+        frozenset({"flow", "flowrate"}),
+        Quantity("volume_flow_rate", None),
+        {
+            "lpm": "L/min",
+            "lpmin": "L/min",
+            "lph": "L/h",
+            "lps": "L/s",
+            "m3h": "m³/h",
+            "m3s": "m³/s",
+            "cfm": "ft³/min",
+            "gpm": "gal/min",
+            "gph": "gal/h",
+        },
+    ),
+    (
+        frozenset({"level"}),
+        Quantity(None, "%"),
+        {"pct": "%", "percent": "%"},
+    ),
 )
 
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -68,11 +105,32 @@ def words(name: str) -> frozenset[str]:
     return frozenset({*parts, *joined, name.lower()})
 
 
+def compounds(name: str) -> frozenset[str]:
+    """Return the words a name writes apart that mean one thing together.
+
+    Two words in a row (upTime reads uptime, flowRate flowrate), and a word,
+    a number and a word (flow_m3h reads m3h).
+    """
+    parts = ordered_words(name)
+    pairs = {
+        word + after
+        for word, after in itertools.pairwise(parts)
+        if word.isalpha() and after.isalpha()
+    }
+    spelt = {
+        "".join(three)
+        for three in zip(parts, parts[1:], parts[2:], strict=False)
+        if three[0].isalpha() and three[1].isdigit() and three[2].isalpha()
+    }
+    return frozenset(pairs | spelt)
+
+
 # A colour temperature is not a temperature in °C.
 _NOT_A_TEMPERATURE = frozenset({"color", "colour", "colortemp", "cct"})
 # "power" and "current" also mean "on/off" and "present": power_level,
-# powerMode, current_speed, currentMode are settings, not watts or amperes.
-_AMBIGUOUS = frozenset({"power", "current"})
+# powerMode, current_speed, currentMode are settings, not watts or amperes;
+# a signal_level is as often bars (0-5) as dBm.
+_AMBIGUOUS = frozenset({"power", "current", "signal"})
 _SETTINGS = frozenset(
     {
         "level",
@@ -119,6 +177,25 @@ _UNIT_WORDS: dict[str, dict[str, str]] = {
     "voltage": {"v": "V", "mv": "mV", "kv": "kV"},
     # Not "a": current_a is as often phase A as amperes.
     "current": {"ma": "mA"},
+    "signal_strength": {"dbm": "dBm"},
+    "duration": {
+        "s": "s",
+        "sec": "s",
+        "secs": "s",
+        "seconds": "s",
+        "ms": "ms",
+        "millis": "ms",
+        "min": "min",
+        "mins": "min",
+        "minutes": "min",
+        "h": "h",
+        "hr": "h",
+        "hrs": "h",
+        "hours": "h",
+        "d": "d",
+        "days": "d",
+    },
+    "frequency": {"hz": "Hz", "khz": "kHz"},
 }
 
 
@@ -129,7 +206,7 @@ _UNCLEAR_UNIT = re.compile(r"mwh?(?![a-z])", re.IGNORECASE)
 
 def quantity(name: str, display_name: str = "") -> Quantity | None:
     """Return what a numeric value measures, if its names say so plainly."""
-    found = words(name)
+    found = words(name) | compounds(name)
     if _UNCLEAR_UNIT.search(name):
         return None
     if {"power", "factor"} <= found or "pf" in found:
@@ -144,12 +221,15 @@ def quantity(name: str, display_name: str = "") -> Quantity | None:
             continue
         if named or any(term in display_name for term in terms):
             return _with_unit_word(measured, found)
+    for names, measured, units in NAMED_WITH_UNIT:
+        if found & names and (spelt := sorted(found & units.keys())):
+            return Quantity(measured.device_class, units[spelt[0]])
     return None
 
 
 def _with_unit_word(measured: Quantity, found: frozenset[str]) -> Quantity:
     """Return the quantity in the unit its name spells out, if it does."""
-    units = _UNIT_WORDS.get(measured.device_class, {})
+    units = _UNIT_WORDS.get(measured.device_class or "", {})
     for word in sorted(found & units.keys()):
         return Quantity(measured.device_class, units[word], measured.state_class)
     return measured

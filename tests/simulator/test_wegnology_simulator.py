@@ -801,14 +801,17 @@ async def test_multi_device_command(api: Api) -> None:
 
 
 async def test_throttling_answers_429_with_retry_after(api: Api) -> None:
-    api.sim.throttle = (3, 0.5)
+    now = [1000.0]
+    api.sim.clock = lambda: now[0]
+    api.sim.throttle = (3, 30)
     for _ in range(3):
         assert (await api.get("/applications")).status == 200
+    now[0] += 10
     reply = await api.get(f"{PLANT}/devices/compositeState")
     reply.error(429, "TooManyRequests")
-    assert reply.headers["Retry-After"] == "1"
+    assert reply.headers["Retry-After"] == "20"
     (await api.login()).error(429, "TooManyRequests")  # counted before auth
-    await asyncio.sleep(0.55)
+    now[0] += 20
     assert (await api.get("/applications")).status == 200
     api.sim.throttle = None
     for _ in range(5):
@@ -824,10 +827,10 @@ async def test_fault_server_error(api: Api) -> None:
 
 
 async def test_fault_latency(api: Api) -> None:
-    api.sim.faults.add("latency", seconds=0.2)
-    start = time.monotonic()
+    api.sim.faults.add("latency", seconds=0.01)
     assert (await api.get("/applications")).status == 200
-    assert time.monotonic() - start >= 0.2
+    assert (await api.get("/applications")).status == 200
+    assert api.sim.faults.delays == [0.01]
 
 
 async def test_fault_malformed_json(api: Api) -> None:
@@ -919,9 +922,7 @@ def test_demo_data_is_deterministic_and_complete() -> None:
 async def test_generated_data_serves_a_thousand_devices(
     session: aiohttp.ClientSession, socket_enabled: None
 ) -> None:
-    start = time.perf_counter()
     data = generated_data(1000)
-    assert time.perf_counter() - start < 0.5
     (app,) = data.applications
     assert len(app.devices) == 1000
     assert list(app.devices) == list(generated_data(1000).applications[0].devices)
@@ -934,9 +935,7 @@ async def test_generated_data_serves_a_thousand_devices(
     async with WegnologySimulator(data) as sim:
         api = Api(session, sim, DEMO_API_TOKEN)
         path = f"/applications/{app.id}/devices/compositeState"
-        start = time.perf_counter()
         items = await api.all_pages(path, 100)
-        elapsed = time.perf_counter() - start
         assert len(items) == len({i["id"] for i in items}) == 1000
         whole = await api.get(path, params={"perPage": 1000})
         assert whole.body["count"] == 1000
@@ -947,7 +946,6 @@ async def test_generated_data_serves_a_thousand_devices(
         assert (await api.post(relay_path, {"name": RELAY_ON})).status == 200
         await sim.wait_background()
         assert relay.state["relay"].value is True
-    assert elapsed < 5
 
 
 def test_cli_options() -> None:

@@ -44,6 +44,8 @@ from .client import (
     GizwitsInvalidAttrError,
     GizwitsNotBoundError,
 )
+from .climate import Climate, find_climate
+from .fan import Fan, find_fan
 from .lamp import LIGHT_KEY, Lamp, find_lamp
 from .mapping import (
     INFERRED_SAMPLES,
@@ -96,14 +98,20 @@ class _Product:
     name: str
     datapoints: dict[str, Any]
     lamp: Lamp | None
+    # A thermostat or a fan: one entity for the datapoints it stands for.
+    appliance: Climate | Fan | None = None
 
     @classmethod
     def of(cls, definition: ProductDefinition) -> _Product:
         """Index a definition."""
+        lamp = find_lamp(definition.datapoints)
         return cls(
             name=definition.name,
             datapoints={dp.name: dp for dp in definition.datapoints},
-            lamp=find_lamp(definition.datapoints),
+            lamp=lamp,
+            appliance=None
+            if lamp
+            else find_climate(definition) or find_fan(definition),
         )
 
     def points(
@@ -111,11 +119,14 @@ class _Product:
     ) -> list[Point]:
         """Return the points of a device (or group) of this product."""
         points = [self.lamp.point(values)] if self.lamp else []
-        lamp_names = self.lamp.names if self.lamp else frozenset()
+        covered = self.lamp.names if self.lamp else frozenset()
+        if self.appliance is not None:
+            points.append(self.appliance.point(values))
+            covered = self.appliance.names
         points.extend(
             datapoint_point(dp, values.get(name))
             for name, dp in self.datapoints.items()
-            if name not in lamp_names and (dp.writable or not writable_only)
+            if name not in covered and (dp.writable or not writable_only)
         )
         return points
 
@@ -125,6 +136,8 @@ class _Product:
             if not isinstance(value, LightCommand):
                 raise ValueError("not a light command")
             return self.lamp.attrs(value)
+        if self.appliance is not None and point_key == self.appliance.key:
+            return self.appliance.attrs(value)
         datapoint = self.datapoints.get(point_key)
         if datapoint is None or not datapoint.writable:
             raise ValueError(f"{point_key} cannot be set")
@@ -542,6 +555,7 @@ class GizwitsAdapter(VendorAdapter):
                     "name": p.name,
                     "datapoints": sorted(p.datapoints),
                     "lamp": bool(p.lamp),
+                    "appliance": p.appliance.key if p.appliance else None,
                 }
                 for key, p in sorted(self._products.items())
             },

@@ -4,8 +4,6 @@ from collections.abc import Mapping
 import logging
 from typing import Any
 
-import probatio
-
 from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -18,6 +16,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
+from ...compat import probatio
 from ...flow import INSECURE_ADDRESS, VendorFlow
 from .client import (
     GizwitsAccountMovedError,

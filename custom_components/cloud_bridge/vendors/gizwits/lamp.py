@@ -14,9 +14,10 @@ import math
 from typing import Any
 
 from ...model import LightCommand, LightFeatures, LightSpec, LightState, Point
-from ...quantities import ordered_words, words
+from ...quantities import ordered_words
 from .mapping import is_number, read_value, snap
 from .models import Datapoint
+from .roles import says
 
 LIGHT_KEY = "light"
 # Only names that plainly mean brightness or dimming: "level" (heat_level,
@@ -51,16 +52,9 @@ KELVIN_SPAN = (1000, 10000)
 DEFAULT_KELVIN = (2700, 6500)
 
 
-def _means(datapoint: Datapoint, names: frozenset[str], terms: tuple[str, ...]) -> bool:
-    """Tell whether a datapoint's names say it is this kind of thing."""
-    return bool(words(datapoint.name) & names) or any(
-        term in datapoint.display_name for term in terms
-    )
-
-
 def _is_color_temp(datapoint: Datapoint) -> bool:
     """Tell whether a datapoint's names say it is a colour temperature."""
-    if _means(datapoint, COLOR_TEMP_WORDS, _TERMS["color_temp"]):
+    if says(datapoint, COLOR_TEMP_WORDS, _TERMS["color_temp"]):
         return True
     ordered = ordered_words(datapoint.name)
     return any(pair in COLOR_TEMP_PAIRS for pair in itertools.pairwise(ordered))
@@ -184,14 +178,14 @@ def find_lamp(datapoints: tuple[Datapoint, ...]) -> Lamp | None:
     if len(switches) != 1 or len(switches) + len(numbers) != len(writable):
         return None
     brightness = [
-        dp for dp in numbers if _means(dp, BRIGHTNESS_WORDS, _TERMS["brightness"])
+        dp for dp in numbers if says(dp, BRIGHTNESS_WORDS, _TERMS["brightness"])
     ]
     if len(brightness) != 1:
         return None
     rest = [dp for dp in numbers if dp is not brightness[0]]
     color_temp = [dp for dp in rest if _is_color_temp(dp)]
     rgb = [
-        next((dp for dp in rest if _means(dp, names, (term,))), None)
+        next((dp for dp in rest if says(dp, names, (term,))), None)
         for names, term in zip(RGB_WORDS, _TERMS["rgb"], strict=True)
     ]
     channels = tuple(dp for dp in rgb if dp is not None)

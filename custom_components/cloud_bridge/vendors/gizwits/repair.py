@@ -3,11 +3,10 @@
 import json
 from typing import Any
 
-import probatio
-
-from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
+from homeassistant.components.repairs import RepairsFlow
 from homeassistant.helpers.selector import TextSelector, TextSelectorConfig
 
+from ...compat import RepairsFlowResult, probatio
 from .definitions import async_get_definition_store
 from .models import GizwitsParseError, ProductDefinition
 

@@ -22,6 +22,7 @@ from .const import (
     CONF_USER_TOKEN,
     VENDOR_ID,
 )
+from .memory import async_get_alert_store
 from .options_flow import WegnologyOptionsFlow
 from .services import async_setup_services
 
@@ -59,12 +60,14 @@ async def async_create_adapter(
     hass: HomeAssistant, entry: CloudBridgeConfigEntry
 ) -> VendorAdapter:
     """Return the adapter for a WEGnology entry, with the user's options."""
-
+    alerts = await async_get_alert_store(hass)
     return WegnologyAdapter(
         client_for(hass, entry),
         entry.data[CONF_APPLICATION_ID],
         overrides=entry.options.get(CONF_ATTRIBUTES, {}),
         switches=entry.options.get(CONF_SWITCHES, {}),
+        name=entry.title,
+        memory=alerts.memory(entry.entry_id),
     )
 
 

@@ -1,7 +1,11 @@
 """A WEGnology application as a Snapshot; commands as device commands.
 
 Each poll reads the composite state a page of devices at a time (the bulk
-endpoint); the device list (attributes, gateways, connection, tags) is topology.
+endpoint), the devices whose connection changed since the last read (the
+device list's query on ``connectedAt``/``disconnectedAt``: one small request),
+and the alerts (``alerts.py``); the whole device list (attributes, gateways,
+connection, tags) and the workflow buttons (``workflows.py``) are topology.
+The application itself is a device too: its alerts and buttons are its points.
 Where the bulk endpoint answers 404 and the application is still there, each
 device's own composite state is read instead, a few at a time. An application
 the cloud no longer has (404 on its device list or on Application Get) is an
@@ -10,7 +14,7 @@ device) only makes the device list stale.
 """
 
 from collections.abc import Iterable, Mapping
-from functools import partial
+from functools import lru_cache, partial
 import logging
 import re
 from typing import Any
@@ -27,6 +31,8 @@ from ...model import (
     Command,
     Device,
     DeviceCommand,
+    EventSpec,
+    Occurrence,
     Point,
     PointUpdate,
     SensorSpec,
@@ -37,11 +43,25 @@ from ...model import (
 from ...quantities import quantity
 from ..base import ProblemLog, VendorAdapter, read_concurrently
 from ..parse import number
+from .alerts import (
+    ALERT_LEVELS,
+    AlertMemory,
+    Alerts,
+    EventStateChange,
+    query_time,
+)
 from .client import (
     WegnologyClient,
     WegnologyNotFoundError,
 )
-from .models import AttributeState, Device as WegnologyDevice
+from .models import (
+    EVENT_LEVELS,
+    Attribute,
+    AttributeState,
+    Device as WegnologyDevice,
+    Event,
+)
+from .workflows import WorkflowButtons
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -63,6 +83,25 @@ AREA_TAGS = ("area", "room")
 _CONNECTIVITY = BinarySensorSpec(
     device_class="connectivity", category=Category.DIAGNOSTIC, survives_offline=True
 )
+# The application's own points, and each device's open alert.
+ALERTS = "$alerts"
+NEW_ALERTS = "$new_alerts"
+ALERT_LEVEL = "$alert_level"
+OPEN_ALERT = "$open_alert"
+_ALERT_EVENT = EventSpec(translation_key="alert", event_types=EVENT_LEVELS)
+_NEW_ALERTS = SensorSpec(translation_key="new_alerts", state_class="measurement")
+_ALERT_LEVEL = SensorSpec(
+    translation_key="alert_level", device_class="enum", options=ALERT_LEVELS
+)
+# An offline device's alert (it went offline, say) stays shown. One per device:
+# the first to start disabled in an application too large for the entity limit.
+_OPEN_ALERT = BinarySensorSpec(
+    translation_key="open_alert",
+    device_class="problem",
+    survives_offline=True,
+    optional=True,
+)
+APPLICATION_MODEL = "Application"
 
 
 def _not_found(err: CloudRejectedError) -> bool:
@@ -121,6 +160,7 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)
 def sentence(name: str) -> str:
     """Return a camelCase or snake_case name as words: flowRate → Flow rate.
 
@@ -146,6 +186,16 @@ def suggested_area(tags: Iterable[tuple[str, str]]) -> str | None:
             if key.strip().casefold() == wanted and value.strip():
                 return value.strip()
     return None
+
+
+def names_device(device_name: str, attribute: str) -> bool:
+    """Tell whether an attribute's words are the last words of its device's name.
+
+    Such an attribute is the device's main feature: "Boiler Relay" + relay.
+    """
+    said = sentence(attribute).casefold().split()
+    name = device_name.casefold().split()
+    return 0 < len(said) <= len(name) and name[-len(said) :] == said
 
 
 def measurement(
@@ -179,12 +229,20 @@ class WegnologyAdapter(VendorAdapter):
         client: WegnologyClient,
         application_id: str,
         *,
+        memory: AlertMemory,
         overrides: Mapping[str, Mapping[str, str]] | None = None,
         switches: Mapping[str, Mapping[str, Any]] | None = None,
+        name: str | None = None,
     ) -> None:
-        """Keep the client, the application and the user's options."""
+        """Keep the client, the application (and its name) and the user's options.
+
+        ``memory`` keeps which alerts fired across restarts.
+        """
         self._client = client
         self._application_id = application_id
+        self._name = name or application_id
+        self._alerts = Alerts(client, application_id, memory, self._call)
+        self._buttons = WorkflowButtons(client, application_id, self._call)
         self._overrides = overrides or {}
         self._switches = switches or {}
         self._devices: dict[str, WegnologyDevice] = {}
@@ -193,6 +251,11 @@ class WegnologyAdapter(VendorAdapter):
         self._stale = True
         self._complete = True
         self._unlisted: set[str] = set()
+        # Each device's attribute specs, while its definition stays the same.
+        self._specs: dict[
+            tuple[str, str, tuple[Attribute, ...]], tuple[tuple[Attribute, Spec], ...]
+        ] = {}
+        self._open_alerts: frozenset[str] = frozenset()
         self._problems = ProblemLog(_LOGGER, "WEGnology: a device skipped: %s")
 
     def _key(self, device_id: str) -> str:
@@ -200,8 +263,10 @@ class WegnologyAdapter(VendorAdapter):
         return f"{self._application_id}:{device_id}"
 
     async def async_poll(self, *, topology_due: bool) -> Snapshot:
-        """Read the composite state; the device list when topology is due."""
-        if topology_due or self._stale:
+        """Read state, connection changes and alerts; topology when it is due."""
+        topology = topology_due or self._stale
+        listed = topology
+        if topology:
             await self._read_devices()
             self._bulk = True
         states = await self._read_states()
@@ -210,16 +275,54 @@ class WegnologyAdapter(VendorAdapter):
             # (once: one the list cannot give, being unreadable, is not asked
             # for again on every poll).
             await self._read_devices()
+            listed = True
         self._unlisted = unlisted
+        if not listed:
+            await self._read_connection_changes()
         self._states = states
-        return Snapshot(
-            {
-                self._key(device.id): self._device(device)
-                for device in self._devices.values()
-            },
-            # A device whose item could not be read is not gone.
-            complete=self._complete,
+        # A device gone (stale) re-reads the devices, not the rest of the topology.
+        await self._alerts.poll(full=topology_due)
+        if topology_due or self._buttons.stale:
+            await self._buttons.read()
+        self._open_alerts = self._alerts.devices_with_open_alerts
+        devices = {
+            self._key(device.id): self._device(device)
+            for device in self._devices.values()
+        }
+        if (application := self._application_device()) is not None:
+            devices[application.key] = application
+        # A device whose item could not be read is not gone.
+        return Snapshot(devices, complete=self._complete)
+
+    async def _read_connection_changes(self) -> None:
+        """Read the devices whose connection changed since the newest change seen.
+
+        One small request (usually the device or two of that last moment);
+        a device it names that the list did not have joins at once.
+        """
+        changes = [
+            device.connection_time
+            for device in self._devices.values()
+            if device.connection_time is not None
+            and device.device_class not in NEVER_CONNECTED
+        ]
+        if not changes:
+            return
+        since = query_time(max(changes))
+        listing = await self._call(
+            partial(
+                self._client.devices,
+                self._application_id,
+                query={
+                    "$or": [
+                        {"connectedAt": {"$gte": since}},
+                        {"disconnectedAt": {"$gte": since}},
+                    ]
+                },
+            )
         )
+        for device in listing.items:
+            self._devices[device.id] = device
 
     def _gone(self, err: CloudRejectedError) -> CloudAccountError:
         """Return the account problem of an application the cloud no longer has."""
@@ -242,6 +345,7 @@ class WegnologyAdapter(VendorAdapter):
             self._problems.report(problem)
         self._complete = not devices.skipped
         self._devices = {device.id: device for device in devices.items}
+        self._specs = {}
         self._stale = False
 
     async def _check_application(self) -> None:
@@ -308,14 +412,20 @@ class WegnologyAdapter(VendorAdapter):
             points.append(
                 Point(key=CONNECTED, spec=_CONNECTIVITY, value=device.connected)
             )
-        for attribute in device.attributes:
-            reported = state.get(attribute.name)
-            raw = reported.value if reported else None
-            point = self._attribute_point(
-                device.id, attribute.name, attribute.data_type, raw
+        if self._alerts.readable:
+            points.append(
+                Point(
+                    key=OPEN_ALERT,
+                    spec=_OPEN_ALERT,
+                    value=device.id in self._open_alerts,
+                )
             )
-            if point is not None:
-                points.append(point)
+        for attribute, spec in self._attribute_specs(device):
+            reported = state.get(attribute.name)
+            value = attribute_value(
+                attribute.data_type, reported.value if reported else None
+            )
+            points.append(Point(key=attribute.name, spec=spec, value=value))
         parent = device.parent_id if device.parent_id in self._devices else None
         return Device(
             key=self._key(device.id),
@@ -328,41 +438,129 @@ class WegnologyAdapter(VendorAdapter):
             points={point.key: point for point in points},
         )
 
-    def _attribute_point(
-        self, device_id: str, name: str, data_type: str, raw: Any
-    ) -> Point | None:
-        """Return the point an attribute becomes, by its data type and the options.
+    def _attribute_specs(
+        self, device: WegnologyDevice
+    ) -> tuple[tuple[Attribute, Spec], ...]:
+        """Return the spec of each attribute that becomes an entity.
 
-        Its key (and so its unique id) is the attribute's name; its name is that
-        name in words.
+        Worked out once per device definition (a poll of a large application
+        reads thousands of attributes); the one attribute whose words end the
+        device's name is its main feature.
         """
-        value = attribute_value(data_type, raw)
+        shape = (device.id, device.name, device.attributes)
+        if (known := self._specs.get(shape)) is not None:
+            return known
+        main = [a.name for a in device.attributes if names_device(device.name, a.name)]
+        specs = tuple(
+            (attribute, spec)
+            for attribute in device.attributes
+            if (
+                spec := self._attribute_spec(
+                    device.id,
+                    attribute.name,
+                    attribute.data_type,
+                    main=main == [attribute.name],
+                )
+            )
+            is not None
+        )
+        self._specs[shape] = specs
+        return specs
+
+    def _attribute_spec(
+        self, device_id: str, name: str, data_type: str, *, main: bool
+    ) -> Spec | None:
+        """Return the spec an attribute becomes, by its data type and the options.
+
+        Its point's key (and so its unique id) is the attribute's name; its
+        name is that name in words, or the device's own for its main feature.
+        """
         option = f"{device_id}/{name}"
         words = sentence(name)
         spec: Spec
         match data_type:
             case "boolean" if option in self._switches:
-                spec = SwitchSpec(name=words)
+                spec = SwitchSpec(name=words, main=main)
             case "boolean":
-                spec = BinarySensorSpec(name=words)
+                spec = BinarySensorSpec(name=words, main=main)
             case "number":
                 device_class, unit, state_class = measurement(
                     name, self._overrides.get(option, {})
                 )
                 spec = SensorSpec(
                     name=words,
+                    main=main,
                     device_class=device_class,
                     unit=unit,
                     state_class=state_class,
                 )
             case "string" | "gps":
-                spec = SensorSpec(name=words, private=data_type == "gps")
+                spec = SensorSpec(name=words, main=main, private=data_type == "gps")
             case _:
                 return None
-        return Point(key=name, spec=spec, value=value)
+        return spec
+
+    def _application_device(self) -> Device | None:
+        """Return the application as a device: its alerts and workflow buttons.
+
+        None while it has neither (a token that may read neither).
+        """
+        points: list[Point] = []
+        if self._alerts.readable:
+            points += [
+                Point(key=NEW_ALERTS, spec=_NEW_ALERTS, value=self._alerts.new_count),
+                Point(
+                    key=ALERT_LEVEL, spec=_ALERT_LEVEL, value=self._alerts.worst_level
+                ),
+                Point(
+                    key=ALERTS,
+                    spec=_ALERT_EVENT,
+                    value=tuple(self._occurrence(e) for e in self._alerts.take_fresh()),
+                ),
+            ]
+        points += self._buttons.points()
+        if not points:
+            return None
+        return Device(
+            key=self._application_id,
+            name=self._name,
+            manufacturer=MANUFACTURER,
+            model=APPLICATION_MODEL,
+            service=True,
+            points={point.key: point for point in points},
+        )
+
+    def _occurrence(self, event: Event) -> Occurrence:
+        """Return an event as its event entity fires it."""
+        return Occurrence(
+            id=event.id,
+            type=event.level,
+            data={
+                "event_id": event.id,
+                "subject": event.subject,
+                "message": event.message,
+                "state": event.state,
+                "device": event.device_name,
+                "created": query_time(event.created),
+            },
+            device_key=self._key(event.device_id)
+            if event.device_id in self._devices
+            else None,
+        )
 
     async def async_execute(self, command: Command) -> list[PointUpdate]:
-        """Send the device command a command needs; switches show it at once."""
+        """Send the device command a command needs; switches show it at once.
+
+        On the application: move an event, or press a workflow button.
+        """
+        if command.device_key == self._application_id:
+            if isinstance(command.value, EventStateChange):
+                await self._alerts.set_state(command.value)
+            elif command.point_key in self._buttons:
+                await self._buttons.press(command.point_key)
+            else:
+                raise CloudInvalidValueError("the application takes no device commands")
+            return []
         device_id = command.device_key.removeprefix(f"{self._application_id}:")
         if isinstance(command.value, DeviceCommand):
             await self._send(device_id, command.value.name, command.value.payload)
@@ -402,12 +600,18 @@ class WegnologyAdapter(VendorAdapter):
             raise
 
     def attributes(self, data_type: str) -> list[tuple[str, str, str]]:
-        """Return (device id, device name, attribute) of every attribute of a type."""
+        """Return (device id, device name, attribute) of every attribute of a type.
+
+        Sorted by device name, then attribute (as a person reads them).
+        """
         return sorted(
-            (device.id, device.name, attribute.name)
-            for device in self._devices.values()
-            for attribute in device.attributes
-            if attribute.data_type == data_type
+            (
+                (device.id, device.name, attribute.name)
+                for device in self._devices.values()
+                for attribute in device.attributes
+                if attribute.data_type == data_type
+            ),
+            key=lambda found: (found[1].casefold(), found[2].casefold(), found[0]),
         )
 
     def diagnostics(self) -> dict[str, Any]:
@@ -416,7 +620,13 @@ class WegnologyAdapter(VendorAdapter):
             "application_id": self._application_id,
             "devices": len(self._devices),
             "bulk_composite_state": self._bulk,
-            "reported_problems": self._problems.reported,
+            "reported_problems": [
+                *self._problems.reported,
+                *self._alerts.reported_problems,
+                *self._buttons.reported_problems,
+            ],
+            "events_readable": self._alerts.readable,
+            "workflows_readable": self._buttons.readable,
             "device_classes": sorted(
                 {device.device_class for device in self._devices.values()}
             ),

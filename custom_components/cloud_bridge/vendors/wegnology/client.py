@@ -7,7 +7,10 @@ password when the cloud answers 401 — once, under a lock.
 """
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import datetime
+import json
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -28,13 +31,22 @@ from .models import (
     Application,
     AttributeState,
     Device,
+    Event,
+    MostRecent,
     WegnologyParseError,
+    Workflow,
     parse_composite_state,
+    parse_time,
 )
 
 REQUEST_TIMEOUT = 20.0
 PER_PAGE = 100
 MAX_PAGES = 1000
+# The newest events read to start from (several may share the newest time).
+NEWEST_EVENTS = 10
+# A server with a lower page limit refuses a larger perPage with a 400 whose
+# message says so (Losant's validator: "perPage must be <= 50").
+_PER_PAGE_REFUSED = re.compile(r"perPage\b(?:\D*?(\d+))?", re.IGNORECASE)
 
 
 class WegnologyError(VendorClientError):
@@ -61,6 +73,7 @@ class WegnologyApiError(WegnologyError, VendorRefusedError):
         super().__init__(f"{message} ({error_type or status})")
         self.status = status
         self.type = error_type
+        self.message = message
 
 
 class WegnologyNotFoundError(WegnologyApiError, VendorNotFoundError):
@@ -96,6 +109,8 @@ class WegnologyClient:
         self._password = password
         self._on_login = on_login
         self._login_lock = asyncio.Lock()
+        # Items a page holds: fewer once a server refuses PER_PAGE.
+        self.per_page = PER_PAGE
 
     async def login(self) -> str:
         """Log in with the e-mail and password; return the user token."""
@@ -134,32 +149,27 @@ class WegnologyClient:
                 "WEGnology sent an application without an id"
             ) from err
 
-    async def devices(self, application_id: str) -> Listing[Device]:
-        """Return every device of an application, and why any item was skipped."""
+    async def devices(
+        self, application_id: str, *, query: Mapping[str, Any] | None = None
+    ) -> Listing[Device]:
+        """Return the devices of an application (those a query asks for)."""
         return await self._paged(
-            f"/applications/{application_id}/devices", Device.from_json
+            f"/applications/{application_id}/devices",
+            Device.from_json,
+            None if query is None else {"query": _json(query)},
         )
 
     async def composite_states(
         self, application_id: str
     ) -> dict[str, dict[str, AttributeState]]:
         """Return every device's last state, a page of devices per request."""
-        states: dict[str, dict[str, AttributeState]] = {}
-        for page in range(MAX_PAGES):
-            reply = await self._request(
-                "GET",
-                f"/applications/{application_id}/devices/compositeState",
-                params={"page": page, "perPage": PER_PAGE},
+        return {
+            item["id"]: parse_composite_state(item.get("compositeState"))
+            for item in await self._items(
+                f"/applications/{application_id}/devices/compositeState"
             )
-            items = _items(reply)
-            for item in items:
-                if isinstance(item, dict) and isinstance(item.get("id"), str):
-                    states[item["id"]] = parse_composite_state(
-                        item.get("compositeState")
-                    )
-            if _last_page(reply, page, len(items)):
-                break
-        return states
+            if isinstance(item, dict) and isinstance(item.get("id"), str)
+        }
 
     async def composite_state(
         self, application_id: str, device_id: str
@@ -183,23 +193,158 @@ class WegnologyClient:
             body=body,
         )
 
-    async def _paged[T](self, path: str, parse: Callable[[Any], T]) -> Listing[T]:
-        """Read a list page by page until totalCount is reached."""
+    async def events(
+        self,
+        application_id: str,
+        *,
+        query: Mapping[str, Any] | None = None,
+        sort_field: str = "lastUpdated",
+    ) -> Listing[Event]:
+        """Return the events a query asks for (all without one), oldest first."""
+        params = {"sortField": sort_field, "sortDirection": "asc"}
+        if query is not None:
+            params["query"] = _json(query)
+        return await self._paged(
+            f"/applications/{application_id}/events", Event.from_json, params
+        )
+
+    async def newest_events(
+        self, application_id: str
+    ) -> tuple[datetime, frozenset[str]] | None:
+        """Return when the newest event was raised, and the ids raised then.
+
+        None when the application has no event (none with a readable time).
+        """
+        items = await self._first_page(
+            f"/applications/{application_id}/events",
+            {"sortField": "creationDate", "sortDirection": "desc"},
+            NEWEST_EVENTS,
+        )
+        raised = [
+            (when, item["id"])
+            for item in items
+            if isinstance(item, dict)
+            and isinstance(item.get("id"), str)
+            and (when := parse_time(item.get("creationDate"))) is not None
+        ]
+        if not raised:
+            return None
+        newest = max(when for when, _ in raised)
+        return newest, frozenset(i for when, i in raised if when == newest)
+
+    async def most_recent_event(self, application_id: str) -> MostRecent:
+        """Return how many events are new, and the worst (Most Recent by Severity)."""
+        reply = await self._request(
+            "GET", f"/applications/{application_id}/events/mostRecentBySeverity"
+        )
+        return MostRecent.from_json(reply)
+
+    async def set_event_state(
+        self,
+        application_id: str,
+        event_id: str,
+        state: str,
+        comment: str | None = None,
+    ) -> None:
+        """Move an event to a state (acknowledged, resolved, new), with a comment."""
+        body: dict[str, Any] = {"state": state}
+        if comment:
+            body["comment"] = comment
+        await self._request(
+            "PATCH",
+            f"/applications/{application_id}/events/{quote(event_id, safe='')}",
+            body=body,
+        )
+
+    async def workflows(self, application_id: str) -> Listing[Workflow]:
+        """Return the application's (cloud) workflows with their virtual buttons."""
+        return await self._paged(
+            f"/applications/{application_id}/flows", Workflow.from_json
+        )
+
+    async def press_button(
+        self, application_id: str, flow_id: str, key: str, payload: Any = None
+    ) -> None:
+        """Press a workflow's virtual button, sending its payload."""
+        body: dict[str, Any] = {"key": key}
+        if payload is not None:
+            body["payload"] = payload
+        await self._request(
+            "POST",
+            f"/applications/{application_id}/flows/{quote(flow_id, safe='')}"
+            "/virtualButton",
+            body=body,
+        )
+
+    async def _paged[T](
+        self,
+        path: str,
+        parse: Callable[[Any], T],
+        params: Mapping[str, Any] | None = None,
+    ) -> Listing[T]:
+        """Read a list page by page; items that cannot be read are skipped."""
         found: list[T] = []
         skipped: list[str] = []
-        for page in range(MAX_PAGES):
-            reply = await self._request(
-                "GET", path, params={"page": page, "perPage": PER_PAGE}
-            )
-            items = _items(reply)
-            for item in items:
-                try:
-                    found.append(parse(item))
-                except WegnologyParseError as err:
-                    skipped.append(str(err))
-            if _last_page(reply, page, len(items)):
-                break
+        for item in await self._items(path, params):
+            try:
+                found.append(parse(item))
+            except WegnologyParseError as err:
+                skipped.append(str(err))
         return Listing(tuple(found), tuple(skipped))
+
+    async def _items(
+        self, path: str, params: Mapping[str, Any] | None = None
+    ) -> list[Any]:
+        """Return every item of a list, read page by page until totalCount.
+
+        A server that refuses the page size makes the list read again in
+        pages it takes (and every list after it).
+        """
+        while True:
+            per_page = self.per_page
+            found: list[Any] = []
+            try:
+                for page in range(MAX_PAGES):
+                    reply = await self._request(
+                        "GET",
+                        path,
+                        params={**(params or {}), "page": page, "perPage": per_page},
+                    )
+                    items = _items(reply)
+                    found.extend(items)
+                    if _last_page(reply, page, len(items), per_page):
+                        break
+            except WegnologyApiError as err:
+                if not self._smaller_pages(err, per_page):
+                    raise
+                continue
+            return found
+
+    async def _first_page(
+        self, path: str, params: Mapping[str, Any], wanted: int
+    ) -> list[Any]:
+        """Return the items of a list's first page of (at most) wanted items."""
+        while True:
+            per_page = min(wanted, self.per_page)
+            try:
+                reply = await self._request(
+                    "GET", path, params={**params, "page": 0, "perPage": per_page}
+                )
+            except WegnologyApiError as err:
+                if not self._smaller_pages(err, per_page):
+                    raise
+                continue
+            return _items(reply)
+
+    def _smaller_pages(self, err: WegnologyApiError, per_page: int) -> bool:
+        """Take a smaller page size if the cloud refused this one; tell if it did."""
+        if err.status != 400 or not (found := _PER_PAGE_REFUSED.search(err.message)):
+            return False
+        limit = int(found.group(1)) if found.group(1) else per_page // 2
+        if not 1 <= limit < per_page:
+            return False
+        self.per_page = limit
+        return True
 
     async def _request(
         self,
@@ -267,10 +412,15 @@ def _items(reply: Any) -> list[Any]:
     return items
 
 
-def _last_page(reply: dict[str, Any], page: int, count: int) -> bool:
+def _last_page(reply: dict[str, Any], page: int, count: int, asked: int) -> bool:
     """Tell whether a page is the last: totalCount reached, or a short page."""
     total = optional_number(reply, "totalCount", low=0, whole=True)
     per_page = optional_number(reply, "perPage", low=1, whole=True)
     if total is not None and per_page is not None:
         return (page + 1) * per_page >= total or count == 0
-    return count < PER_PAGE
+    return count < asked
+
+
+def _json(query: Mapping[str, Any]) -> str:
+    """Return a query as the API takes it: compact JSON text."""
+    return json.dumps(query, separators=(",", ":"))

@@ -16,8 +16,6 @@ import logging
 import re
 from typing import Any
 
-import probatio
-
 from homeassistant.config_entries import ConfigEntry, ConfigFlowResult
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -30,6 +28,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
+from ...compat import probatio
 from ...flow import INSECURE_ADDRESS, VendorFlow
 from .client import (
     WegnologyApiError,
@@ -92,12 +91,13 @@ async def _attempt[T](
 ) -> tuple[T | None, str | None]:
     """Send a request of the flow; return its result, or why it failed.
 
-    ``refused`` names the outcome of an API error status the step expects.
+    ``refused`` names the outcome of a refusal status the step expects (401
+    included: a server may refuse a good token something it may not do).
     """
     try:
         return await request(), None
     except WegnologyAuthError:
-        return None, "invalid_auth"
+        return None, (refused or {}).get(401, "invalid_auth")
     except WegnologyConnectionError:
         return None, "cannot_connect"
     except WegnologyError as err:
@@ -292,6 +292,11 @@ class WegnologyFlow(VendorFlow):
                 if application.id in self._configured():
                     return self.flow.async_abort(reason="already_configured")
                 return await self._create(application)
+            if error == "invalid_auth":
+                # The list's 401 was the token's own: paste another.
+                return self.show_form(
+                    "token", _TOKEN_SCHEMA, errors={"base": "invalid_auth"}
+                )
             errors = {"base": error or "unknown"}
         return self.show_form(
             "application_id",

@@ -4,7 +4,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Self
 
-from ..parse import ParseError, number, optional_text, text
+from ..parse import (
+    ParseError,
+    boolean,
+    decode_json,
+    items,
+    number,
+    optional_number,
+    optional_text,
+    text,
+)
 
 DATA_TYPES = frozenset({"number", "string", "boolean", "gps", "blob"})
 
@@ -75,6 +84,8 @@ class Device:
     connected: bool | None
     attributes: tuple[Attribute, ...]
     tags: tuple[tuple[str, str], ...]
+    # When the connection last changed (connectionInfo.time), if said.
+    connection_time: datetime | None = None
 
     @classmethod
     def from_json(cls, data: Any) -> Self:
@@ -98,6 +109,7 @@ class Device:
         )
         info = data.get("connectionInfo")
         connected = info.get("connected") if isinstance(info, dict) else None
+        changed = parse_time(info.get("time")) if isinstance(info, dict) else None
         parent = data.get("parentId")
         return cls(
             id=device_id,
@@ -107,6 +119,7 @@ class Device:
             connected=None if connected is None else bool(connected),
             attributes=attributes,
             tags=tags,
+            connection_time=changed,
         )
 
 
@@ -127,3 +140,126 @@ def parse_composite_state(data: Any) -> dict[str, AttributeState]:
         for name, entry in data.items()
         if isinstance(name, str) and isinstance(entry, dict)
     }
+
+
+EVENT_LEVELS = ("info", "warning", "error", "critical")  # by severity
+EVENT_STATES = ("new", "acknowledged", "resolved")  # in the order people work them
+# What an event's text is cut to: it travels in an event entity's attributes.
+MAX_SUBJECT_LENGTH = 255
+MAX_MESSAGE_LENGTH = 2000
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    """An event (an alert) of the application."""
+
+    id: str
+    level: str
+    state: str
+    subject: str
+    message: str
+    device_id: str | None
+    device_name: str | None
+    created: datetime
+    updated: datetime
+
+    @classmethod
+    def from_json(cls, data: Any) -> Self:
+        """Parse one item of /applications/{id}/events."""
+        if not isinstance(data, dict):
+            raise WegnologyParseError("event is not an object")
+        event_id = optional_text(data, "id") or text(data, "eventId")
+        level, state = optional_text(data, "level"), optional_text(data, "state")
+        if level not in EVENT_LEVELS:
+            raise WegnologyParseError(f"event {event_id} has level {level!r}")
+        if state not in EVENT_STATES:
+            raise WegnologyParseError(f"event {event_id} has state {state!r}")
+        created = parse_time(data.get("creationDate"))
+        if created is None:
+            raise WegnologyParseError(f"event {event_id} has no creationDate")
+        return cls(
+            id=event_id,
+            level=level,
+            state=state,
+            subject=optional_text(data, "subject")[:MAX_SUBJECT_LENGTH],
+            message=optional_text(data, "message")[:MAX_MESSAGE_LENGTH],
+            device_id=optional_text(data, "deviceId") or None,
+            device_name=optional_text(data, "deviceName") or None,
+            created=created,
+            updated=max(parse_time(data.get("lastUpdated")) or created, created),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MostRecent:
+    """Most Recent by Severity: the count of new events and the worst one."""
+
+    new_count: int | None
+    event: Event | None
+
+    @classmethod
+    def from_json(cls, data: Any) -> Self:
+        """Parse ``{event?, newCount}``; what cannot be read is None."""
+        new_count = optional_number(data, "newCount", low=0, whole=True)
+        raw = data.get("event") if isinstance(data, dict) else None
+        try:
+            event = Event.from_json(raw) if raw is not None else None
+        except WegnologyParseError:
+            event = None
+        return cls(None if new_count is None else int(new_count), event)
+
+
+@dataclass(frozen=True, slots=True)
+class VirtualButton:
+    """A workflow's virtual button: its key, label, and the payload it sends."""
+
+    key: str
+    label: str | None
+    payload: Any = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Workflow:
+    """A workflow (Losant's flow) and its virtual buttons."""
+
+    id: str
+    name: str
+    enabled: bool
+    buttons: tuple[VirtualButton, ...]
+
+    @classmethod
+    def from_json(cls, data: Any) -> Self:
+        """Parse one item of /applications/{id}/flows."""
+        if not isinstance(data, dict):
+            raise WegnologyParseError("workflow is not an object")
+        flow_id = optional_text(data, "id") or text(data, "flowId")
+        return cls(
+            id=flow_id,
+            name=optional_text(data, "name") or flow_id,
+            # Losant always says; a workflow that does not is taken as enabled.
+            enabled=boolean(data, "enabled") is not False,
+            buttons=tuple(
+                button
+                for trigger in items(data, "triggers")
+                if (button := _virtual_button(trigger)) is not None
+            ),
+        )
+
+
+def _virtual_button(trigger: Any) -> VirtualButton | None:
+    """Return a trigger's virtual button; None for any other trigger."""
+    if not isinstance(trigger, dict) or trigger.get("type") != "virtualButton":
+        return None
+    key = optional_text(trigger, "key")
+    if not key:
+        return None
+    meta = trigger.get("meta")
+    label = optional_text(meta, "label").strip() or None
+    # The payload configured on the button is JSON text, sent with each press.
+    payload = meta.get("payload") if isinstance(meta, dict) else None
+    if isinstance(payload, str):
+        try:
+            payload = decode_json(payload.encode()) if payload.strip() else None
+        except ValueError:
+            payload = None
+    return VirtualButton(key, label, payload)

@@ -1,9 +1,12 @@
-"""WEGnology's options: units and device classes per attribute, command switches."""
+"""WEGnology's options: units and device classes per attribute, command switches.
+
+Units take two steps: the attribute (listed by device, then attribute, sorted)
+and its device class (by Home Assistant's own translated names), then its unit,
+offered as a list of the units that device class takes.
+"""
 
 import json
 from typing import Any, cast
-
-import probatio
 
 from homeassistant.components.sensor import (
     DEVICE_CLASS_UNITS,
@@ -19,7 +22,10 @@ from homeassistant.helpers.selector import (
     TextSelector,
     TextSelectorConfig,
 )
+from homeassistant.helpers.translation import async_get_translations
 
+from ...compat import probatio
+from ...const import DOMAIN
 from .adapter import WegnologyAdapter, measurement
 from .const import CONF_ATTRIBUTES, CONF_SWITCHES
 
@@ -35,24 +41,36 @@ NUMERIC_DEVICE_CLASSES = sorted(
 )
 
 
+def _units_of(device_class: str | None) -> list[str]:
+    """Return the units Home Assistant takes for a device class, sorted."""
+    if device_class is None:
+        return []
+    allowed = DEVICE_CLASS_UNITS.get(SensorDeviceClass(device_class), set())
+    return sorted((str(unit) for unit in allowed if unit), key=str.casefold)
+
+
 def _units_refused(key: str, override: dict[str, str]) -> str:
     """Return the units a chosen device class allows, if the unit is not one."""
     if CONF_DEVICE_CLASS not in override:
         return ""
     device_class, unit, _ = measurement(key.partition("/")[2], override)
-    allowed = DEVICE_CLASS_UNITS.get(SensorDeviceClass(device_class or ""), set())
+    allowed = _units_of(device_class)
     if not allowed or unit in allowed:
         return ""
-    return ", ".join(
-        sorted(str(allowed_unit) for allowed_unit in allowed if allowed_unit)
-    )
+    return ", ".join(allowed)
 
 
 class WegnologyOptionsFlow(OptionsFlowWithReload):
     """Lets the user correct what names could not say, and make switches."""
 
+    _attribute: str
+    _override: dict[str, str]
+
     def _attributes(self, data_type: str) -> list[SelectOptionDict]:
-        """Return the entry's attributes of a type, as "device · attribute"."""
+        """Return the entry's attributes of a type, as "device · attribute".
+
+        Sorted by device name, then attribute: a device's attributes stand together.
+        """
         adapter = cast(
             WegnologyAdapter, self.config_entry.runtime_data.coordinator.adapter
         )
@@ -78,31 +96,43 @@ class WegnologyOptionsFlow(OptionsFlowWithReload):
             menu_options=["wegnology_unit", "wegnology_switch"],
         )
 
+    async def _device_classes(self) -> list[SelectOptionDict]:
+        """Return "auto" and the numeric device classes, by their translated names.
+
+        The names are Home Assistant's own, in its language, sorted by name.
+        """
+        language = self.hass.config.language
+        names = await async_get_translations(
+            self.hass, language, "entity_component", ["sensor"]
+        )
+        ours = await async_get_translations(self.hass, language, "selector", [DOMAIN])
+        auto = ours.get(
+            f"component.{DOMAIN}.selector.wegnology_device_class.options.{AUTO}"
+        )
+        classes = sorted(
+            (
+                SelectOptionDict(
+                    value=device_class,
+                    label=names.get(
+                        f"component.sensor.entity_component.{device_class}.name",
+                        device_class,
+                    ),
+                )
+                for device_class in NUMERIC_DEVICE_CLASSES
+            ),
+            key=lambda option: option["label"].casefold(),
+        )
+        return [SelectOptionDict(value=AUTO, label=auto or AUTO), *classes]
+
     async def async_step_wegnology_unit(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Set the unit and device class of a numeric attribute."""
-        errors: dict[str, str] = {}
-        placeholders = {"units": ""}
+        """Choose a numeric attribute and what it measures (its device class)."""
         if user_input is not None:
-            overrides = dict(self.config_entry.options.get(CONF_ATTRIBUTES, {}))
-            key = user_input[CONF_ATTRIBUTE]
-            override = {
-                field: value
-                for field in (CONF_DEVICE_CLASS, CONF_UNIT)
-                if (value := str(user_input.get(field) or "").strip()) and value != AUTO
-            }
-            if units := _units_refused(key, override):
-                errors[CONF_UNIT] = "unit_not_allowed"
-                placeholders["units"] = units
-            else:
-                if override:
-                    overrides[key] = override
-                else:
-                    overrides.pop(key, None)
-                return self.async_create_entry(
-                    data={**self.config_entry.options, CONF_ATTRIBUTES: overrides}
-                )
+            self._attribute = user_input[CONF_ATTRIBUTE]
+            chosen = str(user_input.get(CONF_DEVICE_CLASS) or AUTO)
+            self._override = {} if chosen == AUTO else {CONF_DEVICE_CLASS: chosen}
+            return await self.async_step_wegnology_unit_choice()
         return self.async_show_form(
             step_id="wegnology_unit",
             data_schema=probatio.Schema(
@@ -112,12 +142,58 @@ class WegnologyOptionsFlow(OptionsFlowWithReload):
                     ),
                     probatio.Optional(CONF_DEVICE_CLASS, default=AUTO): SelectSelector(
                         SelectSelectorConfig(
-                            options=[AUTO, *NUMERIC_DEVICE_CLASSES],
+                            options=await self._device_classes(),
                             mode=SelectSelectorMode.DROPDOWN,
                         )
                     ),
-                    probatio.Optional(CONF_UNIT): TextSelector(TextSelectorConfig()),
                 }
+            ),
+        )
+
+    async def async_step_wegnology_unit_choice(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose the unit among those the device class takes (or type one)."""
+        errors: dict[str, str] = {}
+        key = self._attribute
+        device_class, guessed, _ = measurement(key.partition("/")[2], self._override)
+        units = _units_of(device_class)
+        placeholders = {
+            "attribute": key.partition("/")[2],
+            "units": ", ".join(units) or "-",
+        }
+        if user_input is not None:
+            override = dict(self._override)
+            if unit := str(user_input.get(CONF_UNIT) or "").strip():
+                override[CONF_UNIT] = unit
+            if _units_refused(key, override):
+                errors[CONF_UNIT] = "unit_not_allowed"
+            else:
+                overrides = dict(self.config_entry.options.get(CONF_ATTRIBUTES, {}))
+                if override:
+                    overrides[key] = override
+                else:
+                    overrides.pop(key, None)
+                return self.async_create_entry(
+                    data={**self.config_entry.options, CONF_ATTRIBUTES: overrides}
+                )
+        current = self.config_entry.options.get(CONF_ATTRIBUTES, {}).get(key, {})
+        suggested = current.get(CONF_UNIT) or guessed
+        return self.async_show_form(
+            step_id="wegnology_unit_choice",
+            data_schema=self.add_suggested_values_to_schema(
+                probatio.Schema(
+                    {
+                        probatio.Optional(CONF_UNIT): SelectSelector(
+                            SelectSelectorConfig(
+                                options=units,
+                                custom_value=True,
+                                mode=SelectSelectorMode.DROPDOWN,
+                            )
+                        )
+                    }
+                ),
+                {CONF_UNIT: suggested} if suggested in units or not units else {},
             ),
             errors=errors,
             description_placeholders=placeholders,

@@ -1,17 +1,21 @@
-"""The send_command action: a named command, with a payload, to WEGnology devices.
+"""WEGnology's actions: send_command to devices, set_event_state of an alert.
 
-Its target is Home Assistant's: devices, areas, floors, labels and entities.
+Their target is Home Assistant's: devices, areas, floors, labels and entities.
 A device named in the target must be a WEGnology device of a loaded entry; the
 others resolve to the WEGnology devices they hold (in the area, with the label,
-owning the entity), and the rest of what they hold is left alone. Every device
-gets the command, even when one fails; the failures are then told together.
+owning the entity), and the rest of what they hold is left alone.
+
+send_command: every device gets the command, even when one fails; the failures
+are then told together. The application's own device takes no commands.
+
+set_event_state: the target names the application (its device, its alert
+entity, or any of its devices); one application, since an event id is one
+application's.
 """
 
 from dataclasses import dataclass
 import json
 from typing import TYPE_CHECKING, Any
-
-import probatio
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
@@ -38,17 +42,25 @@ from homeassistant.helpers.target import (
     async_extract_referenced_entity_ids,
 )
 
+from ...compat import config_entry_ids_of, probatio
 from ...const import DOMAIN
 from ...devices import device_key_of
 from ...model import Command, DeviceCommand
+from .adapter import ALERTS
+from .alerts import EventStateChange
 from .const import VENDOR_ID
+from .models import EVENT_STATES
 
 if TYPE_CHECKING:
     from ...coordinator import CloudBridgeCoordinator
 
 SERVICE_SEND_COMMAND = "send_command"
+SERVICE_SET_EVENT_STATE = "set_event_state"
 ATTR_COMMAND = "command"
 ATTR_PAYLOAD = "payload"
+ATTR_EVENT_ID = "event_id"
+ATTR_STATE = "state"
+ATTR_COMMENT = "comment"
 _HOLDERS = (ATTR_ENTITY_ID, ATTR_AREA_ID, ATTR_FLOOR_ID, ATTR_LABEL_ID)
 # A command's payload as JSON, at most: a device command carries settings, not
 # files (the documents give no limit; Losant caps a whole message at 256 KiB).
@@ -61,6 +73,14 @@ SEND_COMMAND_SCHEMA = probatio.Schema(
         probatio.Optional(ATTR_PAYLOAD): object,
     }
 )
+SET_EVENT_STATE_SCHEMA = probatio.Schema(
+    {
+        **cv.TARGET_SERVICE_FIELDS,
+        probatio.Required(ATTR_EVENT_ID): cv.string,
+        probatio.Required(ATTR_STATE): probatio.In(EVENT_STATES),
+        probatio.Optional(ATTR_COMMENT): cv.string,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +90,16 @@ class _Target:
     coordinator: CloudBridgeCoordinator
     key: str
     name: str
+
+    @property
+    def application_id(self) -> str:
+        """Return the id of the application the device is of (or is)."""
+        return self.key.partition(":")[0]
+
+    @property
+    def is_application(self) -> bool:
+        """Tell whether the target is the application's own device."""
+        return ":" not in self.key
 
 
 def _ids(call: ServiceCall, field: str) -> list[str]:
@@ -84,15 +114,16 @@ def _coordinator(
     hass: HomeAssistant, device: dr.BaseDeviceEntry
 ) -> CloudBridgeCoordinator | None:
     """Return the coordinator of the device's entry, if that is loaded."""
-    entry = hass.config_entries.async_get_entry(device.config_entry_id)
-    if (
-        entry is None
-        or entry.domain != DOMAIN
-        or entry.state is not ConfigEntryState.LOADED
-    ):
-        return None
-    coordinator: CloudBridgeCoordinator = entry.runtime_data.coordinator
-    return coordinator
+    for entry_id in config_entry_ids_of(device):
+        entry = hass.config_entries.async_get_entry(entry_id)
+        if (
+            entry is not None
+            and entry.domain == DOMAIN
+            and entry.state is ConfigEntryState.LOADED
+        ):
+            coordinator: CloudBridgeCoordinator = entry.runtime_data.coordinator
+            return coordinator
+    return None
 
 
 def _name(device: dr.BaseDeviceEntry) -> str:
@@ -185,6 +216,38 @@ def _targets(hass: HomeAssistant, call: ServiceCall) -> list[_Target]:
     return sorted(targets.values(), key=lambda target: target.name)
 
 
+def _devices(targets: list[_Target]) -> list[_Target]:
+    """Return the devices among targets; the application's device takes no command."""
+    devices = [target for target in targets if not target.is_application]
+    if not devices:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="application_takes_no_commands",
+            translation_placeholders={
+                "device": ", ".join(target.name for target in targets)
+            },
+        )
+    return devices
+
+
+def _application(targets: list[_Target]) -> _Target:
+    """Return the one application targets are of, or refuse the call."""
+    applications = {target.application_id: target for target in targets}
+    if len(applications) > 1:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="one_application",
+            translation_placeholders={
+                "applications": ", ".join(
+                    sorted(
+                        t.coordinator.config_entry.title for t in applications.values()
+                    )
+                )
+            },
+        )
+    return next(iter(applications.values()))
+
+
 def _payload(call: ServiceCall) -> Any:
     """Return the call's payload, refused when it cannot be sent as a command's."""
     payload = call.data.get(ATTR_PAYLOAD)
@@ -208,11 +271,11 @@ def _payload(call: ServiceCall) -> Any:
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register cloud_bridge.send_command, for administrators only."""
+    """Register send_command and set_event_state, for administrators only."""
 
     async def send_command(call: ServiceCall) -> None:
         payload = _payload(call)
-        targets = _targets(hass, call)
+        targets = _devices(_targets(hass, call))
         command = DeviceCommand(call.data[ATTR_COMMAND], payload)
 
         async def send(target: _Target) -> None:
@@ -241,6 +304,31 @@ def async_setup_services(hass: HomeAssistant) -> None:
                 },
             )
 
+    async def set_event_state(call: ServiceCall) -> None:
+        if not (event_id := call.data[ATTR_EVENT_ID].strip()):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="event_id_missing"
+            )
+        target = _application(_targets(hass, call))
+        change = EventStateChange(
+            event_id, call.data[ATTR_STATE], call.data.get(ATTR_COMMENT) or None
+        )
+        await target.coordinator.async_execute(
+            Command(
+                device_key=target.application_id,
+                point_key=ALERTS,
+                value=change,
+                call=call.context.id,
+            )
+        )
+
     async_register_admin_service(
         hass, DOMAIN, SERVICE_SEND_COMMAND, send_command, schema=SEND_COMMAND_SCHEMA
+    )
+    async_register_admin_service(
+        hass,
+        DOMAIN,
+        SERVICE_SET_EVENT_STATE,
+        set_event_state,
+        schema=SET_EVENT_STATE_SCHEMA,
     )

@@ -8,15 +8,11 @@ from homeassistant.components.application_credentials import ClientCredential
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import (
-    ConfigEntryAuthFailed,
-    ConfigEntryNotReady,
-    ImplementationUnavailableError,
-    UnknownImplementationError,
-)
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.util import dt as dt_util
 
+from ...compat import ImplementationUnavailableError, UnknownImplementationError
 from ...const import DOMAIN
 from ...issues import Issue, async_track_issues
 from ..base import VendorAdapter

@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from aiohttp import ClientError
-import probatio
 
 from homeassistant.components import webhook
 from homeassistant.config_entries import (
@@ -20,10 +19,8 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.data_entry_flow import section
 from homeassistant.exceptions import (
-    ImplementationUnavailableError,
     OAuth2TokenRequestError,
     OAuth2TokenRequestReauthError,
-    UnknownImplementationError,
 )
 from homeassistant.helpers import config_entry_oauth2_flow
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -37,6 +34,11 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
+from ...compat import (
+    ImplementationUnavailableError,
+    UnknownImplementationError,
+    probatio,
+)
 from ...const import LOGGER
 from ...errors import CloudAuthError, CloudError
 from ...flow import INSECURE_ADDRESS, VendorFlow

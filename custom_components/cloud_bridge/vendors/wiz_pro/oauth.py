@@ -13,7 +13,6 @@ from homeassistant.components.application_credentials import ClientCredential
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import (
-    OAuth2TokenRequestConnectionError,
     OAuth2TokenRequestError,
     OAuth2TokenRequestReauthError,
 )
@@ -22,6 +21,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.network import get_url
 from homeassistant.util.hass_dict import HassKey
 
+from ...compat import OAuth2TokenRequestConnectionError
 from ...errors import CloudAuthError, CloudUnavailableError
 from .client import (
     API_URL,
