@@ -201,7 +201,7 @@ class BuildingView:
         for key in changed:
             bulb = topology.bulbs[key]
             devices[key] = book.bulb_device(topology, bulb, previous.get(key))
-            for device, point in bulb.aggregates:
+            for device, point in topology.holders.get(key, ()):
                 holders.setdefault(device, set()).add(point)
         for key, touched in holders.items():
             devices[key] = aggregate_device(

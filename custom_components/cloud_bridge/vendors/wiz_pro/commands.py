@@ -258,7 +258,7 @@ class Commands:
                     PointUpdate(device_key=key, point_key=RATIO, value=state.ratio)
                 )
             if (topology := self._buildings.topology_of(key)) is not None:
-                holders.update(dict.fromkeys(bulb.aggregates, topology))
+                holders.update(dict.fromkeys(topology.holders.get(key, ()), topology))
         for (device, point), topology in holders.items():
             aggregate = topology.aggregates[(device, point)]
             updates.append(

@@ -145,11 +145,14 @@ class PilotingState:
         """
         if not isinstance(data, dict):
             raise WizProParseError("currentState is missing")
-        values: dict[str, Any] = {
-            f.name: _int(data, f.name, problems, *_STATE_RANGES[f.name])
-            for f in fields(cls)
-            if f.name != "state"
-        }
+        values: dict[str, Any] = {}
+        for name, (low, high) in _STATE_RANGES.items():
+            value = data.get(name)
+            # The usual case read at once (a building has thousands of lights).
+            if value is None or (type(value) is int and low <= value <= high):
+                values[name] = value
+            else:
+                values[name] = _int(data, name, problems, low, high)
         return cls(**values, state=boolean(data, "state"))
 
     def as_input(self) -> dict[str, Any]:

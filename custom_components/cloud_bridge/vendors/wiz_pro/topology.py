@@ -7,7 +7,7 @@ them all.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ...model import (
     BinarySensorSpec,
@@ -90,8 +90,6 @@ class Bulb:
     bulb: BulbClass
     features: LightFeatures
     spec: LightSpec
-    # The lights that stand for it too: its room, groups, floor and building.
-    aggregates: tuple[PointRef, ...] = ()
 
     @property
     def accepts(self) -> tuple[int, int] | None:
@@ -142,6 +140,9 @@ class Topology:
     fixed_points: dict[str, dict[str, Point]] = field(default_factory=dict)
     # The aggregate light points of each device, in order.
     lights_of: dict[str, list[str]] = field(default_factory=dict)
+    # By bulb key, the lights that stand for it too: its room, groups, floor
+    # and building.
+    holders: dict[str, list[PointRef]] = field(default_factory=dict)
 
     def same_as(self, other: Topology) -> bool:
         """Tell whether two indexes describe the same building."""
@@ -151,6 +152,7 @@ class Topology:
             and self.bulbs == other.bulbs
             and self.aggregates == other.aggregates
             and self.room_actions == other.room_actions
+            and self.holders == other.holders
             and self.fixed_points == other.fixed_points
         )
 
@@ -184,7 +186,6 @@ class _Builder:
         self.bid = building.id
         self.topology = Topology(building_id=building.id, name=building.name)
         self._specs: dict[LightFeatures, LightSpec] = {}
-        self._memberships: dict[str, list[PointRef]] = {}
 
     def light_spec(self, features: LightFeatures) -> LightSpec:
         """Return the spec of a bulb light, one object per feature set."""
@@ -223,9 +224,6 @@ class _Builder:
                 name=floor.name,
                 enabled=False,
             )
-        bulbs = self.topology.bulbs
-        for key, refs in self._memberships.items():
-            bulbs[key] = replace(bulbs[key], aggregates=tuple(refs))
         return self.topology
 
     def _room(self, floor_id: str, room: Room, building_key: str) -> list[str]:
@@ -310,8 +308,9 @@ class _Builder:
             accepts=accepted_kelvin(bulbs),
         )
         self.topology.lights_of.setdefault(device, []).append(point)
+        holders = self.topology.holders
         for key in members:
-            self._memberships.setdefault(key, []).append((device, point))
+            holders.setdefault(key, []).append((device, point))
 
     def _room_points(
         self, floor_id: str, room: Room, room_key: str
