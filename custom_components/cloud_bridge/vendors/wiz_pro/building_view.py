@@ -42,12 +42,21 @@ class LightBook:
         )
 
     def bulb_device(
-        self, topology: Topology, bulb: Bulb, previous: Device | None
+        self,
+        topology: Topology,
+        bulb: Bulb,
+        previous: Device | None,
+        *,
+        same_shell: bool = False,
     ) -> Device:
-        """Return a bulb's device as it is now."""
+        """Return a bulb's device as it is now (see device_with for same_shell)."""
         facts = self.facts(bulb)
         return device_with(
-            topology.shells[bulb.key], bulb_points(bulb, facts), facts.online, previous
+            topology.shells[bulb.key],
+            bulb_points(bulb, facts),
+            facts.online,
+            previous,
+            same_shell=same_shell,
         )
 
 
@@ -200,7 +209,9 @@ class BuildingView:
         holders: dict[str, set[str]] = {}
         for key in changed:
             bulb = topology.bulbs[key]
-            devices[key] = book.bulb_device(topology, bulb, previous.get(key))
+            devices[key] = book.bulb_device(
+                topology, bulb, previous.get(key), same_shell=True
+            )
             for device, point in topology.holders.get(key, ()):
                 holders.setdefault(device, set()).add(point)
         for key, touched in holders.items():

@@ -55,14 +55,29 @@ def _shared(
 
 
 def device_with(
-    shell: Device, points: dict[str, Point], online: bool, previous: Device | None
+    shell: Device,
+    points: dict[str, Point],
+    online: bool,
+    previous: Device | None,
+    *,
+    same_shell: bool = False,
 ) -> Device:
-    """Return a device with its points; the previous one when nothing differs."""
+    """Return a device with its points; the previous one when nothing differs.
+
+    same_shell says the previous device was made from this shell (the index
+    did not change), so only its points and state are compared.
+    """
     if previous is None:
         return replace(shell, online=online, points=points)
     shared = _shared(points, previous)
-    same = replace(shell, online=previous.online, points=previous.points) == previous
-    if shared is None and previous.online == online and same:
+    if (
+        shared is None
+        and previous.online == online
+        and (
+            same_shell
+            or replace(shell, online=online, points=previous.points) == previous
+        )
+    ):
         return previous
     return replace(
         shell, online=online, points=previous.points if shared is None else shared
@@ -120,8 +135,8 @@ def aggregate_device(
 ) -> Device:
     """Return a room, group or building device with its lights (and scenes).
 
-    With touched, only those light points are made anew; the others are the
-    previous device's.
+    With touched, only those light points are made anew (the others are the
+    previous device's), and the previous device was made from this index.
     """
     lights = topology.lights_of.get(key, ())
     points: dict[str, Point] = {}
@@ -133,4 +148,6 @@ def aggregate_device(
             aggregate = topology.aggregates[(key, point_key)]
             points[point_key] = aggregate_point(point_key, aggregate, values)
     points.update(topology.fixed_points.get(key, {}))
-    return device_with(topology.shells[key], points, True, previous)
+    return device_with(
+        topology.shells[key], points, True, previous, same_shell=touched is not None
+    )
