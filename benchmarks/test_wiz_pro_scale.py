@@ -44,7 +44,9 @@ from custom_components.cloud_bridge.vendors.wiz_pro import queries
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import (
     FILAMENT_DW,
+    GU10_TW,
     LINEAR_DUAL_ZONE_TW,
+    PANEL_TW,
     generated_data,
 )
 from simulator.wiz_pro_model import Building, Group, Room
@@ -81,19 +83,27 @@ def cpu_time(spent: list[float]) -> Iterator[None]:
 
 
 def benchmark_building() -> Building:
-    """Return the 5,000-light building; its first room gets a second group.
+    """Return the 5,000-light building; two rooms get a second group.
 
-    Every room holds RGBTW, TW, dual-zone TW, panel TW and DW bulbs; the first
-    one also groups its dual-zone and DW bulbs, for the area actions.
+    Every room holds RGBTW, TW, dual-zone TW, panel TW (3000-5000 K) and DW
+    bulbs. Rooms 1 and 3 also group their dual-zone and DW bulbs, for the area
+    actions; room 3's panels are GU10 spots instead, so that its bulbs share
+    the same white range but for the RGBTW ones.
     """
     building = generated_data(lights=LIGHTS)[0]
-    room = building.floors[0].rooms[0]
-    whites = [
-        light
-        for light in room.lights
-        if light.model in {FILAMENT_DW, LINEAR_DUAL_ZONE_TW}
-    ]
-    room.groups.append(Group(id="299999", name="Room 1 Whites", lights=whites[:4]))
+    first, _, third = building.floors[0].rooms[:3]
+    for light in third.lights:
+        if light.model is PANEL_TW:
+            light.model = GU10_TW
+    for number, room in ((1, first), (3, third)):
+        whites = [
+            light
+            for light in room.lights
+            if light.model in {FILAMENT_DW, LINEAR_DUAL_ZONE_TW}
+        ]
+        room.groups.append(
+            Group(id=f"29999{number}", name=f"Room {number} Whites", lights=whites[:4])
+        )
     return building
 
 
@@ -361,8 +371,8 @@ async def measure_with_simulator(
     entry = entry_for(building, sim.url, wiz_token(sim))
     await set_up(hass, entry, "simulator")
     await measure_polls(hass, sim, entry)
-    room = building.floors[0].rooms[0]
-    await measure_area_actions(hass, sim, room)
+    for room in (building.floors[0].rooms[0], building.floors[0].rooms[2]):
+        await measure_area_actions(hass, sim, room)
     await measure_room_off(hass, sim, building.floors[0].rooms[1], entry.entry_id)
     await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
