@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
+import itertools
 from typing import Any
 
 import pytest
@@ -232,3 +233,107 @@ async def test_commands_of_two_service_calls_never_share_a_batch() -> None:
     assert cloud.covers == []
     assert sorted(cloud.sent) == ["own 1", "own 2"]
     assert results == [bulbs("1"), bulbs("2")]
+
+
+# --- one call's commands of different widths ------------------------------------
+
+WARM_DIM = PilotingState(state=True, dimming=30, temperature=2700)
+
+
+def warm_joins_dim(
+    first: PilotingState,
+    first_bulbs: frozenset[str],
+    second: PilotingState,
+    second_bulbs: frozenset[str],
+) -> PilotingState | None:
+    """Merge "dim" and "dim, warm" into "dim, warm" (a room and its tunable bulb)."""
+    del first_bulbs, second_bulbs
+    return WARM_DIM if {first, second} == {DIM, WARM_DIM} else None
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+async def test_commands_that_merge_are_one_request_in_any_order(
+    order: tuple[int, ...],
+) -> None:
+    """A room dimmed, one bulb dimmed and warm, the other dimmed: one request.
+
+    However Home Assistant orders the entities of the call.
+    """
+    cloud = Cloud()
+    plan = {bulbs("1", "2"): [bulbs("1", "2")]}
+    batcher = PilotingBatcher(
+        start=start, cover=cloud.cover(plan), merge=warm_joins_dim
+    )
+    commands = [
+        (bulbs("1", "2"), DIM, "room"),
+        (bulbs("1"), WARM_DIM, "own 1"),
+        (bulbs("2"), DIM, "own 2"),
+    ]
+    results = await together(
+        *(
+            batcher.pilot(keys, change, cloud.request(name), "call")
+            for keys, change, name in (commands[index] for index in order)
+        )
+    )
+    assert cloud.covers == [(WARM_DIM, bulbs("1", "2"))]
+    assert cloud.sent == ["1+2"]
+    assert results == [bulbs("1", "2")] * 3
+
+
+async def test_a_narrower_command_that_differs_goes_after_the_wider_one() -> None:
+    """A room dimmed and one of its bulbs off: the room first, so the bulb is off."""
+    cloud = Cloud()
+    taken: list[tuple[frozenset[str], PilotingState]] = []
+    batcher = PilotingBatcher(
+        start=start,
+        cover=cloud.cover({}),
+        merge=warm_joins_dim,
+        applied=lambda keys, change: taken.append((keys, change)),
+    )
+    await together(
+        batcher.pilot(bulbs("1"), OFF, cloud.request("own 1"), "call"),
+        batcher.pilot(bulbs("1", "2"), DIM, cloud.request("room"), "call"),
+    )
+    assert cloud.sent == ["room", "own 1"]
+    assert taken == [(bulbs("1", "2"), DIM), (bulbs("1"), OFF)]
+
+
+async def test_a_refused_command_is_carried_by_a_wider_one_of_its_call() -> None:
+    """A bulb asked for a mode it lacks, with its room: the room's request does it."""
+    cloud = Cloud()
+    refused = ValueError("no such light mode on this bulb")
+    plan = {bulbs("1", "2"): [bulbs("1", "2")]}
+    batcher = PilotingBatcher(
+        start=start, cover=cloud.cover(plan), merge=warm_joins_dim
+    )
+    results = await together(
+        batcher.pilot(bulbs("2"), DIM, cloud.request("own 2"), "call", refused=refused),
+        batcher.pilot(bulbs("1", "2"), DIM, cloud.request("room"), "call"),
+    )
+    assert cloud.sent == ["1+2"]
+    assert results == [bulbs("1", "2")] * 2
+
+
+async def test_a_refused_command_alone_fails_and_sends_nothing() -> None:
+    """Asked alone (or with nothing doing the same), it fails with its error."""
+    cloud = Cloud()
+    refused = ValueError("no such light mode on this bulb")
+    batcher = PilotingBatcher(start=start, cover=cloud.cover({}), merge=warm_joins_dim)
+    results = await together(
+        batcher.pilot(bulbs("1"), DIM, cloud.request("own 1"), "call", refused=refused),
+        batcher.pilot(bulbs("1", "2"), OFF, cloud.request("room"), "call"),
+    )
+    assert results == [refused, bulbs("1", "2")]
+    assert cloud.sent == ["room"]
+
+
+async def test_a_batch_that_breaks_settles_every_command() -> None:
+    """Should working out the requests fail, every command of the call hears so."""
+    cloud = Cloud()
+    batcher = PilotingBatcher(start=start, cover=cloud.cover({}))
+    results = await together(
+        batcher.pilot(bulbs("1"), OFF, cloud.request("own 1"), "call"),
+        batcher.pilot(bulbs("2"), OFF, cloud.request("own 2"), "call"),
+    )
+    assert [type(result) for result in results] == [KeyError, KeyError]
+    assert cloud.sent == []

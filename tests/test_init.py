@@ -58,7 +58,13 @@ from simulator.wiz_pro_model import FavoriteStatus, Light, white_state
 
 from .conftest import AUTH_DOMAIN, WEBHOOK_ID, wiz_token
 from .registry import device_with, remove_device_request
-from .wiz_helpers import entity_id, record_state_writes, sim_room, unique_id
+from .wiz_helpers import (
+    entity_id,
+    record_state_writes,
+    reported_before,
+    sim_room,
+    unique_id,
+)
 
 GRAPHQL = "/api/graphql"
 TOKEN = "/api/oauth/token"
@@ -796,6 +802,35 @@ async def test_a_state_value_that_is_no_number_costs_that_value(
     assert log_lines(caplog, logging.ERROR) == []
 
 
+async def test_a_bad_value_leaves_the_read_complete(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    wiz_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A light with a dimming no number is still read: a light gone is removed.
+
+    A value that cannot be read costs that value; only an item that cannot be
+    read (a light, a room) makes the read incomplete, and keeps what it lacks.
+    """
+    room = wiz_sim.building(DEMO_BUILDING_ID).floors[0].rooms[0]
+    gone = room.lights[-1]
+    assert device_of(hass, wiz_loaded, "light", gone.id) is not None
+    wiz_sim.faults.add(
+        "patch_response",
+        path=GRAPHQL,
+        count=None,
+        patch=brightness_of_first_light(float("nan")),
+    )
+    room.lights.remove(gone)
+    wiz_sim.reindex()
+    await next_poll(hass, freezer)
+    assert wiz_loaded.runtime_data.coordinator.data.complete
+    assert device_of(hass, wiz_loaded, "light", gone.id) is None
+    odd = entity_id(hass, "light", unique_id("light", room.lights[0].id))
+    assert hass.states.get(odd).state == STATE_ON
+
+
 # --- devices coming and going -----------------------------------------------------
 
 
@@ -804,8 +839,13 @@ async def test_new_light_appears_without_reload(
     wiz_sim: WizProSimulator,
     wiz_loaded: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
+    hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
     """A bulb added in the cloud shows up at the next poll."""
+    http = await hass_client_no_auth()
+    wiz_sim.webhook_url = str(
+        http.make_url(f"/api/webhook/{wiz_loaded.data[CONF_WEBHOOK_ID]}")
+    )
     room = wiz_sim.building(DEMO_BUILDING_ID).floors[0].rooms[0]
     new = Light(
         id="99001",
@@ -824,6 +864,9 @@ async def test_new_light_appears_without_reload(
     state = hass.states.get(entity_id(hass, "light", new_uid))
     assert state.state == STATE_ON
     assert state.attributes[ATTR_BRIGHTNESS] == round(50 * 255 / 100)
+    # Its power comes with its first notification.
+    assert (await wiz_sim.send_status_change(new.id)).status == 200
+    await hass.async_block_till_done()
     power = entity_id(hass, "sensor", unique_id("light", new.id, "power"))
     assert hass.states.get(power) is not None
     device = device_with(
@@ -837,14 +880,20 @@ async def test_new_light_appears_without_reload(
 async def test_removed_light_leaves_the_registries(
     hass: HomeAssistant,
     wiz_sim: WizProSimulator,
-    wiz_loaded: MockConfigEntry,
+    wiz_entry: MockConfigEntry,
+    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    *,
+    hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A bulb gone from the cloud is removed with its entities; others stay."""
-    entities = er.async_get(hass)
-    devices = dr.async_get(hass)
     room = wiz_sim.building(DEMO_BUILDING_ID).floors[0].rooms[0]
     gone = room.lights[-1]
+    # It has telemetry entities too (Data export reported it before).
+    reported_before(hass_storage, wiz_entry, gone.mac)
+    wiz_loaded = await setup_entry(wiz_entry)
+    entities = er.async_get(hass)
+    devices = dr.async_get(hass)
     device = device_of(hass, wiz_loaded, "light", gone.id)
     assert device is not None
     gone_entities = er.async_entries_for_device(
@@ -1123,7 +1172,10 @@ async def test_set_up_without_the_credential(  # noqa: PLR0917
 
 async def test_a_large_entry_starts_optional_entities_disabled(
     hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
     wiz_entry: MockConfigEntry,
+    *,
+    hass_storage: dict[str, Any],
     setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -1132,6 +1184,9 @@ async def test_a_large_entry_starts_optional_entities_disabled(
     Every light, room and group keeps its light entity, enabled.
     """
     monkeypatch.setattr(coordinator_module, "ENTITY_BUDGET", 50)
+    # Data export reported every light before: each has its power and connectivity.
+    macs = [light.mac for light in wiz_sim.building(DEMO_BUILDING_ID).lights]
+    reported_before(hass_storage, wiz_entry, *macs)
     await setup_entry(wiz_entry)
     entities = er.async_entries_for_config_entry(er.async_get(hass), wiz_entry.entry_id)
     by_point: dict[str, set[bool]] = {}

@@ -31,7 +31,6 @@ from homeassistant.const import (
     STATE_OFF,
     STATE_ON,
     STATE_UNAVAILABLE,
-    STATE_UNKNOWN,
     EntityCategory,
 )
 from homeassistant.core import (
@@ -40,11 +39,19 @@ from homeassistant.core import (
 )
 from homeassistant.helpers import entity_registry as er
 
+from custom_components.cloud_bridge.const import DOMAIN
 from simulator.recording import RecordedRequest
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_model import Light
 
-from .wiz_helpers import entity_id, record_state_writes, sim_group, sim_light, unique_id
+from .wiz_helpers import (
+    entity_id,
+    record_state_writes,
+    reported_before,
+    sim_group,
+    sim_light,
+    unique_id,
+)
 
 ACCENT = "Reception Accent 1"  # an RGBTW bulb, on, in colour
 OTHER = "Reception Accent 2"
@@ -76,6 +83,14 @@ async def settle(hass: HomeAssistant, sim: WizProSimulator) -> None:
 @pytest.fixture(autouse=True)
 def frozen_time(freezer: FrozenDateTimeFactory) -> None:
     """Freeze time before anything is set up, so only ticks make polls happen."""
+
+
+@pytest.fixture
+def accent_reported(
+    hass_storage: dict[str, Any], wiz_entry: MockConfigEntry, wiz_sim: WizProSimulator
+) -> None:
+    """Have the accent light's telemetry known from notifications before a restart."""
+    reported_before(hass_storage, wiz_entry, sim_light(wiz_sim, ACCENT).mac)
 
 
 @pytest.fixture
@@ -193,8 +208,35 @@ async def test_status_change_feeds_sensors(
     webhook_path: str,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Power, signal strength and connectivity come from notifications only."""
+    """Power, signal strength and connectivity come from notifications only.
+
+    Polls carry none of them, so a light has none of these entities (never an
+    "unknown" one) until WiZ first sends them; they come with that notification.
+    """
     entities = er.async_get(hass)
+    light = sim_light(wiz_sim, ACCENT)
+    telemetry = {
+        "rssi": "sensor",
+        "power": "sensor",
+        "connectivity": "binary_sensor",
+    }
+    for point, platform in telemetry.items():
+        uid = unique_id("light", light.id, point)
+        assert entities.async_get_entity_id(platform, DOMAIN, uid) is None, point
+
+    wiz_sim.webhook_url = str(http.make_url(webhook_path))
+    light.rssi = -63
+    delivery = await wiz_sim.send_status_change(light.id)
+    await hass.async_block_till_done()
+    assert delivery.status == 200
+    watts = delivery.payload["consumptionRateInHour"]
+    assert watts > 0
+    power = point_entity(hass, wiz_sim, ACCENT, "sensor", "power")
+    connectivity = point_entity(hass, wiz_sim, ACCENT, "binary_sensor", "connectivity")
+    assert float(hass.states.get(power).state) == watts
+    assert hass.states.get(power).attributes[ATTR_UNIT_OF_MEASUREMENT] == "W"
+    assert hass.states.get(connectivity).state == STATE_ON
+
     rssi = point_entity(hass, wiz_sim, ACCENT, "sensor", "rssi")
     registered = entities.async_get(rssi)
     assert registered.disabled_by is er.RegistryEntryDisabler.INTEGRATION
@@ -205,22 +247,9 @@ async def test_status_change_feeds_sensors(
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get(rssi) is not None
-
-    power = point_entity(hass, wiz_sim, ACCENT, "sensor", "power")
-    connectivity = point_entity(hass, wiz_sim, ACCENT, "binary_sensor", "connectivity")
-    # Polls carry none of these.
-    assert hass.states.get(power).state == STATE_UNKNOWN
-    assert hass.states.get(rssi).state == STATE_UNKNOWN
-    assert hass.states.get(connectivity).state == STATE_UNKNOWN
-
-    wiz_sim.webhook_url = str(http.make_url(webhook_path))
-    light = sim_light(wiz_sim, ACCENT)
-    light.rssi = -63
     delivery = await wiz_sim.send_status_change(light.id)
     await hass.async_block_till_done()
     assert delivery.status == 200
-    watts = delivery.payload["consumptionRateInHour"]
-    assert watts > 0
 
     def check() -> None:
         state = hass.states.get(power)
@@ -237,9 +266,13 @@ async def test_status_change_feeds_sensors(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert [r.path for r in wiz_sim.requests] == [GRAPHQL]
     check()
+    # Other lights still have none.
+    other = sim_light(wiz_sim, OTHER)
+    uid = unique_id("light", other.id, "power")
+    assert entities.async_get_entity_id("sensor", DOMAIN, uid) is None
 
 
-@pytest.mark.usefixtures("delivering")
+@pytest.mark.usefixtures("accent_reported", "delivering")
 async def test_disconnected_bulb_is_unavailable(
     hass: HomeAssistant, wiz_sim: WizProSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -275,7 +308,7 @@ async def test_disconnected_bulb_is_unavailable(
     assert hass.states.get(other).state == STATE_ON
 
 
-@pytest.mark.usefixtures("delivering")
+@pytest.mark.usefixtures("accent_reported", "delivering")
 async def test_disconnected_bulb_that_changed_is_connected_again(
     hass: HomeAssistant, wiz_sim: WizProSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -515,6 +548,7 @@ async def test_valid_notification_in_the_same_shape_is_taken(
     assert entity in state_writes
 
 
+@pytest.mark.usefixtures("accent_reported")
 async def test_a_kelvin_beyond_the_bulb_leaves_the_rest_of_the_news(
     hass: HomeAssistant,
     wiz_sim: WizProSimulator,
@@ -547,6 +581,7 @@ async def test_a_kelvin_beyond_the_bulb_leaves_the_rest_of_the_news(
     assert state.attributes[ATTR_RGBWW_COLOR] == before[ATTR_RGBWW_COLOR]
 
 
+@pytest.mark.usefixtures("accent_reported")
 async def test_partial_notification_keeps_what_it_leaves_out(
     hass: HomeAssistant,
     wiz_sim: WizProSimulator,
@@ -778,7 +813,7 @@ async def test_command_during_a_poll_is_not_undone_by_it(
     assert hass.states.get(entity).state == STATE_OFF
 
 
-@pytest.mark.usefixtures("delivering")
+@pytest.mark.usefixtures("accent_reported", "delivering")
 async def test_disconnect_pushed_during_a_poll_stays(
     hass: HomeAssistant, wiz_sim: WizProSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -794,6 +829,22 @@ async def test_disconnect_pushed_during_a_poll_stays(
     assert executed_polls(wiz_sim) == 1
     assert hass.states.get(entity).state == STATE_UNAVAILABLE
     assert hass.states.get(connectivity).state == STATE_OFF
+
+
+@pytest.mark.usefixtures("delivering")
+async def test_telemetry_first_pushed_during_a_poll_stays(
+    hass: HomeAssistant, wiz_sim: WizProSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A light's first notification while a poll is out: its entities stay after it."""
+    light = sim_light(wiz_sim, OTHER)
+    async with slow_poll(hass, wiz_sim, freezer):
+        delivery = await wiz_sim.send_status_change(light.id)
+        await hass.async_block_till_done()
+        assert delivery.status == 200
+        power = point_entity(hass, wiz_sim, OTHER, "sensor", "power")
+    assert executed_polls(wiz_sim) == 1
+    assert point_entity(hass, wiz_sim, OTHER, "sensor", "power") == power
+    assert float(hass.states.get(power).state) == light.consumption_rate()
 
 
 @pytest.mark.usefixtures("delivering")
@@ -828,6 +879,7 @@ async def test_member_pushed_during_a_poll_counts_for_its_group(
     )
 
 
+@pytest.mark.usefixtures("accent_reported")
 async def test_repeated_notification_writes_nothing(
     hass: HomeAssistant,
     wiz_sim: WizProSimulator,

@@ -1,7 +1,7 @@
 """One coordinator per entry: polls the adapter, applies commands and pushes."""
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from time import monotonic
 from typing import TYPE_CHECKING, Any, override
@@ -28,7 +28,7 @@ from .errors import (
     CloudRateLimitedError,
 )
 from .helpers import cloud_exception_handler
-from .model import Command, PointUpdate, Snapshot
+from .model import Command, Device, PointUpdate, Snapshot
 
 if TYPE_CHECKING:
     from .vendors import Vendor
@@ -81,7 +81,10 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
         self._polling = False
         self._updates_while_polling: list[PointUpdate] = []
         self._online_while_polling: dict[str, bool] = {}
-        self._device_listeners: dict[str, list[CALLBACK_TYPE]] = {}
+        # By device key; None: those that follow the devices and points.
+        self._device_listeners: dict[str | None, list[CALLBACK_TYPE]] = {}
+        # The last poll's Snapshot and the devices it changed (None: not known).
+        self._changed_devices: tuple[Snapshot, list[str]] | None = None
         # An account issue raised before this setup (a failed setup, a restart)
         # is deleted by the first poll that works, like one raised since.
         self._account_issue: str | None = next(
@@ -97,6 +100,7 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
     @override
     async def _async_update_data(self) -> Snapshot:
         """Poll the cloud through the adapter."""
+        self._changed_devices = None
         now = monotonic()
         topology_due = (
             self._topology_read_at is None
@@ -139,8 +143,36 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
         snapshot = snapshot.with_updates(self._updates_while_polling)
         for device_key, is_online in self._online_while_polling.items():
             snapshot = snapshot.with_online(device_key, is_online)
-        self._sync_registries(snapshot)
+        previous = self.data if self.last_update_success else None
+        if not self._sync_registries(snapshot) and previous is not None:
+            # Only the entities of devices that are new objects can change.
+            old = previous.devices
+            self._changed_devices = (
+                snapshot,
+                [
+                    key
+                    for key, dev in snapshot.devices.items()
+                    if old.get(key) is not dev
+                ]
+                + [key for key in old if key not in snapshot.devices],
+            )
         return snapshot
+
+    @callback
+    @override
+    def async_update_listeners(self) -> None:
+        """Tell the listeners; after a poll, only those of devices it changed."""
+        changed, self._changed_devices = self._changed_devices, None
+        if (
+            changed is None
+            or changed[0] is not self.data
+            or not self.last_update_success
+        ):
+            super().async_update_listeners()
+            return
+        for key in (None, *changed[1]):
+            for listener in list(self._device_listeners.get(key, ())):
+                listener()
 
     @callback
     def _async_raise_account_issue(self, issue: str) -> None:
@@ -157,16 +189,21 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
         )
 
     @callback
-    def _sync_registries(self, snapshot: Snapshot) -> None:
-        """Register new devices and drop gone ones before entities hear of it."""
-        if self.devices.async_sync(snapshot):
-            self.topology_version += 1
-            enabled = sum(
-                point.spec.enabled_by_default
-                for device in snapshot.devices.values()
-                for point in device.points.values()
-            )
-            self.over_budget = enabled > ENTITY_BUDGET
+    def _sync_registries(self, snapshot: Snapshot) -> bool:
+        """Register new devices and drop gone ones before entities hear of it.
+
+        Tell whether devices or points came, went or changed.
+        """
+        if not self.devices.async_sync(snapshot):
+            return False
+        self.topology_version += 1
+        enabled = sum(
+            point.spec.enabled_by_default
+            for device in snapshot.devices.values()
+            for point in device.points.values()
+        )
+        self.over_budget = enabled > ENTITY_BUDGET
+        return True
 
     @callback
     def async_set_pushing(self, pushing: bool) -> None:
@@ -222,8 +259,6 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
     ) -> Callable[[], None]:
         """Listen for updates; a device key as context also hears its own pushes."""
         remove = super().async_add_listener(update_callback, context)
-        if context is None:
-            return remove
         listeners = self._device_listeners.setdefault(context, [])
         listeners.append(update_callback)
 
@@ -252,6 +287,20 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
         changed = {update.device_key for update in updates} | set(online or ())
         for device_key in changed:
             for listener in list(self._device_listeners.get(device_key, ())):
+                listener()
+
+    @callback
+    def async_apply_devices(self, devices: Iterable[Device]) -> None:
+        """Take devices a push made anew (with points they lacked, say).
+
+        Registries and platforms follow at once, without reading the cloud;
+        only those devices' entities and the platforms hear of it.
+        """
+        replaced = {device.key: device for device in devices}
+        self.data = Snapshot({**self.data.devices, **replaced}, self.data.complete)
+        self._sync_registries(self.data)
+        for key in (None, *replaced):
+            for listener in list(self._device_listeners.get(key, ())):
                 listener()
 
     @cloud_exception_handler

@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from statistics import fmean
 from typing import Any, ClassVar
 
 
@@ -409,30 +408,39 @@ def combine_light_states(
     members: Sequence[LightState], features: LightFeatures
 ) -> LightState:
     """Return what several lights show together: on when any is on."""
-    known = [member for member in members if member.on is not None]
-    if not known:
-        return LightState()
-    lit = [member for member in known if member.on]
+    lit = [member for member in members if member.on]
     if not lit:
+        if all(member.on is None for member in members):
+            return LightState()
         return LightState(on=False, color_mode=_default_mode(features))
-    modes = Counter(m.color_mode for m in lit if m.color_mode in features.color_modes)
-    color_mode = modes.most_common(1)[0][0] if modes else _default_mode(features)
-    brightness = [m.brightness for m in lit if m.brightness is not None]
-    kelvin = [m.color_temp_kelvin for m in lit if m.color_temp_kelvin is not None]
-    rgb = [m.rgb_color for m in lit if m.rgb_color is not None]
-    rgbww = [m.rgbww_color for m in lit if m.rgbww_color is not None]
+    counts = Counter(m.color_mode for m in lit)
+    # The most common mode the lights offer; of equals, the first seen.
+    modes = [mode for mode in counts if mode in features.color_modes]
+    color_mode = (
+        max(modes, key=counts.__getitem__) if modes else _default_mode(features)
+    )
+    brightness = [b for m in lit if (b := m.brightness) is not None]
     effects = {m.effect for m in lit}
+    kelvin: list[int] = []
+    rgb: tuple[int, int, int] | None = None
+    rgbww: tuple[int, int, int, int, int] | None = None
+    if color_mode == "color_temp":
+        kelvin = [k for m in lit if (k := m.color_temp_kelvin) is not None]
+    elif color_mode == "rgb":
+        rgb = next((c for m in lit if (c := m.rgb_color) is not None), None)
+    elif color_mode == "rgbww":
+        rgbww = next((w for m in lit if (w := m.rgbww_color) is not None), None)
     return LightState(
         on=True,
-        brightness=round(fmean(brightness)) if brightness else None,
+        brightness=round(sum(brightness) / len(brightness)) if brightness else None,
         color_mode=color_mode,
         color_temp_kelvin=(
-            _within(round(fmean(kelvin)), features.kelvin_range)
-            if kelvin and color_mode == "color_temp"
+            _within(round(sum(kelvin) / len(kelvin)), features.kelvin_range)
+            if kelvin
             else None
         ),
-        rgb_color=rgb[0] if rgb and color_mode == "rgb" else None,
-        rgbww_color=rgbww[0] if rgbww and color_mode == "rgbww" else None,
+        rgb_color=rgb,
+        rgbww_color=rgbww,
         effect=effects.pop() if len(effects) == 1 else None,
     )
 

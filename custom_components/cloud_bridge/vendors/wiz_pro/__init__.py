@@ -10,6 +10,7 @@ from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.util import dt as dt_util
 
 from ...compat import ImplementationUnavailableError, UnknownImplementationError
 from ...const import DOMAIN
@@ -20,7 +21,6 @@ from .adapter import WizProAdapter
 from .client import MAX_CONCURRENT_REQUESTS
 from .config_flow import WizProFlow
 from .const import CONF_BUILDINGS, VENDOR_ID
-from .models import StatusChange
 from .oauth import (
     CALLBACK_PATH,
     WizProImplementation,
@@ -29,6 +29,8 @@ from .oauth import (
 )
 from .options_flow import WebhookOptionsFlow
 from .push import async_webhook_url
+from .push_store import async_get_push_store
+from .status_change import StatusChange
 from .webhook import async_register_webhook
 
 if TYPE_CHECKING:
@@ -57,7 +59,14 @@ async def async_create_adapter(
             hass, coroutine, name, eager_start=False
         )
 
-    return WizProAdapter(client, entry.data[CONF_BUILDINGS], tokens.renew, start)
+    store = await async_get_push_store(hass)
+    return WizProAdapter(
+        client,
+        entry.data[CONF_BUILDINGS],
+        tokens.renew,
+        start,
+        store.record(entry.entry_id),
+    )
 
 
 @callback
@@ -78,14 +87,20 @@ def async_setup_entry(
 
     @callback
     def on_status(status: StatusChange) -> bool:
-        if (change := adapter.status_updates(status)) is None:
+        if (outcome := adapter.status_updates(status)) is None:
             return False
-        coordinator.async_apply(*change)
+        coordinator.async_apply(outcome.updates, outcome.online)
+        if outcome.devices:
+            coordinator.async_apply_devices(outcome.devices)
         return True
+
+    @callback
+    def on_delivery() -> None:
+        adapter.record.delivered(dt_util.utcnow())
 
     entry.async_on_unload(
         async_register_webhook(
-            hass, entry.data[CONF_WEBHOOK_ID], entry.title, on_status
+            hass, entry.data[CONF_WEBHOOK_ID], entry.title, on_status, on_delivery
         )
     )
     issue_id = building_issue_id(entry.entry_id)

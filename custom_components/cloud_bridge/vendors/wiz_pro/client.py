@@ -203,13 +203,24 @@ class WizProClient:
 
     async def building(self, building_id: str) -> Building:
         """Return one building's topology with every light's current state."""
+        data = await self.building_data(building_id)
+        try:
+            return parse_building(data)
+        except WizProParseError as err:
+            raise WizProConnectionError(f"WiZ Pro sent a bad building: {err}") from err
+
+    async def building_data(self, building_id: str) -> dict[str, Any]:
+        """Return one building's buildingTopology object as the cloud sent it.
+
+        For a reader that compares it with the last one before parsing it.
+        """
         data = await self._execute(
             queries.BUILDING_TOPOLOGY, {"buildingId": building_id}
         )
-        try:
-            return parse_building(data.get("buildingTopology"))
-        except WizProParseError as err:
-            raise WizProConnectionError(f"WiZ Pro sent a bad building: {err}") from err
+        topology = data.get("buildingTopology")
+        if not isinstance(topology, dict):
+            raise WizProConnectionError("WiZ Pro sent a bad building: not an object")
+        return topology
 
     async def change_light_state(
         self, *, floor_id: str, light_id: str, mac: str, state: PilotingState

@@ -11,9 +11,7 @@ from typing import Any, Self
 from ..parse import (
     ParseError,
     boolean,
-    decode_json,
     items,
-    number_at,
     optional_number,
     text,
 )
@@ -147,11 +145,14 @@ class PilotingState:
         """
         if not isinstance(data, dict):
             raise WizProParseError("currentState is missing")
-        values: dict[str, Any] = {
-            f.name: _int(data, f.name, problems, *_STATE_RANGES[f.name])
-            for f in fields(cls)
-            if f.name != "state"
-        }
+        values: dict[str, Any] = {}
+        for name, (low, high) in _STATE_RANGES.items():
+            value = data.get(name)
+            # The usual case read at once (a building has thousands of lights).
+            if value is None or (type(value) is int and low <= value <= high):
+                values[name] = value
+            else:
+                values[name] = _int(data, name, problems, low, high)
         return cls(**values, state=boolean(data, "state"))
 
     def as_input(self) -> dict[str, Any]:
@@ -231,12 +232,17 @@ class Floor:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Building:
-    """A building's topology and every light's current state."""
+    """A building's topology and every light's current state.
+
+    ``problems`` name the items that could not be read (left out: the read is
+    incomplete); ``value_problems`` the values left out of items that were read.
+    """
 
     id: str
     name: str
     floors: tuple[Floor, ...]
     problems: tuple[str, ...] = field(default=())
+    value_problems: tuple[str, ...] = field(default=())
 
 
 def favorite_state(data: Any) -> PilotingState | None:
@@ -282,7 +288,7 @@ def favorite_state(data: Any) -> PilotingState | None:
     return None
 
 
-def _parse_room(data: Any, problems: list[str]) -> Room:
+def _parse_room(data: Any, problems: list[str], value_problems: list[str]) -> Room:
     """Parse a room, skipping the lights, groups and scenes that are malformed."""
     room_id = text(data, "id")
     lights: list[Light] = []
@@ -291,10 +297,9 @@ def _parse_room(data: Any, problems: list[str]) -> Room:
         try:
             lights.append(Light.from_json(item, unread))
         except WizProParseError as err:
-            problems.append(f"light {_describe(item)} in room {room_id}: {err}")
-        problems.extend(
-            f"light {_describe(item)} in room {room_id}: {problem}"
-            for problem in unread
+            problems.append(f"light {describe(item)} in room {room_id}: {err}")
+        value_problems.extend(
+            f"light {describe(item)} in room {room_id}: {problem}" for problem in unread
         )
     groups: list[Group] = []
     for item in items(data, "groups"):
@@ -304,13 +309,13 @@ def _parse_room(data: Any, problems: list[str]) -> Room:
                 Group(id=text(item, "id"), name=text(item, "name"), light_ids=members)
             )
         except WizProParseError as err:
-            problems.append(f"group {_describe(item)} in room {room_id}: {err}")
+            problems.append(f"group {describe(item)} in room {room_id}: {err}")
     scenes: list[BuildingMeta] = []
     for item in items(data, "roomScenes"):
         try:
             scenes.append(BuildingMeta(id=text(item, "id"), name=text(item, "name")))
         except WizProParseError as err:
-            problems.append(f"scene {_describe(item)} in room {room_id}: {err}")
+            problems.append(f"scene {describe(item)} in room {room_id}: {err}")
     favorites = tuple(
         Favorite(slot=slot, state=state)
         for slot in range(1, 5)
@@ -326,7 +331,7 @@ def _parse_room(data: Any, problems: list[str]) -> Room:
     )
 
 
-def _describe(item: Any) -> str:
+def describe(item: Any) -> str:
     """Name an item in a problem report by its id when it has one."""
     if isinstance(item, dict) and isinstance(item.get("id"), str):
         return repr(item["id"])
@@ -336,6 +341,7 @@ def _describe(item: Any) -> str:
 def parse_building(data: Any) -> Building:
     """Parse a buildingTopology reply, skipping the odd floor, room or light."""
     problems: list[str] = []
+    value_problems: list[str] = []
     floors: list[Floor] = []
     for floor_data in items(data, "floors"):
         try:
@@ -343,139 +349,20 @@ def parse_building(data: Any) -> Building:
             rooms: list[Room] = []
             for room_data in items(floor_data, "rooms"):
                 try:
-                    rooms.append(_parse_room(room_data, problems))
+                    rooms.append(_parse_room(room_data, problems, value_problems))
                 except WizProParseError as err:
                     problems.append(
-                        f"room {_describe(room_data)} on floor {floor_id}: {err}"
+                        f"room {describe(room_data)} on floor {floor_id}: {err}"
                     )
             floors.append(
                 Floor(id=floor_id, name=text(floor_data, "name"), rooms=tuple(rooms))
             )
         except WizProParseError as err:
-            problems.append(f"floor {_describe(floor_data)}: {err}")
+            problems.append(f"floor {describe(floor_data)}: {err}")
     return Building(
         id=text(data, "id"),
         name=text(data, "name"),
         floors=tuple(floors),
         problems=tuple(problems),
+        value_problems=tuple(value_problems),
     )
-
-
-# The STATUSCHANGE payload's integers, as the document's table gives them, and
-# the ranges they must lie in (None: unbounded on that side, though never beyond
-# a finite number).
-_PAYLOAD_INTS: dict[str, tuple[int | None, int | None]] = {
-    "timestamp": (0, None),
-    "onSince": (0, None),
-    "offSince": (0, None),
-    # "in negative dBm"; the document gives no floor: a WiFi chip reports the
-    # signal as a signed byte.
-    "rssi": (-128, 0),
-    "sceneId": (0, 33),  # 0: no light mode; the light-modes table's 1-33
-    "speed": (0, 200),  # 0 while no mode plays; PilotingLightStateInput's 20-200
-    "r": (0, 255),
-    "g": (0, 255),
-    "b": (0, 255),
-    "c": (0, 255),
-    "w": (0, 255),
-    "colorTemperature": (0, None),  # 0: none; the model's range is checked later
-    "dimming": (0, 100),  # "0-100"
-}
-# Payload key -> PilotingState field, for the light state a notification carries.
-_PAYLOAD_STATE = {
-    "state": "state",
-    "sceneId": "sceneId",
-    "speed": "speed",
-    "r": "r",
-    "g": "g",
-    "b": "b",
-    "c": "cw",
-    "w": "ww",
-    "colorTemperature": "temperature",
-    "dimming": "dimming",
-}
-
-
-def _payload_int(payload: dict[str, Any], key: str) -> int | None:
-    """Return a documented integer of a payload; refuse a wrong type or range."""
-    low, high = _PAYLOAD_INTS[key]
-    value = number_at(payload, key, low=low, high=high, whole=True)
-    return None if value is None else int(value)
-
-
-def _payload_bool(payload: dict[str, Any], key: str) -> bool | None:
-    """Return a documented Boolean of a payload; refuse anything else."""
-    if (value := payload.get(key)) is None:
-        return None
-    if not isinstance(value, bool):
-        raise WizProParseError(f"{key} is not a Boolean")
-    return value
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StatusChange:
-    """A STATUSCHANGE notification's payload.
-
-    ``state`` holds the light state fields the payload gave, and ``given``
-    names them: a field left out (or null) says nothing, rather than "none".
-    A colour temperature of 0 is given as None (no white); a dimming or speed
-    of 0 is not given (no brightness to show; no mode to pace).
-    """
-
-    mac: str
-    connected: bool
-    rssi: int | None
-    power: float | None
-    state: PilotingState
-    given: frozenset[str] = frozenset()
-
-    @classmethod
-    def from_notification(cls, body: Any) -> Self | None:
-        """Parse a webhook body; None for other event types.
-
-        Raises WizProParseError when the body is not a valid notification:
-        a documented field of the wrong type or out of its documented range
-        refuses the whole notification.
-        """
-        if not isinstance(body, dict) or not isinstance(body.get("type"), str):
-            raise WizProParseError("notification has no type")
-        if body["type"] != "STATUSCHANGE":
-            return None
-        raw_payload = body.get("payload")
-        if not isinstance(raw_payload, str):
-            raise WizProParseError("payload is not a JSON string")
-        try:
-            payload = decode_json(raw_payload.encode())
-        except ValueError as err:
-            raise WizProParseError("payload is not valid JSON") from err
-        if not isinstance(payload, dict):
-            raise WizProParseError("payload is not an object")
-        connected = _payload_bool(payload, "connected")
-        if connected is None:
-            raise WizProParseError("connected is missing")
-        numbers = {key: _payload_int(payload, key) for key in _PAYLOAD_INTS}
-        power = number_at(payload, "consumptionRateInHour", low=0)
-        values: dict[str, Any] = {
-            field_name: (
-                _payload_bool(payload, key) if key == "state" else numbers[key]
-            )
-            for key, field_name in _PAYLOAD_STATE.items()
-        }
-        given = {
-            name
-            for name, value in values.items()
-            if value is not None and not (value == 0 and name in ("dimming", "speed"))
-        }
-        if values["temperature"] == 0:
-            values["temperature"] = None
-        return cls(
-            mac=text(payload, "mac").lower().replace(":", ""),
-            connected=connected,
-            rssi=numbers["rssi"],
-            power=None if power is None else float(power),
-            state=PilotingState(
-                **{name: values[name] for name in given if name != "state"},
-                state=values["state"],
-            ),
-            given=frozenset(given),
-        )

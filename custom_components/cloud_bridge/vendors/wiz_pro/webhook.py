@@ -10,7 +10,7 @@ from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant, callback
 
 from ..parse import decode_json
-from .models import StatusChange
+from .status_change import StatusChange
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -29,10 +29,12 @@ def async_register_webhook(
     webhook_id: str,
     name: str,
     on_status: Callable[[StatusChange], bool],
+    on_delivery: Callable[[], None] | None = None,
 ) -> Callable[[], None]:
     """Listen for notifications; return what unregisters the webhook.
 
-    on_status returns whether the MAC is known.
+    on_status returns whether the MAC is known; on_delivery hears of every
+    valid notification, of any type.
     """
 
     async def handle(
@@ -54,6 +56,8 @@ def async_register_webhook(
         except ValueError as err:  # WizProParseError is one
             _LOGGER.debug("Ignoring an invalid WiZ Pro notification: %s", err)
             return _reply(HTTPStatus.BAD_REQUEST)
+        if on_delivery is not None:
+            on_delivery()
         known = status is None or on_status(status)
         if not known and status is not None:
             _LOGGER.debug("Ignoring a notification for unknown MAC %s", status.mac)
