@@ -26,11 +26,11 @@ from homeassistant.helpers import config_entry_oauth2_flow, issue_registry as ir
 
 from custom_components.cloud_bridge.compat import ImplementationUnavailableError
 from custom_components.cloud_bridge.const import CONF_VENDOR, DOMAIN
-from custom_components.cloud_bridge.vendors.wiz_pro.config_flow import code_from
 from custom_components.cloud_bridge.vendors.wiz_pro.const import (
     CONF_API_URL,
     CONF_BUILDINGS,
 )
+from custom_components.cloud_bridge.vendors.wiz_pro.link_flow import code_from
 from custom_components.cloud_bridge.vendors.wiz_pro.oauth import PENDING_LINKS
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID, SECOND_BUILDING_ID, demo_data

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from custom_components.cloud_bridge.light_states import combine_light_states
 from custom_components.cloud_bridge.model import (
     Device,
     LightCommand,
@@ -16,8 +17,6 @@ from custom_components.cloud_bridge.model import (
     PointUpdate,
     SensorSpec,
     Snapshot,
-    apply_light_command,
-    combine_light_states,
 )
 from custom_components.cloud_bridge.vendors.wiz_pro.light_modes import (
     LIGHT_MODES,
@@ -150,53 +149,6 @@ COLOURED = LightState(
     rgbww_color=(255, 0, 0, 0, 0),
     effect="Ocean",
 )
-
-
-@pytest.mark.parametrize(
-    ("state", "command", "expected"),
-    [
-        (COLOURED, LightCommand(on=False), replace(COLOURED, on=False)),
-        (
-            replace(COLOURED, on=False),
-            LightCommand(on=True),
-            COLOURED,
-        ),
-        (
-            COLOURED,
-            LightCommand(on=True, brightness=80),
-            replace(COLOURED, brightness=80),
-        ),
-        (
-            COLOURED,
-            LightCommand(on=True, color_temp_kelvin=3000),
-            LightState(
-                on=True, brightness=50, color_mode="color_temp", color_temp_kelvin=3000
-            ),
-        ),
-        (
-            LightState(on=False, color_mode="color_temp", color_temp_kelvin=3000),
-            LightCommand(on=True, rgbww_color=(0, 0, 255, 0, 0)),
-            LightState(on=True, color_mode="rgbww", rgbww_color=(0, 0, 255, 0, 0)),
-        ),
-        (
-            LightState(on=True, color_mode="color_temp", color_temp_kelvin=3000),
-            LightCommand(on=True, effect="Party", brightness=20),
-            LightState(
-                on=True,
-                brightness=20,
-                color_mode="color_temp",
-                color_temp_kelvin=3000,
-                effect="Party",
-            ),
-        ),
-    ],
-    ids=["off", "on", "brightness", "kelvin", "colour", "effect"],
-)
-def test_apply_light_command(
-    state: LightState, command: LightCommand, expected: LightState
-) -> None:
-    """A light shows what a command asks, and drops what the command replaces."""
-    assert apply_light_command(state, command) == expected
 
 
 # --- combined features and state ---------------------------------------------------

@@ -9,6 +9,7 @@ from .const import DOMAIN
 from .errors import (
     CloudAccountError,
     CloudAuthError,
+    CloudError,
     CloudInvalidValueError,
     CloudPartialError,
     CloudRateLimitedError,
@@ -21,69 +22,65 @@ from .errors import (
 if TYPE_CHECKING:
     from .coordinator import CloudBridgeCoordinator
 
+# (error, translation key, whether the message says the cloud's words): the
+# first that matches wins, so narrower errors come first.
+_TRANSLATIONS: tuple[tuple[type[CloudError], str, bool], ...] = (
+    (DeviceOfflineError, "device_offline", True),
+    (DeviceGoneError, "device_gone", True),
+    (CloudRejectedError, "command_rejected", True),
+    (CloudAuthError, "auth_failed", False),
+    (CloudRateLimitedError, "rate_limited", False),
+    (CloudUnavailableError, "cloud_unavailable", True),
+)
+
+
+def translated_error(err: CloudError) -> HomeAssistantError:
+    """Return the translated error a user sees for a cloud's failure."""
+    if isinstance(err, CloudInvalidValueError):
+        return ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_value",
+            translation_placeholders={"error": str(err)},
+        )
+    if isinstance(err, CloudPartialError):
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="partial_failure",
+            translation_placeholders={"devices": ", ".join(err.failed)},
+        )
+    if isinstance(err, CloudAccountError):
+        return HomeAssistantError(translation_domain=DOMAIN, translation_key=err.issue)
+    key, says = next(
+        ((key, says) for kind, key, says in _TRANSLATIONS if isinstance(err, kind)),
+        ("cloud_unavailable", True),
+    )
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={"error": str(err)} if says else None,
+    )
+
 
 def cloud_exception_handler[CoordinatorT: CloudBridgeCoordinator, **P](
     func: Callable[Concatenate[CoordinatorT, P], Coroutine[Any, Any, None]],
 ) -> Callable[Concatenate[CoordinatorT, P], Coroutine[Any, Any, None]]:
-    """Decorate a command so a failure reaches the user as a translated error."""
+    """Decorate a command so a failure reaches the user as a translated error.
+
+    What the failure means for the entry happens first: devices that took a
+    partial command show it, a device offline or gone is looked at again at
+    once, a refused sign-in starts reauthentication.
+    """
 
     async def handler(self: CoordinatorT, /, *args: P.args, **kwargs: P.kwargs) -> None:
         try:
             await func(self, *args, **kwargs)
-        except CloudInvalidValueError as err:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="invalid_value",
-                translation_placeholders={"error": str(err)},
-            ) from err
-        except CloudPartialError as err:
-            # What the other devices took stays shown; the user hears who failed.
-            self.async_apply(err.updates)
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="partial_failure",
-                translation_placeholders={"devices": ", ".join(err.failed)},
-            ) from err
-        except DeviceOfflineError as err:
-            # Ask the cloud again soon, so the device shows as it really is.
-            await self.async_confirm()
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="device_offline",
-                translation_placeholders={"error": str(err)},
-            ) from err
-        except DeviceGoneError as err:
-            # The poll re-reads the account, and the device leaves.
-            await self.async_confirm()
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="device_gone",
-                translation_placeholders={"error": str(err)},
-            ) from err
-        except CloudRejectedError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="command_rejected",
-                translation_placeholders={"error": str(err)},
-            ) from err
-        except CloudAuthError as err:
-            self.config_entry.async_start_reauth(self.hass)
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="auth_failed"
-            ) from err
-        except CloudAccountError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key=err.issue
-            ) from err
-        except CloudRateLimitedError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="rate_limited"
-            ) from err
-        except CloudUnavailableError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="cloud_unavailable",
-                translation_placeholders={"error": str(err)},
-            ) from err
+        except CloudError as err:
+            if isinstance(err, CloudPartialError):
+                self.async_apply(err.updates)
+            elif isinstance(err, DeviceOfflineError | DeviceGoneError):
+                await self.async_confirm()
+            elif isinstance(err, CloudAuthError):
+                self.config_entry.async_start_reauth(self.hass)
+            raise translated_error(err) from err
 
     return handler

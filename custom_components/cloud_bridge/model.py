@@ -5,8 +5,7 @@ Values use Home Assistant's vocabulary (device classes, units, colour modes) as
 plain strings, so this module stays free of Home Assistant imports.
 """
 
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -373,87 +372,3 @@ class Command:
     # The service call it is part of (its context id): one call's commands
     # may travel together.
     call: str | None = None
-
-
-def apply_light_command(state: LightState, command: LightCommand) -> LightState:
-    """Return the state a light shows once it has taken a command."""
-    if not command.on:
-        return replace(state, on=False)
-    new = replace(state, on=True)
-    if command.brightness is not None:
-        new = replace(new, brightness=command.brightness)
-    # A new colour replaces whichever colour the light showed before.
-    cleared = replace(new, color_temp_kelvin=None, rgb_color=None, rgbww_color=None)
-    if command.color_temp_kelvin is not None:
-        new = replace(
-            cleared,
-            color_mode="color_temp",
-            color_temp_kelvin=command.color_temp_kelvin,
-            effect=None,
-        )
-    if command.rgb_color is not None:
-        new = replace(
-            cleared, color_mode="rgb", rgb_color=command.rgb_color, effect=None
-        )
-    if command.rgbww_color is not None:
-        new = replace(
-            cleared, color_mode="rgbww", rgbww_color=command.rgbww_color, effect=None
-        )
-    if command.effect is not None:
-        new = replace(new, effect=command.effect)
-    return new
-
-
-def combine_light_states(
-    members: Sequence[LightState], features: LightFeatures
-) -> LightState:
-    """Return what several lights show together: on when any is on."""
-    lit = [member for member in members if member.on]
-    if not lit:
-        if all(member.on is None for member in members):
-            return LightState()
-        return LightState(on=False, color_mode=_default_mode(features))
-    counts = Counter(m.color_mode for m in lit)
-    # The most common mode the lights offer; of equals, the first seen.
-    modes = [mode for mode in counts if mode in features.color_modes]
-    color_mode = (
-        max(modes, key=counts.__getitem__) if modes else _default_mode(features)
-    )
-    brightness = [b for m in lit if (b := m.brightness) is not None]
-    effects = {m.effect for m in lit}
-    kelvin: list[int] = []
-    rgb: tuple[int, int, int] | None = None
-    rgbww: tuple[int, int, int, int, int] | None = None
-    if color_mode == "color_temp":
-        kelvin = [k for m in lit if (k := m.color_temp_kelvin) is not None]
-    elif color_mode == "rgb":
-        rgb = next((c for m in lit if (c := m.rgb_color) is not None), None)
-    elif color_mode == "rgbww":
-        rgbww = next((w for m in lit if (w := m.rgbww_color) is not None), None)
-    return LightState(
-        on=True,
-        brightness=round(sum(brightness) / len(brightness)) if brightness else None,
-        color_mode=color_mode,
-        color_temp_kelvin=(
-            _within(round(sum(kelvin) / len(kelvin)), features.kelvin_range)
-            if kelvin
-            else None
-        ),
-        rgb_color=rgb,
-        rgbww_color=rgbww,
-        effect=effects.pop() if len(effects) == 1 else None,
-    )
-
-
-def _within(value: int, limits: tuple[int, int] | None) -> int:
-    """Return a value kept to limits: a room's mean Kelvin to the range it offers."""
-    return value if limits is None else min(max(value, limits[0]), limits[1])
-
-
-def _default_mode(features: LightFeatures) -> str:
-    """Return the colour mode to report when the lights say nothing usable."""
-    return next(
-        mode
-        for mode in ("color_temp", "rgb", "rgbww", "brightness")
-        if mode in features.color_modes
-    )

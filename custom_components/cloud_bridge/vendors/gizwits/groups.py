@@ -4,7 +4,8 @@ from dataclasses import replace
 from statistics import fmean
 from typing import Any
 
-from ...model import Point, combine_light_states
+from ...light_states import combine_light_states
+from ...model import Point
 from .lamp import LIGHT_KEY
 from .mapping import is_number, read_value, snap
 from .product import Product

@@ -1,13 +1,7 @@
 """The WiZ Pro steps of the config flow: link the account, choose buildings."""
 
-import asyncio
 from collections.abc import Mapping
-import re
-import time
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
-
-from aiohttp import ClientError
 
 from homeassistant.components import webhook
 from homeassistant.config_entries import (
@@ -18,21 +12,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.data_entry_flow import section
-from homeassistant.exceptions import (
-    OAuth2TokenRequestError,
-    OAuth2TokenRequestReauthError,
-)
-from homeassistant.helpers import config_entry_oauth2_flow
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.network import NoURLAvailableError
-from homeassistant.helpers.selector import (
-    SelectOptionDict,
-    SelectSelector,
-    SelectSelectorConfig,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
-)
 
 from ...compat import (
     ImplementationUnavailableError,
@@ -41,48 +21,20 @@ from ...compat import (
 )
 from ...const import LOGGER
 from ...errors import CloudError
-from ...flow import INSECURE_ADDRESS, VendorFlow, form_error
+from ...flow import (
+    INSECURE_ADDRESS,
+    URL_FIELD,
+    choice_field,
+    form_error,
+)
 from .client import API_URL, WizProClient, WizProError
 from .const import CONF_API_URL, CONF_BUILDINGS, VENDOR_ID
-from .linking import (
-    CONFIRMATION_LENGTH,
-    LINK_STEP,
-    abort_reason,
-    async_claim_code,
-)
+from .link_flow import LinkSteps
 from .models import BuildingMeta
-from .oauth import WizProImplementation, async_entry_client, redirect_uri
+from .oauth import async_entry_client
 from .push import async_webhook_url
 
-CONF_CODE = "code"
-CONF_CONFIRMATION = "confirmation"
 SECTION_ADVANCED = "advanced"
-NO_URL_DOCS = "https://www.home-assistant.io/more-info/no-url-available"
-# As long as Home Assistant's own creation step waits for the token endpoint.
-TOKEN_TIMEOUT = config_entry_oauth2_flow.OAUTH_TOKEN_TIMEOUT_SEC
-_CODE = re.compile(r"[A-Za-z0-9._~-]{6,}")
-
-
-def code_from(text: str) -> str | None:
-    """Return the authorization code in a pasted code, query or redirected address.
-
-    Users paste the whole address, its query alone (``code=…&expires_at=…``,
-    with or without the ``?``), or the bare code.
-    """
-    text = text.strip()
-    if "code=" in text:
-        parts = urlsplit(text)
-        for query in (
-            parts.query,
-            parts.fragment,
-            parts.fragment.partition("?")[2],
-            # No scheme and no "?": the query was pasted on its own.
-            text if not parts.scheme else "",
-        ):
-            if codes := parse_qs(query).get("code"):
-                return codes[0] if _CODE.fullmatch(codes[0]) else None
-        return None
-    return text if _CODE.fullmatch(text) else None
 
 
 def unique_id_for(building_ids: list[str]) -> str:
@@ -90,7 +42,7 @@ def unique_id_for(building_ids: list[str]) -> str:
     return f"{VENDOR_ID}:{','.join(sorted(building_ids))}"
 
 
-class WizProFlow(VendorFlow):
+class WizProFlow(LinkSteps):
     """Links a WiZ Pro account and picks the buildings an entry covers."""
 
     vendor_id = VENDOR_ID
@@ -98,8 +50,6 @@ class WizProFlow(VendorFlow):
     _token_data: dict[str, Any]
     _buildings: list[BuildingMeta]
     _buildings_listed = False
-    # What WiZ sent back to the browser step: a code, or an error's abort reason.
-    _callback: Mapping[str, Any]
 
     def _configured_buildings(self, *, exclude: ConfigEntry | None = None) -> set[str]:
         """Return the buildings other WiZ Pro entries already cover."""
@@ -131,9 +81,7 @@ class WizProFlow(VendorFlow):
                                     default=(user_input or {})
                                     .get(SECTION_ADVANCED, {})
                                     .get(CONF_API_URL, API_URL),
-                                ): TextSelector(
-                                    TextSelectorConfig(type=TextSelectorType.URL)
-                                )
+                                ): URL_FIELD
                             }
                         ),
                         {"collapsed": not errors},
@@ -142,156 +90,6 @@ class WizProFlow(VendorFlow):
             ),
             errors=errors,
         )
-
-    async def async_step_auth(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Offer to link in the browser or by pasting the code."""
-        if isinstance(self.flow.flow_impl, WizProImplementation):
-            self.flow.flow_impl = self.flow.flow_impl.for_server(self._api_url)
-        return await self.async_step_link()
-
-    async def async_step_link(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Ask how to bring WiZ's code back."""
-        return self.show_menu("link", ["link_browser", "link_paste"])
-
-    async def async_step_link_browser(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Open WiZ Pro; the callback brings back the code, or a sign to confirm.
-
-        The callback page configures this step with what WiZ sent: the code
-        and our state, WiZ's error, or (for a code without our state, which
-        could come from anyone) only the news that a code is waiting.
-        """
-        if user_input is not None:
-            self._callback = user_input
-            if "code" in user_input:
-                return self.flow.async_external_step_done(
-                    next_step_id=self.step_id("finish")
-                )
-            if "error" in user_input:
-                return self.flow.async_external_step_done(
-                    next_step_id=self.step_id("rejected")
-                )
-            return self.flow.async_external_step_done(
-                next_step_id=self.step_id("confirm")
-            )
-        try:
-            url = await self.flow.async_generate_authorize_url()
-        except NoURLAvailableError:
-            return self._no_url()
-        return self.flow.async_external_step(step_id=LINK_STEP, url=url)
-
-    async def async_step_finish(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Trade the code WiZ sent back with our state for tokens."""
-        token, error = await self._resolve_code(str(self._callback["code"]))
-        if token is None:
-            return self.flow.async_abort(
-                reason="oauth_unauthorized"
-                if error == "code_refused"
-                else "oauth_failed"
-            )
-        return await self._linked(token)
-
-    async def async_step_rejected(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """End the flow with WiZ's error, as one of the reasons we know."""
-        return self.flow.async_abort(reason=abort_reason(self._callback.get("error")))
-
-    async def async_step_confirm(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Ask for the characters the WiZ Pro page showed, to take its code.
-
-        A code that came back without our state finishes nothing by itself:
-        only the person who saw the page knows which code is theirs.
-        """
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            typed = str(user_input[CONF_CONFIRMATION]).strip()
-            code = async_claim_code(self.hass, typed)
-            if code is None and len(typed) > CONFIRMATION_LENGTH:
-                code = code_from(typed)  # the whole code or address, pasted
-            if code is None:
-                errors[CONF_CONFIRMATION] = "confirmation_mismatch"
-            else:
-                token, error = await self._resolve_code(code)
-                if token is not None:
-                    return await self._linked(token)
-                errors[CONF_CONFIRMATION if error == "code_refused" else "base"] = error
-        return self.show_form(
-            "confirm",
-            probatio.Schema(
-                {
-                    probatio.Required(CONF_CONFIRMATION): TextSelector(
-                        TextSelectorConfig()
-                    )
-                }
-            ),
-            errors=errors,
-        )
-
-    async def async_step_link_paste(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Show the WiZ Pro link and take the code the user copies back."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            if (code := code_from(user_input[CONF_CODE])) is None:
-                errors[CONF_CODE] = "invalid_code"
-            else:
-                token, error = await self._resolve_code(code)
-                if token is not None:
-                    return await self._linked(token)
-                errors[CONF_CODE if error == "code_refused" else "base"] = error
-        try:
-            placeholders = {
-                "authorize_url": await self.flow.async_generate_authorize_url(),
-                "redirect_uri": redirect_uri(self.hass),
-            }
-        except NoURLAvailableError:
-            return self._no_url()
-        return self.show_form(
-            "link_paste",
-            probatio.Schema(
-                {probatio.Required(CONF_CODE): TextSelector(TextSelectorConfig())}
-            ),
-            placeholders=placeholders,
-            errors=errors,
-        )
-
-    def _no_url(self) -> ConfigFlowResult:
-        """Abort: Home Assistant has no address for WiZ to send the browser back to."""
-        return self.flow.async_abort(
-            reason="no_url_available",
-            description_placeholders={"docs_url": NO_URL_DOCS},
-        )
-
-    async def _resolve_code(self, code: str) -> tuple[dict[str, Any] | None, str]:
-        """Trade a code for tokens; else name the error to show.
-
-        A mistyped or expired code only needs another try, and a cloud that did
-        not answer leaves the code usable for a retry.
-        """
-        try:
-            async with asyncio.timeout(TOKEN_TIMEOUT):
-                token = await self.flow.flow_impl.async_resolve_external_data(
-                    {"code": code, "state": None}
-                )
-        except OAuth2TokenRequestReauthError as err:
-            LOGGER.debug("WiZ Pro refused the code: %s", err)
-            return None, "code_refused"
-        except (TimeoutError, OAuth2TokenRequestError, ClientError) as err:
-            LOGGER.debug("Cannot trade the code: %s", err)
-            return None, "cannot_connect"
-        token["expires_at"] = time.time() + token["expires_in"]
-        return token, ""
 
     async def _linked(self, token: dict[str, Any]) -> ConfigFlowResult:
         """List the buildings the new tokens grant, then finish or ask."""
@@ -346,14 +144,8 @@ class WizProFlow(VendorFlow):
         """Return a form to pick buildings from those listed."""
         return probatio.Schema(
             {
-                probatio.Required(CONF_BUILDINGS, default=default): SelectSelector(
-                    SelectSelectorConfig(
-                        options=[
-                            SelectOptionDict(value=building.id, label=building.name)
-                            for building in self._buildings
-                        ],
-                        multiple=True,
-                    )
+                probatio.Required(CONF_BUILDINGS, default=default): choice_field(
+                    ((b.id, b.name) for b in self._buildings), multiple=True
                 )
             }
         )

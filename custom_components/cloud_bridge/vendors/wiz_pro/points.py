@@ -7,7 +7,8 @@ point equal to the one before is that one, and so is a device.
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from ...model import Device, LightState, Point, combine_light_states
+from ...light_states import combine_light_states
+from ...model import Device, LightState, Point
 from .models import PilotingState
 from .telemetry import Telemetry
 from .topology import (
