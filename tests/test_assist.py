@@ -41,7 +41,7 @@ async def assist(hass: HomeAssistant) -> None:
 async def test_turn_off_the_lights_in_a_room(
     hass: HomeAssistant, wiz_sim: WizProSimulator
 ) -> None:
-    """Exactly that room's bulbs go off; every other bulb stays as it was."""
+    """One mutation turns exactly that room's bulbs off; every other bulb stays."""
     kitchen = sim_room(wiz_sim, "Kitchen")
     area = ar.async_get(hass).async_get_area_by_name("Kitchen")
     assert area is not None
@@ -60,11 +60,20 @@ async def test_turn_off_the_lights_in_a_room(
         for light in wiz_sim.building(DEMO_BUILDING_ID).lights
         if light not in kitchen.lights
     }
+    wiz_sim.clear_requests()
 
     result = await conversation.async_converse(
         hass, "turn off the lights in the kitchen", None, Context(), language="en"
     )
     await hass.async_block_till_done()
+
+    # One room mutation, not one per bulb.
+    ((field, args),) = wiz_sim.mutations
+    assert (field, args["roomId"], args["state"]) == (
+        "changeRoomState",
+        kitchen.id,
+        {"state": False},
+    )
 
     response = result.response
     assert response.response_type is intent.IntentResponseType.ACTION_DONE
