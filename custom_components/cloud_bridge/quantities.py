@@ -33,7 +33,7 @@ QUANTITIES: tuple[tuple[frozenset[str], tuple[str, ...], Quantity], ...] = (
     (frozenset({"current", "ampere"}), ("电流",), Quantity("current", "A")),
     (frozenset({"battery"}), ("电池",), Quantity("battery", "%")),
     (frozenset({"co2"}), ("二氧化碳",), Quantity("carbon_dioxide", "ppm")),
-    (frozenset({"pm25", "pm2_5"}), ("PM2.5",), Quantity("pm25", "µg/m³")),
+    (frozenset({"pm25"}), ("PM2.5",), Quantity("pm25", "µg/m³")),
     (
         frozenset({"lux", "illuminance"}),
         ("光照", "照度"),
@@ -94,13 +94,19 @@ def ordered_words(name: str) -> list[str]:
 def words(name: str) -> frozenset[str]:
     """Split a datapoint name into lower-case words: room_temp, roomTemp, PM25.
 
-    A word and the number after it count joined too, so co2Level reads co2.
+    A word and the number after it count joined too, so co2Level reads co2,
+    and so do a word and two numbers: indoor_pm2_5 reads pm25.
     """
     parts = ordered_words(name)
     joined = {
         word + after
         for word, after in itertools.pairwise(parts)
         if word.isalpha() and after.isdigit()
+    }
+    joined |= {
+        "".join(three)
+        for three in zip(parts, parts[1:], parts[2:], strict=False)
+        if three[0].isalpha() and three[1].isdigit() and three[2].isdigit()
     }
     return frozenset({*parts, *joined, name.lower()})
 
