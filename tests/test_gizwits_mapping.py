@@ -72,7 +72,7 @@ MODES = ("自动", "制冷", "制热", "送风", "除湿")
         ("room_temp", {"room", "temp", "room_temp"}),
         ("roomTemp", {"room", "temp", "roomtemp"}),
         ("PM25", {"pm", "25", "pm25"}),
-        ("pm2_5", {"pm", "2", "pm2", "5", "pm2_5"}),
+        ("pm2_5", {"pm", "2", "pm2", "5", "pm25", "pm2_5"}),
         ("set_temp", {"set", "temp", "set_temp"}),
         ("Temperature", {"temperature"}),
         ("current_mode", {"current", "mode", "current_mode"}),
