@@ -288,7 +288,11 @@ async def test_paste_without_a_home_assistant_url_aborts(
 
 @pytest.mark.parametrize(
     ("fault", "reason"),
-    [("server_error", "cannot_connect"), ("malformed_json", "cannot_connect")],
+    [
+        ("server_error", "cannot_connect"),
+        ("malformed_json", "cannot_connect"),
+        ("rate_limit", "rate_limited"),
+    ],
 )
 async def test_building_list_failure_aborts(
     hass: HomeAssistant, wiz_sim: WizProSimulator, fault: str, reason: str

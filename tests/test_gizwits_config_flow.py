@@ -425,6 +425,26 @@ async def test_cloud_down(
     assert hass.config_entries.async_entries(DOMAIN) == []
 
 
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"kind": "rate_limit"},
+        {"kind": "patch_response", "patch": lambda _: error_body(9041)},
+    ],
+    ids=["429", "9041"],
+)
+async def test_throttled_sign_in(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, fault: dict[str, Any]
+) -> None:
+    """Gizwits throttling the sign-in says so, not that it cannot be reached."""
+    options = dict(fault)
+    gizwits_sim.faults.add(options.pop("kind"), path=LOGIN, **options)
+    result = await submit(hass, form(gizwits_sim))
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "rate_limited"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
 async def test_unexpected_code(
     hass: HomeAssistant, gizwits_sim: GizwitsSimulator
 ) -> None:

@@ -400,15 +400,19 @@ async def test_token_refused(
 
 
 @pytest.mark.parametrize(
-    ("fault", "path"),
+    ("fault", "path", "error"),
     [
-        ({"kind": "server_error"}, AUTH_USER),
-        ({"kind": "disconnect"}, AUTH_USER),
-        ({"kind": "malformed_json"}, AUTH_USER),
-        ({"kind": "patch_response", "patch": lambda _: {"userId": "x"}}, AUTH_USER),
-        ({"kind": "rate_limit"}, AUTH_USER),
-        ({"kind": "server_error", "status": 503}, APPLICATIONS),
-        ({"kind": "disconnect", "count": 2}, APPLICATIONS),
+        ({"kind": "server_error"}, AUTH_USER, "cannot_connect"),
+        ({"kind": "disconnect"}, AUTH_USER, "cannot_connect"),
+        ({"kind": "malformed_json"}, AUTH_USER, "cannot_connect"),
+        (
+            {"kind": "patch_response", "patch": lambda _: {"userId": "x"}},
+            AUTH_USER,
+            "cannot_connect",
+        ),
+        ({"kind": "rate_limit"}, AUTH_USER, "rate_limited"),
+        ({"kind": "server_error", "status": 503}, APPLICATIONS, "cannot_connect"),
+        ({"kind": "disconnect", "count": 2}, APPLICATIONS, "cannot_connect"),
     ],
     ids=[
         "login 500",
@@ -425,13 +429,14 @@ async def test_cloud_down(
     wegnology_sim: WegnologySimulator,
     fault: dict[str, Any],
     path: str,
+    error: str,
 ) -> None:
-    """The cloud failing or answering garbage: cannot_connect, then a retry works."""
+    """The cloud failing, throttling or answering garbage: said so; a retry works."""
     options = dict(fault)
     wegnology_sim.faults.add(options.pop("kind"), path=path, **options)
     result = await submit_login(hass, wegnology_sim, login())
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": error}
     assert hass.config_entries.async_entries(DOMAIN) == []
 
     result = await hass.config_entries.flow.async_configure(result["flow_id"], login())

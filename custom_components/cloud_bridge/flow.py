@@ -19,7 +19,13 @@ from homeassistant.helpers import selector
 
 from .compat import probatio
 from .const import CONF_VENDOR
-from .errors import CloudAccountError, CloudAuthError, CloudError, CloudUnavailableError
+from .errors import (
+    CloudAccountError,
+    CloudAuthError,
+    CloudError,
+    CloudRateLimitedError,
+    CloudUnavailableError,
+)
 from .vendors.base import neutral_error
 from .vendors.http import VendorClientError
 
@@ -78,7 +84,7 @@ def form_error(err: CloudError | VendorClientError) -> str:
     """Return the form error (or abort reason) that tells the user what went wrong.
 
     A client's error is read as the core reads it: refused sign-in, cloud out of
-    reach (or throttling, or a redirect), an account problem, or anything else.
+    reach (or a redirect), throttling, an account problem, or anything else.
     """
     if isinstance(err, VendorClientError):
         err = neutral_error(err)
@@ -87,6 +93,8 @@ def form_error(err: CloudError | VendorClientError) -> str:
             return "invalid_auth"
         case CloudAccountError():
             return err.issue
+        case CloudRateLimitedError():
+            return "rate_limited"
         case CloudUnavailableError():
             return "cannot_connect"
     return "unknown"
