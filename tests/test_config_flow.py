@@ -6,6 +6,7 @@ import re
 import time
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import (
@@ -959,3 +960,38 @@ async def test_plain_http_server_warns_once(
     )
     assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "wiz_pro_link"
+
+
+async def test_kept_codes_are_few_and_short_lived(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    hass_client_no_auth: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """At most 20 codes without state wait for their characters, each 10 minutes."""
+    flow = await start_linking(hass, wiz_sim)
+    http = await hass_client_no_auth()
+    confirmations = []
+    for number in range(21):
+        response = await http.get(CALLBACK, params={"code": f"stray-{number:06d}"})
+        confirmations.append(confirmation_on(await response.text()))
+    await hass.config_entries.flow.async_configure(flow["flow_id"])
+
+    async def confirm(confirmation: str) -> dict[str, str]:
+        result = await hass.config_entries.flow.async_configure(
+            flow["flow_id"], {"confirmation": confirmation}
+        )
+        assert result["step_id"] == "wiz_pro_confirm"
+        return result["errors"] or {}
+
+    # The oldest of 21 is gone; the second is still kept (WiZ refuses it).
+    assert await confirm(confirmations[0]) == {"confirmation": "confirmation_mismatch"}
+    assert await confirm(confirmations[1]) != {"confirmation": "confirmation_mismatch"}
+    exchanged = [
+        r.json["authorizationCode"]
+        for r in wiz_sim.requests
+        if r.path == "/api/oauth/token"
+    ]
+    assert exchanged == ["stray-000001"]
+    freezer.tick(timedelta(minutes=10))
+    assert await confirm(confirmations[20]) == {"confirmation": "confirmation_mismatch"}
