@@ -27,6 +27,7 @@ from homeassistant.helpers import (
     issue_registry as ir,
 )
 
+from custom_components.cloud_bridge import coordinator as coordinator_module
 from custom_components.cloud_bridge.const import DOMAIN
 from custom_components.cloud_bridge.event import REMEMBERED_OCCURRENCES
 from custom_components.cloud_bridge.vendors.wegnology.memory import (
@@ -244,6 +245,31 @@ async def test_a_new_count_that_cannot_be_read(
 
 
 # --- open alerts on devices -------------------------------------------------------
+
+
+async def test_a_large_application_starts_open_alerts_disabled(
+    hass: HomeAssistant,
+    wegnology_sim: WegnologySimulator,
+    wegnology_entry: MockConfigEntry,
+    setup_entry: SetupEntry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the entity budget, each device's open alert starts off; the rest stay."""
+    monkeypatch.setattr(coordinator_module, "ENTITY_BUDGET", 20)
+    await setup_entry(wegnology_entry)
+    entities = er.async_entries_for_config_entry(
+        er.async_get(hass), wegnology_entry.entry_id
+    )
+    enabled: dict[bool, set[str]] = {True: set(), False: set()}
+    for registered in entities:
+        point = registered.unique_id.rsplit(":", 1)[1]
+        is_open_alert = point == OPEN_ALERT
+        enabled[is_open_alert].add(str(registered.disabled_by is None))
+    assert enabled[True] == {"False"}
+    assert "True" in enabled[False]
+    # The application's own entities stay: three events are new.
+    assert state_of(hass, new_alerts(hass)) == "3"
+    assert hass.states.get(open_alert(hass, PUMP_ID)) is None
 
 
 async def test_devices_with_open_alerts(
