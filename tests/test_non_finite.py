@@ -17,6 +17,15 @@ from simulator.wegnology_demo import BOILER_ROOM_SENSOR_ID
 from . import gizwits_helpers, wegnology_helpers
 
 
+def unreadable_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Return the warnings that a reported value could not be read."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelname == "WARNING" and "is no value of it" in record.message
+    ]
+
+
 def shown(hass: HomeAssistant, entity_id: str) -> str:
     """Return an entity's state, which must exist."""
     state = hass.states.get(entity_id)
@@ -28,10 +37,12 @@ async def test_a_sensor_reading_nan(
     hass: HomeAssistant,
     wegnology_sim: WegnologySimulator,
     wegnology_loaded: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A temperature reported as NaN is unknown; the next real reading shows.
 
-    So is one of 4,000 digits, rather than a state too long to write.
+    So is one of 4,000 digits, rather than a state too long to write. The log
+    says so once, naming the device and attribute.
     """
     temperature = wegnology_helpers.entity(
         hass, "sensor", BOILER_ROOM_SENSOR_ID, "temperature"
@@ -49,6 +60,12 @@ async def test_a_sensor_reading_nan(
         await wegnology_helpers.poll_now(hass, wegnology_loaded)
         assert shown(hass, temperature) == STATE_UNKNOWN, str(odd)[:10]
     assert wegnology_loaded.runtime_data.coordinator.last_update_success
+    assert unreadable_lines(caplog) == [
+        (
+            f"WEGnology: device {BOILER_ROOM_SENSOR_ID} temperature reported what is "
+            "no value of it (shown as unknown)"
+        )
+    ]
     wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "temperature", 21.5)
     await wegnology_helpers.poll_now(hass, wegnology_loaded)
     assert shown(hass, temperature) == "21.5"
@@ -60,8 +77,12 @@ async def test_a_number_reading_nan(
     gizwits_sim: GizwitsSimulator,
     gizwits_loaded: MockConfigEntry,
     odd: float,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A set temperature the cloud sends as NaN (or 4,000 digits) is unknown."""
+    """A set temperature the cloud sends as NaN (or 4,000 digits) is unknown.
+
+    The log says so once, naming the device and datapoint.
+    """
     thermostat = gizwits_helpers.entity(hass, "climate", LIVING_AC_DID, "climate")
 
     def target() -> Any:
@@ -82,6 +103,14 @@ async def test_a_number_reading_nan(
     assert gizwits_loaded.runtime_data.coordinator.last_update_success
     assert target() is None
     assert shown(hass, thermostat) == HVACMode.COOL
+    await gizwits_loaded.runtime_data.coordinator.async_refresh()
+    assert unreadable_lines(caplog) == [
+        (
+            f"Gizwits: device {LIVING_AC_DID} set_temp reported what is no value "
+            "of it (shown as unknown)"
+        )
+    ]
+    gizwits_sim.faults.clear()
     await gizwits_loaded.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
     assert target() == 26

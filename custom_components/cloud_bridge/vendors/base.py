@@ -144,6 +144,16 @@ class ProblemLog:
             self._reported.add(problem)
             self._logger.warning(self._message, problem)
 
+    def unreadable(self, raw: Any, value: Any, *where: str) -> None:
+        """Log once a reported value that reads as nothing: it shows as unknown.
+
+        ``where`` names what reported it, joined only when logged.
+        """
+        if value is None and raw is not None:
+            self.report(
+                f"{' '.join(where)} reported what is no value of it (shown as unknown)"
+            )
+
     @property
     def reported(self) -> list[str]:
         """Return every problem logged so far, sorted."""

@@ -32,6 +32,7 @@ from .endpoints import PushTargets, push_targets
 from .errors import GizwitsError, GizwitsNotBoundError
 from .groups import group_points
 from .inferred import InferredCache, InferredPoints
+from .mapping import read_value
 from .models import Binding, Group
 from .product import Product
 from .reports import DeviceReports
@@ -132,6 +133,7 @@ class GizwitsAdapter(VendorAdapter):
         values = self._reports.values(binding.did)
         if product is not None:
             points = product.points(values)
+            self._log_unreadable(binding.did, product, values)
         else:
             points = self._inferred.points(binding.did, values)
         return bound_device(
@@ -141,6 +143,15 @@ class GizwitsAdapter(VendorAdapter):
             points,
             online=binding.online and binding.did not in self._reports.offline,
         )
+
+    def _log_unreadable(
+        self, did: str, product: Product, values: dict[str, Any]
+    ) -> None:
+        """Log once each datapoint a device reported with a value it cannot hold."""
+        for name, raw in values.items():
+            if raw is not None and (datapoint := product.datapoints.get(name)):
+                read = read_value(datapoint, raw)
+                self._problems.unreadable(raw, read, "device", did, name)
 
     def _group_device(self, group: Group) -> Device | None:
         """Return a one-product group with that product's writable points."""

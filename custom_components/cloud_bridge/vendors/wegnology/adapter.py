@@ -8,6 +8,7 @@ user's options (``attributes.py``).
 """
 
 from collections.abc import Mapping
+import logging
 from typing import Any
 
 from ...errors import CloudInvalidValueError, CloudRejectedError, DeviceGoneError
@@ -21,7 +22,7 @@ from ...model import (
     PointUpdate,
     Snapshot,
 )
-from ..base import VendorAdapter
+from ..base import ProblemLog, VendorAdapter
 from .alerts import AlertMemory
 from .application import MANUFACTURER, ApplicationDevice
 from .attributes import AttributeSpecs, attribute_value, sentence, suggested_area
@@ -29,6 +30,8 @@ from .calls import ApplicationApi, refused
 from .client import WegnologyClient
 from .devices import NEVER_CONNECTED, DeviceReader
 from .models import Device as WegnologyDevice
+
+_LOGGER = logging.getLogger(__name__)
 
 # "$" cannot appear in an attribute name, so this key never meets one.
 CONNECTED = "$connected"
@@ -61,6 +64,7 @@ class WegnologyAdapter(VendorAdapter):
         self._reader = DeviceReader(self._api)
         self._application = ApplicationDevice(self._api, name or application_id, memory)
         self._specs = AttributeSpecs(self._overrides, self._switches)
+        self._problems = ProblemLog(_LOGGER, "WEGnology: %s")
 
     def _key(self, device_id: str) -> str:
         """Return a device key, unique within the vendor."""
@@ -97,9 +101,9 @@ class WegnologyAdapter(VendorAdapter):
             points.append(open_alert)
         for attribute, spec in self._specs.of(device):
             reported = state.get(attribute.name)
-            value = attribute_value(
-                attribute.data_type, reported.value if reported else None
-            )
+            raw = reported.value if reported else None
+            value = attribute_value(attribute.data_type, raw)
+            self._problems.unreadable(raw, value, "device", device.id, attribute.name)
             points.append(Point(key=attribute.name, spec=spec, value=value))
         parent = device.parent_id
         return Device(
@@ -176,6 +180,7 @@ class WegnologyAdapter(VendorAdapter):
             "reported_problems": [
                 *self._reader.reported_problems,
                 *self._application.reported_problems,
+                *self._problems.reported,
             ],
             **self._application.diagnostics(),
             "device_classes": sorted({d.device_class for d in devices.values()}),
