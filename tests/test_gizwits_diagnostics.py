@@ -21,7 +21,8 @@ from homeassistant.setup import async_setup_component
 from simulator.gizwits import GizwitsSimulator
 from simulator.gizwits_demo import DEMO_APP_ID, DEMO_UID, LIVING_AC_DID
 
-from .gizwits_helpers import devdata, next_poll
+from .gizwits_helpers import devdata
+from .helpers import next_poll
 
 
 @pytest.fixture(autouse=True)

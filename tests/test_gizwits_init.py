@@ -75,14 +75,11 @@ from .gizwits_helpers import (
     device_entry,
     entity,
     entity_of,
-    errors_logged,
     group_devices,
-    log_lines,
     make_entry,
-    next_poll,
     online_dids,
-    paths,
 )
+from .helpers import errors_logged, log_lines, next_poll, paths, state_of
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 SECOND_APP_ID = "cloud-bridge-second-app"
@@ -108,13 +105,6 @@ def room_temperature(hass: HomeAssistant) -> float | None:
 def plug_switch(hass: HomeAssistant) -> str:
     """Return the switch of the TV plug."""
     return entity(hass, "switch", TV_PLUG_DID, "switch")
-
-
-def state_of(hass: HomeAssistant, entity_id: str) -> str:
-    """Return an entity's state, which must exist."""
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.state
 
 
 def poll_paths(sim: GizwitsSimulator) -> Counter[str]:

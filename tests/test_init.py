@@ -9,10 +9,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import (
     ClientSessionGenerator,
     WebSocketGenerator,
@@ -57,6 +54,7 @@ from simulator.wiz_pro_demo import (
 from simulator.wiz_pro_model import FavoriteStatus, Light, white_state
 
 from .conftest import AUTH_DOMAIN, WEBHOOK_ID, wiz_token
+from .helpers import LOGGER_NAME, log_lines, next_poll, paths
 from .registry import device_with, remove_device_request
 from .wiz_helpers import (
     entity_id,
@@ -68,17 +66,7 @@ from .wiz_helpers import (
 
 GRAPHQL = "/api/graphql"
 TOKEN = "/api/oauth/token"
-LOGGER_NAME = "custom_components.cloud_bridge"
 ADAPTER_LOGGER = "custom_components.cloud_bridge.vendors.wiz_pro.adapter"
-
-
-async def next_poll(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 30
-) -> None:
-    """Let time pass and wait for whatever poll it triggers to finish."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def light_id_named(sim: WizProSimulator, name: str) -> str:
@@ -108,22 +96,6 @@ def device_of(
     return device_with(
         hass, (DOMAIN, f"wiz_pro:{building_id}:{kind}-{item_id}"), entry.entry_id
     )
-
-
-def poll_requests(sim: WizProSimulator) -> list[str]:
-    """Return the paths of every request the cloud received."""
-    return [request.path for request in sim.requests]
-
-
-def log_lines(
-    caplog: pytest.LogCaptureFixture, level: int, logger: str = LOGGER_NAME
-) -> list[str]:
-    """Return the messages logged at a level by a logger."""
-    return [
-        record.getMessage()
-        for record in caplog.records
-        if record.name == logger and record.levelno == level
-    ]
 
 
 @pytest.fixture(autouse=True)
@@ -235,12 +207,12 @@ async def test_one_query_per_poll(
     """Each poll is one buildingTopology query and nothing else."""
     wiz_sim.clear_requests()
     await next_poll(hass, freezer)
-    assert poll_requests(wiz_sim) == [GRAPHQL]
+    assert paths(wiz_sim) == [GRAPHQL]
     assert wiz_sim.queries == [("buildingTopology", {"buildingId": DEMO_BUILDING_ID})]
     # The topology is due every ten minutes; WiZ's query carries it every time.
     await next_poll(hass, freezer, 600)
     await next_poll(hass, freezer)
-    assert poll_requests(wiz_sim) == [GRAPHQL] * 3
+    assert paths(wiz_sim) == [GRAPHQL] * 3
     assert [field for field, _ in wiz_sim.queries] == ["buildingTopology"] * 3
 
 
@@ -280,7 +252,7 @@ async def test_one_query_per_building(
 
     two_building_sim.clear_requests()
     await next_poll(hass, freezer)
-    assert poll_requests(two_building_sim) == [GRAPHQL, GRAPHQL]
+    assert paths(two_building_sim) == [GRAPHQL, GRAPHQL]
     assert sorted(args["buildingId"] for _, args in two_building_sim.queries) == (
         sorted(buildings)
     )
@@ -324,7 +296,7 @@ async def test_revoked_at_setup_starts_reauth(
     assert wiz_entry.state is ConfigEntryState.SETUP_ERROR
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
-    assert poll_requests(wiz_sim) == [GRAPHQL, TOKEN]
+    assert paths(wiz_sim) == [GRAPHQL, TOKEN]
 
 
 def two_building_entry(hass: HomeAssistant, sim: WizProSimulator) -> MockConfigEntry:
@@ -511,7 +483,7 @@ async def test_rate_limited_poll_waits_as_asked(
     await next_poll(hass, freezer, 60)
     assert wiz_sim.requests == []
     await next_poll(hass, freezer, 30)  # 120 s after the 429
-    assert poll_requests(wiz_sim) == [GRAPHQL]
+    assert paths(wiz_sim) == [GRAPHQL]
     assert hass.states.get(light).state == STATE_ON
 
 
@@ -537,7 +509,7 @@ async def test_token_renewed_before_expiry(
     wiz_sim.clear_requests()
     await next_poll(hass, freezer)
 
-    assert poll_requests(wiz_sim) == [TOKEN, GRAPHQL]
+    assert paths(wiz_sim) == [TOKEN, GRAPHQL]
     assert wiz_sim.requests[0].json == {
         "grantType": "refreshToken",
         "refreshToken": old["refresh_token"],
@@ -571,7 +543,7 @@ async def test_token_renewal_redirected_is_not_followed(
     caplog.clear()
     await next_poll(hass, freezer)
 
-    assert poll_requests(wiz_sim) == [TOKEN]
+    assert paths(wiz_sim) == [TOKEN]
     assert elsewhere.requests == []
     light = light_entity(hass, wiz_sim, "Reception Accent 1")
     assert hass.states.get(light).state == STATE_UNAVAILABLE
@@ -595,7 +567,7 @@ async def test_refused_token_renewed_once(
     caplog.set_level(logging.DEBUG)
     await next_poll(hass, freezer)
 
-    assert poll_requests(wiz_sim) == [GRAPHQL, TOKEN, GRAPHQL]
+    assert paths(wiz_sim) == [GRAPHQL, TOKEN, GRAPHQL]
     new = wiz_loaded.data["token"]
     assert new["refresh_token"] != old["refresh_token"]
     # Not even debug logging shows a token.
@@ -622,7 +594,7 @@ async def test_revoked_refresh_token_starts_reauth(
     await next_poll(hass, freezer)
 
     # One try, one renewal that fails; no retry loop.
-    assert poll_requests(wiz_sim) == [GRAPHQL, TOKEN]
+    assert paths(wiz_sim) == [GRAPHQL, TOKEN]
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert len(flows) == 1
     assert flows[0]["context"]["source"] == SOURCE_REAUTH
@@ -644,7 +616,7 @@ async def test_token_refused_again_after_renewal_starts_reauth(
     wiz_sim.clear_requests()
     await next_poll(hass, freezer)
 
-    requests = poll_requests(wiz_sim)
+    requests = paths(wiz_sim)
     assert requests.count(GRAPHQL) == 2, requests
     assert TOKEN in requests
     assert requests[-1] == GRAPHQL
@@ -964,7 +936,7 @@ async def test_unchanged_poll_writes_no_state(
     wiz_sim.clear_requests()
     await next_poll(hass, freezer)
     await next_poll(hass, freezer)
-    assert poll_requests(wiz_sim) == [GRAPHQL, GRAPHQL]
+    assert paths(wiz_sim) == [GRAPHQL, GRAPHQL]
     assert changed == []
 
     dimmed = light_entity(hass, wiz_sim, "Reception Accent 1")

@@ -28,7 +28,8 @@ from simulator.wegnology_demo import (
     TANK_LEVEL_ID,
 )
 
-from .wegnology_helpers import AUTH_USER, device_key, entity, make_entry, next_poll
+from .helpers import next_poll
+from .wegnology_helpers import AUTH_USER, device_key, entity, make_entry
 
 
 @pytest.fixture

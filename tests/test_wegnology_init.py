@@ -15,12 +15,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
-from homeassistant.const import (
-    STATE_OFF,
-    STATE_ON,
-    STATE_UNAVAILABLE,
-    STATE_UNKNOWN,
-)
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
     device_registry as dr,
@@ -52,6 +47,7 @@ from simulator.wegnology_demo import (
 )
 from simulator.wegnology_model import Attribute, Device as SimDevice, Reported
 
+from .helpers import errors_logged, log_lines, next_poll, paths, state_of
 from .wegnology_helpers import (
     AUTH_USER,
     DEVICES_LOGGER,
@@ -65,16 +61,11 @@ from .wegnology_helpers import (
     devices_path,
     entity,
     entity_of,
-    errors_logged,
     events_path,
     flows_path,
-    log_lines,
     make_entry,
     most_recent_path,
-    next_poll,
-    paths,
     setup_reads,
-    state_of,
     state_poll,
     topology_poll,
 )
