@@ -43,6 +43,7 @@ from simulator.wiz_pro_model import Light
 
 from .helpers import next_poll
 from .wiz_helpers import (
+    GRAPHQL,
     entity_id,
     record_state_writes,
     reported_before,
@@ -53,7 +54,6 @@ from .wiz_helpers import (
 
 ACCENT = "Reception Accent 1"  # an RGBTW bulb, on, in colour
 OTHER = "Reception Accent 2"
-GRAPHQL = "/api/graphql"
 
 
 def point_entity(

@@ -40,10 +40,15 @@ from simulator.wiz_pro_demo import DEMO_BUILDING_ID, demo_data
 from simulator.wiz_pro_model import Room
 
 from . import gizwits_helpers as gizwits, wegnology_helpers as wegnology
-from .wiz_helpers import bulb_entity, reported_before, sim_light, sim_room
-
-GRAPHQL = "/api/graphql"
-TOKEN = "/api/oauth/token"
+from .helpers import paths
+from .wiz_helpers import (
+    GRAPHQL,
+    TOKEN,
+    bulb_entity,
+    reported_before,
+    sim_light,
+    sim_room,
+)
 
 
 @dataclass(frozen=True)
@@ -252,18 +257,38 @@ def _gizwits_watched(hass: HomeAssistant, sim: GizwitsSimulator) -> list[Shown]:
 
 
 def _gizwits_requests(sim: GizwitsSimulator) -> list[str]:
-    """Return the paths asked, sorted: devices are read side by side."""
-    return sorted(request.path for request in sim.requests)
+    """Return the paths asked, in order; devices read side by side sorted."""
+    asked: list[str] = []
+    run: list[str] = []
+    for path in [*paths(sim), ""]:
+        if path.startswith("/app/devdata/"):
+            run.append(path)
+            continue
+        asked.extend(sorted(run))
+        run.clear()
+        if path:
+            asked.append(path)
+    return asked
+
+
+def _gizwits_bindings() -> list[str]:
+    """Return the two pages of bindings a poll reads.
+
+    The second page is empty and tells the list is over (a short page does
+    not: the cloud may clamp the limit).
+    """
+    return [gizwits.BINDINGS, gizwits.BINDINGS]
+
+
+def _gizwits_device_data(sim: GizwitsSimulator) -> list[str]:
+    """Return each online device's data, sorted; the bedroom's offline AC is not."""
+    online = [did for did in sim.user().bindings if did != BEDROOM_AC_DID]
+    return sorted(map(gizwits.devdata, online))
 
 
 def _gizwits_state_poll(sim: GizwitsSimulator) -> list[str]:
-    """Return a state poll: two pages of bindings, each online device's data.
-
-    The second page is empty and tells the list is over (a short page does
-    not: the cloud may clamp the limit). The bedroom's offline AC is not asked.
-    """
-    online = [did for did in sim.user().bindings if did != BEDROOM_AC_DID]
-    return sorted([gizwits.BINDINGS, gizwits.BINDINGS, *map(gizwits.devdata, online)])
+    """Return a state poll: the bindings, then each online device's data."""
+    return [*_gizwits_bindings(), *_gizwits_device_data(sim)]
 
 
 def _gizwits_topology_poll(sim: GizwitsSimulator) -> list[str]:
@@ -271,14 +296,13 @@ def _gizwits_topology_poll(sim: GizwitsSimulator) -> list[str]:
 
     Definitions are kept: the topology does not ask for them again.
     """
-    return sorted(
-        [
-            *_gizwits_state_poll(sim),
-            gizwits.GROUPS,
-            gizwits.group_devices(LIVING_LIGHTS_GROUP_ID),
-            gizwits.SCENES,
-        ]
-    )
+    return [
+        *_gizwits_bindings(),
+        gizwits.GROUPS,
+        gizwits.group_devices(LIVING_LIGHTS_GROUP_ID),
+        gizwits.SCENES,
+        *_gizwits_device_data(sim),
+    ]
 
 
 def _gizwits_change(hass: HomeAssistant, sim: GizwitsSimulator, round_: int) -> Shown:
