@@ -3,11 +3,9 @@
 import asyncio
 from collections.abc import Callable
 from datetime import timedelta
-import logging
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
@@ -39,7 +37,6 @@ BINDINGS = "/app/bindings"
 DATAPOINT = "/app/datapoint"
 GROUPS = "/app/group"
 SCENES = "/app/scene"
-LOGGER_NAME = "custom_components.cloud_bridge"
 ADAPTER_LOGGER = "custom_components.cloud_bridge.vendors.gizwits.adapter"
 
 
@@ -51,11 +48,6 @@ def devdata(did: str) -> str:
 def group_devices(group_id: str) -> str:
     """Return the path of a group's member list."""
     return f"/app/group/{group_id}/devices"
-
-
-def paths(sim: GizwitsSimulator) -> list[str]:
-    """Return the path of every request the cloud received, in order."""
-    return [request.path for request in sim.requests]
 
 
 def devdata_dids(sim: GizwitsSimulator) -> list[str]:
@@ -164,15 +156,6 @@ async def tick_until(
     raise AssertionError(f"never happened in {seconds} s: {what}")
 
 
-async def next_poll(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 30
-) -> None:
-    """Let time pass and wait for whatever poll it triggers to finish."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
 def device_key(did: str, uid: str = DEMO_UID) -> str:
     """Return the key a bound device has in the Snapshot and device registry."""
     return f"gizwits:{uid}:{did}"
@@ -206,23 +189,3 @@ def device_entities(hass: HomeAssistant, did: str) -> list[er.RegistryEntry]:
     return er.async_entries_for_device(
         er.async_get(hass), device.id, include_disabled_entities=True
     )
-
-
-def log_lines(
-    caplog: pytest.LogCaptureFixture, level: int, logger: str = LOGGER_NAME
-) -> list[str]:
-    """Return the messages logged at exactly a level by a logger."""
-    return [
-        record.getMessage()
-        for record in caplog.records
-        if record.name == logger and record.levelno == level
-    ]
-
-
-def errors_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
-    """Return every error the integration logged."""
-    return [
-        record.getMessage()
-        for record in caplog.records
-        if record.name.startswith(LOGGER_NAME) and record.levelno >= logging.ERROR
-    ]

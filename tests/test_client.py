@@ -30,10 +30,8 @@ from simulator.wiz_pro_demo import DEMO_BUILDING_ID
 from simulator.wiz_pro_model import Light
 from simulator.wiz_pro_oauth import s256_challenge
 
-from .wiz_helpers import approve
+from .wiz_helpers import GRAPHQL, TOKEN, approve
 
-GRAPHQL = "/api/graphql"
-TOKEN = "/api/oauth/token"
 VERIFIER = "v" * 43 + "-._~" + "0123456789" * 8  # 128 characters
 REDIRECT = "https://ha.example/api/cloud_bridge/oauth/callback"
 

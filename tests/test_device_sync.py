@@ -34,15 +34,9 @@ from simulator.wegnology_demo import (
 from simulator.wegnology_model import Attribute, Tag
 
 from . import gizwits_helpers
+from .helpers import next_poll, state_of
 from .registry import device_with
-from .wegnology_helpers import (
-    device_entry,
-    entity,
-    entity_of,
-    make_entry,
-    next_poll,
-    state_of,
-)
+from .wegnology_helpers import device_entry, entity, entity_of, make_entry
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
@@ -88,7 +82,7 @@ async def test_a_device_missing_from_an_incomplete_read_keeps_its_entities(
         for entity in gizwits_helpers.device_entities(hass, BALCONY_PLUG_DID)
     }
     gizwits_sim.unbind(BALCONY_PLUG_DID)
-    await gizwits_helpers.next_poll(hass, freezer)
+    await next_poll(hass, freezer)
     assert gizwits_helpers.device_entry(hass, BALCONY_PLUG_DID) is None
 
     def break_tv_plug(reply: dict[str, Any]) -> None:
@@ -100,15 +94,15 @@ async def test_a_device_missing_from_an_incomplete_read_keeps_its_entities(
         "patch_response", path=gizwits_helpers.BINDINGS, count=None, patch=break_tv_plug
     )
     gizwits_sim.bind(BALCONY_PLUG_DID)
-    await gizwits_helpers.next_poll(hass, freezer)
+    await next_poll(hass, freezer)
     assert gizwits_helpers.device_entry(hass, BALCONY_PLUG_DID) is not None
 
     gizwits_sim.faults.clear()
     caplog.clear()
-    await gizwits_helpers.next_poll(hass, freezer)
+    await next_poll(hass, freezer)
     # The next change of the account's devices adds what is new, and only that.
     gizwits_sim.unbind(BALCONY_PLUG_DID)
-    await gizwits_helpers.next_poll(hass, freezer)
+    await next_poll(hass, freezer)
     assert "unique ID" not in caplog.text
     tv_plug = gizwits_helpers.entity(hass, "switch", TV_PLUG_DID, "switch")
     state = hass.states.get(tv_plug)
@@ -161,7 +155,7 @@ async def test_new_preset_reaches_a_thermostat_without_a_reload(
         ],
     )
     gizwits_sim.set_attr(LIVING_AC_DID, "mode", "睡眠")
-    await gizwits_helpers.next_poll(hass, freezer)
+    await next_poll(hass, freezer)
     # The old definition: a mode it does not know, and no presets.
     state = hass.states.get(thermostat)
     assert state is not None
@@ -169,7 +163,7 @@ async def test_new_preset_reaches_a_thermostat_without_a_reload(
     assert ATTR_PRESET_MODES not in state.attributes
 
     # Definitions are read again after 7 days.
-    await gizwits_helpers.next_poll(hass, freezer, seconds=8 * 24 * 3600)
+    await next_poll(hass, freezer, seconds=8 * 24 * 3600)
     state = hass.states.get(thermostat)
     assert state is not None
     assert state.attributes[ATTR_PRESET_MODES] == ["sleep"]
@@ -250,7 +244,7 @@ async def test_a_device_gone_from_the_cloud_leaves_what_another_integration_has(
     assert gizwits_helpers.device_entry(hass, TV_PLUG_DID) is not None
 
     gizwits_sim.unbind(TV_PLUG_DID)
-    await gizwits_helpers.next_poll(hass, freezer)
+    await next_poll(hass, freezer)
 
     assert gizwits_helpers.device_entry(hass, TV_PLUG_DID) is None
     kept = device_with(hass, mac, other.entry_id)

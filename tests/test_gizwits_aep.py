@@ -29,14 +29,8 @@ from simulator.gizwits_demo import (
 )
 from simulator.gizwits_model import error_body
 
-from .gizwits_helpers import (
-    AEP_DEVICES,
-    AEP_LOGIN,
-    AEP_REFRESH,
-    BINDINGS,
-    LOGIN,
-    paths,
-)
+from .gizwits_helpers import AEP_DEVICES, AEP_LOGIN, AEP_REFRESH, BINDINGS, LOGIN
+from .helpers import paths
 
 
 @pytest.fixture

@@ -57,7 +57,8 @@ from simulator.gizwits_demo import (
 from simulator.gizwits_model import error_body
 from simulator.server import SimulatorServer
 
-from .gizwits_helpers import BINDINGS, GROUPS, LOGIN, SCENES, devdata, paths
+from .gizwits_helpers import BINDINGS, GROUPS, LOGIN, SCENES, devdata
+from .helpers import paths
 
 
 @pytest.fixture

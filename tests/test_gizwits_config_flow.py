@@ -29,7 +29,8 @@ from simulator.gizwits_demo import (
 from simulator.gizwits_model import User, error_body
 from simulator.server import SimulatorServer
 
-from .gizwits_helpers import AEP_LOGIN, BINDINGS, LOGIN, make_entry, paths
+from .gizwits_helpers import AEP_LOGIN, BINDINGS, LOGIN, make_entry
+from .helpers import paths
 
 SECOND_APP_ID = "cloud-bridge-second-app"
 

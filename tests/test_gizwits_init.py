@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from homeassistant.components.climate import ATTR_CURRENT_TEMPERATURE, HVACMode
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
@@ -75,14 +75,11 @@ from .gizwits_helpers import (
     device_entry,
     entity,
     entity_of,
-    errors_logged,
     group_devices,
-    log_lines,
     make_entry,
-    next_poll,
     online_dids,
-    paths,
 )
+from .helpers import errors_logged, log_lines, next_poll, paths, state_of
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 SECOND_APP_ID = "cloud-bridge-second-app"
@@ -108,13 +105,6 @@ def room_temperature(hass: HomeAssistant) -> float | None:
 def plug_switch(hass: HomeAssistant) -> str:
     """Return the switch of the TV plug."""
     return entity(hass, "switch", TV_PLUG_DID, "switch")
-
-
-def state_of(hass: HomeAssistant, entity_id: str) -> str:
-    """Return an entity's state, which must exist."""
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.state
 
 
 def poll_paths(sim: GizwitsSimulator) -> Counter[str]:
@@ -212,51 +202,7 @@ async def test_setup_reads_topology_and_definitions_once(
     } == {gizwits_loaded.data["token"]}
 
 
-async def test_unload(
-    hass: HomeAssistant,
-    gizwits_sim: GizwitsSimulator,
-    gizwits_loaded: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """Unloading takes the entities away and stops polling."""
-    thermostat = ac_thermostat(hass)
-    assert await hass.config_entries.async_unload(gizwits_loaded.entry_id)
-    await hass.async_block_till_done()
-    assert gizwits_loaded.state is ConfigEntryState.NOT_LOADED
-    assert state_of(hass, thermostat) == STATE_UNAVAILABLE
-
-    gizwits_sim.clear_requests()
-    await next_poll(hass, freezer)
-    await next_poll(hass, freezer, 600)
-    assert gizwits_sim.requests == []
-
-
 # --- request cost -----------------------------------------------------------------
-
-
-async def test_state_poll_cost(
-    hass: HomeAssistant,
-    gizwits_sim: GizwitsSimulator,
-    gizwits_loaded: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """A poll reads the bindings and each online device; topology every 10 min."""
-    gizwits_sim.clear_requests()
-    await next_poll(hass, freezer)
-    assert poll_paths(gizwits_sim) == state_poll(gizwits_sim)
-    assert BEDROOM_AC_DID not in devdata_dids(gizwits_sim)
-
-    gizwits_sim.clear_requests()
-    await next_poll(hass, freezer, 600)
-    # Definitions are kept: the topology poll does not ask for them again.
-    assert poll_paths(gizwits_sim) == state_poll(gizwits_sim) + Counter(
-        [GROUPS, group_devices(LIVING_LIGHTS_GROUP_ID), SCENES]
-    )
-
-    gizwits_sim.clear_requests()
-    await next_poll(hass, freezer)
-    await next_poll(hass, freezer)
-    assert poll_paths(gizwits_sim) == state_poll(gizwits_sim) + state_poll(gizwits_sim)
 
 
 async def test_definitions_read_again_after_a_week(
@@ -655,43 +601,6 @@ async def test_short_lived_token_is_not_renewed_on_every_request(
     assert poll_paths(gizwits_sim) == state_poll(gizwits_sim)
 
 
-async def test_changed_password_starts_reauth(
-    hass: HomeAssistant,
-    gizwits_sim: GizwitsSimulator,
-    gizwits_loaded: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """The stored password refused at re-login (9020): reauth, no retry loop."""
-    gizwits_sim.user().password = "changed-in-the-app"
-    gizwits_sim.expire_tokens()
-    gizwits_sim.clear_requests()
-    await next_poll(hass, freezer)
-
-    assert paths(gizwits_sim) == [BINDINGS, LOGIN]
-    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
-    assert flows[0]["context"]["entry_id"] == gizwits_loaded.entry_id
-    assert flows[0]["step_id"] == "gizwits_reauth_confirm"
-    assert state_of(hass, ac_thermostat(hass)) == STATE_UNAVAILABLE
-
-    gizwits_sim.clear_requests()
-    await next_poll(hass, freezer)
-    assert gizwits_sim.requests == []
-
-
-async def test_user_gone_at_setup_starts_reauth(
-    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, setup_entry: SetupEntry
-) -> None:
-    """The user unknown at login (9005) when setting up: reauth."""
-    entry = make_entry(hass, gizwits_sim, expire_at=0)
-    gizwits_sim.user().username = "renamed"
-    await setup_entry(entry)
-    assert entry.state is ConfigEntryState.SETUP_ERROR
-    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
-    assert paths(gizwits_sim) == [LOGIN]
-
-
 def app_id_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
     """Return the repair issue about a refused AppID."""
     return ir.async_get(hass).async_get_issue(
@@ -787,31 +696,6 @@ async def test_account_issue_leaves_with_the_entry(
 # --- the cloud failing ------------------------------------------------------------
 
 
-async def test_throttled_poll_waits_as_asked(
-    hass: HomeAssistant,
-    gizwits_sim: GizwitsSimulator,
-    gizwits_loaded: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """9041 makes entities unavailable and the next poll waits for Retry-After."""
-    thermostat = ac_thermostat(hass)
-    gizwits_sim.throttle = (1, 90)  # one request per 90 s: the poll needs more
-    await next_poll(hass, freezer)
-    assert state_of(hass, thermostat) == STATE_UNAVAILABLE
-    coordinator = gizwits_loaded.runtime_data.coordinator
-    assert isinstance(coordinator.last_exception, UpdateFailed)
-    assert coordinator.last_exception.retry_after == 90
-
-    gizwits_sim.throttle = None
-    gizwits_sim.clear_requests()
-    await next_poll(hass, freezer)  # the usual 30 s: no request yet
-    await next_poll(hass, freezer, 30)
-    assert gizwits_sim.requests == []
-    await next_poll(hass, freezer, 30)  # 90 s after the refusal
-    assert poll_paths(gizwits_sim) == state_poll(gizwits_sim)
-    assert state_of(hass, thermostat) == HVACMode.COOL
-
-
 async def test_throttled_without_retry_after_waits_a_minute(
     hass: HomeAssistant,
     gizwits_sim: GizwitsSimulator,
@@ -832,72 +716,6 @@ async def test_throttled_without_retry_after_waits_a_minute(
     assert gizwits_sim.requests == []
     await next_poll(hass, freezer)  # 60 s after the refusal
     assert poll_paths(gizwits_sim) == state_poll(gizwits_sim)
-    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
-
-
-@pytest.mark.parametrize(
-    ("fault", "path"),
-    [
-        ("server_error", BINDINGS),
-        ("malformed_json", BINDINGS),
-        ("disconnect", BINDINGS),
-        ("malformed_json", devdata(LIVING_AC_DID)),
-    ],
-)
-async def test_poll_failure_and_recovery(
-    hass: HomeAssistant,
-    gizwits_sim: GizwitsSimulator,
-    gizwits_loaded: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-    *,
-    caplog: pytest.LogCaptureFixture,
-    fault: Any,
-    path: str,
-) -> None:
-    """A failing cloud: entities unavailable, one line at start, one at recovery."""
-    caplog.set_level(logging.INFO, logger="custom_components.cloud_bridge")
-    ac = ac_thermostat(hass)
-    plug = plug_switch(hass)
-    gizwits_sim.faults.add(fault, path=path, count=None)
-    for _ in range(3):
-        await next_poll(hass, freezer)
-    assert state_of(hass, ac) == STATE_UNAVAILABLE
-    assert state_of(hass, plug) == STATE_UNAVAILABLE
-    errors = log_lines(caplog, logging.ERROR)
-    assert len(errors) == 1, errors
-    assert errors[0].startswith("Error fetching")
-    assert "Unexpected error" not in caplog.text
-
-    # Meanwhile someone switches the plug off in the app.
-    gizwits_sim.set_attr(TV_PLUG_DID, "switch", False)
-    gizwits_sim.faults.clear()
-    await next_poll(hass, freezer)
-    await next_poll(hass, freezer)
-    assert state_of(hass, ac) == HVACMode.COOL
-    assert state_of(hass, plug) == "off"
-    assert len(log_lines(caplog, logging.ERROR)) == 1
-    recovered = [
-        line for line in log_lines(caplog, logging.INFO) if "recovered" in line
-    ]
-    assert len(recovered) == 1, recovered
-
-
-async def test_cloud_down_at_setup_retries(
-    hass: HomeAssistant,
-    gizwits_sim: GizwitsSimulator,
-    gizwits_entry: MockConfigEntry,
-    setup_entry: SetupEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """The cloud failing at start: setup is retried until it answers."""
-    gizwits_sim.faults.add("server_error", path=BINDINGS, count=None)
-    await setup_entry(gizwits_entry)
-    assert gizwits_entry.state is ConfigEntryState.SETUP_RETRY
-    assert hass.states.async_entity_ids() == []
-
-    gizwits_sim.faults.clear()
-    await next_poll(hass, freezer, 120)
-    assert gizwits_entry.state is ConfigEntryState.LOADED
     assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
 
 
@@ -974,29 +792,6 @@ async def test_device_data_refused_keeps_the_last_report(
     assert gizwits_loaded.runtime_data.coordinator.last_update_success
     assert state_of(hass, plug_switch(hass)) == STATE_ON
     assert state_of(hass, ac_thermostat(hass)) == "off"
-
-
-async def test_unbound_device_leaves_the_registries(
-    hass: HomeAssistant,
-    gizwits_sim: GizwitsSimulator,
-    gizwits_loaded: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """A device unbound in the app is removed with its entities at the next poll."""
-    gone = device_entities(hass, TV_PLUG_DID)
-    assert {e.domain for e in gone} == {"switch", "sensor"}
-    device = device_entry(hass, TV_PLUG_DID)
-    assert device is not None
-
-    gizwits_sim.unbind(TV_PLUG_DID)
-    await next_poll(hass, freezer)
-
-    assert device_entry(hass, TV_PLUG_DID) is None
-    assert dr.async_get(hass).async_get(device.id) is None
-    for registered in gone:
-        assert er.async_get(hass).async_get(registered.entity_id) is None
-        assert hass.states.get(registered.entity_id) is None
-    assert state_of(hass, ac_thermostat(hass)) == HVACMode.COOL
 
 
 async def test_new_device_appears_without_reload(

@@ -31,12 +31,10 @@ from .gizwits_helpers import (
     BINDINGS,
     GROUPS,
     LOGIN,
-    errors_logged,
     moved_entry,
-    next_poll,
-    paths,
     until,
 )
+from .helpers import errors_logged, next_poll, paths
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 

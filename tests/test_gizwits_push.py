@@ -40,21 +40,19 @@ from simulator.gizwits_push import AppSocket
 
 from .gizwits_helpers import (
     BINDINGS,
-    LOGGER_NAME,
     LOGIN,
     PUSH_TASK,
     WS,
     devdata_dids,
     device_entry,
     entity,
-    log_lines,
     make_entry,
     online_dids,
-    paths,
     tick,
     tick_until,
     until,
 )
+from .helpers import LOGGER_NAME, log_lines, paths
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 

@@ -54,10 +54,8 @@ from .gizwits_helpers import (
     device_entry,
     entity,
     entity_of,
-    log_lines,
-    next_poll,
-    paths,
 )
+from .helpers import log_lines, next_poll, paths, state_of
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 FIX = "/api/repairs/issues/fix"
@@ -105,13 +103,6 @@ def ac_thermostat(hass: HomeAssistant) -> str:
 def domains_of(hass: HomeAssistant, did: str) -> set[str]:
     """Return the platforms of a device's entities."""
     return {registered.domain for registered in device_entities(hass, did)}
-
-
-def state_of(hass: HomeAssistant, entity_id: str) -> str:
-    """Return an entity's state, which must exist."""
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.state
 
 
 # --- set-up without definitions ----------------------------------------------------

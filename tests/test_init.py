@@ -2,17 +2,13 @@
 
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from datetime import timedelta
-from functools import partial
 import logging
 import time
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import (
     ClientSessionGenerator,
     WebSocketGenerator,
@@ -36,7 +32,6 @@ from homeassistant.helpers import (
     entity_registry as er,
     issue_registry as ir,
 )
-from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.setup import async_setup_component
 
 from custom_components.cloud_bridge import coordinator as coordinator_module
@@ -57,8 +52,11 @@ from simulator.wiz_pro_demo import (
 from simulator.wiz_pro_model import FavoriteStatus, Light, white_state
 
 from .conftest import AUTH_DOMAIN, WEBHOOK_ID, wiz_token
+from .helpers import log_lines, next_poll, paths
 from .registry import device_with, remove_device_request
 from .wiz_helpers import (
+    GRAPHQL,
+    TOKEN,
     entity_id,
     record_state_writes,
     reported_before,
@@ -66,19 +64,7 @@ from .wiz_helpers import (
     unique_id,
 )
 
-GRAPHQL = "/api/graphql"
-TOKEN = "/api/oauth/token"
-LOGGER_NAME = "custom_components.cloud_bridge"
 ADAPTER_LOGGER = "custom_components.cloud_bridge.vendors.wiz_pro.adapter"
-
-
-async def next_poll(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 30
-) -> None:
-    """Let time pass and wait for whatever poll it triggers to finish."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def light_id_named(sim: WizProSimulator, name: str) -> str:
@@ -108,22 +94,6 @@ def device_of(
     return device_with(
         hass, (DOMAIN, f"wiz_pro:{building_id}:{kind}-{item_id}"), entry.entry_id
     )
-
-
-def poll_requests(sim: WizProSimulator) -> list[str]:
-    """Return the paths of every request the cloud received."""
-    return [request.path for request in sim.requests]
-
-
-def log_lines(
-    caplog: pytest.LogCaptureFixture, level: int, logger: str = LOGGER_NAME
-) -> list[str]:
-    """Return the messages logged at a level by a logger."""
-    return [
-        record.getMessage()
-        for record in caplog.records
-        if record.name == logger and record.levelno == level
-    ]
 
 
 @pytest.fixture(autouse=True)
@@ -188,18 +158,13 @@ async def test_setup_registers_devices(
     assert len(registered) == expected
 
 
-async def test_unload(
+async def test_unload_drops_the_webhook(
     hass: HomeAssistant,
-    wiz_sim: WizProSimulator,
     wiz_loaded: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-    *,
     hass_client_no_auth: ClientSessionGenerator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Unloading stops polling, takes the entities away and drops the webhook."""
-    light = light_entity(hass, wiz_sim, "Reception Accent 1")
-    assert hass.states.get(light).state == STATE_ON
+    """Unloading drops the Data export webhook (the rest: test_vendor_scenarios)."""
     http = await hass_client_no_auth()
     url = f"/api/webhook/{wiz_loaded.data[CONF_WEBHOOK_ID]}"
     caplog.set_level(logging.INFO, logger="homeassistant.components.webhook")
@@ -211,37 +176,13 @@ async def test_unload(
     assert await hass.config_entries.async_unload(wiz_loaded.entry_id)
     await hass.async_block_till_done()
     assert wiz_loaded.state is ConfigEntryState.NOT_LOADED
-    assert hass.states.get(light).state == STATE_UNAVAILABLE
 
     response = await http.post(url, data=b"not json")
     assert response.status == 200
     assert "Received message for unregistered webhook" in caplog.text
 
-    wiz_sim.clear_requests()
-    await next_poll(hass, freezer)
-    await next_poll(hass, freezer, 600)
-    assert wiz_sim.requests == []
-
 
 # --- request cost -----------------------------------------------------------------
-
-
-async def test_one_query_per_poll(
-    hass: HomeAssistant,
-    wiz_sim: WizProSimulator,
-    wiz_loaded: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """Each poll is one buildingTopology query and nothing else."""
-    wiz_sim.clear_requests()
-    await next_poll(hass, freezer)
-    assert poll_requests(wiz_sim) == [GRAPHQL]
-    assert wiz_sim.queries == [("buildingTopology", {"buildingId": DEMO_BUILDING_ID})]
-    # The topology is due every ten minutes; WiZ's query carries it every time.
-    await next_poll(hass, freezer, 600)
-    await next_poll(hass, freezer)
-    assert poll_requests(wiz_sim) == [GRAPHQL] * 3
-    assert [field for field, _ in wiz_sim.queries] == ["buildingTopology"] * 3
 
 
 async def test_one_query_per_building(
@@ -280,7 +221,7 @@ async def test_one_query_per_building(
 
     two_building_sim.clear_requests()
     await next_poll(hass, freezer)
-    assert poll_requests(two_building_sim) == [GRAPHQL, GRAPHQL]
+    assert paths(two_building_sim) == [GRAPHQL, GRAPHQL]
     assert sorted(args["buildingId"] for _, args in two_building_sim.queries) == (
         sorted(buildings)
     )
@@ -288,43 +229,6 @@ async def test_one_query_per_building(
 
 
 # --- the cloud failing ------------------------------------------------------------
-
-
-@pytest.mark.parametrize("fault", ["server_error", "disconnect"])
-async def test_cloud_down_at_setup_retries(
-    hass: HomeAssistant,
-    wiz_sim: WizProSimulator,
-    wiz_entry: MockConfigEntry,
-    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
-    freezer: FrozenDateTimeFactory,
-    *,
-    fault: Any,
-) -> None:
-    """The cloud cannot be reached at start: setup is retried until it can."""
-    wiz_sim.faults.add(fault, path=GRAPHQL, count=None)
-    await setup_entry(wiz_entry)
-    assert wiz_entry.state is ConfigEntryState.SETUP_RETRY
-    assert hass.states.async_entity_ids(DOMAIN) == []
-
-    wiz_sim.faults.clear()
-    await next_poll(hass, freezer, 120)
-    assert wiz_entry.state is ConfigEntryState.LOADED
-    assert hass.states.get(light_entity(hass, wiz_sim, "Reception Accent 1"))
-
-
-async def test_revoked_at_setup_starts_reauth(
-    hass: HomeAssistant,
-    wiz_sim: WizProSimulator,
-    wiz_entry: MockConfigEntry,
-    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
-) -> None:
-    """Tokens the cloud no longer takes at start: setup fails into reauth."""
-    wiz_sim.revoke_tokens()
-    await setup_entry(wiz_entry)
-    assert wiz_entry.state is ConfigEntryState.SETUP_ERROR
-    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
-    assert poll_requests(wiz_sim) == [GRAPHQL, TOKEN]
 
 
 def two_building_entry(hass: HomeAssistant, sim: WizProSimulator) -> MockConfigEntry:
@@ -442,79 +346,6 @@ async def test_building_gone_before_setup(
     assert issue.translation_placeholders["buildings"] == SECOND_BUILDING_ID
 
 
-async def test_poll_failures_and_recoveries(
-    hass: HomeAssistant,
-    wiz_sim: WizProSimulator,
-    wiz_loaded: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """Failing polls make entities unavailable, logged once; recovery once too."""
-    caplog.set_level(logging.INFO, logger=LOGGER_NAME)
-    accent = light_id_named(wiz_sim, "Reception Accent 1")
-    light = light_entity(hass, wiz_sim, "Reception Accent 1")
-    spot = light_entity(hass, wiz_sim, "Reception Spot 1")
-    assert hass.states.get(light).state == STATE_ON
-
-    faults: dict[str, Callable[[], object]] = {
-        kind: partial(wiz_sim.faults.add, kind, path=GRAPHQL, count=None)
-        for kind in ("server_error", "disconnect", "malformed_json")
-    }
-    # A reply that is not UTF-8 is as malformed as cut JSON.
-    faults["bad_bytes"] = partial(wiz_sim.send_bad_bytes, GRAPHQL, count=3)
-    for dimming, (fault, arm) in zip((30, 55, 80, 45), faults.items(), strict=True):
-        caplog.clear()
-        arm()
-        await next_poll(hass, freezer)
-        await next_poll(hass, freezer)
-        await next_poll(hass, freezer)
-        assert hass.states.get(light).state == STATE_UNAVAILABLE, fault
-        assert hass.states.get(spot).state == STATE_UNAVAILABLE, fault
-        errors = log_lines(caplog, logging.ERROR)
-        assert len(errors) == 1, (fault, errors)
-        assert errors[0].startswith("Error fetching"), fault
-        assert "Unexpected error" not in caplog.text
-
-        # While the cloud is down someone dims a light at the wall.
-        wiz_sim.change_light_locally(accent, dimming=dimming)
-        wiz_sim.faults.clear()
-        await next_poll(hass, freezer)
-        await next_poll(hass, freezer)
-        state = hass.states.get(light)
-        assert state.state == STATE_ON, fault
-        assert state.attributes[ATTR_BRIGHTNESS] == round(dimming * 255 / 100)
-        assert hass.states.get(spot).state == STATE_ON
-        assert len(log_lines(caplog, logging.ERROR)) == 1, fault
-        recovered = [
-            line for line in log_lines(caplog, logging.INFO) if "recovered" in line
-        ]
-        assert len(recovered) == 1, (fault, recovered)
-
-
-async def test_rate_limited_poll_waits_as_asked(
-    hass: HomeAssistant,
-    wiz_sim: WizProSimulator,
-    wiz_loaded: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """A 429 makes entities unavailable and the next poll waits for Retry-After."""
-    light = light_entity(hass, wiz_sim, "Reception Accent 1")
-    wiz_sim.faults.add("rate_limit", path=GRAPHQL, retry_after=120)
-    await next_poll(hass, freezer)
-    assert hass.states.get(light).state == STATE_UNAVAILABLE
-    coordinator = wiz_loaded.runtime_data.coordinator
-    assert isinstance(coordinator.last_exception, UpdateFailed)
-    assert coordinator.last_exception.retry_after == 120
-
-    wiz_sim.clear_requests()
-    await next_poll(hass, freezer)  # the usual 30 s: no request yet
-    await next_poll(hass, freezer, 60)
-    assert wiz_sim.requests == []
-    await next_poll(hass, freezer, 30)  # 120 s after the 429
-    assert poll_requests(wiz_sim) == [GRAPHQL]
-    assert hass.states.get(light).state == STATE_ON
-
-
 # --- tokens -----------------------------------------------------------------------
 
 
@@ -537,7 +368,7 @@ async def test_token_renewed_before_expiry(
     wiz_sim.clear_requests()
     await next_poll(hass, freezer)
 
-    assert poll_requests(wiz_sim) == [TOKEN, GRAPHQL]
+    assert paths(wiz_sim) == [TOKEN, GRAPHQL]
     assert wiz_sim.requests[0].json == {
         "grantType": "refreshToken",
         "refreshToken": old["refresh_token"],
@@ -571,7 +402,7 @@ async def test_token_renewal_redirected_is_not_followed(
     caplog.clear()
     await next_poll(hass, freezer)
 
-    assert poll_requests(wiz_sim) == [TOKEN]
+    assert paths(wiz_sim) == [TOKEN]
     assert elsewhere.requests == []
     light = light_entity(hass, wiz_sim, "Reception Accent 1")
     assert hass.states.get(light).state == STATE_UNAVAILABLE
@@ -595,7 +426,7 @@ async def test_refused_token_renewed_once(
     caplog.set_level(logging.DEBUG)
     await next_poll(hass, freezer)
 
-    assert poll_requests(wiz_sim) == [GRAPHQL, TOKEN, GRAPHQL]
+    assert paths(wiz_sim) == [GRAPHQL, TOKEN, GRAPHQL]
     new = wiz_loaded.data["token"]
     assert new["refresh_token"] != old["refresh_token"]
     # Not even debug logging shows a token.
@@ -608,27 +439,6 @@ async def test_refused_token_renewed_once(
     assert wiz_loaded.runtime_data.coordinator.last_update_success
     assert log_lines(caplog, logging.ERROR) == []
     assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
-
-
-async def test_revoked_refresh_token_starts_reauth(
-    hass: HomeAssistant,
-    wiz_sim: WizProSimulator,
-    wiz_loaded: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """A refresh token the cloud no longer takes asks the user to link again."""
-    wiz_sim.revoke_tokens()
-    wiz_sim.clear_requests()
-    await next_poll(hass, freezer)
-
-    # One try, one renewal that fails; no retry loop.
-    assert poll_requests(wiz_sim) == [GRAPHQL, TOKEN]
-    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert len(flows) == 1
-    assert flows[0]["context"]["source"] == SOURCE_REAUTH
-    assert flows[0]["context"]["entry_id"] == wiz_loaded.entry_id
-    light = light_entity(hass, wiz_sim, "Reception Accent 1")
-    assert hass.states.get(light).state == STATE_UNAVAILABLE
 
 
 async def test_token_refused_again_after_renewal_starts_reauth(
@@ -644,7 +454,7 @@ async def test_token_refused_again_after_renewal_starts_reauth(
     wiz_sim.clear_requests()
     await next_poll(hass, freezer)
 
-    requests = poll_requests(wiz_sim)
+    requests = paths(wiz_sim)
     assert requests.count(GRAPHQL) == 2, requests
     assert TOKEN in requests
     assert requests[-1] == GRAPHQL
@@ -877,49 +687,6 @@ async def test_new_light_appears_without_reload(
     assert device.model == A60_RGBTW.name
 
 
-async def test_removed_light_leaves_the_registries(
-    hass: HomeAssistant,
-    wiz_sim: WizProSimulator,
-    wiz_entry: MockConfigEntry,
-    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
-    *,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """A bulb gone from the cloud is removed with its entities; others stay."""
-    room = wiz_sim.building(DEMO_BUILDING_ID).floors[0].rooms[0]
-    gone = room.lights[-1]
-    # It has telemetry entities too (Data export reported it before).
-    reported_before(hass_storage, wiz_entry, gone.mac)
-    wiz_loaded = await setup_entry(wiz_entry)
-    entities = er.async_get(hass)
-    devices = dr.async_get(hass)
-    device = device_of(hass, wiz_loaded, "light", gone.id)
-    assert device is not None
-    gone_entities = er.async_entries_for_device(
-        entities, device.id, include_disabled_entities=True
-    )
-    assert {e.domain for e in gone_entities} >= {"light", "sensor", "binary_sensor"}
-    before = len(er.async_entries_for_config_entry(entities, wiz_loaded.entry_id))
-
-    room.lights.remove(gone)
-    for group in room.groups:
-        if gone in group.lights:
-            group.lights.remove(gone)
-    wiz_sim.reindex()
-    await next_poll(hass, freezer)
-
-    assert device_of(hass, wiz_loaded, "light", gone.id) is None
-    assert devices.async_get(device.id) is None
-    for entry in gone_entities:
-        assert entities.async_get(entry.entity_id) is None
-        assert hass.states.get(entry.entity_id) is None
-    after = er.async_entries_for_config_entry(entities, wiz_loaded.entry_id)
-    assert len(after) == before - len(gone_entities)
-    other = light_entity(hass, wiz_sim, room.lights[0].name)
-    assert hass.states.get(other).state == STATE_ON
-
-
 async def test_only_stale_devices_can_be_removed(
     hass: HomeAssistant,
     wiz_sim: WizProSimulator,
@@ -964,7 +731,7 @@ async def test_unchanged_poll_writes_no_state(
     wiz_sim.clear_requests()
     await next_poll(hass, freezer)
     await next_poll(hass, freezer)
-    assert poll_requests(wiz_sim) == [GRAPHQL, GRAPHQL]
+    assert paths(wiz_sim) == [GRAPHQL, GRAPHQL]
     assert changed == []
 
     dimmed = light_entity(hass, wiz_sim, "Reception Accent 1")

@@ -38,6 +38,7 @@ from simulator.wiz_pro_demo import DEMO_BUILDING_ID
 from simulator.wiz_pro_model import BulbClass, Light as SimLight
 
 from .wiz_helpers import (
+    GRAPHQL,
     bulb_entity,
     enable_entities,
     entity_id,
@@ -93,7 +94,6 @@ CLASS_COLOR_MODES = {
     BulbClass.TW: {ColorMode.COLOR_TEMP},
     BulbClass.DW: {ColorMode.BRIGHTNESS},
 }
-GRAPHQL = "/api/graphql"
 
 pytestmark = pytest.mark.usefixtures("wiz_loaded")
 

@@ -35,8 +35,8 @@ from custom_components.cloud_bridge.vendors.wiz_pro.oauth import (
 from simulator.wiz_pro import WizProSimulator
 
 from .conftest import AUTH_DOMAIN, CLIENT_ID
+from .wiz_helpers import TOKEN
 
-TOKEN = "/api/oauth/token"
 CREDENTIAL = ClientCredential(CLIENT_ID, "none", "WiZ Pro demo")
 
 

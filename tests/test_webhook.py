@@ -33,10 +33,7 @@ from homeassistant.const import (
     STATE_UNAVAILABLE,
     EntityCategory,
 )
-from homeassistant.core import (
-    HomeAssistant,
-    State,
-)
+from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 
 from custom_components.cloud_bridge.const import DOMAIN
@@ -44,7 +41,9 @@ from simulator.recording import RecordedRequest
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_model import Light
 
+from .helpers import next_poll
 from .wiz_helpers import (
+    GRAPHQL,
     entity_id,
     record_state_writes,
     reported_before,
@@ -55,7 +54,6 @@ from .wiz_helpers import (
 
 ACCENT = "Reception Accent 1"  # an RGBTW bulb, on, in colour
 OTHER = "Reception Accent 2"
-GRAPHQL = "/api/graphql"
 
 
 def point_entity(
@@ -733,13 +731,6 @@ async def slow_poll(
     yield answered_as_before
     # Time passes: the cloud answers.
     freezer.tick(timedelta(seconds=10))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-async def next_poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
-    """Let the next poll happen and land."""
-    freezer.tick(timedelta(seconds=30))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
 

@@ -54,6 +54,7 @@ from simulator.wegnology_demo import (
 from simulator.wegnology_events import Source
 from simulator.wegnology_model import SCOPE_WITHOUT_EVENTS, scopes_except
 
+from .helpers import next_poll, paths, state_of
 from .wegnology_helpers import (
     device_list_reads,
     entity,
@@ -61,10 +62,7 @@ from .wegnology_helpers import (
     events_path,
     make_entry,
     most_recent_path,
-    next_poll,
-    paths,
     registered_device,
-    state_of,
     state_poll,
 )
 

@@ -30,15 +30,13 @@ from simulator.wegnology_demo import (
 from simulator.wegnology_flows import Trigger, Workflow, virtual_button
 from simulator.wegnology_model import SCOPE_WITHOUT_BUTTON_PRESS, scopes_except
 
+from .helpers import next_poll, paths, state_of
 from .wegnology_helpers import (
     entity,
     events_path,
     flows_path,
     make_entry,
     most_recent_path,
-    next_poll,
-    paths,
-    state_of,
 )
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]

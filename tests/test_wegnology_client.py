@@ -47,13 +47,13 @@ from simulator.wegnology_demo import (
 )
 from simulator.wegnology_model import Application as SimApplication
 
+from .helpers import paths
 from .wegnology_helpers import (
     APPLICATIONS,
     AUTH_USER,
     bulk_state_path,
     command_path,
     devices_path,
-    paths,
 )
 
 GENERATED_APPLICATION_ID = generated_data(1).applications[0].id

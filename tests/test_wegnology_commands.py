@@ -45,6 +45,7 @@ from simulator.wegnology_demo import (
     LINE_2_POWER_METER_ID,
 )
 
+from .helpers import state_of
 from .wegnology_helpers import (
     bulk_state_path,
     command_path,
@@ -56,7 +57,6 @@ from .wegnology_helpers import (
     most_recent_path,
     poll_now,
     registered_device,
-    state_of,
     state_poll,
 )
 

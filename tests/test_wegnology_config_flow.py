@@ -29,13 +29,8 @@ from simulator.wegnology_demo import (
 )
 from simulator.wegnology_model import User
 
-from .wegnology_helpers import (
-    APPLICATIONS,
-    AUTH_USER,
-    devices_path,
-    make_entry,
-    paths,
-)
+from .helpers import paths
+from .wegnology_helpers import APPLICATIONS, AUTH_USER, devices_path, make_entry
 
 NEW_PASSWORD = "new-demo-password"
 LOGIN_SECRETS = ("email", "password", "user_token")

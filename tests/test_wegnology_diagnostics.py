@@ -4,7 +4,6 @@ import json
 from typing import Any
 
 import aiohttp
-from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
@@ -24,11 +23,10 @@ from simulator.wegnology_demo import (
     DEMO_API_TOKEN,
     DEMO_APPLICATION_ID,
     DEMO_EMAIL,
-    DEMO_PASSWORD,
     TANK_LEVEL_ID,
 )
 
-from .wegnology_helpers import AUTH_USER, device_key, entity, make_entry, next_poll
+from .wegnology_helpers import device_key, entity, make_entry
 
 
 @pytest.fixture
@@ -76,42 +74,6 @@ async def test_diagnostics(
 def text_of(diagnostics: dict[str, Any]) -> str:
     """Return diagnostics as the file a user would share."""
     return json.dumps(diagnostics, ensure_ascii=False)
-
-
-async def test_login_secrets_appear_nowhere(
-    hass: HomeAssistant,
-    wegnology_sim: WegnologySimulator,
-    wegnology_loaded: MockConfigEntry,
-    hass_client: ClientSessionGenerator,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """Password, user tokens (the renewed one too) and the e-mail are redacted."""
-    first_token = wegnology_loaded.data["user_token"]
-    wegnology_sim.expire_user_tokens()
-    await next_poll(hass, freezer)
-    assert AUTH_USER in [r.path for r in wegnology_sim.requests]
-    token = wegnology_loaded.data["user_token"]
-    assert token != first_token
-
-    diagnostics = await get_diagnostics_for_config_entry(
-        hass, hass_client, wegnology_loaded
-    )
-    text = text_of(diagnostics)
-    for name, secret in {
-        "password": DEMO_PASSWORD,
-        "user token": token,
-        "first user token": first_token,
-        "e-mail": DEMO_EMAIL,
-    }.items():
-        assert secret not in text, f"the {name} leaks into diagnostics"
-    data = diagnostics["entry"]["data"]
-    for key in ("password", "user_token", "email"):
-        assert data[key] == REDACTED, key
-    # What helps to debug stays: the server, the application, how it signs in.
-    assert data["base_url"] == wegnology_sim.url
-    assert data["application_id"] == DEMO_APPLICATION_ID
-    assert data["auth"] == "login"
-    assert diagnostics["entry"]["unique_id"] == DEMO_APPLICATION_ID
 
 
 async def test_api_token_appears_nowhere(

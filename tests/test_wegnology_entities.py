@@ -45,16 +45,15 @@ from simulator.wegnology_demo import (
 )
 from simulator.wegnology_model import Device
 
+from .helpers import next_poll, state_of
 from .wegnology_helpers import (
     demo_device_id,
     devices_path,
     entity,
     entity_of,
     make_entry,
-    next_poll,
     poll_now,
     registered_device,
-    state_of,
 )
 
 CONNECTED = "$connected"

@@ -29,7 +29,8 @@ from simulator.wegnology_demo import (
 )
 from simulator.wegnology_model import scopes_except
 
-from .wegnology_helpers import entity, make_entry, registered_device, state_of
+from .helpers import state_of
+from .wegnology_helpers import entity, make_entry, registered_device
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 

@@ -15,16 +15,10 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
-from homeassistant.const import (
-    STATE_OFF,
-    STATE_ON,
-    STATE_UNAVAILABLE,
-    STATE_UNKNOWN,
-)
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
     device_registry as dr,
-    entity_registry as er,
     issue_registry as ir,
 )
 from homeassistant.helpers.translation import async_get_translations
@@ -52,6 +46,7 @@ from simulator.wegnology_demo import (
 )
 from simulator.wegnology_model import Attribute, Device as SimDevice, Reported
 
+from .helpers import errors_logged, log_lines, next_poll, paths, state_of
 from .wegnology_helpers import (
     AUTH_USER,
     DEVICES_LOGGER,
@@ -65,16 +60,11 @@ from .wegnology_helpers import (
     devices_path,
     entity,
     entity_of,
-    errors_logged,
     events_path,
     flows_path,
-    log_lines,
     make_entry,
     most_recent_path,
-    next_poll,
-    paths,
     setup_reads,
-    state_of,
     state_poll,
     topology_poll,
 )
@@ -251,55 +241,7 @@ async def test_setup_with_an_api_token(
     assert state_of(hass, temperature(hass)) == "31.4"
 
 
-async def test_unload(
-    hass: HomeAssistant,
-    wegnology_sim: WegnologySimulator,
-    wegnology_loaded: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """Unloading takes the entities away and stops polling."""
-    sensor = temperature(hass)
-    assert await hass.config_entries.async_unload(wegnology_loaded.entry_id)
-    await hass.async_block_till_done()
-    assert wegnology_loaded.state is ConfigEntryState.NOT_LOADED
-    assert state_of(hass, sensor) == STATE_UNAVAILABLE
-
-    wegnology_sim.clear_requests()
-    await next_poll(hass, freezer)
-    await next_poll(hass, freezer, 600)
-    assert wegnology_sim.requests == []
-
-
 # --- request cost -----------------------------------------------------------------
-
-
-async def test_state_poll_cost(
-    hass: HomeAssistant,
-    wegnology_sim: WegnologySimulator,
-    wegnology_loaded: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """A poll: a composite state page and three small reads; more every 10 min.
-
-    The small reads: connection changes, the new count, the events changed.
-    With the topology: the device list, the open events and the workflows.
-    """
-    wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "temperature", 29.9)
-    for _ in range(3):
-        wegnology_sim.clear_requests()
-        await next_poll(hass, freezer)
-        assert paths(wegnology_sim) == state_poll()
-        assert device_list_reads(wegnology_sim) == 0
-    assert state_of(hass, temperature(hass)) == "29.9"
-
-    wegnology_sim.clear_requests()
-    await next_poll(hass, freezer, 510)  # 600 s since setup: topology is due
-    assert paths(wegnology_sim) == topology_poll()
-    assert device_list_reads(wegnology_sim) == 1
-
-    wegnology_sim.clear_requests()
-    await next_poll(hass, freezer)
-    assert paths(wegnology_sim) == state_poll()
 
 
 async def test_poll_cost_with_pages(
@@ -377,30 +319,6 @@ async def test_new_device_appears_without_reload(
     wegnology_sim.clear_requests()
     await next_poll(hass, freezer)
     assert paths(wegnology_sim) == state_poll()
-
-
-async def test_removed_device_leaves_at_the_next_topology_read(
-    hass: HomeAssistant,
-    wegnology_sim: WegnologySimulator,
-    wegnology_loaded: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """A device deleted in the cloud leaves the registries with its entities."""
-    device = device_entry(hass, FLOW_METER_ID)
-    assert device is not None
-    gone = er.async_entries_for_device(er.async_get(hass), device.id)
-    assert {e.domain for e in gone} == {"sensor", "binary_sensor"}
-
-    wegnology_sim.remove_device(FLOW_METER_ID)
-    await next_poll(hass, freezer, 600)
-
-    assert device_entry(hass, FLOW_METER_ID) is None
-    assert dr.async_get(hass).async_get(device.id) is None
-    for entry in gone:
-        assert er.async_get(hass).async_get(entry.entity_id) is None
-        assert hass.states.get(entry.entity_id) is None
-    assert len(registered(hass, wegnology_loaded)) == 30 + 1  # and the application
-    assert state_of(hass, tank_level(hass)) == "72.5"
 
 
 async def test_removed_gateway_leaves_its_peripherals(
@@ -772,30 +690,6 @@ async def test_expired_user_token_renewed_silently(
     assert wegnology_sim.requests[0].headers["Authorization"] == f"Bearer {new}"
 
 
-async def test_changed_password_starts_reauth(
-    hass: HomeAssistant,
-    wegnology_sim: WegnologySimulator,
-    wegnology_loaded: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """The stored password refused at re-login: reauth, no retry loop."""
-    wegnology_sim.user().password = "changed-in-the-web-ui"
-    wegnology_sim.expire_user_tokens()
-    wegnology_sim.clear_requests()
-    await next_poll(hass, freezer)
-
-    assert paths(wegnology_sim) == [bulk_state_path(), AUTH_USER]
-    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
-    assert flows[0]["context"]["entry_id"] == wegnology_loaded.entry_id
-    assert flows[0]["step_id"] == "wegnology_reauth_confirm"
-    assert state_of(hass, temperature(hass)) == STATE_UNAVAILABLE
-
-    wegnology_sim.clear_requests()
-    await next_poll(hass, freezer)
-    assert wegnology_sim.requests == []
-
-
 async def test_revoked_api_token_starts_reauth(
     hass: HomeAssistant,
     wegnology_sim: WegnologySimulator,
@@ -815,45 +709,7 @@ async def test_revoked_api_token_starts_reauth(
     assert state_of(hass, temperature(hass)) == STATE_UNAVAILABLE
 
 
-async def test_refused_at_setup_starts_reauth(
-    hass: HomeAssistant, wegnology_sim: WegnologySimulator, setup_entry: SetupEntry
-) -> None:
-    """Token expired and password changed before a restart: reauth at setup."""
-    entry = make_entry(hass, wegnology_sim)
-    wegnology_sim.expire_user_tokens()
-    wegnology_sim.user().password = "changed-in-the-web-ui"
-    await setup_entry(entry)
-    assert entry.state is ConfigEntryState.SETUP_ERROR
-    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
-    assert paths(wegnology_sim) == [devices_path(), AUTH_USER]
-
-
 # --- the cloud failing ------------------------------------------------------------
-
-
-async def test_throttled_poll_waits_as_asked(
-    hass: HomeAssistant,
-    wegnology_sim: WegnologySimulator,
-    wegnology_loaded: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """429: entities unavailable and the next poll waits for Retry-After."""
-    sensor = temperature(hass)
-    wegnology_sim.faults.add("rate_limit", path=bulk_state_path(), retry_after=90)
-    await next_poll(hass, freezer)
-    assert state_of(hass, sensor) == STATE_UNAVAILABLE
-    coordinator = wegnology_loaded.runtime_data.coordinator
-    assert isinstance(coordinator.last_exception, UpdateFailed)
-    assert coordinator.last_exception.retry_after == 90
-
-    wegnology_sim.clear_requests()
-    await next_poll(hass, freezer)  # the usual 30 s: no request yet
-    await next_poll(hass, freezer)
-    assert wegnology_sim.requests == []
-    await next_poll(hass, freezer)  # 90 s after the refusal
-    assert paths(wegnology_sim) == state_poll()
-    assert state_of(hass, sensor) == "31.4"
 
 
 async def test_throttled_without_retry_after(
@@ -873,58 +729,6 @@ async def test_throttled_without_retry_after(
     assert state_of(hass, temperature(hass)) == "31.4"
 
 
-@pytest.mark.parametrize(
-    ("fault", "path"),
-    [
-        ({"kind": "server_error"}, bulk_state_path()),
-        ({"kind": "server_error", "status": 502}, bulk_state_path()),
-        ({"kind": "malformed_json"}, bulk_state_path()),
-        ({"kind": "disconnect"}, bulk_state_path()),
-        ({"kind": "malformed_json"}, devices_path()),
-    ],
-    ids=["500", "502", "malformed JSON", "disconnect", "malformed device list"],
-)
-async def test_poll_failure_and_recovery(
-    hass: HomeAssistant,
-    wegnology_sim: WegnologySimulator,
-    wegnology_loaded: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
-    *,
-    caplog: pytest.LogCaptureFixture,
-    fault: dict[str, Any],
-    path: str,
-) -> None:
-    """A failing cloud: entities unavailable, one line at start, one at recovery."""
-    caplog.set_level(logging.INFO, logger="custom_components.cloud_bridge")
-    options = dict(fault)
-    wegnology_sim.faults.add(options.pop("kind"), path=path, count=None, **options)
-    # The device list is only read with the topology: get there.
-    seconds = 600 if path == devices_path() else 30
-    await next_poll(hass, freezer, seconds)
-    for _ in range(2):
-        await next_poll(hass, freezer)
-    assert state_of(hass, temperature(hass)) == STATE_UNAVAILABLE
-    assert state_of(hass, connectivity(hass, BOILER_ROOM_SENSOR_ID)) == (
-        STATE_UNAVAILABLE
-    )
-    errors = log_lines(caplog, logging.ERROR)
-    assert len(errors) == 1, errors
-    assert errors[0].startswith("Error fetching")
-    assert "Unexpected error" not in caplog.text
-
-    # Meanwhile the boiler room warms up.
-    wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "temperature", 33.0)
-    wegnology_sim.faults.clear()
-    await next_poll(hass, freezer)
-    await next_poll(hass, freezer)
-    assert state_of(hass, temperature(hass)) == "33.0"
-    assert len(log_lines(caplog, logging.ERROR)) == 1
-    recovered = [
-        line for line in log_lines(caplog, logging.INFO) if "recovered" in line
-    ]
-    assert len(recovered) == 1, recovered
-
-
 async def test_one_dropped_connection_is_retried(
     hass: HomeAssistant,
     wegnology_sim: WegnologySimulator,
@@ -940,25 +744,6 @@ async def test_one_dropped_connection_is_retried(
     assert paths(wegnology_sim) == [bulk_state_path(), *state_poll()]
     assert state_of(hass, temperature(hass)) == "30.5"
     assert errors_logged(caplog) == []
-
-
-async def test_cloud_down_at_setup_retries(
-    hass: HomeAssistant,
-    wegnology_sim: WegnologySimulator,
-    wegnology_entry: MockConfigEntry,
-    setup_entry: SetupEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """The cloud failing at start: setup is retried until it answers."""
-    wegnology_sim.faults.add("server_error", path=devices_path(), count=None)
-    await setup_entry(wegnology_entry)
-    assert wegnology_entry.state is ConfigEntryState.SETUP_RETRY
-    assert hass.states.async_entity_ids() == []
-
-    wegnology_sim.faults.clear()
-    await next_poll(hass, freezer, 120)
-    assert wegnology_entry.state is ConfigEntryState.LOADED
-    assert state_of(hass, temperature(hass)) == "31.4"
 
 
 # --- odd composite states ------------------------------------------------------------

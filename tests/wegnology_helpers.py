@@ -1,15 +1,8 @@
 """Shared steps of WEGnology tests: entries, polls, requests, devices, entities."""
 
-from datetime import timedelta
-import logging
 from typing import Any
 
-from freezegun.api import FrozenDateTimeFactory
-import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -23,7 +16,6 @@ from .registry import device_with
 
 AUTH_USER = "/auth/user"
 APPLICATIONS = "/applications"
-LOGGER_NAME = "custom_components.cloud_bridge"
 DEVICES_LOGGER = "custom_components.cloud_bridge.vendors.wegnology.devices"
 
 
@@ -52,11 +44,6 @@ def command_path(device_id: str, application_id: str = DEMO_APPLICATION_ID) -> s
     return f"/applications/{application_id}/devices/{device_id}/command"
 
 
-def paths(sim: WegnologySimulator) -> list[str]:
-    """Return the path of every request the cloud received, in order."""
-    return [request.path for request in sim.requests]
-
-
 def make_entry(
     hass: HomeAssistant,
     sim: WegnologySimulator,
@@ -79,15 +66,6 @@ def make_entry(
     )
     entry.add_to_hass(hass)
     return entry
-
-
-async def next_poll(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 30
-) -> None:
-    """Let time pass and wait for whatever poll it triggers to finish."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def device_key(device_id: str, application_id: str = DEMO_APPLICATION_ID) -> str:
@@ -128,33 +106,6 @@ def entity(
     found = entity_of(hass, platform, device_id, point, application_id)
     assert found is not None, (platform, device_id, point)
     return found
-
-
-def state_of(hass: HomeAssistant, entity_id: str) -> str:
-    """Return an entity's state, which must exist."""
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.state
-
-
-def log_lines(
-    caplog: pytest.LogCaptureFixture, level: int, logger: str = LOGGER_NAME
-) -> list[str]:
-    """Return the messages logged at exactly a level by a logger."""
-    return [
-        record.getMessage()
-        for record in caplog.records
-        if record.name == logger and record.levelno == level
-    ]
-
-
-def errors_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
-    """Return every error the integration logged."""
-    return [
-        record.getMessage()
-        for record in caplog.records
-        if record.name.startswith(LOGGER_NAME) and record.levelno >= logging.ERROR
-    ]
 
 
 async def poll_now(hass: HomeAssistant, entry: MockConfigEntry) -> None:

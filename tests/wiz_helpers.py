@@ -20,6 +20,9 @@ from simulator.wiz_pro_model import (
     Room as SimRoom,
 )
 
+GRAPHQL = "/api/graphql"
+TOKEN = "/api/oauth/token"
+
 
 async def approve(authorize_url: str) -> URL:
     """Play the user's browser on WiZ's authorize page; return where it lands.
