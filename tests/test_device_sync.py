@@ -9,6 +9,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from homeassistant.components.climate import ATTR_PRESET_MODE, ATTR_PRESET_MODES
+from homeassistant.components.number import ATTR_MAX
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
@@ -21,8 +22,13 @@ from homeassistant.helpers import (
 from custom_components.cloud_bridge import devices
 from custom_components.cloud_bridge.const import DOMAIN
 from simulator.gizwits import GizwitsSimulator
-from simulator.gizwits_demo import BALCONY_PLUG_DID, LIVING_AC_DID, TV_PLUG_DID
-from simulator.gizwits_model import Product
+from simulator.gizwits_demo import (
+    BALCONY_PLUG_DID,
+    BEDROOM_FAN_DID,
+    LIVING_AC_DID,
+    TV_PLUG_DID,
+)
+from simulator.gizwits_model import Product, UintSpec
 from simulator.wegnology import WegnologySimulator
 from simulator.wegnology_demo import (
     DEMO_APPLICATION_ID,
@@ -173,21 +179,69 @@ async def test_new_preset_reaches_a_thermostat_without_a_reload(
     assert gizwits_loaded.state is ConfigEntryState.LOADED
 
 
+async def test_a_refreshed_range_and_name_reach_a_number_without_a_reload(
+    hass: HomeAssistant,
+    gizwits_sim: GizwitsSimulator,
+    gizwits_loaded: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A longer timer range and a new (hostile) display name show at once.
+
+    The name is cleaned as a device's is: no control or bidi characters, 100 at most.
+    """
+    timer = gizwits_helpers.entity(hass, "number", BEDROOM_FAN_DID, "timer")
+    assert hass.states.get(timer).attributes[ATTR_MAX] == 720  # type: ignore[union-attr]
+    key = gizwits_sim.device(BEDROOM_FAN_DID).product_key
+    product = gizwits_sim.product(key)
+    gizwits_sim.state.products[key] = Product(
+        key,
+        product.name,
+        [
+            replace(
+                dp,
+                uint_spec=UintSpec(0, 1440),
+                display_name="Sleep\x1b[0m\u202e timer\n" + "t" * 500,
+            )
+            if dp.name == "timer"
+            else dp
+            for dp in product.datapoints
+        ],
+    )
+    # Definitions are read again after 7 days.
+    await next_poll(hass, freezer, seconds=8 * 24 * 3600)
+    state = hass.states.get(timer)
+    assert state is not None
+    assert state.attributes[ATTR_MAX] == 1440
+    name = er.async_get(hass).async_get(timer).original_name  # type: ignore[union-attr]
+    assert name is not None
+    assert name.startswith("Sleep [0m timer ttt")
+    assert len(name) == 100
+    assert gizwits_loaded.state is ConfigEntryState.LOADED
+
+
 async def test_cloud_names_are_cleaned_and_capped(
     hass: HomeAssistant,
     wegnology_sim: WegnologySimulator,
     setup_entry: SetupEntry,
 ) -> None:
-    """Control and bidi characters go, lines join, names end at 100 characters."""
-    wegnology_sim.device(TANK_LEVEL_ID).name = (
-        "Tank\x1b[31m \u202eLevel\nNorth" + "x" * 10_000
-    )
+    """Control and bidi characters go, lines join, names end at 100 characters.
+
+    So do the names of the areas a cloud suggests.
+    """
+    device = wegnology_sim.device(TANK_LEVEL_ID)
+    device.name = "Tank\x1b[31m \u202eLevel\nNorth" + "x" * 10_000
+    device.tags = [Tag("area", "Hall\u2066\r\nB\x07" + "y" * 5_000)]
     await setup_entry(make_entry(hass, wegnology_sim))
-    name = registered(hass, TANK_LEVEL_ID).name
+    shown = registered(hass, TANK_LEVEL_ID)
+    name = shown.name
     assert name is not None
     assert name.startswith("Tank [31m Level North")
     assert len(name) == 100
     assert name.endswith("…")
+    area = ar.async_get(hass).async_get_area(shown.area_id or "")
+    assert area is not None
+    assert area.name.startswith("Hall B y")
+    assert len(area.name) == 100
 
 
 async def test_areas_stop_past_the_entry_limit(
@@ -217,6 +271,17 @@ async def test_areas_stop_past_the_entry_limit(
     ]
     assert len(placed) == 2
     assert caplog.text.count("new areas; devices in the others get no area") == 1
+    # Every device is there all the same, the application's own too.
+    application = wegnology_sim.application(DEMO_APPLICATION_ID)
+    assert (
+        len(
+            dr.async_entries_for_config_entry(
+                dr.async_get(hass),
+                hass.config_entries.async_entries(DOMAIN)[0].entry_id,
+            )
+        )
+        == len(application.devices) + 1
+    )
 
 
 async def test_a_device_gone_from_the_cloud_leaves_what_another_integration_has(

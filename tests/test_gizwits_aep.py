@@ -28,6 +28,7 @@ from simulator.gizwits_demo import (
     PET_HOUSE_DID,
 )
 from simulator.gizwits_model import error_body
+from simulator.server import SimulatorServer
 
 from .gizwits_helpers import AEP_DEVICES, AEP_LOGIN, AEP_REFRESH, BINDINGS, LOGIN
 from .helpers import paths
@@ -109,6 +110,40 @@ async def test_moved_account_signs_in_on_the_newer_login(
     # The newer token reads the Open API like a classic one.
     assert len((await client.bindings()).items) == moved_devices(gizwits_sim)
     assert gizwits_sim.requests[-1].headers["X-Gizwits-User-token"] == user.token
+
+
+@pytest.mark.parametrize("status", [307, 308])
+async def test_newer_login_redirect_is_refused_not_followed(
+    gizwits_sim: GizwitsSimulator,
+    elsewhere: SimulatorServer,
+    session: aiohttp.ClientSession,
+    status: int,
+) -> None:
+    """The newer login's password and refresh token never follow a redirect."""
+    gizwits_sim.faults.add(
+        "redirect", path=AEP_LOGIN, status=status, location=f"{elsewhere.url}/login"
+    )
+    client = make_client(gizwits_sim, session, login_kind="aep")
+    with pytest.raises(
+        GizwitsConnectionError, match=r"redirect to .*check the address"
+    ):
+        await client.login()
+
+    gizwits_sim.faults.add(
+        "redirect", path=AEP_REFRESH, status=status, location=f"{elsewhere.url}/r"
+    )
+    client = make_client(
+        gizwits_sim,
+        session,
+        login_kind="aep",
+        user=aep_session(gizwits_sim, expire_at=0),
+    )
+    with pytest.raises(
+        GizwitsConnectionError, match=r"redirect to .*check the address"
+    ):
+        await client.bindings()
+    assert elsewhere.requests == []
+    assert paths(gizwits_sim)[:2] == [AEP_LOGIN, AEP_REFRESH]
 
 
 async def test_known_newer_login_goes_straight_there(
