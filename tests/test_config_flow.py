@@ -995,3 +995,30 @@ async def test_kept_codes_are_few_and_short_lived(
     assert exchanged == ["stray-000001"]
     freezer.tick(timedelta(minutes=10))
     assert await confirm(confirmations[20]) == {"confirmation": "confirmation_mismatch"}
+
+
+async def test_a_forged_state_finishes_nothing(
+    hass: HomeAssistant,
+    wiz_sim: WizProSimulator,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """A callback whose state no set-up sent is one without state: it only waits."""
+    flow = await start_linking(hass, wiz_sim)
+    http = await hass_client_no_auth()
+    response = await http.get(
+        CALLBACK, params={"code": "forged-code-1", "state": "not-the-flows-state"}
+    )
+    assert response.status == 200
+    assert "WiZ Pro is linked" not in await response.text()
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"])
+    assert result["step_id"] == "wiz_pro_confirm"
+    assert [r.path for r in wiz_sim.requests].count("/api/oauth/token") == 0
+    # The user's own approval then links, with the characters its page shows.
+    landed = await approve(flow["url"])
+    response = await http.get(f"{CALLBACK}?{landed.query_string}")
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {"confirmation": confirmation_on(await response.text())}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    (exchange,) = [r for r in wiz_sim.requests if r.path == "/api/oauth/token"]
+    assert exchange.json["authorizationCode"] == landed.query["code"]
