@@ -153,24 +153,31 @@ def wiz_token(sim: WizProSimulator) -> dict[str, Any]:
     return token
 
 
-@pytest.fixture
-def wiz_entry(hass: HomeAssistant, wiz_sim: WizProSimulator) -> MockConfigEntry:
-    """Return a WiZ Pro entry for the demo office, not yet set up."""
+def wiz_pro_entry(
+    hass: HomeAssistant, sim: WizProSimulator, buildings: list[str], title: str
+) -> MockConfigEntry:
+    """Add a WiZ Pro entry for buildings of the simulator, not yet set up."""
     entry = MockConfigEntry(
         domain=DOMAIN,
-        title="Demo Office",
-        unique_id=f"wiz_pro:{DEMO_BUILDING_ID}",
+        title=title,
+        unique_id=f"wiz_pro:{','.join(sorted(buildings))}",
         data={
             CONF_VENDOR: "wiz_pro",
             "auth_implementation": AUTH_DOMAIN,
-            "token": wiz_token(wiz_sim),
-            CONF_API_URL: wiz_sim.url,
-            CONF_BUILDINGS: [DEMO_BUILDING_ID],
+            "token": wiz_token(sim),
+            CONF_API_URL: sim.url,
+            CONF_BUILDINGS: buildings,
             CONF_WEBHOOK_ID: WEBHOOK_ID,
         },
     )
     entry.add_to_hass(hass)
     return entry
+
+
+@pytest.fixture
+def wiz_entry(hass: HomeAssistant, wiz_sim: WizProSimulator) -> MockConfigEntry:
+    """Return a WiZ Pro entry for the demo office, not yet set up."""
+    return wiz_pro_entry(hass, wiz_sim, [DEMO_BUILDING_ID], "Demo Office")
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import re
 import time
 from typing import Any
 
+from aiohttp.test_utils import TestClient
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -36,7 +37,7 @@ from custom_components.cloud_bridge.vendors.wiz_pro.oauth import PENDING_LINKS
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID, SECOND_BUILDING_ID, demo_data
 
-from .conftest import AUTH_DOMAIN, WEBHOOK_ID, wiz_token
+from .conftest import AUTH_DOMAIN, WEBHOOK_ID, wiz_pro_entry, wiz_token
 from .wiz_helpers import approve, leave_without_url
 
 CALLBACK = "/api/cloud_bridge/oauth/callback"
@@ -616,22 +617,8 @@ def office_and_warehouse_entry(
     hass: HomeAssistant, sim: WizProSimulator
 ) -> MockConfigEntry:
     """Add an entry for both demo buildings, not set up."""
-    buildings = sorted([DEMO_BUILDING_ID, SECOND_BUILDING_ID])
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Demo Office, Demo Warehouse",
-        unique_id=f"wiz_pro:{','.join(buildings)}",
-        data={
-            CONF_VENDOR: "wiz_pro",
-            "auth_implementation": AUTH_DOMAIN,
-            "token": wiz_token(sim),
-            CONF_API_URL: sim.url,
-            CONF_BUILDINGS: buildings,
-            CONF_WEBHOOK_ID: WEBHOOK_ID,
-        },
-    )
-    entry.add_to_hass(hass)
-    return entry
+    buildings = [DEMO_BUILDING_ID, SECOND_BUILDING_ID]
+    return wiz_pro_entry(hass, sim, buildings, "Demo Office, Demo Warehouse")
 
 
 async def test_reconfigure_leaves_a_lost_building_out(
@@ -906,6 +893,20 @@ async def test_redirect_uri_registered_is_the_one_sent(
     assert placeholders["redirect_uri"] == registered
 
 
+async def link_own_approval(
+    hass: HomeAssistant, sim: WizProSimulator, flow: FlowResult, http: TestClient
+) -> None:
+    """Approve the flow's link and confirm it: its own code, and no other, links."""
+    landed = await approve(flow["url"])
+    response = await http.get(f"{CALLBACK}?{landed.query_string}")
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {"confirmation": confirmation_on(await response.text())}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    (exchange,) = [r for r in sim.requests if r.path == "/api/oauth/token"]
+    assert exchange.json["authorizationCode"] == landed.query["code"]
+
+
 async def test_a_stranger_code_never_finishes_a_flow(
     hass: HomeAssistant,
     wiz_sim: WizProSimulator,
@@ -929,14 +930,7 @@ async def test_a_stranger_code_never_finishes_a_flow(
     assert result["step_id"] == "wiz_pro_confirm"
 
     # The user's own approval comes back (WiZ drops the state) and is confirmed.
-    landed = await approve(flow["url"])
-    response = await http.get(f"{CALLBACK}?{landed.query_string}")
-    result = await hass.config_entries.flow.async_configure(
-        flow["flow_id"], {"confirmation": confirmation_on(await response.text())}
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    (exchange,) = [r for r in wiz_sim.requests if r.path == "/api/oauth/token"]
-    assert exchange.json["authorizationCode"] == landed.query["code"]
+    await link_own_approval(hass, wiz_sim, flow, http)
 
 
 async def test_plain_http_server_warns_once(
@@ -1014,11 +1008,4 @@ async def test_a_forged_state_finishes_nothing(
     assert result["step_id"] == "wiz_pro_confirm"
     assert [r.path for r in wiz_sim.requests].count("/api/oauth/token") == 0
     # The user's own approval then links, with the characters its page shows.
-    landed = await approve(flow["url"])
-    response = await http.get(f"{CALLBACK}?{landed.query_string}")
-    result = await hass.config_entries.flow.async_configure(
-        flow["flow_id"], {"confirmation": confirmation_on(await response.text())}
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    (exchange,) = [r for r in wiz_sim.requests if r.path == "/api/oauth/token"]
-    assert exchange.json["authorizationCode"] == landed.query["code"]
+    await link_own_approval(hass, wiz_sim, flow, http)

@@ -22,16 +22,12 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_WEBHOOK_ID, Platform
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity import Entity
 
-from custom_components.cloud_bridge.const import CONF_VENDOR, DOMAIN
-from custom_components.cloud_bridge.vendors.wiz_pro.const import (
-    CONF_API_URL,
-    CONF_BUILDINGS,
-)
+from custom_components.cloud_bridge.const import DOMAIN
 from simulator.gizwits import GizwitsSimulator
 from simulator.gizwits_demo import demo_data as gizwits_demo
 from simulator.server import SimulatorServer
@@ -40,7 +36,7 @@ from simulator.wegnology_demo import demo_data as wegnology_demo
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID, SECOND_BUILDING_ID, demo_data
 
-from .conftest import AUTH_DOMAIN, WEBHOOK_ID, wiz_token
+from .conftest import wiz_pro_entry
 from .gizwits_helpers import moved_entry
 from .wegnology_helpers import make_entry
 
@@ -67,21 +63,7 @@ def _wiz_pro_simulator() -> WizProSimulator:
 def _wiz_pro_entry(hass: HomeAssistant, sim: WizProSimulator) -> MockConfigEntry:
     """Add the entry the demo links: both buildings granted."""
     buildings = [DEMO_BUILDING_ID, SECOND_BUILDING_ID]
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Demo Office, Demo Warehouse",
-        unique_id=f"wiz_pro:{','.join(sorted(buildings))}",
-        data={
-            CONF_VENDOR: "wiz_pro",
-            "auth_implementation": AUTH_DOMAIN,
-            "token": wiz_token(sim),
-            CONF_API_URL: sim.url,
-            CONF_BUILDINGS: buildings,
-            CONF_WEBHOOK_ID: WEBHOOK_ID,
-        },
-    )
-    entry.add_to_hass(hass)
-    return entry
+    return wiz_pro_entry(hass, sim, buildings, "Demo Office, Demo Warehouse")
 
 
 def _gizwits_simulator() -> GizwitsSimulator:

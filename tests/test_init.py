@@ -36,11 +36,7 @@ from homeassistant.setup import async_setup_component
 
 from custom_components.cloud_bridge import coordinator as coordinator_module
 from custom_components.cloud_bridge.compat import ImplementationUnavailableError
-from custom_components.cloud_bridge.const import CONF_VENDOR, DOMAIN
-from custom_components.cloud_bridge.vendors.wiz_pro.const import (
-    CONF_API_URL,
-    CONF_BUILDINGS,
-)
+from custom_components.cloud_bridge.const import DOMAIN
 from simulator.server import SimulatorServer
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import (
@@ -51,7 +47,7 @@ from simulator.wiz_pro_demo import (
 )
 from simulator.wiz_pro_model import FavoriteStatus, Light, white_state
 
-from .conftest import AUTH_DOMAIN, WEBHOOK_ID, wiz_token
+from .conftest import wiz_pro_entry
 from .helpers import log_lines, next_poll, paths
 from .registry import device_with, remove_device_request
 from .wiz_helpers import (
@@ -193,21 +189,9 @@ async def test_one_query_per_building(
 ) -> None:
     """An entry for two buildings sends two queries per poll, one for each."""
     buildings = [DEMO_BUILDING_ID, SECOND_BUILDING_ID]
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Demo Office, Demo Warehouse",
-        unique_id=f"wiz_pro:{','.join(sorted(buildings))}",
-        data={
-            CONF_VENDOR: "wiz_pro",
-            "auth_implementation": AUTH_DOMAIN,
-            "token": wiz_token(two_building_sim),
-            CONF_API_URL: two_building_sim.url,
-            CONF_BUILDINGS: buildings,
-            CONF_WEBHOOK_ID: WEBHOOK_ID,
-        },
+    entry = await setup_entry(
+        wiz_pro_entry(hass, two_building_sim, buildings, "Demo Office, Demo Warehouse")
     )
-    entry.add_to_hass(hass)
-    await setup_entry(entry)
     assert entry.state is ConfigEntryState.LOADED
     for building_id in buildings:
         assert device_of(hass, entry, "building", building_id, building_id)
@@ -234,21 +218,7 @@ async def test_one_query_per_building(
 def two_building_entry(hass: HomeAssistant, sim: WizProSimulator) -> MockConfigEntry:
     """Add an entry for the office and the warehouse, not set up."""
     buildings = [DEMO_BUILDING_ID, SECOND_BUILDING_ID]
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Demo Office, Demo Warehouse",
-        unique_id=f"wiz_pro:{','.join(sorted(buildings))}",
-        data={
-            CONF_VENDOR: "wiz_pro",
-            "auth_implementation": AUTH_DOMAIN,
-            "token": wiz_token(sim),
-            CONF_API_URL: sim.url,
-            CONF_BUILDINGS: buildings,
-            CONF_WEBHOOK_ID: WEBHOOK_ID,
-        },
-    )
-    entry.add_to_hass(hass)
-    return entry
+    return wiz_pro_entry(hass, sim, buildings, "Demo Office, Demo Warehouse")
 
 
 def lost_buildings_issue(
