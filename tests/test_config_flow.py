@@ -294,6 +294,7 @@ async def test_paste_without_a_home_assistant_url_aborts(
         ("server_error", "cannot_connect"),
         ("malformed_json", "cannot_connect"),
         ("rate_limit", "rate_limited"),
+        ("redirect", "redirected"),
     ],
 )
 async def test_building_list_failure_aborts(
@@ -302,7 +303,10 @@ async def test_building_list_failure_aborts(
     """The buildings cannot be listed after linking: the flow says why."""
     result = await start_linking(hass, wiz_sim, "wiz_pro_link_paste")
     landed = await approve(result["description_placeholders"]["authorize_url"])
-    wiz_sim.faults.add(fault, path="/api/graphql")
+    options = (
+        {"location": "https://elsewhere.test/graphql"} if fault == "redirect" else {}
+    )
+    wiz_sim.faults.add(fault, path="/api/graphql", **options)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"code": landed.query["code"]}
     )

@@ -446,6 +446,19 @@ async def test_throttled_sign_in(
     assert hass.config_entries.async_entries(DOMAIN) == []
 
 
+async def test_redirected_sign_in(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator
+) -> None:
+    """An address that redirects says so: the user checks the address."""
+    gizwits_sim.faults.add(
+        "redirect", path=LOGIN, location="https://elsewhere.test/app/login"
+    )
+    result = await submit(hass, form(gizwits_sim))
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "redirected"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
 async def test_unexpected_code(
     hass: HomeAssistant, gizwits_sim: GizwitsSimulator
 ) -> None:

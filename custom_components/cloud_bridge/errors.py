@@ -30,6 +30,10 @@ class CloudUnavailableError(CloudError):
     """The cloud could not be reached, timed out or failed on its side."""
 
 
+class CloudRedirectedError(CloudUnavailableError):
+    """The cloud's address answered with a redirect, which is never followed."""
+
+
 class CloudRateLimitedError(CloudUnavailableError):
     """The cloud asked us to slow down."""
 

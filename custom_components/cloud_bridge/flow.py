@@ -24,6 +24,7 @@ from .errors import (
     CloudAuthError,
     CloudError,
     CloudRateLimitedError,
+    CloudRedirectedError,
     CloudUnavailableError,
 )
 from .vendors.base import neutral_error
@@ -95,6 +96,8 @@ def form_error(err: CloudError | VendorClientError) -> str:
             return err.issue
         case CloudRateLimitedError():
             return "rate_limited"
+        case CloudRedirectedError():
+            return "redirected"
         case CloudUnavailableError():
             return "cannot_connect"
     return "unknown"

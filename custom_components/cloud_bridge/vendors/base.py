@@ -10,6 +10,7 @@ from ..errors import (
     CloudAuthError,
     CloudError,
     CloudRateLimitedError,
+    CloudRedirectedError,
     CloudRejectedError,
     CloudUnavailableError,
 )
@@ -38,6 +39,8 @@ def neutral_error(
             return CloudAuthError(str(err))
         case VendorThrottledError():
             return CloudRateLimitedError(str(err), err.retry_after)
+        case VendorConnectionError(redirected=True):
+            return CloudRedirectedError(str(err))
         case VendorConnectionError():
             return CloudUnavailableError(str(err))
         case VendorRefusedError():

@@ -30,6 +30,9 @@ class VendorClientError(Exception):
 class VendorConnectionError(VendorClientError):
     """The cloud could not be reached, timed out, failed, redirected or sent garbage."""
 
+    # Set on the error of a redirect: the user must check the address.
+    redirected = False
+
 
 class VendorThrottledError(VendorConnectionError):
     """The cloud throttled the request; ``retry_after`` says how long to wait."""
@@ -166,7 +169,9 @@ class JsonHttp:
         except aiohttp.ClientError as err:
             raise self._connection_error(f"cannot reach {vendor}: {err}") from err
         if 300 <= status < 400:
-            raise self._connection_error(_redirected(vendor, status, url, location))
+            moved = self._connection_error(_redirected(vendor, status, url, location))
+            moved.redirected = True
+            raise moved
         if status >= 500:
             raise self._connection_error(f"{vendor} failed with HTTP {status}")
         try:
