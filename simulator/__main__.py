@@ -23,7 +23,7 @@ from .wiz_pro_demo import demo_data, run_demo_activity
 from .wiz_pro_oauth import DEFAULT_CLIENT_ID
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Sequence
+    from collections.abc import Awaitable, Callable, Coroutine, Sequence
 
     from .server import SimulatorServer
 
@@ -42,6 +42,11 @@ class Running:
     server: SimulatorServer
     lines: list[str]
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+
+    def run(self, line: str, activity: Coroutine[Any, Any, None]) -> None:
+        """Run a demo's scripted activity in the background, and say so in line."""
+        self.lines.append(line)
+        self.tasks.append(asyncio.get_running_loop().create_task(activity))
 
 
 @dataclass(frozen=True)
@@ -127,14 +132,10 @@ async def _start_wiz_pro(args: argparse.Namespace, host: str, port: int) -> Runn
         for building in sim.buildings
     )
     running = Running(sim, lines)
-    if args.activity_interval > 0:
-        lines.append(
-            f"  demo activity     one scripted event every {args.activity_interval:g} s"
-        )
-        running.tasks.append(
-            asyncio.get_running_loop().create_task(
-                run_demo_activity(sim, args.activity_interval)
-            )
+    if (interval := args.activity_interval) > 0:
+        running.run(
+            f"  demo activity     one scripted event every {interval:g} s",
+            run_demo_activity(sim, interval),
         )
     return running
 
@@ -261,15 +262,10 @@ async def _start_gizwits(args: argparse.Namespace, host: str, port: int) -> Runn
         f"  app WebSocket     {sockets}",
     ]
     running = Running(sim, lines)
-    if args.gizwits_activity_interval > 0:
-        lines.append(
-            "  demo activity     one scripted event every"
-            f" {args.gizwits_activity_interval:g} s"
-        )
-        running.tasks.append(
-            asyncio.get_running_loop().create_task(
-                gizwits_demo.run_demo_activity(sim, args.gizwits_activity_interval)
-            )
+    if (interval := args.gizwits_activity_interval) > 0:
+        running.run(
+            f"  demo activity     one scripted event every {interval:g} s",
+            gizwits_demo.run_demo_activity(sim, interval),
         )
     return running
 
@@ -364,15 +360,10 @@ async def _start_wegnology(args: argparse.Namespace, host: str, port: int) -> Ru
             f" {buttons} virtual buttons)"
         )
     running = Running(sim, lines)
-    if args.wegnology_alert_interval > 0:
-        lines.append(
-            "  demo alerts       one scripted alert every"
-            f" {args.wegnology_alert_interval:g} s"
-        )
-        running.tasks.append(
-            asyncio.get_running_loop().create_task(
-                wegnology_demo.run_demo_activity(sim, args.wegnology_alert_interval)
-            )
+    if (interval := args.wegnology_alert_interval) > 0:
+        running.run(
+            f"  demo alerts       one scripted alert every {interval:g} s",
+            wegnology_demo.run_demo_activity(sim, interval),
         )
     return running
 

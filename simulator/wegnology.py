@@ -147,7 +147,7 @@ from .wegnology_query import (
 from .wegnology_state import Principal, WegnologyState
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Iterable, Mapping
 
     from .recording import RecordedRequest
 
@@ -591,6 +591,28 @@ class WegnologySimulator(SimulatorServer):
             default_sort,
         )
 
+    @staticmethod
+    def _listed(
+        app: Application,
+        page: Paging,
+        records: Iterable[Event | Workflow],
+        keep: Callable[[Any], bool],
+        fields: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Return one page of an application's events or workflows."""
+        matching = [record for record in records if keep(record)]
+        items = page.apply(matching, fields[page.sort_field])
+        body = page.envelope([item.to_json() for item in items], len(matching))
+        body["applicationId"] = app.id
+        return body
+
+    @staticmethod
+    def _echo(
+        body: dict[str, Any], query: Mapping[str, str], names: Iterable[str]
+    ) -> None:
+        """Repeat the list filters the request gave, as Losant's replies do."""
+        body.update({name: query[name] for name in names if query.get(name)})
+
     async def _no_route(self, _request: web.Request) -> web.Response:
         """Answer a path the API does not have (JSON, as every reply is)."""
         return web.json_response(error_body(NOT_FOUND, "Route not found"), status=404)
@@ -782,15 +804,11 @@ class WegnologySimulator(SimulatorServer):
         """GET …/events (paging, sorting, state, filterField=subject, query)."""
         query = request.query
         page = self._paging(request, EVENT_SORT_FIELDS, ("creationDate", "desc"))
-        keep = event_filter(query)
         app = self._app(request, principal)
-        matching = [event for event in app.events.values() if keep(event)]
-        items = page.apply(matching, EVENT_SORT_FIELDS[page.sort_field])
-        body = page.envelope([event.to_json() for event in items], len(matching))
-        body["applicationId"] = app.id
-        for name in ("state", "filterField", "filter"):
-            if query.get(name):
-                body[name] = query[name]
+        body = self._listed(
+            app, page, app.events.values(), event_filter(query), EVENT_SORT_FIELDS
+        )
+        self._echo(body, query, ("state", "filterField", "filter"))
         if query.get("query"):
             body["query"] = parse_query(query["query"], EVENT_QUERY_FIELDS)
         return body
@@ -856,15 +874,11 @@ class WegnologySimulator(SimulatorServer):
         """GET …/flows (paging, sorting, flowClass, filter, triggerFilter, query)."""
         query = request.query
         page = self._paging(request, FLOW_SORT_FIELDS)
-        keep = flow_filter(query)
         app = self._app(request, principal)
-        matching = [flow for flow in app.flows.values() if keep(flow)]
-        items = page.apply(matching, FLOW_SORT_FIELDS[page.sort_field])
-        body = page.envelope([flow.to_json() for flow in items], len(matching))
-        body["applicationId"] = app.id
-        for name in ("filterField", "filter", "flowClass"):
-            if query.get(name):
-                body[name] = query[name]
+        body = self._listed(
+            app, page, app.flows.values(), flow_filter(query), FLOW_SORT_FIELDS
+        )
+        self._echo(body, query, ("filterField", "filter", "flowClass"))
         return body
 
     async def _press(
