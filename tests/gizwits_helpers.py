@@ -3,6 +3,7 @@
 import asyncio
 from collections.abc import Callable
 from datetime import timedelta
+import time
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -24,6 +25,8 @@ from simulator.gizwits_demo import (
     DEMO_UID,
     DEMO_USERNAME,
 )
+
+from simulator.gizwits_model import Device, Product
 
 from .conftest import gizwits_data
 from .registry import device_with
@@ -56,6 +59,38 @@ def devdata_dids(sim: GizwitsSimulator) -> list[str]:
         request.path.split("/")[3]
         for request in sim.requests
         if request.path.startswith("/app/devdata/")
+    )
+
+
+def posts(sim: GizwitsSimulator) -> list[str]:
+    """Return the paths of the POST requests (controls) the cloud received."""
+    return [r.path for r in sim.requests if r.method == "POST"]
+
+
+def polls(sim: GizwitsSimulator) -> int:
+    """Return how many times the cloud was polled since its requests were cleared."""
+    return sum(r.path == BINDINGS for r in sim.requests)
+
+
+def add_device(
+    sim: GizwitsSimulator,
+    product: Product,
+    did: str,
+    mac: str,
+    alias: str | None = None,
+    **readings: Any,
+) -> None:
+    """Bind a device of a product to the demo user, as it reported 10 s ago."""
+    sim.products[product.product_key] = product
+    sim.add_device(
+        Device(
+            did=did,
+            product_key=product.product_key,
+            mac=mac,
+            alias=alias or product.name,
+            attr=product.raw_values(readings),
+            updated_at=int(time.time()) - 10,
+        )
     )
 
 
@@ -189,3 +224,10 @@ def device_entities(hass: HomeAssistant, did: str) -> list[er.RegistryEntry]:
     return er.async_entries_for_device(
         er.async_get(hass), device.id, include_disabled_entities=True
     )
+
+
+def points_of(hass: HomeAssistant, did: str) -> dict[str, str]:
+    """Return the point keys of a device's entities, with their platforms."""
+    return {
+        e.unique_id.rpartition(":")[2]: e.domain for e in device_entities(hass, did)
+    }

@@ -2,12 +2,17 @@
 
 from datetime import timedelta
 import logging
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
-from homeassistant.core import HomeAssistant
+from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.core import HomeAssistant, State
 
 from simulator.server import SimulatorServer
 
@@ -28,11 +33,31 @@ def paths(sim: SimulatorServer) -> list[str]:
     return [request.path for request in sim.requests]
 
 
-def state_of(hass: HomeAssistant, entity_id: str) -> str:
-    """Return an entity's state, which must exist."""
+async def poll_now(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Poll the cloud now, as the 30 s timer would, and wait for the states."""
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+
+
+def entity_state(hass: HomeAssistant, entity_id: str) -> State:
+    """Return an entity's state object (value and attributes), which must exist."""
     state = hass.states.get(entity_id)
     assert state is not None, entity_id
-    return state.state
+    return state
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> str:
+    """Return an entity's state, which must exist."""
+    return entity_state(hass, entity_id).state
+
+
+async def call(
+    hass: HomeAssistant, domain: str, service: str, entity_id: str, **data: Any
+) -> None:
+    """Call a service on an entity and wait for it."""
+    await hass.services.async_call(
+        domain, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
+    )
 
 
 def log_lines(

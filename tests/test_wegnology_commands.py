@@ -45,7 +45,7 @@ from simulator.wegnology_demo import (
     LINE_2_POWER_METER_ID,
 )
 
-from .helpers import state_of
+from .helpers import poll_now, state_of
 from .wegnology_helpers import (
     bulk_state_path,
     command_path,
@@ -55,7 +55,6 @@ from .wegnology_helpers import (
     events_path,
     make_entry,
     most_recent_path,
-    poll_now,
     registered_device,
     state_poll,
 )

@@ -45,14 +45,13 @@ from simulator.wegnology_demo import (
 )
 from simulator.wegnology_model import Device
 
-from .helpers import next_poll, state_of
+from .helpers import next_poll, poll_now, state_of
 from .wegnology_helpers import (
     demo_device_id,
     devices_path,
     entity,
     entity_of,
     make_entry,
-    poll_now,
     registered_device,
 )
 

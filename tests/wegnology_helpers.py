@@ -108,12 +108,6 @@ def entity(
     return found
 
 
-async def poll_now(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Poll the cloud now, as the 30 s timer would, and wait for the states."""
-    await entry.runtime_data.coordinator.async_refresh()
-    await hass.async_block_till_done()
-
-
 def demo_device_id(
     sim: WegnologySimulator, name: str, application_id: str = DEMO_APPLICATION_ID
 ) -> str:
