@@ -28,7 +28,7 @@ from homeassistant.const import (
     STATE_OFF,
     STATE_ON,
 )
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import color as color_util
@@ -37,6 +37,7 @@ from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID
 from simulator.wiz_pro_model import BulbClass, Light as SimLight
 
+from .helpers import call, entity_state, poll_now
 from .wiz_helpers import (
     GRAPHQL,
     bulb_entity,
@@ -98,26 +99,6 @@ CLASS_COLOR_MODES = {
 pytestmark = pytest.mark.usefixtures("wiz_loaded")
 
 
-def state_of(hass: HomeAssistant, entity: str) -> State:
-    """Return an entity's state, which must exist."""
-    state = hass.states.get(entity)
-    assert state is not None, entity
-    return state
-
-
-async def call(hass: HomeAssistant, service: str, entity: str, **data: Any) -> None:
-    """Call a light service and wait for it."""
-    await hass.services.async_call(
-        LIGHT_DOMAIN, service, {ATTR_ENTITY_ID: entity, **data}, blocking=True
-    )
-
-
-async def refresh(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Poll the cloud now, as the 30 s timer would."""
-    await entry.runtime_data.coordinator.async_refresh()
-    await hass.async_block_till_done()
-
-
 def floor_id(sim: WizProSimulator, light: SimLight) -> str:
     """Return the id of the floor a simulated light is on."""
     return sim.floor_of(light.id).id
@@ -143,7 +124,7 @@ async def test_bulbs_show_what_the_cloud_reports(
     for light in lights:
         model = light.model
         seen_classes.add(model.bulb_class)
-        state = state_of(hass, bulb_entity(hass, light))
+        state = entity_state(hass, bulb_entity(hass, light))
         attrs = state.attributes
         current = light.state
         assert (
@@ -192,14 +173,17 @@ async def test_light_mode_keeps_a_supported_color_mode(
     }
     for name, scene_id in changes.items():
         light = sim_light(wiz_sim, name)
-        assert state_of(hass, bulb_entity(hass, light)).attributes[ATTR_EFFECT] == "off"
+        assert (
+            entity_state(hass, bulb_entity(hass, light)).attributes[ATTR_EFFECT]
+            == "off"
+        )
         assert wiz_sim.change_light_locally(light.id, sceneId=scene_id)
 
-    await refresh(hass, wiz_loaded)
+    await poll_now(hass, wiz_loaded)
 
     for name, scene_id in changes.items():
         light = sim_light(wiz_sim, name)
-        attrs = state_of(hass, bulb_entity(hass, light)).attributes
+        attrs = entity_state(hass, bulb_entity(hass, light)).attributes
         assert attrs[ATTR_EFFECT] == LIGHT_MODES[scene_id], name
         assert attrs[ATTR_COLOR_MODE] in attrs[ATTR_SUPPORTED_COLOR_MODES], name
         assert attrs[ATTR_COLOR_MODE] in CLASS_COLOR_MODES[light.model.bulb_class]
@@ -211,10 +195,10 @@ async def test_turn_off_and_on_a_bulb(
     """One changeLightState per command; the state shows at once and polls agree."""
     light = sim_light(wiz_sim, "Kitchen Ceiling 1")
     entity = bulb_entity(hass, light)
-    assert state_of(hass, entity).state == STATE_ON
+    assert entity_state(hass, entity).state == STATE_ON
     polls = len(wiz_sim.queries)
 
-    await call(hass, SERVICE_TURN_OFF, entity)
+    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, entity)
 
     assert wiz_sim.mutations == [
         (
@@ -228,20 +212,20 @@ async def test_turn_off_and_on_a_bulb(
             },
         )
     ]
-    assert state_of(hass, entity).state == STATE_OFF
+    assert entity_state(hass, entity).state == STATE_OFF
     assert len(wiz_sim.queries) == polls  # shown without asking the cloud
     assert light.state["state"] is False
 
-    await call(hass, SERVICE_TURN_ON, entity)
+    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, entity)
 
     assert light_changes(wiz_sim) == [{"state": False}, {"state": True}]
-    assert state_of(hass, entity).state == STATE_ON
+    assert entity_state(hass, entity).state == STATE_ON
     assert len(wiz_sim.queries) == polls
     assert light.state["state"] is True
 
-    await refresh(hass, wiz_loaded)
+    await poll_now(hass, wiz_loaded)
     assert len(wiz_sim.queries) == polls + 1
-    state = state_of(hass, entity)
+    state = entity_state(hass, entity)
     assert state.state == STATE_ON
     assert percent(state.attributes[ATTR_BRIGHTNESS]) == light.state["dimming"]
 
@@ -266,13 +250,13 @@ async def test_brightness_is_sent_as_dimming(
     ]
     for data, dimming, shown in cases:
         wiz_sim.clear_requests()
-        await call(hass, SERVICE_TURN_ON, entity, **data)
+        await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, entity, **data)
 
         assert light_changes(wiz_sim) == [{"state": True, "dimming": dimming}], data
         assert light.state["dimming"] == dimming
-        optimistic = state_of(hass, entity).attributes[ATTR_BRIGHTNESS]
-        await refresh(hass, wiz_loaded)
-        polled = state_of(hass, entity).attributes[ATTR_BRIGHTNESS]
+        optimistic = entity_state(hass, entity).attributes[ATTR_BRIGHTNESS]
+        await poll_now(hass, wiz_loaded)
+        polled = entity_state(hass, entity).attributes[ATTR_BRIGHTNESS]
         assert (optimistic, polled) == (shown, shown), data
         assert percent(polled) == dimming, data
 
@@ -285,22 +269,28 @@ async def test_color_temperature_stays_in_the_model_range(
     low, high = light.model.temperature_min, light.model.temperature_max
     assert (low, high) == (3000, 5000)
     entity = bulb_entity(hass, light)
-    attrs = state_of(hass, entity).attributes
+    attrs = entity_state(hass, entity).attributes
     assert (attrs[ATTR_MIN_COLOR_TEMP_KELVIN], attrs[ATTR_MAX_COLOR_TEMP_KELVIN]) == (
         low,
         high,
     )
     for kelvin, expected in ((low, low), (high, high), (2000, low), (6500, high)):
         wiz_sim.clear_requests()
-        await call(hass, SERVICE_TURN_ON, entity, **{ATTR_COLOR_TEMP_KELVIN: kelvin})
+        await call(
+            hass,
+            LIGHT_DOMAIN,
+            SERVICE_TURN_ON,
+            entity,
+            **{ATTR_COLOR_TEMP_KELVIN: kelvin},
+        )
 
         assert light_changes(wiz_sim) == [{"state": True, "temperature": expected}]
         assert light.state["temperature"] == expected
-        attrs = state_of(hass, entity).attributes
+        attrs = entity_state(hass, entity).attributes
         assert attrs[ATTR_COLOR_MODE] == ColorMode.COLOR_TEMP
         assert attrs[ATTR_COLOR_TEMP_KELVIN] == expected
-        await refresh(hass, wiz_loaded)
-        attrs = state_of(hass, entity).attributes
+        await poll_now(hass, wiz_loaded)
+        attrs = entity_state(hass, entity).attributes
         assert attrs[ATTR_COLOR_TEMP_KELVIN] == expected, kelvin
 
 
@@ -316,16 +306,22 @@ async def test_colour_on_an_rgbtw_bulb(
     )
     channels = ("r", "g", "b", "cw", "ww")
 
-    await call(hass, SERVICE_TURN_ON, entity, **{ATTR_RGB_COLOR: (255, 160, 40)})
+    await call(
+        hass, LIGHT_DOMAIN, SERVICE_TURN_ON, entity, **{ATTR_RGB_COLOR: (255, 160, 40)}
+    )
 
     assert light_changes(wiz_sim) == [
         {"state": True, **dict(zip(channels, rgbww, strict=True))}
     ]
     assert tuple(light.state[key] for key in channels) == rgbww
-    assert state_of(hass, entity).attributes[ATTR_RGBWW_COLOR] == rgbww
+    assert entity_state(hass, entity).attributes[ATTR_RGBWW_COLOR] == rgbww
 
     await call(
-        hass, SERVICE_TURN_ON, entity, **{ATTR_RGBWW_COLOR: (10, 20, 30, 40, 50)}
+        hass,
+        LIGHT_DOMAIN,
+        SERVICE_TURN_ON,
+        entity,
+        **{ATTR_RGBWW_COLOR: (10, 20, 30, 40, 50)},
     )
 
     assert light_changes(wiz_sim)[-1] == {
@@ -338,11 +334,11 @@ async def test_colour_on_an_rgbtw_bulb(
     }
     assert tuple(light.state[key] for key in channels) == (10, 20, 30, 40, 50)
     assert light.state["temperature"] is None
-    attrs = state_of(hass, entity).attributes
+    attrs = entity_state(hass, entity).attributes
     assert attrs[ATTR_COLOR_MODE] == ColorMode.RGBWW
     assert attrs[ATTR_RGBWW_COLOR] == (10, 20, 30, 40, 50)
-    await refresh(hass, wiz_loaded)
-    attrs = state_of(hass, entity).attributes
+    await poll_now(hass, wiz_loaded)
+    attrs = entity_state(hass, entity).attributes
     assert attrs[ATTR_COLOR_MODE] == ColorMode.RGBWW
     assert attrs[ATTR_RGBWW_COLOR] == (10, 20, 30, 40, 50)
 
@@ -360,17 +356,21 @@ async def test_effect_is_sent_as_its_scene_id(
     for name, effect, scene_id in cases:
         light = sim_light(wiz_sim, name)
         wiz_sim.clear_requests()
-        await call(hass, SERVICE_TURN_ON, bulb_entity(hass, light), effect=effect)
+        await call(
+            hass, LIGHT_DOMAIN, SERVICE_TURN_ON, bulb_entity(hass, light), effect=effect
+        )
 
         assert light_changes(wiz_sim) == [{"state": True, "sceneId": scene_id}], name
         assert light.state["sceneId"] == scene_id
-        attrs = state_of(hass, bulb_entity(hass, light)).attributes
+        attrs = entity_state(hass, bulb_entity(hass, light)).attributes
         assert attrs[ATTR_EFFECT] == effect
 
-    await refresh(hass, wiz_loaded)
+    await poll_now(hass, wiz_loaded)
 
     for name, effect, _ in cases:
-        attrs = state_of(hass, bulb_entity(hass, sim_light(wiz_sim, name))).attributes
+        attrs = entity_state(
+            hass, bulb_entity(hass, sim_light(wiz_sim, name))
+        ).attributes
         assert attrs[ATTR_EFFECT] == effect, name
         assert attrs[ATTR_COLOR_MODE] in attrs[ATTR_SUPPORTED_COLOR_MODES], name
 
@@ -398,17 +398,19 @@ async def test_effect_off_goes_back_to_the_last_white_or_colour(
         light = sim_light(wiz_sim, name)
         entity = bulb_entity(hass, light)
         if mode is not None:
-            await call(hass, SERVICE_TURN_ON, entity, effect=mode)
+            await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, entity, effect=mode)
             assert light.state["sceneId"], name
         wiz_sim.clear_requests()
 
-        await call(hass, SERVICE_TURN_ON, entity, effect="off", brightness_pct=50)
+        await call(
+            hass, LIGHT_DOMAIN, SERVICE_TURN_ON, entity, effect="off", brightness_pct=50
+        )
 
         assert light_changes(wiz_sim) == [{"state": True, "dimming": 50, **expected}], (
             name
         )
         assert light.state["sceneId"] == 0, name
-        attrs = state_of(hass, entity).attributes
+        attrs = entity_state(hass, entity).attributes
         assert attrs[ATTR_EFFECT] == "off", name
         assert percent(attrs[ATTR_BRIGHTNESS]) == 50, name
         if "r" in expected:
@@ -419,9 +421,11 @@ async def test_effect_off_goes_back_to_the_last_white_or_colour(
             assert attrs[ATTR_COLOR_TEMP_KELVIN] == expected["temperature"]
 
     # The next poll agrees.
-    await refresh(hass, wiz_loaded)
+    await poll_now(hass, wiz_loaded)
     for name, _, _ in cases:
-        attrs = state_of(hass, bulb_entity(hass, sim_light(wiz_sim, name))).attributes
+        attrs = entity_state(
+            hass, bulb_entity(hass, sim_light(wiz_sim, name))
+        ).attributes
         assert attrs[ATTR_EFFECT] == "off", name
 
 
@@ -434,14 +438,17 @@ async def test_effect_off_on_a_room_and_on_several_bulbs(
     assert any(light.state["sceneId"] for light in lounge.lights)
     wiz_sim.clear_requests()
 
-    await call(hass, SERVICE_TURN_ON, room, effect="off")
+    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, room, effect="off")
 
     assert not any(light.state["sceneId"] for light in lounge.lights)
     assert all(light.is_on for light in lounge.lights)
     assert all("sceneId" not in args["state"] for _, args in wiz_sim.mutations)
-    assert state_of(hass, room).attributes[ATTR_EFFECT] == "off"
+    assert entity_state(hass, room).attributes[ATTR_EFFECT] == "off"
     for light in lounge.lights:
-        assert state_of(hass, bulb_entity(hass, light)).attributes[ATTR_EFFECT] == "off"
+        assert (
+            entity_state(hass, bulb_entity(hass, light)).attributes[ATTR_EFFECT]
+            == "off"
+        )
 
     # Two bulbs that both go back to 3000 K, stopped in one call: one mutation
     # for their group.
@@ -486,17 +493,17 @@ async def test_effect_of_another_class_is_refused(
     for name, effect in cases:
         light = sim_light(wiz_sim, name)
         entity = bulb_entity(hass, light)
-        before = state_of(hass, entity)
+        before = entity_state(hass, entity)
         cloud_before = dict(light.state)
 
         with pytest.raises(ServiceValidationError) as exc:
-            await call(hass, SERVICE_TURN_ON, entity, effect=effect)
+            await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, entity, effect=effect)
 
         assert exc.value.translation_key == "invalid_value", effect
         assert effect in str(exc.value.translation_placeholders)
         assert wiz_sim.mutations == []
         assert light.state == cloud_before
-        assert state_of(hass, entity).as_dict() == before.as_dict()
+        assert entity_state(hass, entity).as_dict() == before.as_dict()
 
 
 async def test_room_light(
@@ -507,10 +514,10 @@ async def test_room_light(
     entity = entity_id(hass, LIGHT_DOMAIN, unique_id("room", room.id))
     members = [bulb_entity(hass, light) for light in room.lights]
     assert [light.state["state"] for light in room.lights].count(True) == 4
-    assert state_of(hass, entity).state == STATE_ON
+    assert entity_state(hass, entity).state == STATE_ON
     polls = len(wiz_sim.queries)
 
-    await call(hass, SERVICE_TURN_OFF, entity)
+    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, entity)
 
     assert wiz_sim.mutations == [
         (
@@ -523,18 +530,18 @@ async def test_room_light(
             },
         )
     ]
-    assert state_of(hass, entity).state == STATE_OFF
-    assert [state_of(hass, member).state for member in members] == [STATE_OFF] * 6
+    assert entity_state(hass, entity).state == STATE_OFF
+    assert [entity_state(hass, member).state for member in members] == [STATE_OFF] * 6
     assert len(wiz_sim.queries) == polls
     assert not any(light.is_on for light in room.lights)
 
     # One bulb switched on at the wall: the room is on again.
     wiz_sim.change_light_locally(room.lights[4].id, state=True)
-    await refresh(hass, wiz_loaded)
-    assert state_of(hass, entity).state == STATE_ON
-    assert [state_of(hass, member).state for member in members].count(STATE_ON) == 1
+    await poll_now(hass, wiz_loaded)
+    assert entity_state(hass, entity).state == STATE_ON
+    assert [entity_state(hass, member).state for member in members].count(STATE_ON) == 1
 
-    await call(hass, SERVICE_TURN_ON, entity, **{ATTR_BRIGHTNESS_PCT: 40})
+    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, entity, **{ATTR_BRIGHTNESS_PCT: 40})
 
     assert mutations(wiz_sim, "changeRoomState")[-1]["state"] == {
         "state": True,
@@ -543,7 +550,7 @@ async def test_room_light(
     assert len(wiz_sim.mutations) == 2
     assert all(light.is_on and light.state["dimming"] == 40 for light in room.lights)
     for member in [*members, entity]:
-        state = state_of(hass, member)
+        state = entity_state(hass, member)
         assert state.state == STATE_ON
         assert percent(state.attributes[ATTR_BRIGHTNESS]) == 40
 
@@ -555,7 +562,7 @@ async def test_group_light(hass: HomeAssistant, wiz_sim: WizProSimulator) -> Non
     entity = entity_id(hass, LIGHT_DOMAIN, unique_id("group", group.id))
     others = [light for light in room.lights if light not in group.lights]
     others_before = [dict(light.state) for light in others]
-    attrs = state_of(hass, entity).attributes
+    attrs = entity_state(hass, entity).attributes
     assert attrs[ATTR_MIN_COLOR_TEMP_KELVIN] == max(
         light.model.temperature_min for light in group.lights
     )
@@ -563,7 +570,9 @@ async def test_group_light(hass: HomeAssistant, wiz_sim: WizProSimulator) -> Non
         light.model.temperature_max for light in group.lights
     )
 
-    await call(hass, SERVICE_TURN_ON, entity, **{ATTR_COLOR_TEMP_KELVIN: 4500})
+    await call(
+        hass, LIGHT_DOMAIN, SERVICE_TURN_ON, entity, **{ATTR_COLOR_TEMP_KELVIN: 4500}
+    )
 
     assert wiz_sim.mutations == [
         (
@@ -578,17 +587,19 @@ async def test_group_light(hass: HomeAssistant, wiz_sim: WizProSimulator) -> Non
     assert all(light.state["temperature"] == 4500 for light in group.lights)
     assert [dict(light.state) for light in others] == others_before
     for light in group.lights:
-        attrs = state_of(hass, bulb_entity(hass, light)).attributes
+        attrs = entity_state(hass, bulb_entity(hass, light)).attributes
         assert attrs[ATTR_COLOR_TEMP_KELVIN] == 4500
-    assert state_of(hass, entity).attributes[ATTR_COLOR_TEMP_KELVIN] == 4500
+    assert entity_state(hass, entity).attributes[ATTR_COLOR_TEMP_KELVIN] == 4500
 
-    await call(hass, SERVICE_TURN_OFF, entity)
+    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, entity)
 
     assert mutations(wiz_sim, "changeGroupState")[-1]["state"] == {"state": False}
-    assert state_of(hass, entity).state == STATE_OFF
+    assert entity_state(hass, entity).state == STATE_OFF
     assert not any(light.is_on for light in group.lights)
     room_entity = entity_id(hass, LIGHT_DOMAIN, unique_id("room", room.id))
-    assert state_of(hass, room_entity).state == STATE_ON  # the pendants are still on
+    assert (
+        entity_state(hass, room_entity).state == STATE_ON
+    )  # the pendants are still on
 
 
 async def test_aggregate_kelvin_range_suits_every_member(
@@ -601,7 +612,7 @@ async def test_aggregate_kelvin_range_suits_every_member(
     """
     meeting = sim_room(wiz_sim, "Meeting Room")  # panels 3000-5000, linears 2700-6500
     meeting_entity = entity_id(hass, LIGHT_DOMAIN, unique_id("room", meeting.id))
-    attrs = state_of(hass, meeting_entity).attributes
+    attrs = entity_state(hass, meeting_entity).attributes
     assert (attrs[ATTR_MIN_COLOR_TEMP_KELVIN], attrs[ATTR_MAX_COLOR_TEMP_KELVIN]) == (
         3000,
         5000,
@@ -617,7 +628,7 @@ async def test_aggregate_kelvin_range_suits_every_member(
     offered = []
     for kind, item_id, lights in targets:
         entity = entity_id(hass, LIGHT_DOMAIN, unique_id(kind, item_id))
-        attrs = state_of(hass, entity).attributes
+        attrs = entity_state(hass, entity).attributes
         if ColorMode.COLOR_TEMP not in attrs[ATTR_SUPPORTED_COLOR_MODES]:
             continue
         offered.append(entity)
@@ -639,7 +650,7 @@ async def test_aggregate_kelvin_range_suits_every_member(
     for name in ("Meeting Room", "Reception", "Kitchen"):
         room = sim_room(wiz_sim, name)
         entity = entity_id(hass, LIGHT_DOMAIN, unique_id("room", room.id))
-        attrs = state_of(hass, entity).attributes
+        attrs = entity_state(hass, entity).attributes
         if entity in offered:
             kelvins = [
                 attrs[ATTR_MIN_COLOR_TEMP_KELVIN],
@@ -649,13 +660,17 @@ async def test_aggregate_kelvin_range_suits_every_member(
             kelvins = [3000]
         for kelvin in kelvins:
             await call(
-                hass, SERVICE_TURN_ON, entity, **{ATTR_COLOR_TEMP_KELVIN: kelvin}
+                hass,
+                LIGHT_DOMAIN,
+                SERVICE_TURN_ON,
+                entity,
+                **{ATTR_COLOR_TEMP_KELVIN: kelvin},
             )
             sent = mutations(wiz_sim, "changeRoomState")[-1]
             assert sent["roomId"] == room.id
             if entity in offered:
                 assert sent["state"] == {"state": True, "temperature": kelvin}
-                attrs = state_of(hass, entity).attributes
+                attrs = entity_state(hass, entity).attributes
                 assert attrs[ATTR_COLOR_TEMP_KELVIN] == kelvin
 
 
@@ -680,24 +695,30 @@ async def test_floor_and_building_lights(
     ground_entity, first_entity, building_entity = await enable_entities(
         hass, wiz_loaded, LIGHT_DOMAIN, uids
     )
-    assert state_of(hass, ground_entity).name.endswith(ground.name)
+    assert entity_state(hass, ground_entity).name.endswith(ground.name)
     first_before = {light.id: dict(light.state) for light in first.lights}
 
-    await call(hass, SERVICE_TURN_OFF, ground_entity)
+    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, ground_entity)
 
     assert wiz_sim.mutations == [
         ("changeFloorState", {"floorId": ground.id, "state": {"state": False}})
     ]
     assert not any(light.is_on for light in ground.lights)
     assert {light.id: dict(light.state) for light in first.lights} == first_before
-    assert state_of(hass, ground_entity).state == STATE_OFF
-    assert state_of(hass, first_entity).state == STATE_ON
-    assert state_of(hass, building_entity).state == STATE_ON
+    assert entity_state(hass, ground_entity).state == STATE_OFF
+    assert entity_state(hass, first_entity).state == STATE_ON
+    assert entity_state(hass, building_entity).state == STATE_ON
     kitchen = sim_room(wiz_sim, "Kitchen")
     kitchen_entity = entity_id(hass, LIGHT_DOMAIN, unique_id("room", kitchen.id))
-    assert state_of(hass, kitchen_entity).state == STATE_OFF
+    assert entity_state(hass, kitchen_entity).state == STATE_OFF
 
-    await call(hass, SERVICE_TURN_ON, building_entity, **{ATTR_BRIGHTNESS_PCT: 30})
+    await call(
+        hass,
+        LIGHT_DOMAIN,
+        SERVICE_TURN_ON,
+        building_entity,
+        **{ATTR_BRIGHTNESS_PCT: 30},
+    )
 
     assert wiz_sim.mutations[-1] == (
         "changeBuildingState",
@@ -710,7 +731,7 @@ async def test_floor_and_building_lights(
         if light.connected
     )
     for entity in (ground_entity, first_entity, building_entity, kitchen_entity):
-        state = state_of(hass, entity)
+        state = entity_state(hass, entity)
         assert state.state == STATE_ON
         assert percent(state.attributes[ATTR_BRIGHTNESS]) == 30
 
@@ -722,16 +743,16 @@ async def test_offline_bulb_reports_device_offline(
     light = sim_light(wiz_sim, "Reception Spot 2")
     entity = bulb_entity(hass, light)
     wiz_sim.set_connected(light.id, False)
-    before = state_of(hass, entity)
+    before = entity_state(hass, entity)
     cloud_before = dict(light.state)
 
     with pytest.raises(HomeAssistantError) as exc:
-        await call(hass, SERVICE_TURN_OFF, entity)
+        await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, entity)
 
     assert exc.value.translation_key == "device_offline"
     assert light_changes(wiz_sim) == [{"state": False}]  # asked, answered false
     assert light.state == cloud_before
-    assert state_of(hass, entity).as_dict() == before.as_dict()
+    assert entity_state(hass, entity).as_dict() == before.as_dict()
 
 
 async def test_effect_off_throttled_part_way_says_throttled(
@@ -744,7 +765,7 @@ async def test_effect_off_throttled_part_way_says_throttled(
     wiz_sim.faults.add("rate_limit", path=GRAPHQL, retry_after=30)
 
     with pytest.raises(HomeAssistantError) as exc:
-        await call(hass, SERVICE_TURN_ON, room, effect="off")
+        await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, room, effect="off")
 
     assert exc.value.translation_key == "rate_limited"
     # The other bulbs' mutations went through; only the throttled one did not.
@@ -758,18 +779,18 @@ async def test_effect_off_with_an_offline_bulb_names_it(
     corridor = sim_room(wiz_sim, "Corridor")  # five DW bulbs, the fifth offline
     for light in corridor.lights[:3]:
         assert wiz_sim.change_light_locally(light.id, sceneId=14)  # Night light
-    await refresh(hass, wiz_loaded)
+    await poll_now(hass, wiz_loaded)
     room = entity_id(hass, LIGHT_DOMAIN, unique_id("room", corridor.id))
 
     with pytest.raises(HomeAssistantError) as exc:
-        await call(hass, SERVICE_TURN_ON, room, effect="off")
+        await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, room, effect="off")
 
     assert exc.value.translation_key == "partial_failure"
     assert exc.value.translation_placeholders == {"devices": "Corridor 5"}
     for light in corridor.lights[:4]:
         assert light.is_on, light.name
         assert light.state["sceneId"] == 0, light.name
-        attrs = state_of(hass, bulb_entity(hass, light)).attributes
+        attrs = entity_state(hass, bulb_entity(hass, light)).attributes
         assert attrs[ATTR_EFFECT] == "off", light.name
     assert not corridor.lights[4].is_on
 
@@ -780,7 +801,7 @@ async def test_cloud_failure_during_a_command(
     """A cloud that fails or throttles: a translated error, the light as it was."""
     light = sim_light(wiz_sim, "Reception Spot 1")
     entity = bulb_entity(hass, light)
-    before = state_of(hass, entity)
+    before = entity_state(hass, entity)
     cloud_before = dict(light.state)
     faults: list[tuple[dict[str, Any], str]] = [
         ({"kind": "server_error", "status": 500}, "cloud_unavailable"),
@@ -793,17 +814,17 @@ async def test_cloud_failure_during_a_command(
         wiz_sim.faults.add(path=GRAPHQL, **fault)
 
         with pytest.raises(HomeAssistantError) as exc:
-            await call(hass, SERVICE_TURN_OFF, entity)
+            await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, entity)
 
         assert exc.value.translation_key == translation_key, fault
-        assert state_of(hass, entity).as_dict() == before.as_dict()
+        assert entity_state(hass, entity).as_dict() == before.as_dict()
         assert light.state == cloud_before
         assert wiz_sim.mutations == []
 
     # The cloud is back: the same command goes through.
-    await call(hass, SERVICE_TURN_OFF, entity)
+    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, entity)
     assert light_changes(wiz_sim) == [{"state": False}]
-    assert state_of(hass, entity).state == STATE_OFF
+    assert entity_state(hass, entity).state == STATE_OFF
 
 
 async def test_reply_cut_short_reports_cloud_unavailable(
@@ -815,13 +836,13 @@ async def test_reply_cut_short_reports_cloud_unavailable(
     wiz_sim.faults.add("malformed_json", path=GRAPHQL)
 
     with pytest.raises(HomeAssistantError) as exc:
-        await call(hass, SERVICE_TURN_OFF, entity)
+        await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, entity)
 
     assert exc.value.translation_key == "cloud_unavailable"
-    assert state_of(hass, entity).state == STATE_ON  # not claimed without an answer
+    assert entity_state(hass, entity).state == STATE_ON  # not claimed without an answer
     assert light.state["state"] is False  # the cloud did take it
-    await refresh(hass, wiz_loaded)
-    assert state_of(hass, entity).state == STATE_OFF
+    await poll_now(hass, wiz_loaded)
+    assert entity_state(hass, entity).state == STATE_OFF
 
 
 async def test_graphql_error_reports_command_rejected(
@@ -832,15 +853,15 @@ async def test_graphql_error_reports_command_rejected(
     entity = bulb_entity(hass, light)
     wiz_sim.room_of(light.id).lights.remove(light)
     wiz_sim.reindex()
-    before = state_of(hass, entity)
+    before = entity_state(hass, entity)
 
     with pytest.raises(HomeAssistantError) as exc:
-        await call(hass, SERVICE_TURN_OFF, entity)
+        await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, entity)
 
     assert exc.value.translation_key == "command_rejected"
     assert "Light not found" in str(exc.value.translation_placeholders)
     assert light.is_on
-    assert state_of(hass, entity).as_dict() == before.as_dict()
+    assert entity_state(hass, entity).as_dict() == before.as_dict()
 
 
 async def test_revoked_sign_in_during_a_command_starts_reauth(
@@ -849,11 +870,11 @@ async def test_revoked_sign_in_during_a_command_starts_reauth(
     """Tokens revoked in WiZ Pro: the command fails and reauth is offered."""
     light = sim_light(wiz_sim, "Reception Spot 1")
     entity = bulb_entity(hass, light)
-    before = state_of(hass, entity)
+    before = entity_state(hass, entity)
     wiz_sim.revoke_tokens()
 
     with pytest.raises(HomeAssistantError) as exc:
-        await call(hass, SERVICE_TURN_OFF, entity)
+        await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, entity)
     await hass.async_block_till_done()
 
     assert exc.value.translation_key == "auth_failed"
@@ -864,4 +885,4 @@ async def test_revoked_sign_in_during_a_command_starts_reauth(
     ] == [(wiz_loaded.domain, SOURCE_REAUTH, wiz_loaded.entry_id)]
     assert wiz_sim.mutations == []
     assert light.is_on
-    assert state_of(hass, entity).as_dict() == before.as_dict()
+    assert entity_state(hass, entity).as_dict() == before.as_dict()
