@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
@@ -58,6 +58,26 @@ async def call(
     await hass.services.async_call(
         domain, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
     )
+
+
+class EntityService(Protocol):
+    """Calls a service of one domain on an entity and waits for it."""
+
+    async def __call__(
+        self, hass: HomeAssistant, service: str, entity_id: str, /, **data: Any
+    ) -> None:
+        """Call the service."""
+
+
+def service_caller(domain: str) -> EntityService:
+    """Return what calls a domain's services on an entity, as call does."""
+
+    async def call_in_domain(
+        hass: HomeAssistant, service: str, entity_id: str, /, **data: Any
+    ) -> None:
+        await call(hass, domain, service, entity_id, **data)
+
+    return call_in_domain
 
 
 def log_lines(

@@ -61,7 +61,7 @@ from simulator.gizwits_model import (
 )
 
 from .gizwits_helpers import add_device, posts
-from .helpers import call, entity_state, poll_now
+from .helpers import entity_state, poll_now, service_caller, state_of
 from .wiz_helpers import entity_id
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
@@ -117,6 +117,9 @@ SPLIT_AC_DID = did_for("split ac")
 def thermostat_of(hass: HomeAssistant, item: str) -> str:
     """Return the entity id of a device's (or group's) thermostat."""
     return entity_id(hass, CLIMATE_DOMAIN, f"gizwits:{DEMO_UID}:{item}:climate")
+
+
+call = service_caller(CLIMATE_DOMAIN)
 
 
 # --- what the thermostats show ----------------------------------------------------
@@ -249,7 +252,7 @@ async def test_air_conditioner_commands(
     """Each command is one control request; the device and the entity agree."""
     ac = thermostat_of(hass, LIVING_AC_DID)
     gizwits_sim.clear_requests()
-    await call(hass, CLIMATE_DOMAIN, service, ac, **data)
+    await call(hass, service, ac, **data)
 
     assert gizwits_sim.controls == [(LIVING_AC_DID, sent)]
     assert posts(gizwits_sim) == [f"/app/control/{LIVING_AC_DID}"]
@@ -278,12 +281,12 @@ async def test_turn_on_keeps_the_mode(
     gizwits_sim.set_attr(LIVING_AC_DID, "switch", 0)
     gizwits_sim.set_attr(LIVING_AC_DID, "mode", "送风")
     await poll_now(hass, gizwits_loaded)
-    assert entity_state(hass, ac).state == STATE_OFF
+    assert state_of(hass, ac) == STATE_OFF
 
-    await call(hass, CLIMATE_DOMAIN, SERVICE_TURN_ON, ac)
+    await call(hass, SERVICE_TURN_ON, ac)
     assert gizwits_sim.controls == [(LIVING_AC_DID, {"switch": True})]
     assert gizwits_sim.attrs(LIVING_AC_DID)["switch"] == 1
-    assert entity_state(hass, ac).state == HVACMode.FAN_ONLY
+    assert state_of(hass, ac) == HVACMode.FAN_ONLY
 
 
 async def test_preset_turns_the_heater_on(
@@ -293,21 +296,9 @@ async def test_preset_turns_the_heater_on(
 ) -> None:
     """Off, then 节能 (eco): one request turns it on in that mode."""
     heater = thermostat_of(hass, STUDY_HEATER_DID)
-    await call(
-        hass,
-        CLIMATE_DOMAIN,
-        SERVICE_SET_HVAC_MODE,
-        heater,
-        **{ATTR_HVAC_MODE: HVACMode.OFF},
-    )
+    await call(hass, SERVICE_SET_HVAC_MODE, heater, **{ATTR_HVAC_MODE: HVACMode.OFF})
     gizwits_sim.controls.clear()
-    await call(
-        hass,
-        CLIMATE_DOMAIN,
-        SERVICE_SET_PRESET_MODE,
-        heater,
-        **{ATTR_PRESET_MODE: "eco"},
-    )
+    await call(hass, SERVICE_SET_PRESET_MODE, heater, **{ATTR_PRESET_MODE: "eco"})
 
     assert gizwits_sim.controls == [(STUDY_HEATER_DID, {"switch": True, "mode": 1})]
     assert gizwits_sim.attrs(STUDY_HEATER_DID)["mode"] == "节能"
@@ -315,13 +306,7 @@ async def test_preset_turns_the_heater_on(
     state = entity_state(hass, heater)
     assert (state.state, state.attributes[ATTR_PRESET_MODE]) == (HVACMode.HEAT, "eco")
 
-    await call(
-        hass,
-        CLIMATE_DOMAIN,
-        SERVICE_SET_TEMPERATURE,
-        heater,
-        **{ATTR_TEMPERATURE: 19.3},
-    )
+    await call(hass, SERVICE_SET_TEMPERATURE, heater, **{ATTR_TEMPERATURE: 19.3})
     assert gizwits_sim.controls[-1] == (STUDY_HEATER_DID, {"set_temp": 19.5})
     assert entity_state(hass, heater).attributes[ATTR_TEMPERATURE] == 19.5
 
@@ -341,7 +326,7 @@ async def test_what_home_assistant_refuses_never_leaves(
         (SERVICE_SET_PRESET_MODE, heater, {ATTR_PRESET_MODE: "away"}),
     ):
         with pytest.raises(ServiceValidationError):
-            await call(hass, CLIMATE_DOMAIN, service, entity, **data)
+            await call(hass, service, entity, **data)
     assert gizwits_sim.controls == []
 
 
@@ -353,16 +338,10 @@ async def test_offline_heater_refuses(
     heater = thermostat_of(hass, STUDY_HEATER_DID)
     gizwits_sim.set_online(STUDY_HEATER_DID, False)
     with pytest.raises(HomeAssistantError) as exc:
-        await call(
-            hass,
-            CLIMATE_DOMAIN,
-            SERVICE_SET_TEMPERATURE,
-            heater,
-            **{ATTR_TEMPERATURE: 20},
-        )
+        await call(hass, SERVICE_SET_TEMPERATURE, heater, **{ATTR_TEMPERATURE: 20})
     assert exc.value.translation_key == "device_offline"
     assert gizwits_sim.controls == []
-    assert entity_state(hass, heater).state == STATE_UNAVAILABLE
+    assert state_of(hass, heater) == STATE_UNAVAILABLE
 
 
 # --- other products ---------------------------------------------------------------
@@ -398,26 +377,18 @@ async def test_water_heater_is_a_thermostat_that_heats(
     outdoor = entity_id(
         hass, "sensor", f"gizwits:{DEMO_UID}:{WATER_HEATER_DID}:outdoor_temp"
     )
-    assert entity_state(hass, outdoor).state == "12"
+    assert state_of(hass, outdoor) == "12"
 
-    await call(
-        hass, CLIMATE_DOMAIN, SERVICE_SET_TEMPERATURE, heater, **{ATTR_TEMPERATURE: 60}
-    )
-    await call(hass, CLIMATE_DOMAIN, SERVICE_TURN_OFF, heater)
-    await call(
-        hass,
-        CLIMATE_DOMAIN,
-        SERVICE_SET_HVAC_MODE,
-        heater,
-        **{ATTR_HVAC_MODE: HVACMode.HEAT},
-    )
+    await call(hass, SERVICE_SET_TEMPERATURE, heater, **{ATTR_TEMPERATURE: 60})
+    await call(hass, SERVICE_TURN_OFF, heater)
+    await call(hass, SERVICE_SET_HVAC_MODE, heater, **{ATTR_HVAC_MODE: HVACMode.HEAT})
     assert gizwits_sim.controls == [
         (WATER_HEATER_DID, {"set_water_temp": 60}),
         (WATER_HEATER_DID, {"power": False}),
         (WATER_HEATER_DID, {"power": True}),
     ]
     assert gizwits_sim.attrs(WATER_HEATER_DID)["set_water_temp"] == 60
-    assert entity_state(hass, heater).state == HVACMode.HEAT
+    assert state_of(hass, heater) == HVACMode.HEAT
 
 
 async def test_english_ac_with_a_swing_enum_and_a_preset(
@@ -459,16 +430,8 @@ async def test_english_ac_with_a_swing_enum_and_a_preset(
     assert state.attributes[ATTR_SWING_MODE] == "vertical"
     assert state.attributes[ATTR_TEMPERATURE] == 23.5
 
-    await call(
-        hass, CLIMATE_DOMAIN, SERVICE_SET_SWING_MODE, ac, **{ATTR_SWING_MODE: "both"}
-    )
-    await call(
-        hass,
-        CLIMATE_DOMAIN,
-        SERVICE_SET_HVAC_MODE,
-        ac,
-        **{ATTR_HVAC_MODE: HVACMode.COOL},
-    )
+    await call(hass, SERVICE_SET_SWING_MODE, ac, **{ATTR_SWING_MODE: "both"})
+    await call(hass, SERVICE_SET_HVAC_MODE, ac, **{ATTR_HVAC_MODE: HVACMode.COOL})
     assert gizwits_sim.controls == [
         (SPLIT_AC_DID, {"swing": 3}),
         (SPLIT_AC_DID, {"power": True, "mode": 0}),
@@ -518,13 +481,7 @@ async def test_group_of_air_conditioners_is_one_thermostat(
     # The bedroom AC is offline: the living room takes it, the user hears who not.
     gizwits_sim.clear_requests()
     with pytest.raises(HomeAssistantError) as exc:
-        await call(
-            hass,
-            CLIMATE_DOMAIN,
-            SERVICE_SET_TEMPERATURE,
-            group,
-            **{ATTR_TEMPERATURE: 25},
-        )
+        await call(hass, SERVICE_SET_TEMPERATURE, group, **{ATTR_TEMPERATURE: 25})
     assert exc.value.translation_key == "partial_failure"
     assert exc.value.translation_placeholders == {"devices": "卧室空调"}
     assert posts(gizwits_sim) == [f"/app/group/{AC_GROUP_ID}/control"]
@@ -538,19 +495,13 @@ async def test_group_of_air_conditioners_is_one_thermostat(
     gizwits_sim.set_online(BEDROOM_AC_DID, True)
     await poll_now(hass, ac_group)
     gizwits_sim.controls.clear()
-    await call(
-        hass,
-        CLIMATE_DOMAIN,
-        SERVICE_SET_HVAC_MODE,
-        group,
-        **{ATTR_HVAC_MODE: HVACMode.HEAT},
-    )
+    await call(hass, SERVICE_SET_HVAC_MODE, group, **{ATTR_HVAC_MODE: HVACMode.HEAT})
     assert gizwits_sim.controls == [(AC_GROUP_ID, {"switch": True, "mode": 2})]
     for did in (LIVING_AC_DID, BEDROOM_AC_DID):
         assert gizwits_sim.attrs(did)["mode"] == "制热", did
-        assert entity_state(hass, thermostat_of(hass, did)).state == HVACMode.HEAT, did
+        assert state_of(hass, thermostat_of(hass, did)) == HVACMode.HEAT, did
     await poll_now(hass, ac_group)
-    assert entity_state(hass, group).state == HVACMode.HEAT
+    assert state_of(hass, group) == HVACMode.HEAT
 
 
 async def test_group_members_in_different_modes(

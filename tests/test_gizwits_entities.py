@@ -77,7 +77,7 @@ from simulator.gizwits_model import (
 )
 
 from .gizwits_helpers import device_entry, entity, polls
-from .helpers import entity_state, poll_now
+from .helpers import entity_state, poll_now, state_of
 
 PROGRAMS = ["标准", "节能", "睡眠"]
 # The AC is one thermostat; its timers, alarms and status code stay as they are.
@@ -268,10 +268,7 @@ async def test_plug_measurements(hass: HomeAssistant) -> None:
         assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == unit, name
         assert state.attributes[ATTR_DEVICE_CLASS] == device_class, name
         assert state.attributes[ATTR_STATE_CLASS] == state_class, name
-    assert (
-        entity_state(hass, entity(hass, "switch", TV_PLUG_DID, "switch")).state
-        == STATE_ON
-    )
+    assert state_of(hass, entity(hass, "switch", TV_PLUG_DID, "switch")) == STATE_ON
 
 
 async def test_fine_grid_numbers_and_read_only_enum(
@@ -334,9 +331,7 @@ async def test_unknown_unavailable_and_negative_values(
     ]
     assert len(balcony) == 5
     for entry in balcony:
-        assert entity_state(hass, entry.entity_id).state == STATE_UNKNOWN, (
-            entry.unique_id
-        )
+        assert state_of(hass, entry.entity_id) == STATE_UNKNOWN, entry.unique_id
 
     bedroom = [
         e
@@ -347,7 +342,7 @@ async def test_unknown_unavailable_and_negative_values(
     ]
     assert len(bedroom) == len(AC_POINTS) - 1  # status_code starts disabled
     for entry in bedroom:
-        assert entity_state(hass, entry.entity_id).state == STATE_UNAVAILABLE
+        assert state_of(hass, entry.entity_id) == STATE_UNAVAILABLE
 
     plug = entity(hass, "switch", TV_PLUG_DID, "switch")
     power = entity(hass, "sensor", TV_PLUG_DID, "power")
@@ -356,17 +351,17 @@ async def test_unknown_unavailable_and_negative_values(
     gizwits_sim.set_attr(PET_HOUSE_DID, "Temperature", -13)
     await poll_now(hass, gizwits_loaded)
 
-    assert entity_state(hass, plug).state == STATE_UNAVAILABLE
-    assert entity_state(hass, power).state == STATE_UNAVAILABLE
+    assert state_of(hass, plug) == STATE_UNAVAILABLE
+    assert state_of(hass, power) == STATE_UNAVAILABLE
     room = entity(hass, "climate", LIVING_AC_DID, "climate")
     assert entity_state(hass, room).attributes[ATTR_CURRENT_TEMPERATURE] == -10
     pet = entity(hass, "sensor", PET_HOUSE_DID, "Temperature")
-    assert float(entity_state(hass, pet).state) == -13
+    assert float(state_of(hass, pet)) == -13
 
     gizwits_sim.set_online(TV_PLUG_DID, True)
     await poll_now(hass, gizwits_loaded)
-    assert entity_state(hass, plug).state == STATE_ON
-    assert float(entity_state(hass, power).state) == 85.3
+    assert state_of(hass, plug) == STATE_ON
+    assert float(state_of(hass, power)) == 85.3
 
 
 # --- commands -------------------------------------------------------------------
@@ -391,11 +386,11 @@ async def test_switch_sends_true_and_false(
             assert gizwits_sim.controls == [(did, {name: value})]
             assert [r.path for r in gizwits_sim.requests] == [f"/app/control/{did}"]
             assert gizwits_sim.device(did).attr[name] is value
-            assert entity_state(hass, switch).state == shown, (name, service)
+            assert state_of(hass, switch) == shown, (name, service)
             assert polls(gizwits_sim) == 0
 
             await poll_now(hass, gizwits_loaded)
-            assert entity_state(hass, switch).state == shown, (name, service)
+            assert state_of(hass, switch) == shown, (name, service)
 
 
 async def set_number(hass: HomeAssistant, entity: str, value: float) -> None:
@@ -417,9 +412,9 @@ async def test_number_sends_the_scaled_value_on_the_grid(
     assert gizwits_sim.controls == [(LIVING_AC_DID, {"on_timing": 24})]
     assert type(gizwits_sim.controls[0][1]["on_timing"]) is int
     assert gizwits_sim.attrs(LIVING_AC_DID)["on_timing"] == 24
-    assert float(entity_state(hass, timer).state) == 24
+    assert float(state_of(hass, timer)) == 24
     await poll_now(hass, gizwits_loaded)
-    assert float(entity_state(hass, timer).state) == 24
+    assert float(state_of(hass, timer)) == 24
 
 
 @pytest.mark.usefixtures("gizwits_loaded")
@@ -433,7 +428,7 @@ async def test_number_out_of_range_is_refused_by_home_assistant(
             await set_number(hass, timer, value)
         assert exc.value.translation_key == "out_of_range"
     assert gizwits_sim.controls == []
-    assert float(entity_state(hass, timer).state) == 0
+    assert float(state_of(hass, timer)) == 0
 
 
 @pytest.mark.parametrize(
@@ -463,9 +458,9 @@ async def test_number_on_a_fine_grid(
 
     assert gizwits_sim.controls == [(THERMOSTAT_DID, {name: sent})]
     assert gizwits_sim.device(THERMOSTAT_DID).attr[name] == raw
-    assert float(entity_state(hass, number).state) == sent
+    assert float(state_of(hass, number)) == sent
     await poll_now(hass, thermostat)
-    assert float(entity_state(hass, number).state) == sent
+    assert float(state_of(hass, number)) == sent
 
 
 async def test_select_sends_the_order_number(
@@ -484,9 +479,9 @@ async def test_select_sends_the_order_number(
 
     assert gizwits_sim.controls == [(THERMOSTAT_DID, {"program": 1})]
     assert gizwits_sim.attrs(THERMOSTAT_DID)["program"] == "节能"
-    assert entity_state(hass, program).state == "节能"
+    assert state_of(hass, program) == "节能"
     await poll_now(hass, thermostat)
-    assert entity_state(hass, program).state == "节能"
+    assert state_of(hass, program) == "节能"
 
     with pytest.raises(ServiceValidationError):
         await call(
@@ -544,7 +539,7 @@ async def test_offline_device_refuses_a_command(
     assert exc.value.translation_key == "device_offline"
     assert "9042" in str(exc.value.translation_placeholders)
     assert gizwits_sim.controls == []
-    assert entity_state(hass, thermostat).state == STATE_UNAVAILABLE
+    assert state_of(hass, thermostat) == STATE_UNAVAILABLE
 
 
 @pytest.mark.usefixtures("gizwits_loaded")
@@ -601,7 +596,7 @@ async def test_unbound_device_refuses_then_disappears(
     assert hass.states.get(switch) is None
     # The rest of the account is untouched.
     other = entity(hass, "climate", LIVING_AC_DID, "climate")
-    assert entity_state(hass, other).state == HVACMode.COOL
+    assert state_of(hass, other) == HVACMode.COOL
 
 
 @pytest.mark.usefixtures("gizwits_loaded")
@@ -626,5 +621,5 @@ async def test_cloud_failures_on_a_command(
         await call(hass, CLIMATE_DOMAIN, SERVICE_TURN_OFF, entity_id=thermostat)
     assert exc.value.translation_key == translation_key
     assert gizwits_sim.controls == []
-    assert entity_state(hass, thermostat).state == HVACMode.COOL
+    assert state_of(hass, thermostat) == HVACMode.COOL
     assert gizwits_sim.device(LIVING_AC_DID).attr["switch"] is True

@@ -41,7 +41,7 @@ from simulator.gizwits_model import (
 )
 
 from .gizwits_helpers import add_device, points_of, posts
-from .helpers import call, entity_state, poll_now
+from .helpers import entity_state, poll_now, service_caller, state_of
 from .wiz_helpers import entity_id
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
@@ -91,6 +91,9 @@ DESK_FAN_DID = did_for("desk fan")
 def fan_of(hass: HomeAssistant, item: str) -> str:
     """Return the entity id of a device's (or group's) fan."""
     return entity_id(hass, FAN_DOMAIN, f"gizwits:{DEMO_UID}:{item}:fan")
+
+
+call = service_caller(FAN_DOMAIN)
 
 
 # --- what the fans show -----------------------------------------------------------
@@ -192,7 +195,7 @@ async def test_fan_commands(
     """Each command is one control request; the device and the entity agree."""
     fan = fan_of(hass, BEDROOM_FAN_DID)
     gizwits_sim.clear_requests()
-    await call(hass, FAN_DOMAIN, service, fan, **data)
+    await call(hass, service, fan, **data)
 
     assert gizwits_sim.controls == [(BEDROOM_FAN_DID, sent)]
     assert posts(gizwits_sim) == [f"/app/control/{BEDROOM_FAN_DID}"]
@@ -213,11 +216,11 @@ async def test_off_and_oscillation(
 ) -> None:
     """Oscillation alone; 0 % and turn off send the power alone."""
     fan = fan_of(hass, BEDROOM_FAN_DID)
-    await call(hass, FAN_DOMAIN, SERVICE_OSCILLATE, fan, **{ATTR_OSCILLATING: False})
-    await call(hass, FAN_DOMAIN, SERVICE_SET_PERCENTAGE, fan, **{ATTR_PERCENTAGE: 75})
-    await call(hass, FAN_DOMAIN, SERVICE_SET_PERCENTAGE, fan, **{ATTR_PERCENTAGE: 0})
-    await call(hass, FAN_DOMAIN, SERVICE_TURN_ON, fan)
-    await call(hass, FAN_DOMAIN, SERVICE_TURN_OFF, fan)
+    await call(hass, SERVICE_OSCILLATE, fan, **{ATTR_OSCILLATING: False})
+    await call(hass, SERVICE_SET_PERCENTAGE, fan, **{ATTR_PERCENTAGE: 75})
+    await call(hass, SERVICE_SET_PERCENTAGE, fan, **{ATTR_PERCENTAGE: 0})
+    await call(hass, SERVICE_TURN_ON, fan)
+    await call(hass, SERVICE_TURN_OFF, fan)
     assert gizwits_sim.controls == [
         (BEDROOM_FAN_DID, {"oscillation": False}),
         (BEDROOM_FAN_DID, {"power": True, "speed": 9}),
@@ -241,21 +244,15 @@ async def test_refusals(hass: HomeAssistant, gizwits_sim: GizwitsSimulator) -> N
     """A preset the fan lacks never leaves; an offline fan: device_offline."""
     fan = fan_of(hass, BEDROOM_FAN_DID)
     with pytest.raises(ServiceValidationError):
-        await call(
-            hass,
-            FAN_DOMAIN,
-            SERVICE_SET_PRESET_MODE,
-            fan,
-            **{ATTR_PRESET_MODE: "turbo"},
-        )
+        await call(hass, SERVICE_SET_PRESET_MODE, fan, **{ATTR_PRESET_MODE: "turbo"})
     assert gizwits_sim.controls == []
 
     gizwits_sim.set_online(BEDROOM_FAN_DID, False)
     with pytest.raises(HomeAssistantError) as exc:
-        await call(hass, FAN_DOMAIN, SERVICE_TURN_ON, fan)
+        await call(hass, SERVICE_TURN_ON, fan)
     assert exc.value.translation_key == "device_offline"
     assert gizwits_sim.controls == []
-    assert entity_state(hass, fan).state == STATE_UNAVAILABLE
+    assert state_of(hass, fan) == STATE_UNAVAILABLE
 
 
 # --- other products ---------------------------------------------------------------
@@ -290,13 +287,7 @@ async def test_chinese_fans_and_a_pump(
         | FanEntityFeature.SET_SPEED
     )
     assert (desk.state, desk.attributes[ATTR_PERCENTAGE]) == (STATE_OFF, 0)
-    await call(
-        hass,
-        FAN_DOMAIN,
-        SERVICE_SET_PERCENTAGE,
-        fan_of(hass, DESK_FAN_DID),
-        percentage=50,
-    )
+    await call(hass, SERVICE_SET_PERCENTAGE, fan_of(hass, DESK_FAN_DID), percentage=50)
     assert gizwits_sim.controls == [(DESK_FAN_DID, {"switch": True, "gear": 2})]
     assert (
         entity_state(hass, fan_of(hass, DESK_FAN_DID)).attributes[ATTR_PERCENTAGE] == 67
@@ -312,8 +303,8 @@ async def test_chinese_fans_and_a_pump(
     assert state.attributes[ATTR_PERCENTAGE] is None
     assert state.attributes[ATTR_PERCENTAGE_STEP] == pytest.approx(100 / 3)
 
-    await call(hass, FAN_DOMAIN, SERVICE_SET_PERCENTAGE, fan, **{ATTR_PERCENTAGE: 50})
-    await call(hass, FAN_DOMAIN, SERVICE_OSCILLATE, fan, **{ATTR_OSCILLATING: True})
+    await call(hass, SERVICE_SET_PERCENTAGE, fan, **{ATTR_PERCENTAGE: 50})
+    await call(hass, SERVICE_OSCILLATE, fan, **{ATTR_OSCILLATING: True})
     assert gizwits_sim.controls == [
         (FLOOR_FAN_DID, {"switch": True, "wind_speed": 1}),
         (FLOOR_FAN_DID, {"shake": True}),
@@ -360,9 +351,7 @@ async def test_group_of_fans_is_one_fan(
     assert state.attributes[ATTR_PRESET_MODE] is None
 
     gizwits_sim.clear_requests()
-    await call(
-        hass, FAN_DOMAIN, SERVICE_SET_PRESET_MODE, group, **{ATTR_PRESET_MODE: "sleep"}
-    )
+    await call(hass, SERVICE_SET_PRESET_MODE, group, **{ATTR_PRESET_MODE: "sleep"})
     assert posts(gizwits_sim) == [f"/app/group/{FAN_GROUP_ID}/control"]
     assert gizwits_sim.controls == [(FAN_GROUP_ID, {"power": True, "mode": 2})]
     for did in (BEDROOM_FAN_DID, STUDY_FAN_DID):

@@ -47,7 +47,7 @@ from simulator.gizwits_demo import (
 )
 
 from .gizwits_helpers import device_entry, entity, polls, posts
-from .helpers import call, entity_state, poll_now
+from .helpers import call, entity_state, poll_now, state_of
 
 pytestmark = pytest.mark.usefixtures("gizwits_loaded")
 
@@ -120,7 +120,7 @@ async def test_group_light_combines_its_members(
 
     gizwits_sim.set_attr(FLOOR_LAMP_DID, "power", 0)
     await poll_now(hass, gizwits_loaded)
-    assert entity_state(hass, group).state == STATE_OFF
+    assert state_of(hass, group) == STATE_OFF
 
 
 async def test_group_command_is_one_request(
@@ -150,7 +150,7 @@ async def test_group_command_is_one_request(
     assert posts(gizwits_sim) == [GROUP_CONTROL]
     assert gizwits_sim.controls[-1] == (LIVING_LIGHTS_GROUP_ID, {"power": False})
     for light in (group, *members):
-        assert entity_state(hass, light).state == STATE_OFF, light
+        assert state_of(hass, light) == STATE_OFF, light
 
 
 async def test_group_command_with_a_member_offline(
@@ -177,11 +177,11 @@ async def test_group_command_with_a_member_offline(
     assert gizwits_sim.attrs(FLOOR_LAMP_DID)["brightness"] == 40
     assert entity_state(hass, ceiling).attributes[ATTR_BRIGHTNESS] == 255
     assert entity_state(hass, floor).attributes[ATTR_BRIGHTNESS] == 102
-    assert entity_state(hass, group).state == STATE_ON
+    assert state_of(hass, group) == STATE_ON
 
     await poll_now(hass, gizwits_loaded)
     assert entity_state(hass, ceiling).attributes[ATTR_BRIGHTNESS] == 255
-    assert entity_state(hass, floor).state == STATE_UNAVAILABLE
+    assert state_of(hass, floor) == STATE_UNAVAILABLE
 
 
 async def test_failed_member_without_an_alias_is_named_as_shown(
@@ -242,8 +242,8 @@ async def test_scene_runs_and_devices_catch_up(
     floor = light_of(hass, FLOOR_LAMP_DID)
     gizwits_sim.set_attr(LIVING_AC_DID, "mode", "制热")
     await poll_now(hass, gizwits_loaded)
-    assert entity_state(hass, thermostat).state == HVACMode.HEAT
-    assert entity_state(hass, floor).state == STATE_OFF
+    assert state_of(hass, thermostat) == HVACMode.HEAT
+    assert state_of(hass, floor) == STATE_OFF
 
     gizwits_sim.clear_requests()
     home = entity(hass, "scene", "account", f"scene-{HOME_SCENE_ID}")
@@ -253,8 +253,8 @@ async def test_scene_runs_and_devices_catch_up(
     assert posts(gizwits_sim) == [f"/app/scene/{HOME_SCENE_ID}/task"]
     assert [run.scene_id for run in gizwits_sim.scene_runs] == [HOME_SCENE_ID]
     assert gizwits_sim.controls == []  # the cloud runs the tasks, not us
-    assert entity_state(hass, floor).state == STATE_ON
-    assert entity_state(hass, thermostat).state == HVACMode.COOL
+    assert state_of(hass, floor) == STATE_ON
+    assert state_of(hass, thermostat) == HVACMode.COOL
     assert entity_state(hass, thermostat).attributes[ATTR_TEMPERATURE] == 24
 
     # Another scenario within the refresh cooldown: the debouncer holds the
@@ -277,4 +277,4 @@ async def test_scene_runs_and_devices_catch_up(
         entity(hass, "switch", TV_PLUG_DID, "switch"),
     }
     for switched_off in off:
-        assert entity_state(hass, switched_off).state == STATE_OFF, switched_off
+        assert state_of(hass, switched_off) == STATE_OFF, switched_off

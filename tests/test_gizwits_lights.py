@@ -40,7 +40,7 @@ from simulator.gizwits_demo import (
 from simulator.gizwits_model import WRITABLE, Datapoint, Product, UintSpec
 
 from .gizwits_helpers import add_device, points_of, posts
-from .helpers import call, entity_state, poll_now
+from .helpers import entity_state, poll_now, service_caller, state_of
 from .wiz_helpers import entity_id
 
 pytestmark = pytest.mark.usefixtures("gizwits_loaded")
@@ -72,6 +72,9 @@ def light_of(hass: HomeAssistant, did: str) -> str:
     return entity_id(hass, LIGHT_DOMAIN, f"gizwits:{DEMO_UID}:{did}:light")
 
 
+call = service_caller(LIGHT_DOMAIN)
+
+
 async def test_dimmable_lamp_is_one_light(hass: HomeAssistant) -> None:
     """Switch, brightness and colour temperature: one light, nothing else."""
     for did in (CEILING_LAMP_DID, FLOOR_LAMP_DID):
@@ -88,7 +91,7 @@ async def test_dimmable_lamp_is_one_light(hass: HomeAssistant) -> None:
     )
     assert attrs[ATTR_BRIGHTNESS] == 204  # 80 of 0-100
     assert attrs[ATTR_COLOR_TEMP_KELVIN] == 4000
-    assert entity_state(hass, light_of(hass, FLOOR_LAMP_DID)).state == STATE_OFF
+    assert state_of(hass, light_of(hass, FLOOR_LAMP_DID)) == STATE_OFF
 
 
 async def test_colour_lamp_is_one_light(hass: HomeAssistant) -> None:
@@ -170,7 +173,7 @@ async def test_brightness_maps_into_the_datapoint_range(
     """1-255 lands in 1-100, never 0 and never above; one request with the switch."""
     floor = light_of(hass, FLOOR_LAMP_DID)
     gizwits_sim.clear_requests()
-    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, floor, brightness=brightness)
+    await call(hass, SERVICE_TURN_ON, floor, brightness=brightness)
 
     assert gizwits_sim.controls == [
         (FLOOR_LAMP_DID, {"power": True, "brightness": sent})
@@ -194,7 +197,7 @@ async def test_colour_temperature_at_both_ends(
 ) -> None:
     """Kelvin goes as it is, within the datapoint's 2700-6500 K."""
     ceiling = light_of(hass, CEILING_LAMP_DID)
-    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, ceiling, color_temp_kelvin=kelvin)
+    await call(hass, SERVICE_TURN_ON, ceiling, color_temp_kelvin=kelvin)
 
     assert gizwits_sim.controls == [
         (CEILING_LAMP_DID, {"power": True, "color_temp": sent})
@@ -213,14 +216,7 @@ async def test_one_request_for_everything_a_command_asks(
     """Brightness and colour temperature go together with the switch."""
     floor = light_of(hass, FLOOR_LAMP_DID)
     gizwits_sim.clear_requests()
-    await call(
-        hass,
-        LIGHT_DOMAIN,
-        SERVICE_TURN_ON,
-        floor,
-        brightness=102,
-        color_temp_kelvin=5000,
-    )
+    await call(hass, SERVICE_TURN_ON, floor, brightness=102, color_temp_kelvin=5000)
 
     assert gizwits_sim.controls == [
         (FLOOR_LAMP_DID, {"power": True, "brightness": 40, "color_temp": 5000})
@@ -240,9 +236,7 @@ async def test_colour_goes_as_red_green_blue(
     """rgb_color sets R, G and B with the switch and brightness, in one request."""
     desk = light_of(hass, DESK_LAMP_DID)
     gizwits_sim.clear_requests()
-    await call(
-        hass, LIGHT_DOMAIN, SERVICE_TURN_ON, desk, rgb_color=(10, 20, 30), brightness=1
-    )
+    await call(hass, SERVICE_TURN_ON, desk, rgb_color=(10, 20, 30), brightness=1)
 
     assert gizwits_sim.controls == [
         (
@@ -264,15 +258,15 @@ async def test_turn_off_sends_only_the_switch(
     hass: HomeAssistant, gizwits_sim: GizwitsSimulator
 ) -> None:
     """Turning a lamp off leaves its brightness and colour as they are."""
-    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, light_of(hass, DESK_LAMP_DID))
-    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, light_of(hass, CEILING_LAMP_DID))
+    await call(hass, SERVICE_TURN_OFF, light_of(hass, DESK_LAMP_DID))
+    await call(hass, SERVICE_TURN_OFF, light_of(hass, CEILING_LAMP_DID))
 
     assert gizwits_sim.controls == [
         (DESK_LAMP_DID, {"switch": False}),
         (CEILING_LAMP_DID, {"power": False}),
     ]
-    assert entity_state(hass, light_of(hass, DESK_LAMP_DID)).state == STATE_OFF
-    assert entity_state(hass, light_of(hass, CEILING_LAMP_DID)).state == STATE_OFF
+    assert state_of(hass, light_of(hass, DESK_LAMP_DID)) == STATE_OFF
+    assert state_of(hass, light_of(hass, CEILING_LAMP_DID)) == STATE_OFF
     assert gizwits_sim.attrs(DESK_LAMP_DID)["R"] == 255
 
 
@@ -299,10 +293,10 @@ async def test_offline_lamp_refuses(
     """A lamp gone offline since the last poll: device_offline, then unavailable."""
     gizwits_sim.set_online(DESK_LAMP_DID, False)
     with pytest.raises(HomeAssistantError) as exc:
-        await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, light_of(hass, DESK_LAMP_DID))
+        await call(hass, SERVICE_TURN_OFF, light_of(hass, DESK_LAMP_DID))
     assert exc.value.translation_key == "device_offline"
     assert gizwits_sim.controls == []
-    assert entity_state(hass, light_of(hass, DESK_LAMP_DID)).state == STATE_UNAVAILABLE
+    assert state_of(hass, light_of(hass, DESK_LAMP_DID)) == STATE_UNAVAILABLE
 
 
 @pytest.mark.parametrize(
@@ -313,7 +307,7 @@ async def test_a_full_range_lamp_takes_home_assistant_brightness_as_it_is(
 ) -> None:
     """A brightness datapoint of 1-255 is Home Assistant's own scale: no rounding."""
     desk = light_of(hass, DESK_LAMP_DID)
-    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, desk, brightness=brightness)
+    await call(hass, SERVICE_TURN_ON, desk, brightness=brightness)
     assert gizwits_sim.controls[-1] == (
         DESK_LAMP_DID,
         {"switch": True, "brightness": sent},

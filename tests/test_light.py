@@ -37,7 +37,7 @@ from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID
 from simulator.wiz_pro_model import BulbClass, Light as SimLight
 
-from .helpers import call, entity_state, poll_now
+from .helpers import entity_state, poll_now, service_caller, state_of
 from .wiz_helpers import (
     GRAPHQL,
     bulb_entity,
@@ -97,6 +97,9 @@ CLASS_COLOR_MODES = {
 }
 
 pytestmark = pytest.mark.usefixtures("wiz_loaded")
+
+
+call = service_caller(LIGHT_DOMAIN)
 
 
 def floor_id(sim: WizProSimulator, light: SimLight) -> str:
@@ -195,10 +198,10 @@ async def test_turn_off_and_on_a_bulb(
     """One changeLightState per command; the state shows at once and polls agree."""
     light = sim_light(wiz_sim, "Kitchen Ceiling 1")
     entity = bulb_entity(hass, light)
-    assert entity_state(hass, entity).state == STATE_ON
+    assert state_of(hass, entity) == STATE_ON
     polls = len(wiz_sim.queries)
 
-    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, entity)
+    await call(hass, SERVICE_TURN_OFF, entity)
 
     assert wiz_sim.mutations == [
         (
@@ -212,14 +215,14 @@ async def test_turn_off_and_on_a_bulb(
             },
         )
     ]
-    assert entity_state(hass, entity).state == STATE_OFF
+    assert state_of(hass, entity) == STATE_OFF
     assert len(wiz_sim.queries) == polls  # shown without asking the cloud
     assert light.state["state"] is False
 
-    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, entity)
+    await call(hass, SERVICE_TURN_ON, entity)
 
     assert light_changes(wiz_sim) == [{"state": False}, {"state": True}]
-    assert entity_state(hass, entity).state == STATE_ON
+    assert state_of(hass, entity) == STATE_ON
     assert len(wiz_sim.queries) == polls
     assert light.state["state"] is True
 
@@ -250,7 +253,7 @@ async def test_brightness_is_sent_as_dimming(
     ]
     for data, dimming, shown in cases:
         wiz_sim.clear_requests()
-        await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, entity, **data)
+        await call(hass, SERVICE_TURN_ON, entity, **data)
 
         assert light_changes(wiz_sim) == [{"state": True, "dimming": dimming}], data
         assert light.state["dimming"] == dimming
@@ -276,13 +279,7 @@ async def test_color_temperature_stays_in_the_model_range(
     )
     for kelvin, expected in ((low, low), (high, high), (2000, low), (6500, high)):
         wiz_sim.clear_requests()
-        await call(
-            hass,
-            LIGHT_DOMAIN,
-            SERVICE_TURN_ON,
-            entity,
-            **{ATTR_COLOR_TEMP_KELVIN: kelvin},
-        )
+        await call(hass, SERVICE_TURN_ON, entity, **{ATTR_COLOR_TEMP_KELVIN: kelvin})
 
         assert light_changes(wiz_sim) == [{"state": True, "temperature": expected}]
         assert light.state["temperature"] == expected
@@ -306,9 +303,7 @@ async def test_colour_on_an_rgbtw_bulb(
     )
     channels = ("r", "g", "b", "cw", "ww")
 
-    await call(
-        hass, LIGHT_DOMAIN, SERVICE_TURN_ON, entity, **{ATTR_RGB_COLOR: (255, 160, 40)}
-    )
+    await call(hass, SERVICE_TURN_ON, entity, **{ATTR_RGB_COLOR: (255, 160, 40)})
 
     assert light_changes(wiz_sim) == [
         {"state": True, **dict(zip(channels, rgbww, strict=True))}
@@ -317,11 +312,7 @@ async def test_colour_on_an_rgbtw_bulb(
     assert entity_state(hass, entity).attributes[ATTR_RGBWW_COLOR] == rgbww
 
     await call(
-        hass,
-        LIGHT_DOMAIN,
-        SERVICE_TURN_ON,
-        entity,
-        **{ATTR_RGBWW_COLOR: (10, 20, 30, 40, 50)},
+        hass, SERVICE_TURN_ON, entity, **{ATTR_RGBWW_COLOR: (10, 20, 30, 40, 50)}
     )
 
     assert light_changes(wiz_sim)[-1] == {
@@ -356,9 +347,7 @@ async def test_effect_is_sent_as_its_scene_id(
     for name, effect, scene_id in cases:
         light = sim_light(wiz_sim, name)
         wiz_sim.clear_requests()
-        await call(
-            hass, LIGHT_DOMAIN, SERVICE_TURN_ON, bulb_entity(hass, light), effect=effect
-        )
+        await call(hass, SERVICE_TURN_ON, bulb_entity(hass, light), effect=effect)
 
         assert light_changes(wiz_sim) == [{"state": True, "sceneId": scene_id}], name
         assert light.state["sceneId"] == scene_id
@@ -398,13 +387,11 @@ async def test_effect_off_goes_back_to_the_last_white_or_colour(
         light = sim_light(wiz_sim, name)
         entity = bulb_entity(hass, light)
         if mode is not None:
-            await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, entity, effect=mode)
+            await call(hass, SERVICE_TURN_ON, entity, effect=mode)
             assert light.state["sceneId"], name
         wiz_sim.clear_requests()
 
-        await call(
-            hass, LIGHT_DOMAIN, SERVICE_TURN_ON, entity, effect="off", brightness_pct=50
-        )
+        await call(hass, SERVICE_TURN_ON, entity, effect="off", brightness_pct=50)
 
         assert light_changes(wiz_sim) == [{"state": True, "dimming": 50, **expected}], (
             name
@@ -438,7 +425,7 @@ async def test_effect_off_on_a_room_and_on_several_bulbs(
     assert any(light.state["sceneId"] for light in lounge.lights)
     wiz_sim.clear_requests()
 
-    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, room, effect="off")
+    await call(hass, SERVICE_TURN_ON, room, effect="off")
 
     assert not any(light.state["sceneId"] for light in lounge.lights)
     assert all(light.is_on for light in lounge.lights)
@@ -497,7 +484,7 @@ async def test_effect_of_another_class_is_refused(
         cloud_before = dict(light.state)
 
         with pytest.raises(ServiceValidationError) as exc:
-            await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, entity, effect=effect)
+            await call(hass, SERVICE_TURN_ON, entity, effect=effect)
 
         assert exc.value.translation_key == "invalid_value", effect
         assert effect in str(exc.value.translation_placeholders)
@@ -514,10 +501,10 @@ async def test_room_light(
     entity = entity_id(hass, LIGHT_DOMAIN, unique_id("room", room.id))
     members = [bulb_entity(hass, light) for light in room.lights]
     assert [light.state["state"] for light in room.lights].count(True) == 4
-    assert entity_state(hass, entity).state == STATE_ON
+    assert state_of(hass, entity) == STATE_ON
     polls = len(wiz_sim.queries)
 
-    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, entity)
+    await call(hass, SERVICE_TURN_OFF, entity)
 
     assert wiz_sim.mutations == [
         (
@@ -530,18 +517,18 @@ async def test_room_light(
             },
         )
     ]
-    assert entity_state(hass, entity).state == STATE_OFF
-    assert [entity_state(hass, member).state for member in members] == [STATE_OFF] * 6
+    assert state_of(hass, entity) == STATE_OFF
+    assert [state_of(hass, member) for member in members] == [STATE_OFF] * 6
     assert len(wiz_sim.queries) == polls
     assert not any(light.is_on for light in room.lights)
 
     # One bulb switched on at the wall: the room is on again.
     wiz_sim.change_light_locally(room.lights[4].id, state=True)
     await poll_now(hass, wiz_loaded)
-    assert entity_state(hass, entity).state == STATE_ON
-    assert [entity_state(hass, member).state for member in members].count(STATE_ON) == 1
+    assert state_of(hass, entity) == STATE_ON
+    assert [state_of(hass, member) for member in members].count(STATE_ON) == 1
 
-    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, entity, **{ATTR_BRIGHTNESS_PCT: 40})
+    await call(hass, SERVICE_TURN_ON, entity, **{ATTR_BRIGHTNESS_PCT: 40})
 
     assert mutations(wiz_sim, "changeRoomState")[-1]["state"] == {
         "state": True,
@@ -570,9 +557,7 @@ async def test_group_light(hass: HomeAssistant, wiz_sim: WizProSimulator) -> Non
         light.model.temperature_max for light in group.lights
     )
 
-    await call(
-        hass, LIGHT_DOMAIN, SERVICE_TURN_ON, entity, **{ATTR_COLOR_TEMP_KELVIN: 4500}
-    )
+    await call(hass, SERVICE_TURN_ON, entity, **{ATTR_COLOR_TEMP_KELVIN: 4500})
 
     assert wiz_sim.mutations == [
         (
@@ -591,15 +576,13 @@ async def test_group_light(hass: HomeAssistant, wiz_sim: WizProSimulator) -> Non
         assert attrs[ATTR_COLOR_TEMP_KELVIN] == 4500
     assert entity_state(hass, entity).attributes[ATTR_COLOR_TEMP_KELVIN] == 4500
 
-    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, entity)
+    await call(hass, SERVICE_TURN_OFF, entity)
 
     assert mutations(wiz_sim, "changeGroupState")[-1]["state"] == {"state": False}
-    assert entity_state(hass, entity).state == STATE_OFF
+    assert state_of(hass, entity) == STATE_OFF
     assert not any(light.is_on for light in group.lights)
     room_entity = entity_id(hass, LIGHT_DOMAIN, unique_id("room", room.id))
-    assert (
-        entity_state(hass, room_entity).state == STATE_ON
-    )  # the pendants are still on
+    assert state_of(hass, room_entity) == STATE_ON  # the pendants are still on
 
 
 async def test_aggregate_kelvin_range_suits_every_member(
@@ -660,11 +643,7 @@ async def test_aggregate_kelvin_range_suits_every_member(
             kelvins = [3000]
         for kelvin in kelvins:
             await call(
-                hass,
-                LIGHT_DOMAIN,
-                SERVICE_TURN_ON,
-                entity,
-                **{ATTR_COLOR_TEMP_KELVIN: kelvin},
+                hass, SERVICE_TURN_ON, entity, **{ATTR_COLOR_TEMP_KELVIN: kelvin}
             )
             sent = mutations(wiz_sim, "changeRoomState")[-1]
             assert sent["roomId"] == room.id
@@ -698,27 +677,21 @@ async def test_floor_and_building_lights(
     assert entity_state(hass, ground_entity).name.endswith(ground.name)
     first_before = {light.id: dict(light.state) for light in first.lights}
 
-    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, ground_entity)
+    await call(hass, SERVICE_TURN_OFF, ground_entity)
 
     assert wiz_sim.mutations == [
         ("changeFloorState", {"floorId": ground.id, "state": {"state": False}})
     ]
     assert not any(light.is_on for light in ground.lights)
     assert {light.id: dict(light.state) for light in first.lights} == first_before
-    assert entity_state(hass, ground_entity).state == STATE_OFF
-    assert entity_state(hass, first_entity).state == STATE_ON
-    assert entity_state(hass, building_entity).state == STATE_ON
+    assert state_of(hass, ground_entity) == STATE_OFF
+    assert state_of(hass, first_entity) == STATE_ON
+    assert state_of(hass, building_entity) == STATE_ON
     kitchen = sim_room(wiz_sim, "Kitchen")
     kitchen_entity = entity_id(hass, LIGHT_DOMAIN, unique_id("room", kitchen.id))
-    assert entity_state(hass, kitchen_entity).state == STATE_OFF
+    assert state_of(hass, kitchen_entity) == STATE_OFF
 
-    await call(
-        hass,
-        LIGHT_DOMAIN,
-        SERVICE_TURN_ON,
-        building_entity,
-        **{ATTR_BRIGHTNESS_PCT: 30},
-    )
+    await call(hass, SERVICE_TURN_ON, building_entity, **{ATTR_BRIGHTNESS_PCT: 30})
 
     assert wiz_sim.mutations[-1] == (
         "changeBuildingState",
@@ -747,7 +720,7 @@ async def test_offline_bulb_reports_device_offline(
     cloud_before = dict(light.state)
 
     with pytest.raises(HomeAssistantError) as exc:
-        await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, entity)
+        await call(hass, SERVICE_TURN_OFF, entity)
 
     assert exc.value.translation_key == "device_offline"
     assert light_changes(wiz_sim) == [{"state": False}]  # asked, answered false
@@ -765,7 +738,7 @@ async def test_effect_off_throttled_part_way_says_throttled(
     wiz_sim.faults.add("rate_limit", path=GRAPHQL, retry_after=30)
 
     with pytest.raises(HomeAssistantError) as exc:
-        await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, room, effect="off")
+        await call(hass, SERVICE_TURN_ON, room, effect="off")
 
     assert exc.value.translation_key == "rate_limited"
     # The other bulbs' mutations went through; only the throttled one did not.
@@ -783,7 +756,7 @@ async def test_effect_off_with_an_offline_bulb_names_it(
     room = entity_id(hass, LIGHT_DOMAIN, unique_id("room", corridor.id))
 
     with pytest.raises(HomeAssistantError) as exc:
-        await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, room, effect="off")
+        await call(hass, SERVICE_TURN_ON, room, effect="off")
 
     assert exc.value.translation_key == "partial_failure"
     assert exc.value.translation_placeholders == {"devices": "Corridor 5"}
@@ -814,7 +787,7 @@ async def test_cloud_failure_during_a_command(
         wiz_sim.faults.add(path=GRAPHQL, **fault)
 
         with pytest.raises(HomeAssistantError) as exc:
-            await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, entity)
+            await call(hass, SERVICE_TURN_OFF, entity)
 
         assert exc.value.translation_key == translation_key, fault
         assert entity_state(hass, entity).as_dict() == before.as_dict()
@@ -822,9 +795,9 @@ async def test_cloud_failure_during_a_command(
         assert wiz_sim.mutations == []
 
     # The cloud is back: the same command goes through.
-    await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, entity)
+    await call(hass, SERVICE_TURN_OFF, entity)
     assert light_changes(wiz_sim) == [{"state": False}]
-    assert entity_state(hass, entity).state == STATE_OFF
+    assert state_of(hass, entity) == STATE_OFF
 
 
 async def test_reply_cut_short_reports_cloud_unavailable(
@@ -836,13 +809,13 @@ async def test_reply_cut_short_reports_cloud_unavailable(
     wiz_sim.faults.add("malformed_json", path=GRAPHQL)
 
     with pytest.raises(HomeAssistantError) as exc:
-        await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, entity)
+        await call(hass, SERVICE_TURN_OFF, entity)
 
     assert exc.value.translation_key == "cloud_unavailable"
-    assert entity_state(hass, entity).state == STATE_ON  # not claimed without an answer
+    assert state_of(hass, entity) == STATE_ON  # not claimed without an answer
     assert light.state["state"] is False  # the cloud did take it
     await poll_now(hass, wiz_loaded)
-    assert entity_state(hass, entity).state == STATE_OFF
+    assert state_of(hass, entity) == STATE_OFF
 
 
 async def test_graphql_error_reports_command_rejected(
@@ -856,7 +829,7 @@ async def test_graphql_error_reports_command_rejected(
     before = entity_state(hass, entity)
 
     with pytest.raises(HomeAssistantError) as exc:
-        await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, entity)
+        await call(hass, SERVICE_TURN_OFF, entity)
 
     assert exc.value.translation_key == "command_rejected"
     assert "Light not found" in str(exc.value.translation_placeholders)
@@ -874,7 +847,7 @@ async def test_revoked_sign_in_during_a_command_starts_reauth(
     wiz_sim.revoke_tokens()
 
     with pytest.raises(HomeAssistantError) as exc:
-        await call(hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, entity)
+        await call(hass, SERVICE_TURN_OFF, entity)
     await hass.async_block_till_done()
 
     assert exc.value.translation_key == "auth_failed"

@@ -28,7 +28,7 @@ from custom_components.cloud_bridge.const import DOMAIN
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID
 
-from .helpers import entity_state
+from .helpers import entity_state, state_of
 from .wiz_helpers import bulb_entity, mutations, sim_light, unique_id
 
 pytestmark = pytest.mark.usefixtures("wiz_loaded")
@@ -86,8 +86,8 @@ async def test_set_speed_and_ratio(
     linear = sim_light(wiz_sim, "Meeting Linear 1")  # dual zone at ratio 60
     speed_entity = bulb_entity(hass, lamp, "effect_speed")
     ratio_entity = bulb_entity(hass, linear, "ratio")
-    assert float(entity_state(hass, speed_entity).state) == 120
-    assert float(entity_state(hass, ratio_entity).state) == 60
+    assert float(state_of(hass, speed_entity)) == 120
+    assert float(state_of(hass, ratio_entity)) == 60
     polls = len(wiz_sim.queries)
 
     await set_value(hass, speed_entity, 150)
@@ -117,8 +117,8 @@ async def test_set_speed_and_ratio(
     ]
     assert (lamp.state["speed"], lamp.state["sceneId"]) == (150, 4)
     assert linear.state["ratio"] == 30
-    assert float(entity_state(hass, speed_entity).state) == 150
-    assert float(entity_state(hass, ratio_entity).state) == 30
+    assert float(state_of(hass, speed_entity)) == 150
+    assert float(state_of(hass, ratio_entity)) == 30
     assert len(wiz_sim.queries) == polls  # shown at once, not polled
 
     # The range edges go out as they are.
@@ -148,5 +148,5 @@ async def test_set_speed_and_ratio(
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
     await hass.async_block_till_done(wait_background_tasks=True)
     assert len(wiz_sim.queries) == polls + 1
-    assert float(entity_state(hass, speed_entity).state) == 80
-    assert float(entity_state(hass, ratio_entity).state) == 45
+    assert float(state_of(hass, speed_entity)) == 80
+    assert float(state_of(hass, ratio_entity)) == 45

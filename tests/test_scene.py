@@ -38,7 +38,7 @@ from simulator.wiz_pro_model import (
     Room as SimRoom,
 )
 
-from .helpers import entity_state
+from .helpers import entity_state, state_of
 from .wiz_helpers import bulb_entity, entity_id, sim_room, unique_id
 
 pytestmark = pytest.mark.usefixtures("wiz_loaded")
@@ -193,7 +193,7 @@ async def test_favorite_sets_the_room(
         await wiz_loaded.runtime_data.coordinator.async_refresh()
         await hass.async_block_till_done()
         room_light = entity_id(hass, LIGHT_DOMAIN, unique_id("room", room.id))
-        assert entity_state(hass, room_light).state == STATE_OFF
+        assert state_of(hass, room_light) == STATE_OFF
         wiz_sim.clear_requests()
 
         await activate(hass, favorite_entity(hass, room, slot))
@@ -212,7 +212,7 @@ async def test_favorite_sets_the_room(
         if not fields:
             assert args["state"] == {"state": True}
         assert wiz_sim.queries == []  # shown at once, not polled
-        assert entity_state(hass, room_light).state == STATE_ON
+        assert state_of(hass, room_light) == STATE_ON
         for light in room.lights:
             check_bulb(hass, light, fields)
 
