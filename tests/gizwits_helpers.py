@@ -25,10 +25,10 @@ from simulator.gizwits_demo import (
     DEMO_UID,
     DEMO_USERNAME,
 )
-
 from simulator.gizwits_model import Device, Product
 
 from .conftest import gizwits_data
+from .helpers import EntityService, entity_state, poll_now
 from .registry import device_with
 
 LOGIN = "/app/login"
@@ -231,3 +231,39 @@ def points_of(hass: HomeAssistant, did: str) -> dict[str, str]:
     return {
         e.unique_id.rpartition(":")[2]: e.domain for e in device_entities(hass, did)
     }
+
+
+async def assert_command(
+    hass: HomeAssistant,
+    sim: GizwitsSimulator,
+    entry: MockConfigEntry,
+    *,
+    call: EntityService,
+    service: str,
+    entity_id: str,
+    data: dict[str, Any],
+    did: str,
+    sent: dict[str, Any],
+    device: dict[str, Any],
+    state: str,
+    shown: dict[str, Any],
+) -> None:
+    """Call a service on one device's entity and check what each side shows.
+
+    The call is one control request of the device, carrying sent; the device
+    then reports device; the entity shows state and shown at once and after
+    the next poll.
+    """
+    sim.clear_requests()
+    await call(hass, service, entity_id, **data)
+
+    assert sim.controls == [(did, sent)]
+    assert posts(sim) == [f"/app/control/{did}"]
+    reported = sim.attrs(did)
+    assert {name: reported[name] for name in device} == device
+    for when in ("at once", "after a poll"):
+        current = entity_state(hass, entity_id)
+        assert current.state == state, when
+        for name, value in shown.items():
+            assert current.attributes[name] == value, (when, name)
+        await poll_now(hass, entry)

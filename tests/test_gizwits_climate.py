@@ -60,7 +60,7 @@ from simulator.gizwits_model import (
     UintSpec,
 )
 
-from .gizwits_helpers import add_device, posts
+from .gizwits_helpers import add_device, assert_command, posts
 from .helpers import entity_state, poll_now, service_caller, state_of
 from .wiz_helpers import entity_id
 
@@ -250,25 +250,25 @@ async def test_air_conditioner_commands(
     shown: dict[str, Any],
 ) -> None:
     """Each command is one control request; the device and the entity agree."""
-    ac = thermostat_of(hass, LIVING_AC_DID)
-    gizwits_sim.clear_requests()
-    await call(hass, service, ac, **data)
-
-    assert gizwits_sim.controls == [(LIVING_AC_DID, sent)]
-    assert posts(gizwits_sim) == [f"/app/control/{LIVING_AC_DID}"]
-    reported = gizwits_sim.attrs(LIVING_AC_DID)
-    assert {name: reported[name] for name in device} == device
     expected_state = (
         HVACMode(data.get(ATTR_HVAC_MODE, HVACMode.COOL))
         if service != SERVICE_TURN_OFF
         else HVACMode.OFF
     )
-    for when in ("at once", "after a poll"):
-        state = entity_state(hass, ac)
-        assert state.state == expected_state, when
-        for name, value in shown.items():
-            assert state.attributes[name] == value, (when, name)
-        await poll_now(hass, gizwits_loaded)
+    await assert_command(
+        hass,
+        gizwits_sim,
+        gizwits_loaded,
+        call=call,
+        service=service,
+        entity_id=thermostat_of(hass, LIVING_AC_DID),
+        data=data,
+        did=LIVING_AC_DID,
+        sent=sent,
+        device=device,
+        state=expected_state,
+        shown=shown,
+    )
 
 
 async def test_turn_on_keeps_the_mode(

@@ -40,7 +40,7 @@ from simulator.gizwits_model import (
     UintSpec,
 )
 
-from .gizwits_helpers import add_device, points_of, posts
+from .gizwits_helpers import add_device, assert_command, points_of, posts
 from .helpers import entity_state, poll_now, service_caller, state_of
 from .wiz_helpers import entity_id
 
@@ -193,20 +193,20 @@ async def test_fan_commands(
     shown: dict[str, Any],
 ) -> None:
     """Each command is one control request; the device and the entity agree."""
-    fan = fan_of(hass, BEDROOM_FAN_DID)
-    gizwits_sim.clear_requests()
-    await call(hass, service, fan, **data)
-
-    assert gizwits_sim.controls == [(BEDROOM_FAN_DID, sent)]
-    assert posts(gizwits_sim) == [f"/app/control/{BEDROOM_FAN_DID}"]
-    reported = gizwits_sim.attrs(BEDROOM_FAN_DID)
-    assert {name: reported[name] for name in device} == device
-    for when in ("at once", "after a poll"):
-        state = entity_state(hass, fan)
-        assert state.state == STATE_ON, when
-        for name, value in shown.items():
-            assert state.attributes[name] == value, (when, name)
-        await poll_now(hass, gizwits_loaded)
+    await assert_command(
+        hass,
+        gizwits_sim,
+        gizwits_loaded,
+        call=call,
+        service=service,
+        entity_id=fan_of(hass, BEDROOM_FAN_DID),
+        data=data,
+        did=BEDROOM_FAN_DID,
+        sent=sent,
+        device=device,
+        state=STATE_ON,
+        shown=shown,
+    )
 
 
 async def test_off_and_oscillation(
