@@ -6,6 +6,7 @@ from pathlib import Path
 import time
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -117,6 +118,13 @@ class _Elsewhere(SimulatorServer):
             return web.json_response({})
 
         app.router.add_route("*", "/{tail:.*}", answer)
+
+
+@pytest.fixture
+async def session(socket_enabled: None) -> AsyncGenerator[aiohttp.ClientSession]:
+    """Return a plain aiohttp session, as any program would have."""
+    async with aiohttp.ClientSession() as session:
+        yield session
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from datetime import timedelta
 import time
 from typing import Any
 
+import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -16,12 +17,15 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from custom_components.cloud_bridge.const import DOMAIN
+from custom_components.cloud_bridge.vendors.gizwits.client import GizwitsClient
+from custom_components.cloud_bridge.vendors.gizwits.models import UserSession
 from simulator.gizwits import GizwitsSimulator
 from simulator.gizwits_demo import (
     DEMO_APP_ID,
     DEMO_MOVED_PASSWORD,
     DEMO_MOVED_UID,
     DEMO_MOVED_USERNAME,
+    DEMO_PASSWORD,
     DEMO_UID,
     DEMO_USERNAME,
 )
@@ -97,6 +101,26 @@ def add_device(
 def online_dids(sim: GizwitsSimulator, login: str = DEMO_USERNAME) -> list[str]:
     """Return the user's bound devices that the cloud says are online, sorted."""
     return sorted(did for did in sim.user(login).bindings if sim.device(did).online)
+
+
+def make_client(
+    sim: GizwitsSimulator,
+    session: aiohttp.ClientSession,
+    *,
+    logins: list[UserSession] | None = None,
+    **kwargs: Any,
+) -> GizwitsClient:
+    """Return a client of the demo user; logins collects what on_login hears."""
+    options: dict[str, Any] = {
+        "base_url": sim.url,
+        "app_id": DEMO_APP_ID,
+        "username": DEMO_USERNAME,
+        "password": DEMO_PASSWORD,
+        **kwargs,
+    }
+    if logins is not None:
+        options["on_login"] = logins.append
+    return GizwitsClient(session, **options)
 
 
 def make_entry(
