@@ -80,6 +80,11 @@ def service_caller(domain: str) -> EntityService:
     return call_in_domain
 
 
+def stored_before(hass_storage: dict[str, Any], key: str, data: Any) -> None:
+    """Have Home Assistant find data in a store at start, as after a restart."""
+    hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": data}
+
+
 def log_lines(
     caplog: pytest.LogCaptureFixture, level: int, logger: str = LOGGER_NAME
 ) -> list[str]:

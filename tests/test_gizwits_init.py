@@ -79,7 +79,7 @@ from .gizwits_helpers import (
     make_entry,
     online_dids,
 )
-from .helpers import errors_logged, log_lines, next_poll, paths, state_of
+from .helpers import errors_logged, log_lines, next_poll, paths, state_of, stored_before
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 SECOND_APP_ID = "cloud-bridge-second-app"
@@ -310,11 +310,10 @@ async def test_unreadable_stored_definition_read_again(
     hass_storage: dict[str, Any],
 ) -> None:
     """A stored definition that no longer parses is read from the cloud again."""
-    hass_storage[STORAGE_KEY] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": STORAGE_KEY,
-        "data": {
+    stored_before(
+        hass_storage,
+        STORAGE_KEY,
+        {
             AIR_CONDITIONER.product_key: {
                 "fetched_at": time.time(),
                 "pasted": False,
@@ -322,7 +321,7 @@ async def test_unreadable_stored_definition_read_again(
             },
             PET_HOUSE.product_key: "not an object",
         },
-    }
+    )
     await setup_entry(gizwits_entry)
     asked = sorted(
         r.query["product_key"] for r in gizwits_sim.requests if r.path == DATAPOINT

@@ -54,7 +54,7 @@ from simulator.wegnology_demo import (
 from simulator.wegnology_events import Source
 from simulator.wegnology_model import SCOPE_WITHOUT_EVENTS, scopes_except
 
-from .helpers import next_poll, paths, state_of
+from .helpers import next_poll, paths, state_of, stored_before
 from .wegnology_helpers import (
     device_list_reads,
     entity,
@@ -490,11 +490,8 @@ async def test_a_memory_that_cannot_be_read_starts_afresh(
     hass_storage: dict[str, Any],
 ) -> None:
     """A kept time that is no time: the entry starts as new, firing nothing old."""
-    hass_storage[STORAGE_KEY] = {
-        "version": 1,
-        "key": STORAGE_KEY,
-        "data": {wegnology_entry.entry_id: {"fired_at": "yesterday", "fired_ids": "x"}},
-    }
+    memory = {"fired_at": "yesterday", "fired_ids": "x"}
+    stored_before(hass_storage, STORAGE_KEY, {wegnology_entry.entry_id: memory})
     await setup_entry(wegnology_entry)
     assert state_of(hass, alert_event(hass)) == STATE_UNKNOWN
     assert events_path() in paths(wegnology_sim)
@@ -508,16 +505,8 @@ async def test_a_kept_memory_without_ids_is_read(
     hass_storage: dict[str, Any],
 ) -> None:
     """A kept time with odd ids: what was raised after that time fires."""
-    hass_storage[STORAGE_KEY] = {
-        "version": 1,
-        "key": STORAGE_KEY,
-        "data": {
-            wegnology_entry.entry_id: {
-                "fired_at": "2020-01-01T00:00:00.000Z",
-                "fired_ids": "not a list",
-            }
-        },
-    }
+    memory = {"fired_at": "2020-01-01T00:00:00.000Z", "fired_ids": "not a list"}
+    stored_before(hass_storage, STORAGE_KEY, {wegnology_entry.entry_id: memory})
     await setup_entry(wegnology_entry)
     fired = hass.states.get(alert_event(hass))
     assert fired is not None
