@@ -79,7 +79,15 @@ from .gizwits_helpers import (
     make_entry,
     online_dids,
 )
-from .helpers import errors_logged, log_lines, next_poll, paths, state_of, stored_before
+from .helpers import (
+    entity_state,
+    errors_logged,
+    log_lines,
+    next_poll,
+    paths,
+    state_of,
+    stored_before,
+)
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 SECOND_APP_ID = "cloud-bridge-second-app"
@@ -97,8 +105,7 @@ def ac_thermostat(hass: HomeAssistant) -> str:
 
 def room_temperature(hass: HomeAssistant) -> float | None:
     """Return the room temperature the living-room air conditioner shows."""
-    state = hass.states.get(ac_thermostat(hass))
-    assert state is not None
+    state = entity_state(hass, ac_thermostat(hass))
     return state.attributes[ATTR_CURRENT_TEMPERATURE]
 
 

@@ -34,7 +34,7 @@ from .gizwits_helpers import (
     moved_entry,
     until,
 )
-from .helpers import errors_logged, next_poll, paths
+from .helpers import entity_state, errors_logged, next_poll, paths
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
@@ -45,8 +45,7 @@ def moved_state(hass: HomeAssistant, platform: str, did: str, point: str) -> str
         platform, DOMAIN, f"gizwits:{DEMO_MOVED_UID}:{did}:{point}"
     )
     assert entity_id is not None, (platform, did, point)
-    found = hass.states.get(entity_id)
-    assert found is not None
+    found = entity_state(hass, entity_id)
     return found.state
 
 
@@ -94,8 +93,7 @@ async def test_account_moved_while_polling_keeps_working(
         "climate", DOMAIN, f"gizwits:{data['uid']}:{LIVING_AC_DID}:climate"
     )
     assert thermostat is not None
-    state = hass.states.get(thermostat)
-    assert state is not None
+    state = entity_state(hass, thermostat)
     assert state.state == HVACMode.COOL
 
     # The next renewal goes straight to the newer login's refresh.

@@ -15,7 +15,7 @@ from simulator.wegnology import WegnologySimulator
 from simulator.wegnology_demo import BOILER_ROOM_SENSOR_ID
 
 from . import gizwits_helpers, wegnology_helpers
-from .helpers import poll_now, state_of
+from .helpers import entity_state, poll_now, state_of
 
 
 def unreadable_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -80,8 +80,7 @@ async def test_a_number_reading_nan(
     thermostat = gizwits_helpers.entity(hass, "climate", LIVING_AC_DID, "climate")
 
     def target() -> Any:
-        state = hass.states.get(thermostat)
-        assert state is not None
+        state = entity_state(hass, thermostat)
         return state.attributes[ATTR_TEMPERATURE]
 
     def nan_set_temp(reply: dict[str, Any]) -> None:

@@ -30,7 +30,7 @@ from simulator.wegnology_demo import (
 from simulator.wegnology_flows import Trigger, Workflow, virtual_button
 from simulator.wegnology_model import SCOPE_WITHOUT_BUTTON_PRESS, scopes_except
 
-from .helpers import next_poll, paths, state_of
+from .helpers import entity_state, next_poll, paths, state_of
 from .wegnology_helpers import (
     entity,
     events_path,
@@ -97,8 +97,7 @@ async def test_each_enabled_virtual_button_is_a_button(
         prefix + button_key(ACK_PUMP_FLOW_ID, ACK_PUMP_BUTTON_KEY),
         prefix + button_key(RESET_COUNTER_FLOW_ID, RESET_COUNTER_BUTTON_KEY),
     }
-    ack = hass.states.get(button(hass, ACK_PUMP_FLOW_ID, ACK_PUMP_BUTTON_KEY))
-    assert ack is not None
+    ack = entity_state(hass, button(hass, ACK_PUMP_FLOW_ID, ACK_PUMP_BUTTON_KEY))
     assert ack.state == STATE_UNKNOWN
     assert ack.attributes[ATTR_FRIENDLY_NAME] == "Demo Plant Acknowledge Pump Faults"
     reset = hass.states.get(

@@ -19,7 +19,7 @@ from homeassistant.const import (
     STATE_UNKNOWN,
     EntityCategory,
 )
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
     area_registry as ar,
     device_registry as dr,
@@ -45,7 +45,7 @@ from simulator.wegnology_demo import (
 )
 from simulator.wegnology_model import Device
 
-from .helpers import next_poll, poll_now, state_of
+from .helpers import entity_state, next_poll, poll_now, state_of
 from .wegnology_helpers import (
     demo_device_id,
     devices_path,
@@ -77,13 +77,6 @@ def frozen_time(freezer: FrozenDateTimeFactory) -> None:
     """Freeze time before anything is set up, so only ticks make polls happen."""
 
 
-def state(hass: HomeAssistant, entity_id: str) -> State:
-    """Return an entity's state object, which must exist."""
-    found = hass.states.get(entity_id)
-    assert found is not None, entity_id
-    return found
-
-
 def demo_devices(sim: WegnologySimulator) -> list[Device]:
     """Return the demo plant's simulated devices."""
     return list(sim.application(DEMO_APPLICATION_ID).devices.values())
@@ -109,7 +102,7 @@ async def test_every_device_that_connects_has_a_connectivity_sensor(
         registered = registry.async_get(connectivity)
         assert registered is not None
         assert registered.entity_category is EntityCategory.DIAGNOSTIC
-        shown = state(hass, connectivity)
+        shown = entity_state(hass, connectivity)
         assert shown.attributes[ATTR_DEVICE_CLASS] == "connectivity"
         assert shown.attributes[ATTR_FRIENDLY_NAME] == f"{device.name} Connectivity"
         assert shown.state == (STATE_ON if device.connected else STATE_OFF)
@@ -151,7 +144,7 @@ async def test_each_attribute_becomes_an_entity_of_its_data_type(
                     for platform in PLATFORMS
                 )
                 continue
-            shown = state(
+            shown = entity_state(
                 hass,
                 entity(
                     hass, PLATFORM_OF[attribute.data_type], device.id, attribute.name
@@ -219,7 +212,7 @@ async def test_entities_are_named_in_words(
         entity_id = entity(
             hass, platform, demo_device_id(wegnology_sim, device), attribute
         )
-        assert state(hass, entity_id).attributes[ATTR_FRIENDLY_NAME] == name
+        assert entity_state(hass, entity_id).attributes[ATTR_FRIENDLY_NAME] == name
 
 
 # (device, attribute): (device class, unit, state class) its name gives.
@@ -254,7 +247,7 @@ async def test_unit_and_device_class_from_the_name(
     """A name that says what it measures gives the unit; others get none."""
     for (device, attribute), expected in NAMED_QUANTITIES.items():
         device_id = demo_device_id(wegnology_sim, device)
-        shown = state(hass, entity(hass, "sensor", device_id, attribute))
+        shown = entity_state(hass, entity(hass, "sensor", device_id, attribute))
         assert (
             shown.attributes.get(ATTR_DEVICE_CLASS),
             shown.attributes.get(ATTR_UNIT_OF_MEASUREMENT),
