@@ -101,14 +101,31 @@ async def refused(
 
 
 async def corrected(
-    hass: HomeAssistant, result: FlowResult, user_input: dict[str, Any]
+    hass: HomeAssistant, flow_id: str, user_input: dict[str, Any]
 ) -> FlowResult:
     """Fill in the form shown again, corrected: the entry is made."""
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], user_input
-    )
+    result = await hass.config_entries.flow.async_configure(flow_id, user_input)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     return result
+
+
+async def reconfigured(
+    hass: HomeAssistant, flow_id: str, user_input: dict[str, Any]
+) -> None:
+    """Submit the reconfigure form: it ends, and the entry is reloaded."""
+    result = await hass.config_entries.flow.async_configure(flow_id, user_input)
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+
+
+async def login_fails(
+    hass: HomeAssistant, sim: GizwitsSimulator, fault: dict[str, Any], error: str
+) -> None:
+    """Have the cloud answer the sign-in with a fault: the form shows an error."""
+    options = dict(fault)
+    sim.faults.add(options.pop("kind"), path=LOGIN, **options)
+    await refused(hass, form(sim), {"base": error})
 
 
 # --- a new entry ----------------------------------------------------------------
@@ -250,7 +267,7 @@ async def test_custom_region_needs_an_address(
     assert keys["username"].default() == DEMO_USERNAME
     assert keys["app_id"].default() == DEMO_APP_ID
 
-    await corrected(hass, result, form(gizwits_sim))
+    await corrected(hass, result["flow_id"], form(gizwits_sim))
 
 
 @pytest.mark.parametrize(
@@ -273,7 +290,7 @@ async def test_login_refused(
     result = await refused(hass, form(gizwits_sim, **change), errors)
     assert paths(gizwits_sim) == [LOGIN]
 
-    await corrected(hass, result, form(gizwits_sim))
+    await corrected(hass, result["flow_id"], form(gizwits_sim))
 
 
 async def test_moved_account_signs_in_on_the_newer_login(
@@ -336,7 +353,7 @@ async def test_moved_account_refused_on_the_newer_login(
     )
     assert paths(gizwits_sim) == [LOGIN, AEP_LOGIN]
 
-    await corrected(hass, result, form(gizwits_sim))
+    await corrected(hass, result["flow_id"], form(gizwits_sim))
 
 
 async def test_newer_login_refusal_is_readable(
@@ -374,7 +391,9 @@ async def test_second_address_for_the_newer_login(
     assert [r.path for r in elsewhere.requests] == [AEP_LOGIN]
 
     result = await corrected(
-        hass, result, form(gizwits_sim, advanced={"aep_url": gizwits_sim.url})
+        hass,
+        result["flow_id"],
+        form(gizwits_sim, advanced={"aep_url": gizwits_sim.url}),
     )
     assert result["data"]["login"] == "aep"
     # The same address as the server's is no second address.
@@ -424,9 +443,7 @@ async def test_cloud_down(
     hass: HomeAssistant, gizwits_sim: GizwitsSimulator, fault: dict[str, Any]
 ) -> None:
     """The cloud failing or answering garbage: cannot_connect, no entry."""
-    options = dict(fault)
-    gizwits_sim.faults.add(options.pop("kind"), path=LOGIN, **options)
-    await refused(hass, form(gizwits_sim), {"base": "cannot_connect"})
+    await login_fails(hass, gizwits_sim, fault, "cannot_connect")
 
 
 @pytest.mark.parametrize(
@@ -441,9 +458,7 @@ async def test_throttled_sign_in(
     hass: HomeAssistant, gizwits_sim: GizwitsSimulator, fault: dict[str, Any]
 ) -> None:
     """Gizwits throttling the sign-in says so, not that it cannot be reached."""
-    options = dict(fault)
-    gizwits_sim.faults.add(options.pop("kind"), path=LOGIN, **options)
-    await refused(hass, form(gizwits_sim), {"base": "rate_limited"})
+    await login_fails(hass, gizwits_sim, fault, "rate_limited")
 
 
 async def test_redirected_sign_in(
@@ -589,13 +604,11 @@ async def test_reconfigure_to_another_app_id(
     assert "password" not in keys
 
     gizwits_sim.clear_requests()
-    result = await hass.config_entries.flow.async_configure(
+    await reconfigured(
+        hass,
         result["flow_id"],
         {"region": "custom", "base_url": gizwits_sim.url, "app_id": SECOND_APP_ID},
     )
-    await hass.async_block_till_done()
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_successful"
     assert gizwits_loaded.unique_id == f"gizwits:{SECOND_APP_ID}:{DEMO_UID}"
     assert gizwits_loaded.data["app_id"] == SECOND_APP_ID
     token = gizwits_sim.tokens[gizwits_loaded.data["token"]]
@@ -820,13 +833,11 @@ async def test_reconfigure_an_account_on_the_newer_login(
     gizwits_sim.user().moved = True
     gizwits_sim.clear_requests()
     result = await gizwits_loaded.start_reconfigure_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
+    await reconfigured(
+        hass,
         result["flow_id"],
         {"region": "custom", "base_url": gizwits_sim.url, "app_id": DEMO_APP_ID},
     )
-    await hass.async_block_till_done()
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_successful"
     assert paths(gizwits_sim)[:2] == [LOGIN, AEP_LOGIN]
     assert gizwits_loaded.data["login"] == "aep"
     assert gizwits_sim.tokens[gizwits_loaded.data["token"]].kind == "aep"
