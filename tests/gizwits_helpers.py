@@ -227,16 +227,20 @@ def device_entry(
     return device_with(hass, (DOMAIN, device_key(did, uid)))
 
 
-def entity_of(hass: HomeAssistant, platform: str, did: str, point: str) -> str | None:
+def entity_of(
+    hass: HomeAssistant, platform: str, did: str, point: str, uid: str = DEMO_UID
+) -> str | None:
     """Return the entity id of a point of a device, None when not registered."""
     return er.async_get(hass).async_get_entity_id(
-        platform, DOMAIN, f"{device_key(did)}:{point}"
+        platform, DOMAIN, f"{device_key(did, uid)}:{point}"
     )
 
 
-def entity(hass: HomeAssistant, platform: str, did: str, point: str) -> str:
+def entity(
+    hass: HomeAssistant, platform: str, did: str, point: str, uid: str = DEMO_UID
+) -> str:
     """Return the entity id of a point of a device that must be registered."""
-    found = entity_of(hass, platform, did, point)
+    found = entity_of(hass, platform, did, point, uid)
     assert found is not None, (platform, did, point)
     return found
 

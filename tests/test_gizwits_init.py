@@ -22,7 +22,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import (
     device_registry as dr,
-    entity_registry as er,
     issue_registry as ir,
 )
 from homeassistant.helpers.update_coordinator import UpdateFailed
@@ -486,10 +485,7 @@ async def test_second_account_reads_no_definitions(
     assert entry.state is ConfigEntryState.LOADED
     assert DATAPOINT not in poll_paths(gizwits_sim)
     assert BINDINGS in poll_paths(gizwits_sim)
-    neighbours_plug = er.async_get(hass).async_get_entity_id(
-        "switch", DOMAIN, f"gizwits:{'f' * 32}:{TV_PLUG_DID}:switch"
-    )
-    assert neighbours_plug is not None
+    neighbours_plug = entity(hass, "switch", TV_PLUG_DID, "switch", "f" * 32)
     assert state_of(hass, neighbours_plug) == STATE_ON
 
 

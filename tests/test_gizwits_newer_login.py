@@ -12,7 +12,7 @@ from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
 
 from custom_components.cloud_bridge.const import DOMAIN
 from simulator.gizwits import GizwitsSimulator
@@ -31,22 +31,18 @@ from .gizwits_helpers import (
     BINDINGS,
     GROUPS,
     LOGIN,
+    entity,
     moved_entry,
     until,
 )
-from .helpers import entity_state, errors_logged, next_poll, paths
+from .helpers import errors_logged, next_poll, paths, state_of
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 
 def moved_state(hass: HomeAssistant, platform: str, did: str, point: str) -> str:
     """Return the state of a point of the moved account's device."""
-    entity_id = er.async_get(hass).async_get_entity_id(
-        platform, DOMAIN, f"gizwits:{DEMO_MOVED_UID}:{did}:{point}"
-    )
-    assert entity_id is not None, (platform, did, point)
-    found = entity_state(hass, entity_id)
-    return found.state
+    return state_of(hass, entity(hass, platform, did, point, DEMO_MOVED_UID))
 
 
 def our_issues(hass: HomeAssistant) -> list[str]:
@@ -89,12 +85,8 @@ async def test_account_moved_while_polling_keeps_working(
     assert data["refresh_token"] in gizwits_sim.aep.refresh_tokens
     assert our_issues(hass) == []
     assert errors_logged(caplog) == []
-    thermostat = er.async_get(hass).async_get_entity_id(
-        "climate", DOMAIN, f"gizwits:{data['uid']}:{LIVING_AC_DID}:climate"
-    )
-    assert thermostat is not None
-    state = entity_state(hass, thermostat)
-    assert state.state == HVACMode.COOL
+    thermostat = entity(hass, "climate", LIVING_AC_DID, "climate", data["uid"])
+    assert state_of(hass, thermostat) == HVACMode.COOL
 
     # The next renewal goes straight to the newer login's refresh.
     gizwits_sim.clear_requests()
