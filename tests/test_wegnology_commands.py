@@ -638,24 +638,21 @@ async def test_only_administrators_may_send_commands(
 ) -> None:
     """A read-only user is refused before anything reaches the cloud."""
     target = {"device_id": [device_id(hass, BOILER_ROOM_SENSOR_ID)]}
-    with pytest.raises(Unauthorized):
+
+    async def reboot_as(user: MockUser) -> None:
         await hass.services.async_call(
             DOMAIN,
             SEND_COMMAND,
             {"command": "reboot"},
             target=target,
             blocking=True,
-            context=Context(user_id=hass_read_only_user.id),
+            context=Context(user_id=user.id),
         )
+
+    with pytest.raises(Unauthorized):
+        await reboot_as(hass_read_only_user)
     assert wegnology_sim.commands == []
-    await hass.services.async_call(
-        DOMAIN,
-        SEND_COMMAND,
-        {"command": "reboot"},
-        target=target,
-        blocking=True,
-        context=Context(user_id=hass_admin_user.id),
-    )
+    await reboot_as(hass_admin_user)
     assert wegnology_sim.commands == [(BOILER_ROOM_SENSOR_ID, "reboot", None)]
 
 

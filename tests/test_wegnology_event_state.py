@@ -142,22 +142,15 @@ async def test_only_administrators_may_change_events(
 ) -> None:
     """A read-only user is refused before anything reaches the cloud."""
     target = {ATTR_DEVICE_ID: device_id(hass, DEMO_APPLICATION_ID)}
+
+    async def resolve_as(user: MockUser) -> None:
+        context = Context(user_id=user.id)
+        await set_event_state(hass, target, PUMP_FAULT_EVENT_ID, "resolved", context)
+
     with pytest.raises(Unauthorized):
-        await set_event_state(
-            hass,
-            target,
-            PUMP_FAULT_EVENT_ID,
-            "resolved",
-            Context(user_id=hass_read_only_user.id),
-        )
+        await resolve_as(hass_read_only_user)
     assert wegnology_sim.event(PUMP_FAULT_EVENT_ID).state == "new"
-    await set_event_state(
-        hass,
-        target,
-        PUMP_FAULT_EVENT_ID,
-        "resolved",
-        Context(user_id=hass_admin_user.id),
-    )
+    await resolve_as(hass_admin_user)
     assert wegnology_sim.event(PUMP_FAULT_EVENT_ID).state == "resolved"
 
 
