@@ -47,6 +47,7 @@ from simulator.wegnology_model import Device
 
 from .helpers import entity_state, next_poll, poll_now, state_of
 from .wegnology_helpers import (
+    bench_entry,
     demo_device_id,
     devices_path,
     entity,
@@ -505,14 +506,7 @@ async def test_system_and_floating_devices_show_their_values(
     reports the floating probe's temperature.
     """
     plant = await setup_entry(make_entry(hass, wegnology_sim))
-    bench = await setup_entry(
-        make_entry(
-            hass,
-            wegnology_sim,
-            title="Test Bench",
-            application_id=TEST_BENCH_APPLICATION_ID,
-        )
-    )
+    bench = await setup_entry(bench_entry(hass, wegnology_sim))
     assert (plant.state, bench.state) == (ConfigEntryState.LOADED,) * 2
     probe = demo_device_id(wegnology_sim, "Bench Probe", TEST_BENCH_APPLICATION_ID)
     for device_id, application_id in (

@@ -30,7 +30,7 @@ from simulator.wegnology_demo import (
 from simulator.wegnology_model import scopes_except
 
 from .helpers import state_of
-from .wegnology_helpers import entity, make_entry, registered_device
+from .wegnology_helpers import bench_entry, entity, make_entry, registered_device
 
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
@@ -229,14 +229,7 @@ async def test_one_application_at_a_time(
     setup_entry: SetupEntry,
 ) -> None:
     """Two applications targeted: refused, naming both; nothing changes."""
-    bench = await setup_entry(
-        make_entry(
-            hass,
-            wegnology_sim,
-            title="Test Bench",
-            application_id=TEST_BENCH_APPLICATION_ID,
-        )
-    )
+    bench = await setup_entry(bench_entry(hass, wegnology_sim))
     bench_device = device_id(hass, TEST_BENCH_APPLICATION_ID)
     with pytest.raises(ServiceValidationError) as refused:
         await set_event_state(

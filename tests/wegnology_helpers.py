@@ -9,7 +9,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from custom_components.cloud_bridge.const import DOMAIN
 from simulator.wegnology import WegnologySimulator
-from simulator.wegnology_demo import DEMO_APPLICATION_ID
+from simulator.wegnology_demo import DEMO_APPLICATION_ID, TEST_BENCH_APPLICATION_ID
 
 from .conftest import wegnology_data
 from .registry import device_with
@@ -66,6 +66,13 @@ def make_entry(
     )
     entry.add_to_hass(hass)
     return entry
+
+
+def bench_entry(hass: HomeAssistant, sim: WegnologySimulator) -> MockConfigEntry:
+    """Add an entry for the demo's second application, Test Bench, not set up."""
+    return make_entry(
+        hass, sim, title="Test Bench", application_id=TEST_BENCH_APPLICATION_ID
+    )
 
 
 def device_key(device_id: str, application_id: str = DEMO_APPLICATION_ID) -> str:
