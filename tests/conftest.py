@@ -1,6 +1,6 @@
 """Fixtures: the simulated clouds on 127.0.0.1 and Cloud Bridge entries on them."""
 
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from collections.abc import AsyncGenerator, Generator
 import json
 from pathlib import Path
 import time
@@ -47,6 +47,8 @@ from simulator.wegnology_demo import (
 )
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID
+
+from .helpers import SetupEntry
 
 CLIENT_ID = "cloud-bridge-demo"
 AUTH_DOMAIN = "cloud_bridge_demo"
@@ -189,9 +191,7 @@ def wiz_entry(hass: HomeAssistant, wiz_sim: WizProSimulator) -> MockConfigEntry:
 
 
 @pytest.fixture
-def setup_entry(
-    hass: HomeAssistant, credential: None
-) -> Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]:
+def setup_entry(hass: HomeAssistant, credential: None) -> SetupEntry:
     """Return a function that sets an entry up and waits for it."""
 
     async def setup(entry: MockConfigEntry) -> MockConfigEntry:
@@ -206,7 +206,7 @@ def setup_entry(
 async def wiz_loaded(
     hass: HomeAssistant,
     wiz_entry: MockConfigEntry,
-    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    setup_entry: SetupEntry,
 ) -> MockConfigEntry:
     """Return the demo office entry, set up."""
     return await setup_entry(wiz_entry)
@@ -274,7 +274,7 @@ def gizwits_entry(
 async def gizwits_loaded(
     hass: HomeAssistant,
     gizwits_entry: MockConfigEntry,
-    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    setup_entry: SetupEntry,
 ) -> MockConfigEntry:
     """Return the demo Gizwits entry, set up."""
     return await setup_entry(gizwits_entry)
@@ -326,7 +326,7 @@ def wegnology_entry(
 async def wegnology_loaded(
     hass: HomeAssistant,
     wegnology_entry: MockConfigEntry,
-    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    setup_entry: SetupEntry,
 ) -> MockConfigEntry:
     """Return the demo plant's entry, set up."""
     return await setup_entry(wegnology_entry)

@@ -1,5 +1,6 @@
 """Steps every vendor's tests share: polls, requests, states and log lines."""
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 import logging
 from typing import Any, Protocol
@@ -17,6 +18,9 @@ from homeassistant.core import HomeAssistant, State
 from simulator.server import SimulatorServer
 
 LOGGER_NAME = "custom_components.cloud_bridge"
+
+# What the setup_entry fixture gives: set an entry up and wait for it.
+type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 
 async def next_poll(

@@ -1,6 +1,5 @@
 """The device registry follows the cloud's hierarchy, however deep."""
 
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -40,11 +39,9 @@ from simulator.wegnology_demo import (
 from simulator.wegnology_model import Attribute, Tag
 
 from . import gizwits_helpers
-from .helpers import entity_state, next_poll, state_of
+from .helpers import SetupEntry, entity_state, next_poll, state_of
 from .registry import device_with
 from .wegnology_helpers import device_entry, entity, entity_of, make_entry
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 
 def registered(hass: HomeAssistant, device_id: str) -> dr.DeviceEntry:

@@ -1,6 +1,5 @@
 """Gizwits thermostats: an air conditioner or a heater is one climate entity."""
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -61,10 +60,8 @@ from simulator.gizwits_model import (
 )
 
 from .gizwits_helpers import add_device, assert_command, posts
-from .helpers import entity_state, poll_now, service_caller, state_of
+from .helpers import SetupEntry, entity_state, poll_now, service_caller, state_of
 from .wiz_helpers import entity_id
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 AC_GROUP_ID = "65e2e1a0c3b5d7001a2f4c09"
 # A water heater: the rule makes it a thermostat that heats (see the README).

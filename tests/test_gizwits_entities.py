@@ -1,6 +1,5 @@
 """Gizwits datapoints as entities: what each type becomes and what commands send."""
 
-from collections.abc import Awaitable, Callable
 import dataclasses
 import time
 from typing import Any
@@ -77,7 +76,7 @@ from simulator.gizwits_model import (
 )
 
 from .gizwits_helpers import device_entry, entity, polls
-from .helpers import entity_state, poll_now, state_of
+from .helpers import SetupEntry, entity_state, poll_now, state_of
 
 PROGRAMS = ["标准", "节能", "睡眠"]
 # The AC is one thermostat; its timers, alarms and status code stay as they are.
@@ -132,7 +131,7 @@ async def call(hass: HomeAssistant, domain: str, service: str, **data: Any) -> N
 async def thermostat(
     gizwits_sim: GizwitsSimulator,
     gizwits_entry: MockConfigEntry,
-    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    setup_entry: SetupEntry,
 ) -> MockConfigEntry:
     """Bind a thermostat to the demo user, then set the entry up."""
     gizwits_sim.products[THERMOSTAT.product_key] = THERMOSTAT

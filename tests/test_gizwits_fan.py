@@ -1,6 +1,5 @@
 """Gizwits fans: a product that plainly moves air is one fan entity."""
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -41,10 +40,8 @@ from simulator.gizwits_model import (
 )
 
 from .gizwits_helpers import add_device, assert_command, points_of, posts
-from .helpers import entity_state, poll_now, service_caller, state_of
+from .helpers import SetupEntry, entity_state, poll_now, service_caller, state_of
 from .wiz_helpers import entity_id
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 FAN_GROUP_ID = "65e2e1a0c3b5d7001a2f4c0a"
 STUDY_FAN_DID = did_for("study fan")

@@ -2,7 +2,6 @@
 
 import asyncio
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 import logging
 import time
@@ -79,6 +78,7 @@ from .gizwits_helpers import (
     online_dids,
 )
 from .helpers import (
+    SetupEntry,
     entity_state,
     errors_logged,
     log_lines,
@@ -88,7 +88,6 @@ from .helpers import (
     stored_before,
 )
 
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 SECOND_APP_ID = "cloud-bridge-second-app"
 
 

@@ -1,6 +1,5 @@
 """Gizwits accounts on the newer app login, set up in Home Assistant."""
 
-from collections.abc import Awaitable, Callable
 import logging
 
 from freezegun.api import FrozenDateTimeFactory
@@ -35,9 +34,7 @@ from .gizwits_helpers import (
     moved_entry,
     until,
 )
-from .helpers import errors_logged, next_poll, paths, state_of
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
+from .helpers import SetupEntry, errors_logged, next_poll, paths, state_of
 
 
 def moved_state(hass: HomeAssistant, platform: str, did: str, point: str) -> str:

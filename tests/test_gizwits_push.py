@@ -6,7 +6,7 @@ heartbeat check runs when a test calls it.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 import logging
 import socket
@@ -52,9 +52,7 @@ from .gizwits_helpers import (
     tick_until,
     until,
 )
-from .helpers import LOGGER_NAME, entity_state, log_lines, paths, state_of
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
+from .helpers import LOGGER_NAME, SetupEntry, entity_state, log_lines, paths, state_of
 
 
 def coordinator_of(entry: MockConfigEntry) -> CloudBridgeCoordinator:

@@ -1,6 +1,5 @@
 """Products whose definition Gizwits refuses: read-only entities and the repair."""
 
-from collections.abc import Awaitable, Callable
 import json
 import logging
 from typing import Any
@@ -55,9 +54,8 @@ from .gizwits_helpers import (
     entity,
     entity_of,
 )
-from .helpers import entity_state, log_lines, next_poll, paths, state_of
+from .helpers import SetupEntry, entity_state, log_lines, next_poll, paths, state_of
 
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 FIX = "/api/repairs/issues/fix"
 WRITABLE = {"switch", "number", "select", "light", "climate", "fan"}
 

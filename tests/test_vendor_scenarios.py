@@ -4,7 +4,6 @@ Each scenario is written once and runs for WiZ Pro, Gizwits and WEGnology,
 each against its simulator; what differs is in ``vendor_scenarios.py``.
 """
 
-from collections.abc import Awaitable, Callable
 import json
 import logging
 from typing import Any
@@ -28,11 +27,17 @@ from homeassistant.setup import async_setup_component
 from custom_components.cloud_bridge.const import DOMAIN
 from simulator.server import SimulatorServer
 
-from .helpers import LOGGER_NAME, entity_state, log_lines, next_poll, paths, state_of
+from .helpers import (
+    LOGGER_NAME,
+    SetupEntry,
+    entity_state,
+    log_lines,
+    next_poll,
+    paths,
+    state_of,
+)
 from .registry import device_with
 from .vendor_scenarios import VENDORS, Shown, VendorSteps
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 
 @pytest.fixture(autouse=True)

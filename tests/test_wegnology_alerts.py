@@ -1,6 +1,5 @@
 """WEGnology alerts: the new count, the worst level, open alerts, the alert event."""
 
-from collections.abc import Awaitable, Callable
 import logging
 from typing import Any
 
@@ -54,7 +53,7 @@ from simulator.wegnology_demo import (
 from simulator.wegnology_events import Source
 from simulator.wegnology_model import SCOPE_WITHOUT_EVENTS, scopes_except
 
-from .helpers import entity_state, next_poll, paths, state_of, stored_before
+from .helpers import SetupEntry, entity_state, next_poll, paths, state_of, stored_before
 from .wegnology_helpers import (
     device_list_reads,
     entity,
@@ -65,8 +64,6 @@ from .wegnology_helpers import (
     registered_device,
     state_poll,
 )
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 OPEN_ALERT = "$open_alert"
 ALERTS_LOGGER = "custom_components.cloud_bridge.vendors.wegnology.alerts"

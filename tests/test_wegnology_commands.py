@@ -1,6 +1,5 @@
 """WEGnology commands: the send_command action and command switches."""
 
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -45,7 +44,7 @@ from simulator.wegnology_demo import (
     LINE_2_POWER_METER_ID,
 )
 
-from .helpers import poll_now, state_of
+from .helpers import SetupEntry, poll_now, state_of
 from .wegnology_helpers import (
     bulk_state_path,
     command_path,
@@ -58,8 +57,6 @@ from .wegnology_helpers import (
     registered_device,
     state_poll,
 )
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 SEND_COMMAND = "send_command"
 RELAY = f"{BOILER_RELAY_ID}/relay"

@@ -1,6 +1,5 @@
 """WEGnology attributes as entities: what each data type becomes, and its values."""
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -45,7 +44,7 @@ from simulator.wegnology_demo import (
 )
 from simulator.wegnology_model import Device
 
-from .helpers import entity_state, next_poll, poll_now, state_of
+from .helpers import SetupEntry, entity_state, next_poll, poll_now, state_of
 from .wegnology_helpers import (
     bench_entry,
     demo_device_id,
@@ -66,7 +65,6 @@ PLATFORM_OF = {
     "gps": "sensor",
     "boolean": "binary_sensor",
 }
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 ENVIRONMENT_NUMBERS = ("temperature", "humidity", "co2", "pressure", "battery")
 # Losant's device classes that never hold a connection of their own.

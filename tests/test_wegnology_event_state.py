@@ -1,6 +1,5 @@
 """The cloud_bridge.set_event_state action: acknowledge, resolve or reopen an alert."""
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -29,10 +28,8 @@ from simulator.wegnology_demo import (
 )
 from simulator.wegnology_model import scopes_except
 
-from .helpers import state_of
+from .helpers import SetupEntry, state_of
 from .wegnology_helpers import bench_entry, entity, make_entry, registered_device
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 SET_EVENT_STATE = "set_event_state"
 

@@ -1,6 +1,5 @@
 """WEGnology options: units and device classes of numbers, command switches."""
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -32,10 +31,8 @@ from simulator.wegnology_demo import (
     PUMP_ID,
 )
 
-from .helpers import entity_state, state_of
+from .helpers import SetupEntry, entity_state, state_of
 from .wegnology_helpers import demo_device_id, entity, entity_of, make_entry
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 RELAY = f"{BOILER_RELAY_ID}/relay"
 RELAY_SWITCH = {
