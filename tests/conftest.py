@@ -1,11 +1,12 @@
 """Fixtures: the simulated clouds on 127.0.0.1 and Cloud Bridge entries on them."""
 
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from collections.abc import AsyncGenerator, Generator
 import json
 from pathlib import Path
 import time
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -46,6 +47,8 @@ from simulator.wegnology_demo import (
 )
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID
+
+from .helpers import SetupEntry
 
 CLIENT_ID = "cloud-bridge-demo"
 AUTH_DOMAIN = "cloud_bridge_demo"
@@ -120,6 +123,13 @@ class _Elsewhere(SimulatorServer):
 
 
 @pytest.fixture
+async def session(socket_enabled: None) -> AsyncGenerator[aiohttp.ClientSession]:
+    """Return a plain aiohttp session, as any program would have."""
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture
 async def elsewhere(socket_enabled: None) -> AsyncGenerator[SimulatorServer]:
     """Run a second server, where a redirect points: it must hear nothing."""
     server = _Elsewhere()
@@ -181,9 +191,7 @@ def wiz_entry(hass: HomeAssistant, wiz_sim: WizProSimulator) -> MockConfigEntry:
 
 
 @pytest.fixture
-def setup_entry(
-    hass: HomeAssistant, credential: None
-) -> Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]:
+def setup_entry(hass: HomeAssistant, credential: None) -> SetupEntry:
     """Return a function that sets an entry up and waits for it."""
 
     async def setup(entry: MockConfigEntry) -> MockConfigEntry:
@@ -198,7 +206,7 @@ def setup_entry(
 async def wiz_loaded(
     hass: HomeAssistant,
     wiz_entry: MockConfigEntry,
-    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    setup_entry: SetupEntry,
 ) -> MockConfigEntry:
     """Return the demo office entry, set up."""
     return await setup_entry(wiz_entry)
@@ -266,7 +274,7 @@ def gizwits_entry(
 async def gizwits_loaded(
     hass: HomeAssistant,
     gizwits_entry: MockConfigEntry,
-    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    setup_entry: SetupEntry,
 ) -> MockConfigEntry:
     """Return the demo Gizwits entry, set up."""
     return await setup_entry(gizwits_entry)
@@ -318,7 +326,7 @@ def wegnology_entry(
 async def wegnology_loaded(
     hass: HomeAssistant,
     wegnology_entry: MockConfigEntry,
-    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    setup_entry: SetupEntry,
 ) -> MockConfigEntry:
     """Return the demo plant's entry, set up."""
     return await setup_entry(wegnology_entry)

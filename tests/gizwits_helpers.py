@@ -3,8 +3,10 @@
 import asyncio
 from collections.abc import Callable
 from datetime import timedelta
+import time
 from typing import Any
 
+import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -15,17 +17,22 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from custom_components.cloud_bridge.const import DOMAIN
+from custom_components.cloud_bridge.vendors.gizwits.client import GizwitsClient
+from custom_components.cloud_bridge.vendors.gizwits.models import UserSession
 from simulator.gizwits import GizwitsSimulator
 from simulator.gizwits_demo import (
     DEMO_APP_ID,
     DEMO_MOVED_PASSWORD,
     DEMO_MOVED_UID,
     DEMO_MOVED_USERNAME,
+    DEMO_PASSWORD,
     DEMO_UID,
     DEMO_USERNAME,
 )
+from simulator.gizwits_model import Device, Product
 
 from .conftest import gizwits_data
+from .helpers import EntityService, entity_state, poll_now
 from .registry import device_with
 
 LOGIN = "/app/login"
@@ -59,9 +66,61 @@ def devdata_dids(sim: GizwitsSimulator) -> list[str]:
     )
 
 
+def posts(sim: GizwitsSimulator) -> list[str]:
+    """Return the paths of the POST requests (controls) the cloud received."""
+    return [r.path for r in sim.requests if r.method == "POST"]
+
+
+def polls(sim: GizwitsSimulator) -> int:
+    """Return how many times the cloud was polled since its requests were cleared."""
+    return sum(r.path == BINDINGS for r in sim.requests)
+
+
+def add_device(
+    sim: GizwitsSimulator,
+    product: Product,
+    did: str,
+    mac: str,
+    alias: str | None = None,
+    **readings: Any,
+) -> None:
+    """Bind a device of a product to the demo user, as it reported 10 s ago."""
+    sim.products[product.product_key] = product
+    sim.add_device(
+        Device(
+            did=did,
+            product_key=product.product_key,
+            mac=mac,
+            alias=alias or product.name,
+            attr=product.raw_values(readings),
+            updated_at=int(time.time()) - 10,
+        )
+    )
+
+
 def online_dids(sim: GizwitsSimulator, login: str = DEMO_USERNAME) -> list[str]:
     """Return the user's bound devices that the cloud says are online, sorted."""
     return sorted(did for did in sim.user(login).bindings if sim.device(did).online)
+
+
+def make_client(
+    sim: GizwitsSimulator,
+    session: aiohttp.ClientSession,
+    *,
+    logins: list[UserSession] | None = None,
+    **kwargs: Any,
+) -> GizwitsClient:
+    """Return a client of the demo user; logins collects what on_login hears."""
+    options: dict[str, Any] = {
+        "base_url": sim.url,
+        "app_id": DEMO_APP_ID,
+        "username": DEMO_USERNAME,
+        "password": DEMO_PASSWORD,
+        **kwargs,
+    }
+    if logins is not None:
+        options["on_login"] = logins.append
+    return GizwitsClient(session, **options)
 
 
 def make_entry(
@@ -168,16 +227,20 @@ def device_entry(
     return device_with(hass, (DOMAIN, device_key(did, uid)))
 
 
-def entity_of(hass: HomeAssistant, platform: str, did: str, point: str) -> str | None:
+def entity_of(
+    hass: HomeAssistant, platform: str, did: str, point: str, uid: str = DEMO_UID
+) -> str | None:
     """Return the entity id of a point of a device, None when not registered."""
     return er.async_get(hass).async_get_entity_id(
-        platform, DOMAIN, f"{device_key(did)}:{point}"
+        platform, DOMAIN, f"{device_key(did, uid)}:{point}"
     )
 
 
-def entity(hass: HomeAssistant, platform: str, did: str, point: str) -> str:
+def entity(
+    hass: HomeAssistant, platform: str, did: str, point: str, uid: str = DEMO_UID
+) -> str:
     """Return the entity id of a point of a device that must be registered."""
-    found = entity_of(hass, platform, did, point)
+    found = entity_of(hass, platform, did, point, uid)
     assert found is not None, (platform, did, point)
     return found
 
@@ -189,3 +252,46 @@ def device_entities(hass: HomeAssistant, did: str) -> list[er.RegistryEntry]:
     return er.async_entries_for_device(
         er.async_get(hass), device.id, include_disabled_entities=True
     )
+
+
+def points_of(hass: HomeAssistant, did: str) -> dict[str, str]:
+    """Return the point keys of a device's entities, with their platforms."""
+    return {
+        e.unique_id.rpartition(":")[2]: e.domain for e in device_entities(hass, did)
+    }
+
+
+async def assert_command(
+    hass: HomeAssistant,
+    sim: GizwitsSimulator,
+    entry: MockConfigEntry,
+    *,
+    call: EntityService,
+    service: str,
+    entity_id: str,
+    data: dict[str, Any],
+    did: str,
+    sent: dict[str, Any],
+    device: dict[str, Any],
+    state: str,
+    shown: dict[str, Any],
+) -> None:
+    """Call a service on one device's entity and check what each side shows.
+
+    The call is one control request of the device, carrying sent; the device
+    then reports device; the entity shows state and shown at once and after
+    the next poll.
+    """
+    sim.clear_requests()
+    await call(hass, service, entity_id, **data)
+
+    assert sim.controls == [(did, sent)]
+    assert posts(sim) == [f"/app/control/{did}"]
+    reported = sim.attrs(did)
+    assert {name: reported[name] for name in device} == device
+    for when in ("at once", "after a poll"):
+        current = entity_state(hass, entity_id)
+        assert current.state == state, when
+        for name, value in shown.items():
+            assert current.attributes[name] == value, (when, name)
+        await poll_now(hass, entry)

@@ -53,6 +53,7 @@ from simulator.wiz_pro_model import (
     white_state,
 )
 
+from .helpers import entity_state
 from .wiz_helpers import bulb_entity, mutations
 
 STUDIO = "Studio"
@@ -190,8 +191,7 @@ async def test_an_area_action_is_one_request_for_its_room(
 
     assert wiz_sim.mutations == [room_mutation(sent)]
     for light in room.lights:
-        state = hass.states.get(bulb_entity(hass, light))
-        assert state is not None
+        state = entity_state(hass, bulb_entity(hass, light))
         assert state.state == (STATE_OFF if service == SERVICE_TURN_OFF else STATE_ON)
         assert light.is_on is (service == SERVICE_TURN_ON)
 

@@ -25,6 +25,7 @@ from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID
 
 from .gizwits_helpers import device_entry, entity
+from .helpers import entity_state
 from .wiz_helpers import bulb_entity, entity_id, sim_room, unique_id
 
 
@@ -124,8 +125,7 @@ async def test_set_and_ask_the_temperature_of_an_area(
         f"/app/control/{LIVING_AC_DID}"
     ]
     assert gizwits_sim.attrs(LIVING_AC_DID)["set_temp"] == 24
-    state = hass.states.get(thermostat)
-    assert state is not None
+    state = entity_state(hass, thermostat)
     assert state.attributes[ATTR_TEMPERATURE] == 24
 
     result = await conversation.async_converse(

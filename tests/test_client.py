@@ -1,6 +1,6 @@
 """The Home Assistant-free WiZ Pro client against the simulated cloud."""
 
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
@@ -34,13 +34,6 @@ from .wiz_helpers import GRAPHQL, TOKEN, approve
 
 VERIFIER = "v" * 43 + "-._~" + "0123456789" * 8  # 128 characters
 REDIRECT = "https://ha.example/api/cloud_bridge/oauth/callback"
-
-
-@pytest.fixture
-async def session() -> AsyncGenerator[aiohttp.ClientSession]:
-    """Return a plain aiohttp session, as any program would have."""
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 def make_client(

@@ -1,6 +1,5 @@
 """The config flow: choosing WiZ Pro, linking with and without state, buildings."""
 
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 import re
 import time
@@ -38,6 +37,7 @@ from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID, SECOND_BUILDING_ID, demo_data
 
 from .conftest import AUTH_DOMAIN, WEBHOOK_ID, wiz_pro_entry, wiz_token
+from .helpers import SetupEntry
 from .wiz_helpers import approve, leave_without_url
 
 CALLBACK = "/api/cloud_bridge/oauth/callback"
@@ -588,7 +588,7 @@ async def test_reauth_with_an_account_missing_the_building(
 async def test_reconfigure_changes_buildings(
     hass: HomeAssistant,
     two_building_sim: WizProSimulator,
-    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    setup_entry: SetupEntry,
 ) -> None:
     """Reconfigure lists the account's buildings and updates the entry."""
     result = await paste_link(hass, two_building_sim)
@@ -628,7 +628,7 @@ def office_and_warehouse_entry(
 async def test_reconfigure_leaves_a_lost_building_out(
     hass: HomeAssistant,
     two_building_sim: WizProSimulator,
-    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    setup_entry: SetupEntry,
 ) -> None:
     """A building WiZ no longer grants: Reconfigure offers to leave it out."""
     entry = await setup_entry(office_and_warehouse_entry(hass, two_building_sim))
@@ -658,7 +658,7 @@ async def test_reconfigure_leaves_a_lost_building_out(
 async def test_reconfigure_links_again_to_grant_a_lost_building(
     hass: HomeAssistant,
     two_building_sim: WizProSimulator,
-    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    setup_entry: SetupEntry,
 ) -> None:
     """Linking again from Reconfigure stores the new tokens and the buildings."""
     entry = await setup_entry(office_and_warehouse_entry(hass, two_building_sim))

@@ -7,7 +7,7 @@ sets it up (simulator/__main__.py, config/custom_components/cloud_bridge_demo),
 at a fixed time, one platform at a time (``snapshot_platform`` takes one).
 """
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -38,9 +38,8 @@ from simulator.wiz_pro_demo import DEMO_BUILDING_ID, SECOND_BUILDING_ID, demo_da
 
 from .conftest import wiz_pro_entry
 from .gizwits_helpers import moved_entry
+from .helpers import SetupEntry
 from .wegnology_helpers import make_entry
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 # The snapshots hold Home Assistant's registry entries as the pinned release
 # writes them; older releases write fewer fields. A newer release runs them, so

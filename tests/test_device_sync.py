@@ -1,6 +1,5 @@
 """The device registry follows the cloud's hierarchy, however deep."""
 
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -40,11 +39,9 @@ from simulator.wegnology_demo import (
 from simulator.wegnology_model import Attribute, Tag
 
 from . import gizwits_helpers
-from .helpers import next_poll, state_of
+from .helpers import SetupEntry, entity_state, next_poll, state_of
 from .registry import device_with
 from .wegnology_helpers import device_entry, entity, entity_of, make_entry
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 
 def registered(hass: HomeAssistant, device_id: str) -> dr.DeviceEntry:
@@ -111,8 +108,7 @@ async def test_a_device_missing_from_an_incomplete_read_keeps_its_entities(
     await next_poll(hass, freezer)
     assert "unique ID" not in caplog.text
     tv_plug = gizwits_helpers.entity(hass, "switch", TV_PLUG_DID, "switch")
-    state = hass.states.get(tv_plug)
-    assert state is not None
+    state = entity_state(hass, tv_plug)
     assert state.state == STATE_ON
     assert set(registry.entities) == before - balcony
 
@@ -163,15 +159,13 @@ async def test_new_preset_reaches_a_thermostat_without_a_reload(
     gizwits_sim.set_attr(LIVING_AC_DID, "mode", "睡眠")
     await next_poll(hass, freezer)
     # The old definition: a mode it does not know, and no presets.
-    state = hass.states.get(thermostat)
-    assert state is not None
+    state = entity_state(hass, thermostat)
     assert state.state == STATE_UNKNOWN
     assert ATTR_PRESET_MODES not in state.attributes
 
     # Definitions are read again after 7 days.
     await next_poll(hass, freezer, seconds=8 * 24 * 3600)
-    state = hass.states.get(thermostat)
-    assert state is not None
+    state = entity_state(hass, thermostat)
     assert state.attributes[ATTR_PRESET_MODES] == ["sleep"]
     assert state.attributes[ATTR_PRESET_MODE] == "sleep"
     # A preset of an AC with several modes says nothing of which one it runs.
@@ -209,8 +203,7 @@ async def test_a_refreshed_range_and_name_reach_a_number_without_a_reload(
     )
     # Definitions are read again after 7 days.
     await next_poll(hass, freezer, seconds=8 * 24 * 3600)
-    state = hass.states.get(timer)
-    assert state is not None
+    state = entity_state(hass, timer)
     assert state.attributes[ATTR_MAX] == 1440
     name = er.async_get(hass).async_get(timer).original_name  # type: ignore[union-attr]
     assert name is not None

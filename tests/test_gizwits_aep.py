@@ -1,6 +1,5 @@
 """The Gizwits client on the newer app login ("AEP"), against the simulated cloud."""
 
-from collections.abc import AsyncGenerator
 from datetime import timedelta
 from typing import Any
 
@@ -30,36 +29,27 @@ from simulator.gizwits_demo import (
 from simulator.gizwits_model import error_body
 from simulator.server import SimulatorServer
 
-from .gizwits_helpers import AEP_DEVICES, AEP_LOGIN, AEP_REFRESH, BINDINGS, LOGIN
+from .gizwits_helpers import (
+    AEP_DEVICES,
+    AEP_LOGIN,
+    AEP_REFRESH,
+    BINDINGS,
+    LOGIN,
+    make_client,
+)
 from .helpers import paths
 
 
-@pytest.fixture
-async def session() -> AsyncGenerator[aiohttp.ClientSession]:
-    """Return a plain aiohttp session, as any program would have."""
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-def make_client(
-    sim: GizwitsSimulator,
-    session: aiohttp.ClientSession,
-    *,
-    logins: list[UserSession] | None = None,
-    **kwargs: Any,
+def moved_client(
+    sim: GizwitsSimulator, session: aiohttp.ClientSession, **kwargs: Any
 ) -> GizwitsClient:
     """Return a client of the moved demo account, its newer login on the sim."""
-    options: dict[str, Any] = {
-        "base_url": sim.url,
+    moved = {
         "aep_url": sim.url,
-        "app_id": DEMO_APP_ID,
         "username": DEMO_MOVED_EMAIL,
         "password": DEMO_MOVED_PASSWORD,
-        **kwargs,
     }
-    if logins is not None:
-        options["on_login"] = logins.append
-    return GizwitsClient(session, **options)
+    return make_client(sim, session, **{**moved, **kwargs})
 
 
 def aep_session(sim: GizwitsSimulator, **changes: Any) -> UserSession:
@@ -92,7 +82,7 @@ async def test_moved_account_signs_in_on_the_newer_login(
 ) -> None:
     """9026 on the classic login: the newer login signs in; the client says so."""
     logins: list[UserSession] = []
-    client = make_client(gizwits_sim, session, logins=logins)
+    client = moved_client(gizwits_sim, session, logins=logins)
     assert client.login_kind == "classic"
     user = await client.login()
 
@@ -123,7 +113,7 @@ async def test_newer_login_redirect_is_refused_not_followed(
     gizwits_sim.faults.add(
         "redirect", path=AEP_LOGIN, status=status, location=f"{elsewhere.url}/login"
     )
-    client = make_client(gizwits_sim, session, login_kind="aep")
+    client = moved_client(gizwits_sim, session, login_kind="aep")
     with pytest.raises(
         GizwitsConnectionError, match=r"redirect to .*check the address"
     ):
@@ -132,7 +122,7 @@ async def test_newer_login_redirect_is_refused_not_followed(
     gizwits_sim.faults.add(
         "redirect", path=AEP_REFRESH, status=status, location=f"{elsewhere.url}/r"
     )
-    client = make_client(
+    client = moved_client(
         gizwits_sim,
         session,
         login_kind="aep",
@@ -150,7 +140,7 @@ async def test_known_newer_login_goes_straight_there(
     gizwits_sim: GizwitsSimulator, session: aiohttp.ClientSession
 ) -> None:
     """An account known to use the newer login signs in there, not classic first."""
-    client = make_client(gizwits_sim, session, login_kind="aep")
+    client = moved_client(gizwits_sim, session, login_kind="aep")
     await client.login()
     assert paths(gizwits_sim) == [AEP_LOGIN]
 
@@ -159,7 +149,7 @@ async def test_without_a_newer_login_host_a_moved_account_is_refused(
     gizwits_sim: GizwitsSimulator, session: aiohttp.ClientSession
 ) -> None:
     """No newer login to go to: the classic 9026 stands (and "aep" is ignored)."""
-    client = make_client(gizwits_sim, session, aep_url=None, login_kind="aep")
+    client = moved_client(gizwits_sim, session, aep_url=None, login_kind="aep")
     assert client.login_kind == "classic"
     with pytest.raises(GizwitsApiError) as caught:
         await client.login()
@@ -187,7 +177,7 @@ async def test_refused_credentials(
     if reply is not None:
         reply = {**reply, "code": code if numeric else str(code)}
         gizwits_sim.faults.add("patch_response", path=AEP_LOGIN, patch=lambda _: reply)
-    client = make_client(gizwits_sim, session, password="wrong", login_kind="aep")
+    client = moved_client(gizwits_sim, session, password="wrong", login_kind="aep")
     with pytest.raises(GizwitsAuthError) as caught:
         await client.login()
     assert caught.value.code == code
@@ -241,7 +231,7 @@ async def test_odd_login_replies(
     """Other codes are refusals with the cloud's words; garbage is no sign-in."""
     gizwits_sim.faults.add("patch_response", path=AEP_LOGIN, patch=lambda _: reply)
     logins: list[UserSession] = []
-    client = make_client(gizwits_sim, session, logins=logins, login_kind="aep")
+    client = moved_client(gizwits_sim, session, logins=logins, login_kind="aep")
     with pytest.raises(error, match=words):
         await client.login()
     assert logins == []
@@ -259,7 +249,7 @@ async def test_login_reply_shapes(
         del data["userToken"]
 
     gizwits_sim.faults.add("patch_response", path=AEP_LOGIN, patch=reshape)
-    user = await make_client(gizwits_sim, session, login_kind="aep").login()
+    user = await moved_client(gizwits_sim, session, login_kind="aep").login()
     assert user.uid == "4242"
     assert user.token in gizwits_sim.tokens
     assert user.expire_at == gizwits_sim.tokens[user.token].expire_at
@@ -270,7 +260,7 @@ async def test_distinct_tokens_use_the_user_token(
 ) -> None:
     """With userToken and the JWT differing, userToken is taken (both work)."""
     gizwits_sim.aep.distinct_jwt = True
-    client = make_client(gizwits_sim, session, login_kind="aep")
+    client = moved_client(gizwits_sim, session, login_kind="aep")
     user = await client.login()
     reply = gizwits_sim.requests[-1]
     assert reply.path == AEP_LOGIN
@@ -283,7 +273,7 @@ async def test_newer_login_host_not_there(
     gizwits_sim: GizwitsSimulator, session: aiohttp.ClientSession
 ) -> None:
     """A host without the newer login (404 page): a refusal naming the status."""
-    client = make_client(
+    client = moved_client(
         gizwits_sim, session, aep_url=gizwits_sim.url + "/nothing", login_kind="aep"
     )
     with pytest.raises(GizwitsApiError, match="HTTP 404") as caught:
@@ -301,7 +291,7 @@ async def test_expired_token_refreshed_once(
     user = aep_session(gizwits_sim)
     gizwits_sim.expire_tokens()
     logins: list[UserSession] = []
-    client = make_client(
+    client = moved_client(
         gizwits_sim, session, user=user, logins=logins, login_kind="aep"
     )
 
@@ -325,7 +315,7 @@ async def test_refresh_unavailable_signs_in_again(
 ) -> None:
     """No refresh on the host (404): sign in again, and from then on straight away."""
     gizwits_sim.aep.refresh_available = False
-    client = make_client(
+    client = moved_client(
         gizwits_sim, session, user=aep_session(gizwits_sim), login_kind="aep"
     )
     gizwits_sim.expire_tokens()
@@ -342,7 +332,7 @@ async def test_refresh_token_refused_or_missing_signs_in(
     gizwits_sim: GizwitsSimulator, session: aiohttp.ClientSession, refresh_token: str
 ) -> None:
     """A refresh token refused (526) or none: sign in again; refresh works after."""
-    client = make_client(
+    client = moved_client(
         gizwits_sim,
         session,
         user=aep_session(gizwits_sim, refresh_token=refresh_token),
@@ -368,7 +358,7 @@ async def test_refreshed_ahead_of_the_expiry(
     """A newer token is refreshed a tenth of its lifetime before it expires."""
     gizwits_sim.aep.token_lifetime = timedelta(minutes=30)
     logins: list[UserSession] = []
-    client = make_client(gizwits_sim, session, logins=logins, login_kind="aep")
+    client = moved_client(gizwits_sim, session, logins=logins, login_kind="aep")
     await client.groups()
     freezer.tick(timedelta(minutes=26, seconds=50))
     await client.groups()
@@ -395,7 +385,7 @@ async def test_refresh_reply_without_a_token_is_no_renewal(
         patch=lambda _: {"code": "200", "data": {"expired_at": 2e9}},
     )
     logins: list[UserSession] = []
-    client = make_client(
+    client = moved_client(
         gizwits_sim,
         session,
         user=aep_session(gizwits_sim),
@@ -415,7 +405,7 @@ async def test_refresh_refused_otherwise_is_an_error(
     gizwits_sim.faults.add(
         "patch_response", path=AEP_REFRESH, patch=lambda _: envelope(1000001)
     )
-    client = make_client(
+    client = moved_client(
         gizwits_sim, session, user=aep_session(gizwits_sim), login_kind="aep"
     )
     gizwits_sim.expire_tokens()
@@ -434,7 +424,7 @@ async def test_refused_bindings_read_the_newer_device_list(
     """9026 on /app/bindings: the newer host's list, mapped; from then on only it."""
     gizwits_sim.aep.bindings_refused = True
     user = aep_session(gizwits_sim)
-    client = make_client(gizwits_sim, session, user=user, login_kind="aep")
+    client = moved_client(gizwits_sim, session, user=user, login_kind="aep")
 
     listing = await client.bindings()
 
@@ -466,7 +456,7 @@ async def test_newer_device_list_renews_a_refused_token(
 ) -> None:
     """505 on the newer host: the token is refreshed once and the list read."""
     gizwits_sim.aep.bindings_refused = True
-    client = make_client(
+    client = moved_client(
         gizwits_sim, session, user=aep_session(gizwits_sim), login_kind="aep"
     )
     await client.bindings()
@@ -497,7 +487,7 @@ async def test_newer_device_list_items(
         items.append("not an item")
 
     gizwits_sim.faults.add("patch_response", path=AEP_DEVICES, patch=reshape)
-    client = make_client(
+    client = moved_client(
         gizwits_sim, session, user=aep_session(gizwits_sim), login_kind="aep"
     )
     listing = await client.bindings()
@@ -514,7 +504,7 @@ async def test_newer_device_list_that_is_no_list(
     gizwits_sim.faults.add(
         "patch_response", path=AEP_DEVICES, patch=lambda _: {"code": 200, "data": {}}
     )
-    client = make_client(
+    client = moved_client(
         gizwits_sim, session, user=aep_session(gizwits_sim), login_kind="aep"
     )
     with pytest.raises(GizwitsConnectionError, match="no device list"):
@@ -528,7 +518,7 @@ async def test_classic_account_refused_bindings_stay_refused(
     gizwits_sim.faults.add(
         "patch_response", path=BINDINGS, patch=lambda _: error_body(9026)
     )
-    client = make_client(
+    client = moved_client(
         gizwits_sim, session, username="demo", password="demo-password"
     )
     with pytest.raises(GizwitsApiError) as caught:
@@ -541,7 +531,7 @@ async def test_device_details(
     gizwits_sim: GizwitsSimulator, session: aiohttp.ClientSession
 ) -> None:
     """A device's details carry its WebSocket host and ports."""
-    client = make_client(
+    client = moved_client(
         gizwits_sim, session, user=aep_session(gizwits_sim), login_kind="aep"
     )
     device = await client.device(LIVING_AC_DID)
@@ -566,7 +556,7 @@ async def test_token_refused_on_the_newer_host_after_renewal(
     gizwits_sim.faults.add(
         "patch_response", path=AEP_DEVICES, count=None, patch=lambda _: envelope(526)
     )
-    client = make_client(
+    client = moved_client(
         gizwits_sim, session, user=aep_session(gizwits_sim), login_kind="aep"
     )
     with pytest.raises(GizwitsTokenError):

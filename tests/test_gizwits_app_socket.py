@@ -119,13 +119,6 @@ async def script(socket_enabled: None) -> AsyncGenerator[Script]:
     await server.stop()
 
 
-@pytest.fixture
-async def session() -> AsyncGenerator[aiohttp.ClientSession]:
-    """Return a plain aiohttp session."""
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
 class Run:
     """An AppSocket running against the scripted server, with its renewals."""
 

@@ -1,7 +1,7 @@
 """The Home Assistant-free Gizwits client against the simulated cloud."""
 
 import asyncio
-from collections.abc import AsyncGenerator, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 import time
@@ -57,35 +57,8 @@ from simulator.gizwits_demo import (
 from simulator.gizwits_model import error_body
 from simulator.server import SimulatorServer
 
-from .gizwits_helpers import BINDINGS, GROUPS, LOGIN, SCENES, devdata
+from .gizwits_helpers import BINDINGS, GROUPS, LOGIN, SCENES, devdata, make_client
 from .helpers import paths
-
-
-@pytest.fixture
-async def session() -> AsyncGenerator[aiohttp.ClientSession]:
-    """Return a plain aiohttp session, as any program would have."""
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-def make_client(
-    sim: GizwitsSimulator,
-    session: aiohttp.ClientSession,
-    *,
-    logins: list[UserSession] | None = None,
-    **kwargs: Any,
-) -> GizwitsClient:
-    """Return a client of the demo user; logins collects what on_login hears."""
-    options: dict[str, Any] = {
-        "base_url": sim.url,
-        "app_id": DEMO_APP_ID,
-        "username": DEMO_USERNAME,
-        "password": DEMO_PASSWORD,
-        **kwargs,
-    }
-    if logins is not None:
-        options["on_login"] = logins.append
-    return GizwitsClient(session, **options)
 
 
 def stored(sim: GizwitsSimulator, **changes: Any) -> UserSession:

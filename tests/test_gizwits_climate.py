@@ -1,7 +1,5 @@
 """Gizwits thermostats: an air conditioner or a heater is one climate entity."""
 
-from collections.abc import Awaitable, Callable
-import time
 from typing import Any
 
 import pytest
@@ -30,7 +28,6 @@ from homeassistant.components.climate import (
     HVACMode,
 )
 from homeassistant.const import (
-    ATTR_ENTITY_ID,
     ATTR_FRIENDLY_NAME,
     ATTR_SUPPORTED_FEATURES,
     ATTR_TEMPERATURE,
@@ -40,7 +37,7 @@ from homeassistant.const import (
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
 )
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
@@ -57,15 +54,14 @@ from simulator.gizwits_model import (
     READONLY,
     WRITABLE,
     Datapoint,
-    Device,
     Group,
     Product,
     UintSpec,
 )
 
+from .gizwits_helpers import add_device, assert_command, posts
+from .helpers import SetupEntry, entity_state, poll_now, service_caller, state_of
 from .wiz_helpers import entity_id
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 AC_GROUP_ID = "65e2e1a0c3b5d7001a2f4c09"
 # A water heater: the rule makes it a thermostat that heats (see the README).
@@ -120,46 +116,7 @@ def thermostat_of(hass: HomeAssistant, item: str) -> str:
     return entity_id(hass, CLIMATE_DOMAIN, f"gizwits:{DEMO_UID}:{item}:climate")
 
 
-def state_of(hass: HomeAssistant, entity: str) -> State:
-    """Return an entity's state, which must exist."""
-    state = hass.states.get(entity)
-    assert state is not None, entity
-    return state
-
-
-async def call(hass: HomeAssistant, service: str, entity: str, **data: Any) -> None:
-    """Call a climate service and wait for it."""
-    await hass.services.async_call(
-        CLIMATE_DOMAIN, service, {ATTR_ENTITY_ID: entity, **data}, blocking=True
-    )
-
-
-async def refresh(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Poll the cloud now, as the 30 s timer would."""
-    await entry.runtime_data.coordinator.async_refresh()
-    await hass.async_block_till_done()
-
-
-def posts(sim: GizwitsSimulator) -> list[str]:
-    """Return the paths of the POST requests the cloud received."""
-    return [r.path for r in sim.requests if r.method == "POST"]
-
-
-def add_device(
-    sim: GizwitsSimulator, product: Product, did: str, **readings: Any
-) -> None:
-    """Bind a device of a product the demo lacks, with what it reported."""
-    sim.products[product.product_key] = product
-    sim.add_device(
-        Device(
-            did=did,
-            product_key=product.product_key,
-            mac="accf2350d9" + did[:2].encode().hex()[:2],
-            alias=product.name,
-            attr=product.raw_values(readings),
-            updated_at=int(time.time()) - 10,
-        )
-    )
+call = service_caller(CLIMATE_DOMAIN)
 
 
 # --- what the thermostats show ----------------------------------------------------
@@ -168,7 +125,7 @@ def add_device(
 @pytest.mark.usefixtures("gizwits_loaded")
 async def test_air_conditioner_is_one_thermostat(hass: HomeAssistant) -> None:
     """Modes, target, room temperature, fan speeds and swing, in one entity."""
-    state = state_of(hass, thermostat_of(hass, LIVING_AC_DID))
+    state = entity_state(hass, thermostat_of(hass, LIVING_AC_DID))
     attrs = state.attributes
     assert state.state == HVACMode.COOL
     assert attrs[ATTR_FRIENDLY_NAME] == "客厅空调"
@@ -191,14 +148,14 @@ async def test_air_conditioner_is_one_thermostat(hass: HomeAssistant) -> None:
     assert registered is not None
     assert registered.translation_key == "appliance"
     # Offline from the start: its thermostat is there, unavailable.
-    bedroom = state_of(hass, thermostat_of(hass, BEDROOM_AC_DID))
+    bedroom = entity_state(hass, thermostat_of(hass, BEDROOM_AC_DID))
     assert bedroom.state == STATE_UNAVAILABLE
 
 
 @pytest.mark.usefixtures("gizwits_loaded")
 async def test_heater_heats_in_its_presets(hass: HomeAssistant) -> None:
     """电暖器: off or heat, with 舒适, 节能 and 防冻 as presets; half degrees."""
-    state = state_of(hass, thermostat_of(hass, STUDY_HEATER_DID))
+    state = entity_state(hass, thermostat_of(hass, STUDY_HEATER_DID))
     attrs = state.attributes
     assert state.state == HVACMode.HEAT
     assert attrs[ATTR_HVAC_MODES] == ["off", "heat"]
@@ -290,25 +247,25 @@ async def test_air_conditioner_commands(
     shown: dict[str, Any],
 ) -> None:
     """Each command is one control request; the device and the entity agree."""
-    ac = thermostat_of(hass, LIVING_AC_DID)
-    gizwits_sim.clear_requests()
-    await call(hass, service, ac, **data)
-
-    assert gizwits_sim.controls == [(LIVING_AC_DID, sent)]
-    assert posts(gizwits_sim) == [f"/app/control/{LIVING_AC_DID}"]
-    reported = gizwits_sim.attrs(LIVING_AC_DID)
-    assert {name: reported[name] for name in device} == device
     expected_state = (
         HVACMode(data.get(ATTR_HVAC_MODE, HVACMode.COOL))
         if service != SERVICE_TURN_OFF
         else HVACMode.OFF
     )
-    for when in ("at once", "after a poll"):
-        state = state_of(hass, ac)
-        assert state.state == expected_state, when
-        for name, value in shown.items():
-            assert state.attributes[name] == value, (when, name)
-        await refresh(hass, gizwits_loaded)
+    await assert_command(
+        hass,
+        gizwits_sim,
+        gizwits_loaded,
+        call=call,
+        service=service,
+        entity_id=thermostat_of(hass, LIVING_AC_DID),
+        data=data,
+        did=LIVING_AC_DID,
+        sent=sent,
+        device=device,
+        state=expected_state,
+        shown=shown,
+    )
 
 
 async def test_turn_on_keeps_the_mode(
@@ -320,13 +277,13 @@ async def test_turn_on_keeps_the_mode(
     ac = thermostat_of(hass, LIVING_AC_DID)
     gizwits_sim.set_attr(LIVING_AC_DID, "switch", 0)
     gizwits_sim.set_attr(LIVING_AC_DID, "mode", "送风")
-    await refresh(hass, gizwits_loaded)
-    assert state_of(hass, ac).state == STATE_OFF
+    await poll_now(hass, gizwits_loaded)
+    assert state_of(hass, ac) == STATE_OFF
 
     await call(hass, SERVICE_TURN_ON, ac)
     assert gizwits_sim.controls == [(LIVING_AC_DID, {"switch": True})]
     assert gizwits_sim.attrs(LIVING_AC_DID)["switch"] == 1
-    assert state_of(hass, ac).state == HVACMode.FAN_ONLY
+    assert state_of(hass, ac) == HVACMode.FAN_ONLY
 
 
 async def test_preset_turns_the_heater_on(
@@ -342,13 +299,13 @@ async def test_preset_turns_the_heater_on(
 
     assert gizwits_sim.controls == [(STUDY_HEATER_DID, {"switch": True, "mode": 1})]
     assert gizwits_sim.attrs(STUDY_HEATER_DID)["mode"] == "节能"
-    await refresh(hass, gizwits_loaded)
-    state = state_of(hass, heater)
+    await poll_now(hass, gizwits_loaded)
+    state = entity_state(hass, heater)
     assert (state.state, state.attributes[ATTR_PRESET_MODE]) == (HVACMode.HEAT, "eco")
 
     await call(hass, SERVICE_SET_TEMPERATURE, heater, **{ATTR_TEMPERATURE: 19.3})
     assert gizwits_sim.controls[-1] == (STUDY_HEATER_DID, {"set_temp": 19.5})
-    assert state_of(hass, heater).attributes[ATTR_TEMPERATURE] == 19.5
+    assert entity_state(hass, heater).attributes[ATTR_TEMPERATURE] == 19.5
 
 
 @pytest.mark.usefixtures("gizwits_loaded")
@@ -381,7 +338,7 @@ async def test_offline_heater_refuses(
         await call(hass, SERVICE_SET_TEMPERATURE, heater, **{ATTR_TEMPERATURE: 20})
     assert exc.value.translation_key == "device_offline"
     assert gizwits_sim.controls == []
-    assert state_of(hass, heater).state == STATE_UNAVAILABLE
+    assert state_of(hass, heater) == STATE_UNAVAILABLE
 
 
 # --- other products ---------------------------------------------------------------
@@ -398,6 +355,7 @@ async def test_water_heater_is_a_thermostat_that_heats(
         gizwits_sim,
         WATER_HEATER,
         WATER_HEATER_DID,
+        "accf2350d9a1",
         power=True,
         set_water_temp=50,
         water_temp=48,
@@ -405,7 +363,7 @@ async def test_water_heater_is_a_thermostat_that_heats(
     )
     await setup_entry(gizwits_entry)
     heater = thermostat_of(hass, WATER_HEATER_DID)
-    state = state_of(hass, heater)
+    state = entity_state(hass, heater)
     assert state.state == HVACMode.HEAT
     assert state.attributes[ATTR_HVAC_MODES] == ["off", "heat"]
     assert (state.attributes[ATTR_MIN_TEMP], state.attributes[ATTR_MAX_TEMP]) == (
@@ -416,7 +374,7 @@ async def test_water_heater_is_a_thermostat_that_heats(
     outdoor = entity_id(
         hass, "sensor", f"gizwits:{DEMO_UID}:{WATER_HEATER_DID}:outdoor_temp"
     )
-    assert state_of(hass, outdoor).state == "12"
+    assert state_of(hass, outdoor) == "12"
 
     await call(hass, SERVICE_SET_TEMPERATURE, heater, **{ATTR_TEMPERATURE: 60})
     await call(hass, SERVICE_TURN_OFF, heater)
@@ -427,7 +385,7 @@ async def test_water_heater_is_a_thermostat_that_heats(
         (WATER_HEATER_DID, {"power": True}),
     ]
     assert gizwits_sim.attrs(WATER_HEATER_DID)["set_water_temp"] == 60
-    assert state_of(hass, heater).state == HVACMode.HEAT
+    assert state_of(hass, heater) == HVACMode.HEAT
 
 
 async def test_english_ac_with_a_swing_enum_and_a_preset(
@@ -441,6 +399,7 @@ async def test_english_ac_with_a_swing_enum_and_a_preset(
         gizwits_sim,
         SPLIT_AC,
         SPLIT_AC_DID,
+        "accf2350d9a2",
         power=True,
         mode="Sleep",
         swing="Vertical",
@@ -448,7 +407,7 @@ async def test_english_ac_with_a_swing_enum_and_a_preset(
     )
     await setup_entry(gizwits_entry)
     ac = thermostat_of(hass, SPLIT_AC_DID)
-    state = state_of(hass, ac)
+    state = entity_state(hass, ac)
     # Sleeping, it says nothing of whether it cools or heats.
     assert state.state == STATE_UNKNOWN
     assert state.attributes[ATTR_PRESET_MODE] == "sleep"
@@ -475,7 +434,7 @@ async def test_english_ac_with_a_swing_enum_and_a_preset(
         (SPLIT_AC_DID, {"power": True, "mode": 0}),
     ]
     assert gizwits_sim.attrs(SPLIT_AC_DID)["swing"] == "3D"
-    state = state_of(hass, ac)
+    state = entity_state(hass, ac)
     assert state.state == HVACMode.COOL
     assert state.attributes[ATTR_PRESET_MODE] is None
     assert state.attributes[ATTR_SWING_MODE] == "both"
@@ -509,7 +468,7 @@ async def test_group_of_air_conditioners_is_one_thermostat(
 ) -> None:
     """One thermostat on the group's device; a command goes to the group once."""
     group = thermostat_of(hass, f"group-{AC_GROUP_ID}")
-    state = state_of(hass, group)
+    state = entity_state(hass, group)
     assert state.attributes[ATTR_FRIENDLY_NAME] == "全部空调"
     # Only the living-room AC is online: the group shows it.
     assert state.state == HVACMode.COOL
@@ -525,21 +484,21 @@ async def test_group_of_air_conditioners_is_one_thermostat(
     assert posts(gizwits_sim) == [f"/app/group/{AC_GROUP_ID}/control"]
     assert gizwits_sim.controls == [(AC_GROUP_ID, {"set_temp": 25})]
     assert gizwits_sim.attrs(LIVING_AC_DID)["set_temp"] == 25
-    assert state_of(hass, group).attributes[ATTR_TEMPERATURE] == 25
-    living = state_of(hass, thermostat_of(hass, LIVING_AC_DID))
+    assert entity_state(hass, group).attributes[ATTR_TEMPERATURE] == 25
+    living = entity_state(hass, thermostat_of(hass, LIVING_AC_DID))
     assert living.attributes[ATTR_TEMPERATURE] == 25
 
     # Both online: both heat.
     gizwits_sim.set_online(BEDROOM_AC_DID, True)
-    await refresh(hass, ac_group)
+    await poll_now(hass, ac_group)
     gizwits_sim.controls.clear()
     await call(hass, SERVICE_SET_HVAC_MODE, group, **{ATTR_HVAC_MODE: HVACMode.HEAT})
     assert gizwits_sim.controls == [(AC_GROUP_ID, {"switch": True, "mode": 2})]
     for did in (LIVING_AC_DID, BEDROOM_AC_DID):
         assert gizwits_sim.attrs(did)["mode"] == "制热", did
-        assert state_of(hass, thermostat_of(hass, did)).state == HVACMode.HEAT, did
-    await refresh(hass, ac_group)
-    assert state_of(hass, group).state == HVACMode.HEAT
+        assert state_of(hass, thermostat_of(hass, did)) == HVACMode.HEAT, did
+    await poll_now(hass, ac_group)
+    assert state_of(hass, group) == HVACMode.HEAT
 
 
 async def test_group_members_in_different_modes(
@@ -550,8 +509,8 @@ async def test_group_members_in_different_modes(
     """One cools, one heats: the group is on, its mode not known; temperatures mean."""
     gizwits_sim.set_online(BEDROOM_AC_DID, True)
     gizwits_sim.set_attr(BEDROOM_AC_DID, "switch", 1)
-    await refresh(hass, ac_group)
-    state = state_of(hass, thermostat_of(hass, f"group-{AC_GROUP_ID}"))
+    await poll_now(hass, ac_group)
+    state = entity_state(hass, thermostat_of(hass, f"group-{AC_GROUP_ID}"))
     assert state.state == STATE_UNKNOWN
     assert state.attributes[ATTR_TEMPERATURE] == 24  # 26 and 22
     assert state.attributes[ATTR_CURRENT_TEMPERATURE] == 24  # 28 and 19, rounded

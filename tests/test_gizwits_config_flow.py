@@ -89,6 +89,45 @@ async def submit(hass: HomeAssistant, user_input: dict[str, Any]) -> FlowResult:
     return await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
 
 
+async def refused(
+    hass: HomeAssistant, user_input: dict[str, Any], errors: dict[str, str]
+) -> FlowResult:
+    """Fill in the form of a new flow: it comes back with errors, no entry made."""
+    result = await submit(hass, user_input)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    assert hass.config_entries.async_entries(DOMAIN) == []
+    return result
+
+
+async def corrected(
+    hass: HomeAssistant, flow_id: str, user_input: dict[str, Any]
+) -> FlowResult:
+    """Fill in the form shown again, corrected: the entry is made."""
+    result = await hass.config_entries.flow.async_configure(flow_id, user_input)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    return result
+
+
+async def reconfigured(
+    hass: HomeAssistant, flow_id: str, user_input: dict[str, Any]
+) -> None:
+    """Submit the reconfigure form: it ends, and the entry is reloaded."""
+    result = await hass.config_entries.flow.async_configure(flow_id, user_input)
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+
+
+async def login_fails(
+    hass: HomeAssistant, sim: GizwitsSimulator, fault: dict[str, Any], error: str
+) -> None:
+    """Have the cloud answer the sign-in with a fault: the form shows an error."""
+    options = dict(fault)
+    sim.faults.add(options.pop("kind"), path=LOGIN, **options)
+    await refused(hass, form(sim), {"base": error})
+
+
 # --- a new entry ----------------------------------------------------------------
 
 
@@ -189,7 +228,7 @@ async def test_regions_use_the_documented_hosts(
     shows which host the flow went to, and that a cloud out of reach is told
     as cannot_connect with no entry made.
     """
-    result = await submit(
+    await refused(
         hass,
         {
             "region": region,
@@ -198,11 +237,9 @@ async def test_regions_use_the_documented_hosts(
             "username": DEMO_USERNAME,
             "password": DEMO_PASSWORD,
         },
+        {"base": "cannot_connect"},
     )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "cannot_connect"}
     assert dns.asked == [(host, 443)]
-    assert hass.config_entries.async_entries(DOMAIN) == []
 
 
 async def test_region_defaults_to_china(hass: HomeAssistant) -> None:
@@ -230,10 +267,7 @@ async def test_custom_region_needs_an_address(
     assert keys["username"].default() == DEMO_USERNAME
     assert keys["app_id"].default() == DEMO_APP_ID
 
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], form(gizwits_sim)
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await corrected(hass, result["flow_id"], form(gizwits_sim))
 
 
 @pytest.mark.parametrize(
@@ -253,16 +287,10 @@ async def test_login_refused(
     errors: dict[str, str],
 ) -> None:
     """A refused login shows why on the form; corrected, it creates the entry."""
-    result = await submit(hass, form(gizwits_sim, **change))
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == errors
+    result = await refused(hass, form(gizwits_sim, **change), errors)
     assert paths(gizwits_sim) == [LOGIN]
-    assert hass.config_entries.async_entries(DOMAIN) == []
 
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], form(gizwits_sim)
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await corrected(hass, result["flow_id"], form(gizwits_sim))
 
 
 async def test_moved_account_signs_in_on_the_newer_login(
@@ -320,16 +348,12 @@ async def test_moved_account_refused_on_the_newer_login(
                 "error": True,
             },
         )
-    result = await submit(hass, form(gizwits_sim, password="wrong"))
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "invalid_auth"}
-    assert paths(gizwits_sim) == [LOGIN, AEP_LOGIN]
-    assert hass.config_entries.async_entries(DOMAIN) == []
-
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], form(gizwits_sim)
+    result = await refused(
+        hass, form(gizwits_sim, password="wrong"), {"base": "invalid_auth"}
     )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert paths(gizwits_sim) == [LOGIN, AEP_LOGIN]
+
+    await corrected(hass, result["flow_id"], form(gizwits_sim))
 
 
 async def test_newer_login_refusal_is_readable(
@@ -366,10 +390,11 @@ async def test_second_address_for_the_newer_login(
     assert paths(gizwits_sim) == [LOGIN]
     assert [r.path for r in elsewhere.requests] == [AEP_LOGIN]
 
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], form(gizwits_sim, advanced={"aep_url": gizwits_sim.url})
+    result = await corrected(
+        hass,
+        result["flow_id"],
+        form(gizwits_sim, advanced={"aep_url": gizwits_sim.url}),
     )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"]["login"] == "aep"
     # The same address as the server's is no second address.
     assert result["data"]["aep_url"] == ""
@@ -418,12 +443,7 @@ async def test_cloud_down(
     hass: HomeAssistant, gizwits_sim: GizwitsSimulator, fault: dict[str, Any]
 ) -> None:
     """The cloud failing or answering garbage: cannot_connect, no entry."""
-    options = dict(fault)
-    gizwits_sim.faults.add(options.pop("kind"), path=LOGIN, **options)
-    result = await submit(hass, form(gizwits_sim))
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "cannot_connect"}
-    assert hass.config_entries.async_entries(DOMAIN) == []
+    await login_fails(hass, gizwits_sim, fault, "cannot_connect")
 
 
 @pytest.mark.parametrize(
@@ -438,12 +458,7 @@ async def test_throttled_sign_in(
     hass: HomeAssistant, gizwits_sim: GizwitsSimulator, fault: dict[str, Any]
 ) -> None:
     """Gizwits throttling the sign-in says so, not that it cannot be reached."""
-    options = dict(fault)
-    gizwits_sim.faults.add(options.pop("kind"), path=LOGIN, **options)
-    result = await submit(hass, form(gizwits_sim))
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "rate_limited"}
-    assert hass.config_entries.async_entries(DOMAIN) == []
+    await login_fails(hass, gizwits_sim, fault, "rate_limited")
 
 
 async def test_redirected_sign_in(
@@ -453,10 +468,7 @@ async def test_redirected_sign_in(
     gizwits_sim.faults.add(
         "redirect", path=LOGIN, location="https://elsewhere.test/app/login"
     )
-    result = await submit(hass, form(gizwits_sim))
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "redirected"}
-    assert hass.config_entries.async_entries(DOMAIN) == []
+    await refused(hass, form(gizwits_sim), {"base": "redirected"})
 
 
 async def test_unexpected_code(
@@ -592,13 +604,11 @@ async def test_reconfigure_to_another_app_id(
     assert "password" not in keys
 
     gizwits_sim.clear_requests()
-    result = await hass.config_entries.flow.async_configure(
+    await reconfigured(
+        hass,
         result["flow_id"],
         {"region": "custom", "base_url": gizwits_sim.url, "app_id": SECOND_APP_ID},
     )
-    await hass.async_block_till_done()
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_successful"
     assert gizwits_loaded.unique_id == f"gizwits:{SECOND_APP_ID}:{DEMO_UID}"
     assert gizwits_loaded.data["app_id"] == SECOND_APP_ID
     token = gizwits_sim.tokens[gizwits_loaded.data["token"]]
@@ -823,13 +833,11 @@ async def test_reconfigure_an_account_on_the_newer_login(
     gizwits_sim.user().moved = True
     gizwits_sim.clear_requests()
     result = await gizwits_loaded.start_reconfigure_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
+    await reconfigured(
+        hass,
         result["flow_id"],
         {"region": "custom", "base_url": gizwits_sim.url, "app_id": DEMO_APP_ID},
     )
-    await hass.async_block_till_done()
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_successful"
     assert paths(gizwits_sim)[:2] == [LOGIN, AEP_LOGIN]
     assert gizwits_loaded.data["login"] == "aep"
     assert gizwits_sim.tokens[gizwits_loaded.data["token"]].kind == "aep"

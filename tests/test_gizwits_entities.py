@@ -1,6 +1,5 @@
 """Gizwits datapoints as entities: what each type becomes and what commands send."""
 
-from collections.abc import Awaitable, Callable
 import dataclasses
 import time
 from typing import Any
@@ -48,9 +47,9 @@ from homeassistant.const import (
     STATE_UNKNOWN,
     EntityCategory,
 )
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 
 from custom_components.cloud_bridge.const import DOMAIN
 from custom_components.cloud_bridge.model import Command
@@ -76,8 +75,8 @@ from simulator.gizwits_model import (
     UintSpec,
 )
 
-from .registry import device_with
-from .wiz_helpers import entity_id
+from .gizwits_helpers import device_entry, entity, polls
+from .helpers import SetupEntry, entity_state, poll_now, state_of
 
 PROGRAMS = ["标准", "节能", "睡眠"]
 # The AC is one thermostat; its timers, alarms and status code stay as they are.
@@ -123,45 +122,16 @@ def uid(item: str, point: str) -> str:
     return f"gizwits:{DEMO_UID}:{item}:{point}"
 
 
-def eid(hass: HomeAssistant, platform: str, item: str, point: str) -> str:
-    """Return the entity id of a point, found through the entity registry."""
-    return entity_id(hass, platform, uid(item, point))
-
-
-def device_of(hass: HomeAssistant, item: str) -> dr.DeviceEntry | None:
-    """Return the registered device of a demo device, group or the account."""
-    entry = hass.config_entries.async_entries(DOMAIN)[0]
-    return device_with(hass, (DOMAIN, f"gizwits:{DEMO_UID}:{item}"), entry.entry_id)
-
-
-def state_of(hass: HomeAssistant, entity: str) -> State:
-    """Return an entity's state, which must exist."""
-    state = hass.states.get(entity)
-    assert state is not None, entity
-    return state
-
-
-async def refresh(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Poll the cloud now, as the 30 s timer would."""
-    await entry.runtime_data.coordinator.async_refresh()
-    await hass.async_block_till_done()
-
-
 async def call(hass: HomeAssistant, domain: str, service: str, **data: Any) -> None:
     """Call a service and wait for it."""
     await hass.services.async_call(domain, service, data, blocking=True)
-
-
-def polls(sim: GizwitsSimulator) -> int:
-    """Return how many times the cloud was polled since its requests were cleared."""
-    return sum(r.path == "/app/bindings" for r in sim.requests)
 
 
 @pytest.fixture
 async def thermostat(
     gizwits_sim: GizwitsSimulator,
     gizwits_entry: MockConfigEntry,
-    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    setup_entry: SetupEntry,
 ) -> MockConfigEntry:
     """Bind a thermostat to the demo user, then set the entry up."""
     gizwits_sim.products[THERMOSTAT.product_key] = THERMOSTAT
@@ -194,7 +164,7 @@ async def thermostat(
 async def test_air_conditioner_datapoints(hass: HomeAssistant) -> None:
     """The AC is a thermostat; each datapoint it does not cover is its own entity."""
     registry = er.async_get(hass)
-    device = device_of(hass, LIVING_AC_DID)
+    device = device_entry(hass, LIVING_AC_DID)
     assert device is not None
     assert (device.name, device.model, device.manufacturer) == (
         "客厅空调",
@@ -207,10 +177,10 @@ async def test_air_conditioner_datapoints(hass: HomeAssistant) -> None:
     }
     assert not [e for e in entities if e.domain == "light"]
 
-    thermostat = state_of(hass, eid(hass, "climate", LIVING_AC_DID, "climate"))
+    thermostat = entity_state(hass, entity(hass, "climate", LIVING_AC_DID, "climate"))
     assert thermostat.state == HVACMode.COOL
     assert thermostat.attributes[ATTR_FRIENDLY_NAME] == "客厅空调"
-    timer = state_of(hass, eid(hass, "number", LIVING_AC_DID, "on_timing"))
+    timer = entity_state(hass, entity(hass, "number", LIVING_AC_DID, "on_timing"))
     assert float(timer.state) == 0
     assert (timer.attributes[ATTR_MIN], timer.attributes[ATTR_MAX]) == (0, 1440)
     assert ATTR_DEVICE_CLASS not in timer.attributes
@@ -221,7 +191,7 @@ async def test_air_conditioner_datapoints(hass: HomeAssistant) -> None:
         ("alert_shutdown", BinarySensorDeviceClass.SAFETY),
         ("fault_roomtemp", BinarySensorDeviceClass.PROBLEM),
     ):
-        alarm = state_of(hass, eid(hass, "binary_sensor", LIVING_AC_DID, name))
+        alarm = entity_state(hass, entity(hass, "binary_sensor", LIVING_AC_DID, name))
         assert alarm.state == STATE_OFF, name
         assert alarm.attributes[ATTR_DEVICE_CLASS] == device_class, name
 
@@ -230,7 +200,7 @@ async def test_air_conditioner_datapoints(hass: HomeAssistant) -> None:
 async def test_pet_house_is_no_lamp(hass: HomeAssistant) -> None:
     """One switch and read-only datapoints: a switch and sensors, no light."""
     registry = er.async_get(hass)
-    device = device_of(hass, PET_HOUSE_DID)
+    device = device_entry(hass, PET_HOUSE_DID)
     assert device is not None
     assert device.name == "宠物屋"  # no alias: the product's name
     domains = {
@@ -244,20 +214,26 @@ async def test_pet_house_is_no_lamp(hass: HomeAssistant) -> None:
         "Alert_1": "binary_sensor",
         "Fault_LED": "binary_sensor",
     }
-    led = state_of(hass, eid(hass, "switch", PET_HOUSE_DID, "LED_OnOff"))
+    led = entity_state(hass, entity(hass, "switch", PET_HOUSE_DID, "LED_OnOff"))
     assert led.state == STATE_OFF
     assert led.attributes[ATTR_FRIENDLY_NAME] == "宠物屋 开启/关闭红色灯"
-    infrared = state_of(hass, eid(hass, "binary_sensor", PET_HOUSE_DID, "Infrared"))
+    infrared = entity_state(
+        hass, entity(hass, "binary_sensor", PET_HOUSE_DID, "Infrared")
+    )
     assert infrared.state == STATE_ON
     assert ATTR_DEVICE_CLASS not in infrared.attributes
     # raw 8 with addition -13
-    temperature = state_of(hass, eid(hass, "sensor", PET_HOUSE_DID, "Temperature"))
+    temperature = entity_state(
+        hass, entity(hass, "sensor", PET_HOUSE_DID, "Temperature")
+    )
     assert float(temperature.state) == -5
     assert temperature.attributes[ATTR_UNIT_OF_MEASUREMENT] == "°C"
     assert temperature.attributes[ATTR_FRIENDLY_NAME] == "宠物屋 温度"
-    alert = state_of(hass, eid(hass, "binary_sensor", PET_HOUSE_DID, "Alert_1"))
+    alert = entity_state(hass, entity(hass, "binary_sensor", PET_HOUSE_DID, "Alert_1"))
     assert alert.attributes[ATTR_DEVICE_CLASS] == BinarySensorDeviceClass.SAFETY
-    fault = state_of(hass, eid(hass, "binary_sensor", PET_HOUSE_DID, "Fault_LED"))
+    fault = entity_state(
+        hass, entity(hass, "binary_sensor", PET_HOUSE_DID, "Fault_LED")
+    )
     assert fault.attributes[ATTR_DEVICE_CLASS] == BinarySensorDeviceClass.PROBLEM
 
 
@@ -286,12 +262,12 @@ async def test_plug_measurements(hass: HomeAssistant) -> None:
         ),
     }
     for name, (value, unit, device_class, state_class) in expected.items():
-        state = state_of(hass, eid(hass, "sensor", TV_PLUG_DID, name))
+        state = entity_state(hass, entity(hass, "sensor", TV_PLUG_DID, name))
         assert float(state.state) == value, name
         assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == unit, name
         assert state.attributes[ATTR_DEVICE_CLASS] == device_class, name
         assert state.attributes[ATTR_STATE_CLASS] == state_class, name
-    assert state_of(hass, eid(hass, "switch", TV_PLUG_DID, "switch")).state == STATE_ON
+    assert state_of(hass, entity(hass, "switch", TV_PLUG_DID, "switch")) == STATE_ON
 
 
 async def test_fine_grid_numbers_and_read_only_enum(
@@ -305,13 +281,13 @@ async def test_fine_grid_numbers_and_read_only_enum(
         "fan_level": (2.5, 0, 10, 0.25, None),
     }
     for name, (value, low, high, step, unit) in expected.items():
-        state = state_of(hass, eid(hass, "number", THERMOSTAT_DID, name))
+        state = entity_state(hass, entity(hass, "number", THERMOSTAT_DID, name))
         assert float(state.state) == value, name
         assert state.attributes[ATTR_MIN] == pytest.approx(low), name
         assert state.attributes[ATTR_MAX] == pytest.approx(high), name
         assert state.attributes[ATTR_STEP] == step, name
         assert state.attributes.get(ATTR_UNIT_OF_MEASUREMENT) == unit, name
-    run_state = state_of(hass, eid(hass, "sensor", THERMOSTAT_DID, "run_state"))
+    run_state = entity_state(hass, entity(hass, "sensor", THERMOSTAT_DID, "run_state"))
     assert run_state.state == "加热"
     assert run_state.attributes[ATTR_DEVICE_CLASS] == SensorDeviceClass.ENUM
     assert run_state.attributes[ATTR_OPTIONS] == ["待机", "加热"]
@@ -323,7 +299,7 @@ async def test_binary_is_a_hidden_diagnostic_hex_sensor(
 ) -> None:
     """A binary datapoint starts disabled; enabled, it shows its bytes as hex."""
     registry = er.async_get(hass)
-    status = eid(hass, "sensor", LIVING_AC_DID, "status_code")
+    status = entity(hass, "sensor", LIVING_AC_DID, "status_code")
     entry = registry.async_get(status)
     assert entry is not None
     assert entry.entity_category is EntityCategory.DIAGNOSTIC
@@ -334,7 +310,7 @@ async def test_binary_is_a_hidden_diagnostic_hex_sensor(
     assert await hass.config_entries.async_reload(gizwits_loaded.entry_id)
     await hass.async_block_till_done()
 
-    state = state_of(hass, status)
+    state = entity_state(hass, status)
     assert state.state == "0000a1b2"
     assert state.attributes[ATTR_FRIENDLY_NAME] == "客厅空调 状态码"
 
@@ -354,7 +330,7 @@ async def test_unknown_unavailable_and_negative_values(
     ]
     assert len(balcony) == 5
     for entry in balcony:
-        assert state_of(hass, entry.entity_id).state == STATE_UNKNOWN, entry.unique_id
+        assert state_of(hass, entry.entity_id) == STATE_UNKNOWN, entry.unique_id
 
     bedroom = [
         e
@@ -365,26 +341,26 @@ async def test_unknown_unavailable_and_negative_values(
     ]
     assert len(bedroom) == len(AC_POINTS) - 1  # status_code starts disabled
     for entry in bedroom:
-        assert state_of(hass, entry.entity_id).state == STATE_UNAVAILABLE
+        assert state_of(hass, entry.entity_id) == STATE_UNAVAILABLE
 
-    plug = eid(hass, "switch", TV_PLUG_DID, "switch")
-    power = eid(hass, "sensor", TV_PLUG_DID, "power")
+    plug = entity(hass, "switch", TV_PLUG_DID, "switch")
+    power = entity(hass, "sensor", TV_PLUG_DID, "power")
     gizwits_sim.set_online(TV_PLUG_DID, False)
     gizwits_sim.set_attr(LIVING_AC_DID, "room_temp", -10)  # the document's example
     gizwits_sim.set_attr(PET_HOUSE_DID, "Temperature", -13)
-    await refresh(hass, gizwits_loaded)
+    await poll_now(hass, gizwits_loaded)
 
-    assert state_of(hass, plug).state == STATE_UNAVAILABLE
-    assert state_of(hass, power).state == STATE_UNAVAILABLE
-    room = eid(hass, "climate", LIVING_AC_DID, "climate")
-    assert state_of(hass, room).attributes[ATTR_CURRENT_TEMPERATURE] == -10
-    pet = eid(hass, "sensor", PET_HOUSE_DID, "Temperature")
-    assert float(state_of(hass, pet).state) == -13
+    assert state_of(hass, plug) == STATE_UNAVAILABLE
+    assert state_of(hass, power) == STATE_UNAVAILABLE
+    room = entity(hass, "climate", LIVING_AC_DID, "climate")
+    assert entity_state(hass, room).attributes[ATTR_CURRENT_TEMPERATURE] == -10
+    pet = entity(hass, "sensor", PET_HOUSE_DID, "Temperature")
+    assert float(state_of(hass, pet)) == -13
 
     gizwits_sim.set_online(TV_PLUG_DID, True)
-    await refresh(hass, gizwits_loaded)
-    assert state_of(hass, plug).state == STATE_ON
-    assert float(state_of(hass, power).state) == 85.3
+    await poll_now(hass, gizwits_loaded)
+    assert state_of(hass, plug) == STATE_ON
+    assert float(state_of(hass, power)) == 85.3
 
 
 # --- commands -------------------------------------------------------------------
@@ -397,7 +373,7 @@ async def test_switch_sends_true_and_false(
 ) -> None:
     """A switch sets its bool; the state changes at once and stays after a poll."""
     for did, name in ((STUDY_HEATER_DID, "child_lock"), (PET_HOUSE_DID, "LED_OnOff")):
-        switch = eid(hass, "switch", did, name)
+        switch = entity(hass, "switch", did, name)
         for service, value, shown in (
             (SERVICE_TURN_ON, True, STATE_ON),
             (SERVICE_TURN_OFF, False, STATE_OFF),
@@ -409,11 +385,11 @@ async def test_switch_sends_true_and_false(
             assert gizwits_sim.controls == [(did, {name: value})]
             assert [r.path for r in gizwits_sim.requests] == [f"/app/control/{did}"]
             assert gizwits_sim.device(did).attr[name] is value
-            assert state_of(hass, switch).state == shown, (name, service)
+            assert state_of(hass, switch) == shown, (name, service)
             assert polls(gizwits_sim) == 0
 
-            await refresh(hass, gizwits_loaded)
-            assert state_of(hass, switch).state == shown, (name, service)
+            await poll_now(hass, gizwits_loaded)
+            assert state_of(hass, switch) == shown, (name, service)
 
 
 async def set_number(hass: HomeAssistant, entity: str, value: float) -> None:
@@ -429,15 +405,15 @@ async def test_number_sends_the_scaled_value_on_the_grid(
     gizwits_loaded: MockConfigEntry,
 ) -> None:
     """on_timing 24.4 goes as 24 (an integer) and shows at once and after a poll."""
-    timer = eid(hass, "number", LIVING_AC_DID, "on_timing")
+    timer = entity(hass, "number", LIVING_AC_DID, "on_timing")
     await set_number(hass, timer, 24.4)
 
     assert gizwits_sim.controls == [(LIVING_AC_DID, {"on_timing": 24})]
     assert type(gizwits_sim.controls[0][1]["on_timing"]) is int
     assert gizwits_sim.attrs(LIVING_AC_DID)["on_timing"] == 24
-    assert float(state_of(hass, timer).state) == 24
-    await refresh(hass, gizwits_loaded)
-    assert float(state_of(hass, timer).state) == 24
+    assert float(state_of(hass, timer)) == 24
+    await poll_now(hass, gizwits_loaded)
+    assert float(state_of(hass, timer)) == 24
 
 
 @pytest.mark.usefixtures("gizwits_loaded")
@@ -445,13 +421,13 @@ async def test_number_out_of_range_is_refused_by_home_assistant(
     hass: HomeAssistant, gizwits_sim: GizwitsSimulator
 ) -> None:
     """A value outside the scaled range never reaches the cloud."""
-    timer = eid(hass, "number", LIVING_AC_DID, "on_timing")
+    timer = entity(hass, "number", LIVING_AC_DID, "on_timing")
     for value in (-1, 1441):
         with pytest.raises(ServiceValidationError) as exc:
             await set_number(hass, timer, value)
         assert exc.value.translation_key == "out_of_range"
     assert gizwits_sim.controls == []
-    assert float(state_of(hass, timer).state) == 0
+    assert float(state_of(hass, timer)) == 0
 
 
 @pytest.mark.parametrize(
@@ -476,14 +452,14 @@ async def test_number_on_a_fine_grid(
     raw: int,
 ) -> None:
     """Ratios 0.1 (with addition -20), 0.01, 0.001 and 0.25 send grid values."""
-    number = eid(hass, "number", THERMOSTAT_DID, name)
+    number = entity(hass, "number", THERMOSTAT_DID, name)
     await set_number(hass, number, value)
 
     assert gizwits_sim.controls == [(THERMOSTAT_DID, {name: sent})]
     assert gizwits_sim.device(THERMOSTAT_DID).attr[name] == raw
-    assert float(state_of(hass, number).state) == sent
-    await refresh(hass, thermostat)
-    assert float(state_of(hass, number).state) == sent
+    assert float(state_of(hass, number)) == sent
+    await poll_now(hass, thermostat)
+    assert float(state_of(hass, number)) == sent
 
 
 async def test_select_sends_the_order_number(
@@ -492,8 +468,8 @@ async def test_select_sends_the_order_number(
     thermostat: MockConfigEntry,
 ) -> None:
     """Choosing 节能 sends program 1; the select shows the label."""
-    program = eid(hass, "select", THERMOSTAT_DID, "program")
-    shown = state_of(hass, program)
+    program = entity(hass, "select", THERMOSTAT_DID, "program")
+    shown = entity_state(hass, program)
     assert (shown.state, shown.attributes[ATTR_OPTIONS]) == ("标准", PROGRAMS)
     assert shown.attributes[ATTR_FRIENDLY_NAME] == "书房温控器 程序"
     await call(
@@ -502,9 +478,9 @@ async def test_select_sends_the_order_number(
 
     assert gizwits_sim.controls == [(THERMOSTAT_DID, {"program": 1})]
     assert gizwits_sim.attrs(THERMOSTAT_DID)["program"] == "节能"
-    assert state_of(hass, program).state == "节能"
-    await refresh(hass, thermostat)
-    assert state_of(hass, program).state == "节能"
+    assert state_of(hass, program) == "节能"
+    await poll_now(hass, thermostat)
+    assert state_of(hass, program) == "节能"
 
     with pytest.raises(ServiceValidationError):
         await call(
@@ -555,14 +531,14 @@ async def test_offline_device_refuses_a_command(
     The failed command makes the cloud be asked again at once, which shows the
     device as unavailable without waiting for the next poll.
     """
-    thermostat = eid(hass, "climate", LIVING_AC_DID, "climate")
+    thermostat = entity(hass, "climate", LIVING_AC_DID, "climate")
     gizwits_sim.set_online(LIVING_AC_DID, False)
     with pytest.raises(HomeAssistantError) as exc:
         await call(hass, CLIMATE_DOMAIN, SERVICE_TURN_OFF, entity_id=thermostat)
     assert exc.value.translation_key == "device_offline"
     assert "9042" in str(exc.value.translation_placeholders)
     assert gizwits_sim.controls == []
-    assert state_of(hass, thermostat).state == STATE_UNAVAILABLE
+    assert state_of(hass, thermostat) == STATE_UNAVAILABLE
 
 
 @pytest.mark.usefixtures("gizwits_loaded")
@@ -579,7 +555,7 @@ async def test_value_the_cloud_refuses_is_invalid(
     gizwits_sim.products[AIR_CONDITIONER.product_key] = Product(
         AIR_CONDITIONER.product_key, AIR_CONDITIONER.name, narrowed
     )
-    thermostat = eid(hass, "climate", LIVING_AC_DID, "climate")
+    thermostat = entity(hass, "climate", LIVING_AC_DID, "climate")
     with pytest.raises(ServiceValidationError) as exc:
         await call(
             hass,
@@ -591,7 +567,7 @@ async def test_value_the_cloud_refuses_is_invalid(
     assert exc.value.translation_key == "invalid_value"
     assert "9025" in exc.value.translation_placeholders["error"]
     assert gizwits_sim.controls == []
-    assert state_of(hass, thermostat).attributes[ATTR_TEMPERATURE] == 26
+    assert entity_state(hass, thermostat).attributes[ATTR_TEMPERATURE] == 26
 
 
 async def test_unbound_device_refuses_then_disappears(
@@ -600,7 +576,7 @@ async def test_unbound_device_refuses_then_disappears(
     gizwits_loaded: MockConfigEntry,
 ) -> None:
     """A device unbound in the app (9017): the user hears so; it leaves at once."""
-    switch = eid(hass, "switch", TV_PLUG_DID, "switch")
+    switch = entity(hass, "switch", TV_PLUG_DID, "switch")
     gizwits_sim.unbind(TV_PLUG_DID)
     gizwits_sim.clear_requests()
     with pytest.raises(HomeAssistantError) as exc:
@@ -614,12 +590,12 @@ async def test_unbound_device_refuses_then_disappears(
     requested = [r.path for r in gizwits_sim.requests]
     assert requested[0] == f"/app/control/{TV_PLUG_DID}"
     assert {"/app/bindings", "/app/group", "/app/scene"} <= set(requested[1:])
-    assert device_of(hass, TV_PLUG_DID) is None
+    assert device_entry(hass, TV_PLUG_DID) is None
     assert er.async_get(hass).async_get(switch) is None
     assert hass.states.get(switch) is None
     # The rest of the account is untouched.
-    other = eid(hass, "climate", LIVING_AC_DID, "climate")
-    assert state_of(hass, other).state == HVACMode.COOL
+    other = entity(hass, "climate", LIVING_AC_DID, "climate")
+    assert state_of(hass, other) == HVACMode.COOL
 
 
 @pytest.mark.usefixtures("gizwits_loaded")
@@ -638,11 +614,11 @@ async def test_cloud_failures_on_a_command(
     translation_key: str,
 ) -> None:
     """Throttled (9041) or a cloud that fails: the user hears which."""
-    thermostat = eid(hass, "climate", LIVING_AC_DID, "climate")
+    thermostat = entity(hass, "climate", LIVING_AC_DID, "climate")
     gizwits_sim.faults.add(fault, path=f"/app/control/{LIVING_AC_DID}")
     with pytest.raises(HomeAssistantError) as exc:
         await call(hass, CLIMATE_DOMAIN, SERVICE_TURN_OFF, entity_id=thermostat)
     assert exc.value.translation_key == translation_key
     assert gizwits_sim.controls == []
-    assert state_of(hass, thermostat).state == HVACMode.COOL
+    assert state_of(hass, thermostat) == HVACMode.COOL
     assert gizwits_sim.device(LIVING_AC_DID).attr["switch"] is True

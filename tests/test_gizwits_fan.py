@@ -1,7 +1,5 @@
 """Gizwits fans: a product that plainly moves air is one fan entity."""
 
-from collections.abc import Awaitable, Callable
-import time
 from typing import Any
 
 import pytest
@@ -20,7 +18,6 @@ from homeassistant.components.fan import (
     FanEntityFeature,
 )
 from homeassistant.const import (
-    ATTR_ENTITY_ID,
     ATTR_FRIENDLY_NAME,
     ATTR_SUPPORTED_FEATURES,
     SERVICE_TURN_OFF,
@@ -29,26 +26,22 @@ from homeassistant.const import (
     STATE_ON,
     STATE_UNAVAILABLE,
 )
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import entity_registry as er
 
-from custom_components.cloud_bridge.const import DOMAIN
 from simulator.gizwits import GizwitsSimulator
 from simulator.gizwits_demo import BEDROOM_FAN_DID, DEMO_UID, TOWER_FAN, did_for
 from simulator.gizwits_model import (
     WRITABLE,
     Datapoint,
-    Device,
     Group,
     Product,
     UintSpec,
 )
 
-from .registry import device_with
+from .gizwits_helpers import add_device, assert_command, points_of, posts
+from .helpers import SetupEntry, entity_state, poll_now, service_caller, state_of
 from .wiz_helpers import entity_id
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 FAN_GROUP_ID = "65e2e1a0c3b5d7001a2f4c0a"
 STUDY_FAN_DID = did_for("study fan")
@@ -97,57 +90,7 @@ def fan_of(hass: HomeAssistant, item: str) -> str:
     return entity_id(hass, FAN_DOMAIN, f"gizwits:{DEMO_UID}:{item}:fan")
 
 
-def state_of(hass: HomeAssistant, entity: str) -> State:
-    """Return an entity's state, which must exist."""
-    state = hass.states.get(entity)
-    assert state is not None, entity
-    return state
-
-
-async def call(hass: HomeAssistant, service: str, entity: str, **data: Any) -> None:
-    """Call a fan service and wait for it."""
-    await hass.services.async_call(
-        FAN_DOMAIN, service, {ATTR_ENTITY_ID: entity, **data}, blocking=True
-    )
-
-
-async def refresh(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Poll the cloud now, as the 30 s timer would."""
-    await entry.runtime_data.coordinator.async_refresh()
-    await hass.async_block_till_done()
-
-
-def posts(sim: GizwitsSimulator) -> list[str]:
-    """Return the paths of the POST requests the cloud received."""
-    return [r.path for r in sim.requests if r.method == "POST"]
-
-
-def add_device(
-    sim: GizwitsSimulator, product: Product, did: str, mac: str, **readings: Any
-) -> None:
-    """Bind a device with what it reported."""
-    sim.products[product.product_key] = product
-    sim.add_device(
-        Device(
-            did=did,
-            product_key=product.product_key,
-            mac=mac,
-            alias=product.name,
-            attr=product.raw_values(readings),
-            updated_at=int(time.time()) - 10,
-        )
-    )
-
-
-def points_of(hass: HomeAssistant, did: str) -> dict[str, str]:
-    """Return the point keys of a device's entities, with their platforms."""
-    entry = hass.config_entries.async_entries(DOMAIN)[0]
-    device = device_with(hass, (DOMAIN, f"gizwits:{DEMO_UID}:{did}"), entry.entry_id)
-    assert device is not None, did
-    return {
-        e.unique_id.rpartition(":")[2]: e.domain
-        for e in er.async_entries_for_device(er.async_get(hass), device.id, True)
-    }
+call = service_caller(FAN_DOMAIN)
 
 
 # --- what the fans show -----------------------------------------------------------
@@ -157,7 +100,7 @@ def points_of(hass: HomeAssistant, did: str) -> dict[str, str]:
 async def test_tower_fan_is_one_fan(hass: HomeAssistant) -> None:
     """Power, twelve speeds, oscillation and modes: one fan; the timer apart."""
     assert points_of(hass, BEDROOM_FAN_DID) == {"fan": "fan", "timer": "number"}
-    state = state_of(hass, fan_of(hass, BEDROOM_FAN_DID))
+    state = entity_state(hass, fan_of(hass, BEDROOM_FAN_DID))
     attrs = state.attributes
     assert state.state == STATE_OFF
     assert attrs[ATTR_FRIENDLY_NAME] == "Bedroom fan"
@@ -174,7 +117,9 @@ async def test_tower_fan_is_one_fan(hass: HomeAssistant) -> None:
         | FanEntityFeature.OSCILLATE
     )
     timer = entity_id(hass, "number", f"gizwits:{DEMO_UID}:{BEDROOM_FAN_DID}:timer")
-    assert state_of(hass, timer).attributes[ATTR_FRIENDLY_NAME] == "Bedroom fan Timer"
+    assert (
+        entity_state(hass, timer).attributes[ATTR_FRIENDLY_NAME] == "Bedroom fan Timer"
+    )
 
 
 # --- commands: one request each, checked on the device --------------------------
@@ -245,20 +190,20 @@ async def test_fan_commands(
     shown: dict[str, Any],
 ) -> None:
     """Each command is one control request; the device and the entity agree."""
-    fan = fan_of(hass, BEDROOM_FAN_DID)
-    gizwits_sim.clear_requests()
-    await call(hass, service, fan, **data)
-
-    assert gizwits_sim.controls == [(BEDROOM_FAN_DID, sent)]
-    assert posts(gizwits_sim) == [f"/app/control/{BEDROOM_FAN_DID}"]
-    reported = gizwits_sim.attrs(BEDROOM_FAN_DID)
-    assert {name: reported[name] for name in device} == device
-    for when in ("at once", "after a poll"):
-        state = state_of(hass, fan)
-        assert state.state == STATE_ON, when
-        for name, value in shown.items():
-            assert state.attributes[name] == value, (when, name)
-        await refresh(hass, gizwits_loaded)
+    await assert_command(
+        hass,
+        gizwits_sim,
+        gizwits_loaded,
+        call=call,
+        service=service,
+        entity_id=fan_of(hass, BEDROOM_FAN_DID),
+        data=data,
+        did=BEDROOM_FAN_DID,
+        sent=sent,
+        device=device,
+        state=STATE_ON,
+        shown=shown,
+    )
 
 
 async def test_off_and_oscillation(
@@ -282,8 +227,8 @@ async def test_off_and_oscillation(
     ]
     assert gizwits_sim.attrs(BEDROOM_FAN_DID)["oscillation"] == 0
     assert gizwits_sim.attrs(BEDROOM_FAN_DID)["speed"] == 9
-    await refresh(hass, gizwits_loaded)
-    state = state_of(hass, fan)
+    await poll_now(hass, gizwits_loaded)
+    state = entity_state(hass, fan)
     assert state.state == STATE_OFF
     assert (state.attributes[ATTR_PERCENTAGE], state.attributes[ATTR_OSCILLATING]) == (
         0,
@@ -304,7 +249,7 @@ async def test_refusals(hass: HomeAssistant, gizwits_sim: GizwitsSimulator) -> N
         await call(hass, SERVICE_TURN_ON, fan)
     assert exc.value.translation_key == "device_offline"
     assert gizwits_sim.controls == []
-    assert state_of(hass, fan).state == STATE_UNAVAILABLE
+    assert state_of(hass, fan) == STATE_UNAVAILABLE
 
 
 # --- other products ---------------------------------------------------------------
@@ -332,7 +277,7 @@ async def test_chinese_fans_and_a_pump(
     )
     await setup_entry(gizwits_entry)
 
-    desk = state_of(hass, fan_of(hass, DESK_FAN_DID))
+    desk = entity_state(hass, fan_of(hass, DESK_FAN_DID))
     assert desk.attributes[ATTR_SUPPORTED_FEATURES] == (
         FanEntityFeature.TURN_ON
         | FanEntityFeature.TURN_OFF
@@ -341,12 +286,14 @@ async def test_chinese_fans_and_a_pump(
     assert (desk.state, desk.attributes[ATTR_PERCENTAGE]) == (STATE_OFF, 0)
     await call(hass, SERVICE_SET_PERCENTAGE, fan_of(hass, DESK_FAN_DID), percentage=50)
     assert gizwits_sim.controls == [(DESK_FAN_DID, {"switch": True, "gear": 2})]
-    assert state_of(hass, fan_of(hass, DESK_FAN_DID)).attributes[ATTR_PERCENTAGE] == 67
+    assert (
+        entity_state(hass, fan_of(hass, DESK_FAN_DID)).attributes[ATTR_PERCENTAGE] == 67
+    )
     gizwits_sim.controls.clear()
 
     assert points_of(hass, PUMP_DID) == {"switch": "switch", "speed": "number"}
     fan = fan_of(hass, FLOOR_FAN_DID)
-    state = state_of(hass, fan)
+    state = entity_state(hass, fan)
     assert state.state == STATE_ON
     assert state.attributes[ATTR_PRESET_MODES] == ["auto"]
     assert state.attributes[ATTR_PRESET_MODE] == "auto"
@@ -360,7 +307,7 @@ async def test_chinese_fans_and_a_pump(
         (FLOOR_FAN_DID, {"shake": True}),
     ]
     assert gizwits_sim.attrs(FLOOR_FAN_DID)["wind_speed"] == "中档"
-    state = state_of(hass, fan)
+    state = entity_state(hass, fan)
     assert state.attributes[ATTR_PERCENTAGE] == 67
     assert state.attributes[ATTR_PRESET_MODE] is None
     assert state.attributes[ATTR_OSCILLATING] is True
@@ -393,7 +340,7 @@ async def test_group_of_fans_is_one_fan(
     )
     await setup_entry(gizwits_entry)
     group = fan_of(hass, f"group-{FAN_GROUP_ID}")
-    state = state_of(hass, group)
+    state = entity_state(hass, group)
     assert state.attributes[ATTR_FRIENDLY_NAME] == "All fans"
     # One is on: the group is; speeds 4 and 12 mean 8; modes differ.
     assert state.state == STATE_ON
@@ -406,7 +353,7 @@ async def test_group_of_fans_is_one_fan(
     assert gizwits_sim.controls == [(FAN_GROUP_ID, {"power": True, "mode": 2})]
     for did in (BEDROOM_FAN_DID, STUDY_FAN_DID):
         assert gizwits_sim.attrs(did)["mode"] == "Sleep", did
-        assert state_of(hass, fan_of(hass, did)).attributes[ATTR_PRESET_MODE] == (
+        assert entity_state(hass, fan_of(hass, did)).attributes[ATTR_PRESET_MODE] == (
             "sleep"
         )
-    assert state_of(hass, group).attributes[ATTR_PRESET_MODE] == "sleep"
+    assert entity_state(hass, group).attributes[ATTR_PRESET_MODE] == "sleep"

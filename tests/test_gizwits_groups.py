@@ -1,7 +1,6 @@
 """Gizwits groups and scenarios: one request for many devices."""
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -19,7 +18,6 @@ from homeassistant.components.light import (
 )
 from homeassistant.components.scene import DOMAIN as SCENE_DOMAIN
 from homeassistant.const import (
-    ATTR_ENTITY_ID,
     ATTR_FRIENDLY_NAME,
     ATTR_TEMPERATURE,
     SERVICE_TURN_OFF,
@@ -28,9 +26,9 @@ from homeassistant.const import (
     STATE_ON,
     STATE_UNAVAILABLE,
 )
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 
 from custom_components.cloud_bridge.const import DOMAIN
@@ -48,8 +46,8 @@ from simulator.gizwits_demo import (
     TV_PLUG_DID,
 )
 
-from .registry import device_with
-from .wiz_helpers import entity_id
+from .gizwits_helpers import device_entry, entity, polls, posts
+from .helpers import call, entity_state, poll_now, state_of
 
 pytestmark = pytest.mark.usefixtures("gizwits_loaded")
 
@@ -62,52 +60,9 @@ def uid(item: str, point: str) -> str:
     return f"gizwits:{DEMO_UID}:{item}:{point}"
 
 
-def eid(hass: HomeAssistant, platform: str, item: str, point: str) -> str:
-    """Return the entity id of a point, found through the entity registry."""
-    return entity_id(hass, platform, uid(item, point))
-
-
 def light_of(hass: HomeAssistant, did: str) -> str:
     """Return the entity id of a lamp's light."""
-    return eid(hass, "light", did, "light")
-
-
-def device_of(hass: HomeAssistant, item: str) -> dr.DeviceEntry | None:
-    """Return the registered device of a demo device, group or the account."""
-    entry = hass.config_entries.async_entries(DOMAIN)[0]
-    return device_with(hass, (DOMAIN, f"gizwits:{DEMO_UID}:{item}"), entry.entry_id)
-
-
-def state_of(hass: HomeAssistant, entity: str) -> State:
-    """Return an entity's state, which must exist."""
-    state = hass.states.get(entity)
-    assert state is not None, entity
-    return state
-
-
-async def call(
-    hass: HomeAssistant, domain: str, service: str, entity: str, **data: Any
-) -> None:
-    """Call a service on an entity and wait for it."""
-    await hass.services.async_call(
-        domain, service, {ATTR_ENTITY_ID: entity, **data}, blocking=True
-    )
-
-
-async def refresh(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Poll the cloud now, as the 30 s timer would."""
-    await entry.runtime_data.coordinator.async_refresh()
-    await hass.async_block_till_done()
-
-
-def posts(sim: GizwitsSimulator) -> list[str]:
-    """Return the paths of the POST requests the cloud received."""
-    return [r.path for r in sim.requests if r.method == "POST"]
-
-
-def polls(sim: GizwitsSimulator) -> int:
-    """Return how many times the cloud was polled since its requests were cleared."""
-    return sum(r.path == "/app/bindings" for r in sim.requests)
+    return entity(hass, "light", did, "light")
 
 
 # --- groups ---------------------------------------------------------------------
@@ -115,7 +70,7 @@ def polls(sim: GizwitsSimulator) -> int:
 
 async def test_lamp_group_is_a_device_with_a_light(hass: HomeAssistant) -> None:
     """客厅灯 (two dimmable lamps) is a device with the lamp's one light."""
-    device = device_of(hass, GROUP)
+    device = device_entry(hass, GROUP)
     assert device is not None
     # The model is the product's name, as on its members: no English words.
     assert (device.name, device.model) == ("客厅灯", "调光灯")
@@ -123,7 +78,7 @@ async def test_lamp_group_is_a_device_with_a_light(hass: HomeAssistant) -> None:
     assert [(e.domain, e.unique_id) for e in entities] == [
         ("light", uid(GROUP, "light"))
     ]
-    group = state_of(hass, eid(hass, "light", GROUP, "light"))
+    group = entity_state(hass, entity(hass, "light", GROUP, "light"))
     assert group.attributes[ATTR_FRIENDLY_NAME] == "客厅灯"
     assert group.attributes[ATTR_SUPPORTED_COLOR_MODES] == [ColorMode.COLOR_TEMP]
     # The ceiling lamp is on at 80 %, 4000 K; the floor lamp is off.
@@ -134,7 +89,7 @@ async def test_lamp_group_is_a_device_with_a_light(hass: HomeAssistant) -> None:
 
 async def test_mixed_group_has_no_device(hass: HomeAssistant) -> None:
     """A group of several products cannot be controlled: no device, no entity."""
-    assert device_of(hass, f"group-{ALL_DEVICES_GROUP_ID}") is None
+    assert device_entry(hass, f"group-{ALL_DEVICES_GROUP_ID}") is None
     entry = hass.config_entries.async_entries(DOMAIN)[0]
     assert not [
         e
@@ -149,30 +104,30 @@ async def test_group_light_combines_its_members(
     gizwits_loaded: MockConfigEntry,
 ) -> None:
     """On when any member is; brightness the mean of the lit members."""
-    group = eid(hass, "light", GROUP, "light")
+    group = entity(hass, "light", GROUP, "light")
     gizwits_sim.set_attr(FLOOR_LAMP_DID, "power", 1)  # at 40 %, 2700 K
-    await refresh(hass, gizwits_loaded)
-    state = state_of(hass, group)
+    await poll_now(hass, gizwits_loaded)
+    state = entity_state(hass, group)
     assert state.state == STATE_ON
     assert state.attributes[ATTR_BRIGHTNESS] == 153  # 60 %
     assert state.attributes[ATTR_COLOR_TEMP_KELVIN] == 3350
 
     gizwits_sim.set_attr(CEILING_LAMP_DID, "power", 0)
-    await refresh(hass, gizwits_loaded)
-    state = state_of(hass, group)
+    await poll_now(hass, gizwits_loaded)
+    state = entity_state(hass, group)
     assert state.state == STATE_ON
     assert state.attributes[ATTR_BRIGHTNESS] == 102  # the floor lamp's 40 %
 
     gizwits_sim.set_attr(FLOOR_LAMP_DID, "power", 0)
-    await refresh(hass, gizwits_loaded)
-    assert state_of(hass, group).state == STATE_OFF
+    await poll_now(hass, gizwits_loaded)
+    assert state_of(hass, group) == STATE_OFF
 
 
 async def test_group_command_is_one_request(
     hass: HomeAssistant, gizwits_sim: GizwitsSimulator
 ) -> None:
     """One POST to the group; both lamps show the result at once."""
-    group = eid(hass, "light", GROUP, "light")
+    group = entity(hass, "light", GROUP, "light")
     members = [light_of(hass, did) for did in (CEILING_LAMP_DID, FLOOR_LAMP_DID)]
     gizwits_sim.clear_requests()
     await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, group, brightness=128)
@@ -186,7 +141,7 @@ async def test_group_command_is_one_request(
         assert gizwits_sim.attrs(did)["brightness"] == 50, did
     assert polls(gizwits_sim) == 0
     for light in (group, *members):
-        state = state_of(hass, light)
+        state = entity_state(hass, light)
         assert state.state == STATE_ON, light
         assert state.attributes[ATTR_BRIGHTNESS] == 128, light
 
@@ -195,7 +150,7 @@ async def test_group_command_is_one_request(
     assert posts(gizwits_sim) == [GROUP_CONTROL]
     assert gizwits_sim.controls[-1] == (LIVING_LIGHTS_GROUP_ID, {"power": False})
     for light in (group, *members):
-        assert state_of(hass, light).state == STATE_OFF, light
+        assert state_of(hass, light) == STATE_OFF, light
 
 
 async def test_group_command_with_a_member_offline(
@@ -204,11 +159,11 @@ async def test_group_command_with_a_member_offline(
     gizwits_loaded: MockConfigEntry,
 ) -> None:
     """The offline member is named; what the other took is shown."""
-    group = eid(hass, "light", GROUP, "light")
+    group = entity(hass, "light", GROUP, "light")
     ceiling = light_of(hass, CEILING_LAMP_DID)
     floor = light_of(hass, FLOOR_LAMP_DID)
     gizwits_sim.set_attr(FLOOR_LAMP_DID, "power", 1)  # at 40 %
-    await refresh(hass, gizwits_loaded)
+    await poll_now(hass, gizwits_loaded)
     gizwits_sim.set_online(FLOOR_LAMP_DID, False)
     with pytest.raises(HomeAssistantError) as exc:
         await call(hass, LIGHT_DOMAIN, SERVICE_TURN_ON, group, brightness=255)
@@ -220,13 +175,13 @@ async def test_group_command_with_a_member_offline(
     ]
     assert gizwits_sim.attrs(CEILING_LAMP_DID)["brightness"] == 100
     assert gizwits_sim.attrs(FLOOR_LAMP_DID)["brightness"] == 40
-    assert state_of(hass, ceiling).attributes[ATTR_BRIGHTNESS] == 255
-    assert state_of(hass, floor).attributes[ATTR_BRIGHTNESS] == 102
-    assert state_of(hass, group).state == STATE_ON
+    assert entity_state(hass, ceiling).attributes[ATTR_BRIGHTNESS] == 255
+    assert entity_state(hass, floor).attributes[ATTR_BRIGHTNESS] == 102
+    assert state_of(hass, group) == STATE_ON
 
-    await refresh(hass, gizwits_loaded)
-    assert state_of(hass, ceiling).attributes[ATTR_BRIGHTNESS] == 255
-    assert state_of(hass, floor).state == STATE_UNAVAILABLE
+    await poll_now(hass, gizwits_loaded)
+    assert entity_state(hass, ceiling).attributes[ATTR_BRIGHTNESS] == 255
+    assert state_of(hass, floor) == STATE_UNAVAILABLE
 
 
 async def test_failed_member_without_an_alias_is_named_as_shown(
@@ -236,15 +191,15 @@ async def test_failed_member_without_an_alias_is_named_as_shown(
 ) -> None:
     """A member nobody named is called what its device is called, never ""."""
     gizwits_sim.device(FLOOR_LAMP_DID).alias = ""
-    await refresh(hass, gizwits_loaded)
-    floor = device_of(hass, FLOOR_LAMP_DID)
+    await poll_now(hass, gizwits_loaded)
+    floor = device_entry(hass, FLOOR_LAMP_DID)
     assert floor is not None
     assert floor.name == "调光灯"  # the product's name
 
     gizwits_sim.set_online(FLOOR_LAMP_DID, False)
     with pytest.raises(HomeAssistantError) as exc:
         await call(
-            hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, eid(hass, "light", GROUP, "light")
+            hass, LIGHT_DOMAIN, SERVICE_TURN_OFF, entity(hass, "light", GROUP, "light")
         )
     assert exc.value.translation_key == "partial_failure"
     assert exc.value.translation_placeholders == {"devices": floor.name}, (
@@ -257,7 +212,7 @@ async def test_failed_member_without_an_alias_is_named_as_shown(
 
 async def test_scenarios_are_scenes_of_the_account(hass: HomeAssistant) -> None:
     """Each scenario is a scene on a device named after the account."""
-    account = device_of(hass, "account")
+    account = device_entry(hass, "account")
     assert account is not None
     # No model: an English "Scenarios" would read oddly in any other language.
     assert (account.name, account.model) == ("Gizwits demo", None)
@@ -267,9 +222,13 @@ async def test_scenarios_are_scenes_of_the_account(hass: HomeAssistant) -> None:
         ("scene", uid("account", f"scene-{HOME_SCENE_ID}")),
         ("scene", uid("account", f"scene-{AWAY_SCENE_ID}")),
     ]
-    home = state_of(hass, eid(hass, "scene", "account", f"scene-{HOME_SCENE_ID}"))
+    home = entity_state(
+        hass, entity(hass, "scene", "account", f"scene-{HOME_SCENE_ID}")
+    )
     assert home.attributes[ATTR_FRIENDLY_NAME] == "Gizwits demo 回家"
-    away = state_of(hass, eid(hass, "scene", "account", f"scene-{AWAY_SCENE_ID}"))
+    away = entity_state(
+        hass, entity(hass, "scene", "account", f"scene-{AWAY_SCENE_ID}")
+    )
     assert away.attributes[ATTR_FRIENDLY_NAME] == "Gizwits demo 离家"
 
 
@@ -279,28 +238,28 @@ async def test_scene_runs_and_devices_catch_up(
     gizwits_loaded: MockConfigEntry,
 ) -> None:
     """Running a scenario asks the cloud once; the devices it changed follow."""
-    thermostat = eid(hass, "climate", LIVING_AC_DID, "climate")
+    thermostat = entity(hass, "climate", LIVING_AC_DID, "climate")
     floor = light_of(hass, FLOOR_LAMP_DID)
     gizwits_sim.set_attr(LIVING_AC_DID, "mode", "制热")
-    await refresh(hass, gizwits_loaded)
-    assert state_of(hass, thermostat).state == HVACMode.HEAT
-    assert state_of(hass, floor).state == STATE_OFF
+    await poll_now(hass, gizwits_loaded)
+    assert state_of(hass, thermostat) == HVACMode.HEAT
+    assert state_of(hass, floor) == STATE_OFF
 
     gizwits_sim.clear_requests()
-    home = eid(hass, "scene", "account", f"scene-{HOME_SCENE_ID}")
+    home = entity(hass, "scene", "account", f"scene-{HOME_SCENE_ID}")
     await call(hass, SCENE_DOMAIN, SERVICE_TURN_ON, home)
     await hass.async_block_till_done()
 
     assert posts(gizwits_sim) == [f"/app/scene/{HOME_SCENE_ID}/task"]
     assert [run.scene_id for run in gizwits_sim.scene_runs] == [HOME_SCENE_ID]
     assert gizwits_sim.controls == []  # the cloud runs the tasks, not us
-    assert state_of(hass, floor).state == STATE_ON
-    assert state_of(hass, thermostat).state == HVACMode.COOL
-    assert state_of(hass, thermostat).attributes[ATTR_TEMPERATURE] == 24
+    assert state_of(hass, floor) == STATE_ON
+    assert state_of(hass, thermostat) == HVACMode.COOL
+    assert entity_state(hass, thermostat).attributes[ATTR_TEMPERATURE] == 24
 
     # Another scenario within the refresh cooldown: the debouncer holds the
     # refresh back for a few seconds, well before the next 30 s poll.
-    away = eid(hass, "scene", "account", f"scene-{AWAY_SCENE_ID}")
+    away = entity(hass, "scene", "account", f"scene-{AWAY_SCENE_ID}")
     await call(hass, SCENE_DOMAIN, SERVICE_TURN_ON, away)
     await gizwits_sim.wait_background()
     assert [run.scene_id for run in gizwits_sim.scene_runs] == [
@@ -315,7 +274,7 @@ async def test_scene_runs_and_devices_catch_up(
         floor,
         light_of(hass, DESK_LAMP_DID),
         thermostat,
-        eid(hass, "switch", TV_PLUG_DID, "switch"),
+        entity(hass, "switch", TV_PLUG_DID, "switch"),
     }
-    for entity in off:
-        assert state_of(hass, entity).state == STATE_OFF, entity
+    for switched_off in off:
+        assert state_of(hass, switched_off) == STATE_OFF, switched_off

@@ -2,7 +2,6 @@
 
 import asyncio
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 import logging
 import time
@@ -22,7 +21,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import (
     device_registry as dr,
-    entity_registry as er,
     issue_registry as ir,
 )
 from homeassistant.helpers.update_coordinator import UpdateFailed
@@ -79,9 +77,17 @@ from .gizwits_helpers import (
     make_entry,
     online_dids,
 )
-from .helpers import errors_logged, log_lines, next_poll, paths, state_of
+from .helpers import (
+    SetupEntry,
+    entity_state,
+    errors_logged,
+    log_lines,
+    next_poll,
+    paths,
+    state_of,
+    stored_before,
+)
 
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 SECOND_APP_ID = "cloud-bridge-second-app"
 
 
@@ -97,8 +103,7 @@ def ac_thermostat(hass: HomeAssistant) -> str:
 
 def room_temperature(hass: HomeAssistant) -> float | None:
     """Return the room temperature the living-room air conditioner shows."""
-    state = hass.states.get(ac_thermostat(hass))
-    assert state is not None
+    state = entity_state(hass, ac_thermostat(hass))
     return state.attributes[ATTR_CURRENT_TEMPERATURE]
 
 
@@ -310,11 +315,10 @@ async def test_unreadable_stored_definition_read_again(
     hass_storage: dict[str, Any],
 ) -> None:
     """A stored definition that no longer parses is read from the cloud again."""
-    hass_storage[STORAGE_KEY] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": STORAGE_KEY,
-        "data": {
+    stored_before(
+        hass_storage,
+        STORAGE_KEY,
+        {
             AIR_CONDITIONER.product_key: {
                 "fetched_at": time.time(),
                 "pasted": False,
@@ -322,7 +326,7 @@ async def test_unreadable_stored_definition_read_again(
             },
             PET_HOUSE.product_key: "not an object",
         },
-    }
+    )
     await setup_entry(gizwits_entry)
     asked = sorted(
         r.query["product_key"] for r in gizwits_sim.requests if r.path == DATAPOINT
@@ -480,10 +484,7 @@ async def test_second_account_reads_no_definitions(
     assert entry.state is ConfigEntryState.LOADED
     assert DATAPOINT not in poll_paths(gizwits_sim)
     assert BINDINGS in poll_paths(gizwits_sim)
-    neighbours_plug = er.async_get(hass).async_get_entity_id(
-        "switch", DOMAIN, f"gizwits:{'f' * 32}:{TV_PLUG_DID}:switch"
-    )
-    assert neighbours_plug is not None
+    neighbours_plug = entity(hass, "switch", TV_PLUG_DID, "switch", "f" * 32)
     assert state_of(hass, neighbours_plug) == STATE_ON
 
 

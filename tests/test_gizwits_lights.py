@@ -1,6 +1,5 @@
 """Gizwits lamps: a product that is plainly a lamp is one light."""
 
-import time
 from typing import Any
 
 import pytest
@@ -18,7 +17,6 @@ from homeassistant.components.light import (
     ColorMode,
 )
 from homeassistant.const import (
-    ATTR_ENTITY_ID,
     ATTR_FRIENDLY_NAME,
     SERVICE_TURN_OFF,
     SERVICE_TURN_ON,
@@ -26,11 +24,9 @@ from homeassistant.const import (
     STATE_ON,
     STATE_UNAVAILABLE,
 )
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import entity_registry as er
 
-from custom_components.cloud_bridge.const import DOMAIN
 from simulator.gizwits import GizwitsSimulator
 from simulator.gizwits_demo import (
     CEILING_LAMP_DID,
@@ -41,9 +37,10 @@ from simulator.gizwits_demo import (
     PET_HOUSE_DID,
     did_for,
 )
-from simulator.gizwits_model import WRITABLE, Datapoint, Device, Product, UintSpec
+from simulator.gizwits_model import WRITABLE, Datapoint, Product, UintSpec
 
-from .registry import device_with
+from .gizwits_helpers import add_device, points_of, posts
+from .helpers import entity_state, poll_now, service_caller, state_of
 from .wiz_helpers import entity_id
 
 pytestmark = pytest.mark.usefixtures("gizwits_loaded")
@@ -75,47 +72,14 @@ def light_of(hass: HomeAssistant, did: str) -> str:
     return entity_id(hass, LIGHT_DOMAIN, f"gizwits:{DEMO_UID}:{did}:light")
 
 
-def state_of(hass: HomeAssistant, entity: str) -> State:
-    """Return an entity's state, which must exist."""
-    state = hass.states.get(entity)
-    assert state is not None, entity
-    return state
-
-
-def entities_of(hass: HomeAssistant, did: str) -> dict[str, str]:
-    """Return the point keys of a demo device's entities, with their platforms."""
-    entry = hass.config_entries.async_entries(DOMAIN)[0]
-    device = device_with(hass, (DOMAIN, f"gizwits:{DEMO_UID}:{did}"), entry.entry_id)
-    assert device is not None, did
-    return {
-        e.unique_id.rpartition(":")[2]: e.domain
-        for e in er.async_entries_for_device(er.async_get(hass), device.id, True)
-    }
-
-
-async def call(hass: HomeAssistant, service: str, entity: str, **data: Any) -> None:
-    """Call a light service and wait for it."""
-    await hass.services.async_call(
-        LIGHT_DOMAIN, service, {ATTR_ENTITY_ID: entity, **data}, blocking=True
-    )
-
-
-def control_requests(sim: GizwitsSimulator) -> list[str]:
-    """Return the paths of the control requests the cloud received."""
-    return [r.path for r in sim.requests if r.method == "POST"]
-
-
-async def refresh(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Poll the cloud now, as the 30 s timer would."""
-    await entry.runtime_data.coordinator.async_refresh()
-    await hass.async_block_till_done()
+call = service_caller(LIGHT_DOMAIN)
 
 
 async def test_dimmable_lamp_is_one_light(hass: HomeAssistant) -> None:
     """Switch, brightness and colour temperature: one light, nothing else."""
     for did in (CEILING_LAMP_DID, FLOOR_LAMP_DID):
-        assert entities_of(hass, did) == {"light": "light"}, did
-    ceiling = state_of(hass, light_of(hass, CEILING_LAMP_DID))
+        assert points_of(hass, did) == {"light": "light"}, did
+    ceiling = entity_state(hass, light_of(hass, CEILING_LAMP_DID))
     attrs = ceiling.attributes
     assert ceiling.state == STATE_ON
     assert attrs[ATTR_FRIENDLY_NAME] == "客厅吸顶灯"
@@ -127,13 +91,13 @@ async def test_dimmable_lamp_is_one_light(hass: HomeAssistant) -> None:
     )
     assert attrs[ATTR_BRIGHTNESS] == 204  # 80 of 0-100
     assert attrs[ATTR_COLOR_TEMP_KELVIN] == 4000
-    assert state_of(hass, light_of(hass, FLOOR_LAMP_DID)).state == STATE_OFF
+    assert state_of(hass, light_of(hass, FLOOR_LAMP_DID)) == STATE_OFF
 
 
 async def test_colour_lamp_is_one_light(hass: HomeAssistant) -> None:
     """Switch, brightness and R, G, B: one light in rgb mode."""
-    assert entities_of(hass, DESK_LAMP_DID) == {"light": "light"}
-    desk = state_of(hass, light_of(hass, DESK_LAMP_DID))
+    assert points_of(hass, DESK_LAMP_DID) == {"light": "light"}
+    desk = entity_state(hass, light_of(hass, DESK_LAMP_DID))
     assert desk.state == STATE_ON
     assert desk.attributes[ATTR_SUPPORTED_COLOR_MODES] == [ColorMode.RGB]
     assert desk.attributes[ATTR_COLOR_MODE] == ColorMode.RGB
@@ -143,10 +107,10 @@ async def test_colour_lamp_is_one_light(hass: HomeAssistant) -> None:
 
 async def test_appliances_are_no_lamps(hass: HomeAssistant) -> None:
     """The pet house (one switch) keeps its own entities; the AC is a thermostat."""
-    pet = entities_of(hass, PET_HOUSE_DID)
+    pet = points_of(hass, PET_HOUSE_DID)
     assert "light" not in pet
     assert pet["LED_OnOff"] == "switch"
-    ac = entities_of(hass, LIVING_AC_DID)
+    ac = points_of(hass, LIVING_AC_DID)
     assert "light" not in ac
     assert ac["climate"] == "climate"
 
@@ -179,26 +143,16 @@ async def test_levels_and_set_temperatures_are_no_lamp(
 ) -> None:
     """A heater or a pump keeps its level or flow number; no light appears."""
     did = did_for(product.name)
-    gizwits_sim.products[product.product_key] = product
-    gizwits_sim.add_device(
-        Device(
-            did=did,
-            product_key=product.product_key,
-            mac="accf2350d701",
-            alias=product.name,
-            attr=product.raw_values(readings),
-            updated_at=int(time.time()) - 10,
-        )
-    )
-    await refresh(hass, gizwits_loaded)
+    add_device(gizwits_sim, product, did, "accf2350d701", **readings)
+    await poll_now(hass, gizwits_loaded)
 
     # No datapoint is folded into a light.
-    assert entities_of(hass, did) == expected
+    assert points_of(hass, did) == expected
     for name, value in readings.items():
         if name not in expected:
             continue  # the heater's thermostat stands for it
         unique_id = f"gizwits:{DEMO_UID}:{did}:{name}"
-        state = state_of(hass, entity_id(hass, expected[name], unique_id))
+        state = entity_state(hass, entity_id(hass, expected[name], unique_id))
         if value is True:
             assert state.state == STATE_ON
         else:
@@ -224,9 +178,9 @@ async def test_brightness_maps_into_the_datapoint_range(
     assert gizwits_sim.controls == [
         (FLOOR_LAMP_DID, {"power": True, "brightness": sent})
     ]
-    assert control_requests(gizwits_sim) == [f"/app/control/{FLOOR_LAMP_DID}"]
+    assert posts(gizwits_sim) == [f"/app/control/{FLOOR_LAMP_DID}"]
     assert gizwits_sim.attrs(FLOOR_LAMP_DID)["brightness"] == sent
-    state = state_of(hass, floor)
+    state = entity_state(hass, floor)
     assert state.state == STATE_ON
     assert state.attributes[ATTR_BRIGHTNESS] == shown
 
@@ -249,9 +203,9 @@ async def test_colour_temperature_at_both_ends(
         (CEILING_LAMP_DID, {"power": True, "color_temp": sent})
     ]
     assert gizwits_sim.attrs(CEILING_LAMP_DID)["color_temp"] == sent
-    assert state_of(hass, ceiling).attributes[ATTR_COLOR_TEMP_KELVIN] == sent
-    await refresh(hass, gizwits_loaded)
-    state = state_of(hass, ceiling)
+    assert entity_state(hass, ceiling).attributes[ATTR_COLOR_TEMP_KELVIN] == sent
+    await poll_now(hass, gizwits_loaded)
+    state = entity_state(hass, ceiling)
     assert state.attributes[ATTR_COLOR_TEMP_KELVIN] == sent
     assert state.attributes[ATTR_COLOR_MODE] == ColorMode.COLOR_TEMP
 
@@ -267,8 +221,8 @@ async def test_one_request_for_everything_a_command_asks(
     assert gizwits_sim.controls == [
         (FLOOR_LAMP_DID, {"power": True, "brightness": 40, "color_temp": 5000})
     ]
-    assert control_requests(gizwits_sim) == [f"/app/control/{FLOOR_LAMP_DID}"]
-    state = state_of(hass, floor)
+    assert posts(gizwits_sim) == [f"/app/control/{FLOOR_LAMP_DID}"]
+    state = entity_state(hass, floor)
     assert state.state == STATE_ON
     assert state.attributes[ATTR_BRIGHTNESS] == 102
     assert state.attributes[ATTR_COLOR_TEMP_KELVIN] == 5000
@@ -290,12 +244,12 @@ async def test_colour_goes_as_red_green_blue(
             {"switch": True, "brightness": 1, "R": 10, "G": 20, "B": 30},
         )
     ]
-    assert control_requests(gizwits_sim) == [f"/app/control/{DESK_LAMP_DID}"]
-    shown = state_of(hass, desk)
+    assert posts(gizwits_sim) == [f"/app/control/{DESK_LAMP_DID}"]
+    shown = entity_state(hass, desk)
     assert shown.attributes[ATTR_RGB_COLOR] == (10, 20, 30)
     assert shown.attributes[ATTR_BRIGHTNESS] == 1
-    await refresh(hass, gizwits_loaded)
-    polled = state_of(hass, desk)
+    await poll_now(hass, gizwits_loaded)
+    polled = entity_state(hass, desk)
     assert polled.attributes[ATTR_RGB_COLOR] == (10, 20, 30)
     assert polled.attributes[ATTR_BRIGHTNESS] == 1
 
@@ -311,8 +265,8 @@ async def test_turn_off_sends_only_the_switch(
         (DESK_LAMP_DID, {"switch": False}),
         (CEILING_LAMP_DID, {"power": False}),
     ]
-    assert state_of(hass, light_of(hass, DESK_LAMP_DID)).state == STATE_OFF
-    assert state_of(hass, light_of(hass, CEILING_LAMP_DID)).state == STATE_OFF
+    assert state_of(hass, light_of(hass, DESK_LAMP_DID)) == STATE_OFF
+    assert state_of(hass, light_of(hass, CEILING_LAMP_DID)) == STATE_OFF
     assert gizwits_sim.attrs(DESK_LAMP_DID)["R"] == 255
 
 
@@ -325,9 +279,9 @@ async def test_lamp_changed_in_the_app_shows_after_a_poll(
     gizwits_sim.set_attr(FLOOR_LAMP_DID, "power", 1)
     gizwits_sim.set_attr(FLOOR_LAMP_DID, "brightness", 100)
     gizwits_sim.set_attr(FLOOR_LAMP_DID, "color_temp", 6500)
-    await refresh(hass, gizwits_loaded)
+    await poll_now(hass, gizwits_loaded)
 
-    floor = state_of(hass, light_of(hass, FLOOR_LAMP_DID))
+    floor = entity_state(hass, light_of(hass, FLOOR_LAMP_DID))
     assert floor.state == STATE_ON
     assert floor.attributes[ATTR_BRIGHTNESS] == 255
     assert floor.attributes[ATTR_COLOR_TEMP_KELVIN] == 6500
@@ -342,7 +296,7 @@ async def test_offline_lamp_refuses(
         await call(hass, SERVICE_TURN_OFF, light_of(hass, DESK_LAMP_DID))
     assert exc.value.translation_key == "device_offline"
     assert gizwits_sim.controls == []
-    assert state_of(hass, light_of(hass, DESK_LAMP_DID)).state == STATE_UNAVAILABLE
+    assert state_of(hass, light_of(hass, DESK_LAMP_DID)) == STATE_UNAVAILABLE
 
 
 @pytest.mark.parametrize(
@@ -358,4 +312,4 @@ async def test_a_full_range_lamp_takes_home_assistant_brightness_as_it_is(
         DESK_LAMP_DID,
         {"switch": True, "brightness": sent},
     )
-    assert state_of(hass, desk).attributes[ATTR_BRIGHTNESS] == brightness
+    assert entity_state(hass, desk).attributes[ATTR_BRIGHTNESS] == brightness

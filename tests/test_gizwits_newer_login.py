@@ -1,6 +1,5 @@
 """Gizwits accounts on the newer app login, set up in Home Assistant."""
 
-from collections.abc import Awaitable, Callable
 import logging
 
 from freezegun.api import FrozenDateTimeFactory
@@ -12,7 +11,7 @@ from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
 
 from custom_components.cloud_bridge.const import DOMAIN
 from simulator.gizwits import GizwitsSimulator
@@ -31,23 +30,16 @@ from .gizwits_helpers import (
     BINDINGS,
     GROUPS,
     LOGIN,
+    entity,
     moved_entry,
     until,
 )
-from .helpers import errors_logged, next_poll, paths
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
+from .helpers import SetupEntry, errors_logged, next_poll, paths, state_of
 
 
 def moved_state(hass: HomeAssistant, platform: str, did: str, point: str) -> str:
     """Return the state of a point of the moved account's device."""
-    entity_id = er.async_get(hass).async_get_entity_id(
-        platform, DOMAIN, f"gizwits:{DEMO_MOVED_UID}:{did}:{point}"
-    )
-    assert entity_id is not None, (platform, did, point)
-    found = hass.states.get(entity_id)
-    assert found is not None
-    return found.state
+    return state_of(hass, entity(hass, platform, did, point, DEMO_MOVED_UID))
 
 
 def our_issues(hass: HomeAssistant) -> list[str]:
@@ -90,13 +82,8 @@ async def test_account_moved_while_polling_keeps_working(
     assert data["refresh_token"] in gizwits_sim.aep.refresh_tokens
     assert our_issues(hass) == []
     assert errors_logged(caplog) == []
-    thermostat = er.async_get(hass).async_get_entity_id(
-        "climate", DOMAIN, f"gizwits:{data['uid']}:{LIVING_AC_DID}:climate"
-    )
-    assert thermostat is not None
-    state = hass.states.get(thermostat)
-    assert state is not None
-    assert state.state == HVACMode.COOL
+    thermostat = entity(hass, "climate", LIVING_AC_DID, "climate", data["uid"])
+    assert state_of(hass, thermostat) == HVACMode.COOL
 
     # The next renewal goes straight to the newer login's refresh.
     gizwits_sim.clear_requests()
@@ -142,32 +129,37 @@ async def test_expired_token_is_refreshed_and_kept(
     assert AEP_LOGIN not in paths(gizwits_sim)
 
 
+@pytest.fixture
+async def without_refresh(
+    hass: HomeAssistant, gizwits_sim: GizwitsSimulator, setup_entry: SetupEntry
+) -> MockConfigEntry:
+    """Return the moved account's entry, set up where the newer host has no refresh."""
+    gizwits_sim.aep.refresh_available = False
+    return await setup_entry(moved_entry(hass, gizwits_sim))
+
+
 async def test_refresh_unavailable_signs_in_again(
     hass: HomeAssistant,
     gizwits_sim: GizwitsSimulator,
-    setup_entry: SetupEntry,
+    without_refresh: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Without a refresh on the host, the stored password signs in again."""
-    gizwits_sim.aep.refresh_available = False
-    entry = await setup_entry(moved_entry(hass, gizwits_sim))
     gizwits_sim.expire_tokens()
     gizwits_sim.clear_requests()
     await next_poll(hass, freezer)
     assert paths(gizwits_sim)[:4] == [BINDINGS, AEP_REFRESH, AEP_LOGIN, BINDINGS]
-    assert entry.state is ConfigEntryState.LOADED
+    assert without_refresh.state is ConfigEntryState.LOADED
     assert moved_state(hass, "climate", LIVING_AC_DID, "climate") == HVACMode.COOL
 
 
 async def test_password_changed_on_the_newer_login_asks_again(
     hass: HomeAssistant,
     gizwits_sim: GizwitsSimulator,
-    setup_entry: SetupEntry,
+    without_refresh: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """1000033 when signing in again: re-authenticate, on the newer login."""
-    gizwits_sim.aep.refresh_available = False
-    entry = await setup_entry(moved_entry(hass, gizwits_sim))
     gizwits_sim.user("demo-moved").password = "changed"
     gizwits_sim.expire_tokens()
     await next_poll(hass, freezer)
@@ -186,9 +178,9 @@ async def test_password_changed_on_the_newer_login_asks_again(
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
-    assert entry.data["password"] == "changed"
-    assert entry.data["login"] == "aep"
-    assert entry.state is ConfigEntryState.LOADED
+    assert without_refresh.data["password"] == "changed"
+    assert without_refresh.data["login"] == "aep"
+    assert without_refresh.state is ConfigEntryState.LOADED
     assert LOGIN not in paths(gizwits_sim)
 
 
@@ -254,14 +246,19 @@ async def test_refused_details_leave_the_devices_polled(
     assert any("no WebSocket for the devices" in p for p in problems)
 
 
+async def groups_refused(
+    hass: HomeAssistant, sim: GizwitsSimulator, setup_entry: SetupEntry, code: int
+) -> MockConfigEntry:
+    """Set up the moved account's entry while the cloud refuses its groups."""
+    sim.faults.add("patch_response", path=GROUPS, patch=lambda _: error_body(code))
+    return await setup_entry(moved_entry(hass, sim))
+
+
 async def test_groups_refused_for_the_account_read_as_none(
     hass: HomeAssistant, gizwits_sim: GizwitsSimulator, setup_entry: SetupEntry
 ) -> None:
     """Groups answering 9026 for an account on the newer login: none, said once."""
-    gizwits_sim.faults.add(
-        "patch_response", path=GROUPS, patch=lambda _: error_body(9026)
-    )
-    entry = await setup_entry(moved_entry(hass, gizwits_sim))
+    entry = await groups_refused(hass, gizwits_sim, setup_entry, 9026)
     assert entry.state is ConfigEntryState.LOADED
     diagnostics = entry.runtime_data.coordinator.adapter.diagnostics()
     assert diagnostics["groups"] == []
@@ -272,8 +269,5 @@ async def test_groups_refused_otherwise_fail_the_poll(
     hass: HomeAssistant, gizwits_sim: GizwitsSimulator, setup_entry: SetupEntry
 ) -> None:
     """Any other refusal of the groups is no account matter: the poll fails."""
-    gizwits_sim.faults.add(
-        "patch_response", path=GROUPS, patch=lambda _: error_body(9999)
-    )
-    entry = await setup_entry(moved_entry(hass, gizwits_sim))
+    entry = await groups_refused(hass, gizwits_sim, setup_entry, 9999)
     assert entry.state is ConfigEntryState.SETUP_RETRY

@@ -6,7 +6,7 @@ heartbeat check runs when a test calls it.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 import logging
 import socket
@@ -52,9 +52,7 @@ from .gizwits_helpers import (
     tick_until,
     until,
 )
-from .helpers import LOGGER_NAME, log_lines, paths
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
+from .helpers import LOGGER_NAME, SetupEntry, entity_state, log_lines, paths, state_of
 
 
 def coordinator_of(entry: MockConfigEntry) -> CloudBridgeCoordinator:
@@ -64,16 +62,12 @@ def coordinator_of(entry: MockConfigEntry) -> CloudBridgeCoordinator:
 
 def state(hass: HomeAssistant, platform: str, did: str, point: str) -> str:
     """Return the state of a device's point."""
-    found = hass.states.get(entity(hass, platform, did, point))
-    assert found is not None
-    return found.state
+    return state_of(hass, entity(hass, platform, did, point))
 
 
 def ac(hass: HomeAssistant, did: str = LIVING_AC_DID) -> State:
     """Return an air conditioner's thermostat as Home Assistant shows it."""
-    found = hass.states.get(entity(hass, "climate", did, "climate"))
-    assert found is not None
-    return found
+    return entity_state(hass, entity(hass, "climate", did, "climate"))
 
 
 def bound(sim: GizwitsSimulator) -> list[str]:
@@ -86,6 +80,16 @@ def polls(sim: GizwitsSimulator) -> int:
     return sum(
         1 for r in sim.requests if r.path == BINDINGS and r.query.get("skip") == "0"
     )
+
+
+async def assert_polled_every_30_seconds(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, sim: GizwitsSimulator
+) -> None:
+    """Let two minutes pass: the cloud is polled four times."""
+    sim.clear_requests()
+    for _ in range(4):
+        await tick(hass, freezer, 30)
+    assert polls(sim) == 4
 
 
 def reads(sock: AppSocket) -> list[str]:
@@ -321,10 +325,7 @@ async def test_polls_every_five_minutes_while_pushed(
     sim.push.refuse = True
     sim.push.drop()
     await until(lambda: coordinator_of(pushed).pushing is False, "push down")
-    sim.clear_requests()
-    for _ in range(4):
-        await tick(hass, freezer, 30)
-    assert polls(sim) == 4
+    await assert_polled_every_30_seconds(hass, freezer, sim)
 
 
 async def test_unload_closes_the_socket_and_ends_its_task(
@@ -424,10 +425,7 @@ async def test_push_refused_polls_every_30_seconds(
             "refused the socket (HTTP 503)); polling every 30 s"
         )
     ]
-    sim.clear_requests()
-    for _ in range(4):
-        await tick(hass, freezer, 30)
-    assert polls(sim) == 4
+    await assert_polled_every_30_seconds(hass, freezer, sim)
     assert paths(sim).count(WS) >= 2
     assert len(log_lines(caplog, logging.INFO)) == 1
 

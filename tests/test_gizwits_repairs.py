@@ -1,6 +1,5 @@
 """Products whose definition Gizwits refuses: read-only entities and the repair."""
 
-from collections.abc import Awaitable, Callable
 import json
 import logging
 from typing import Any
@@ -55,9 +54,8 @@ from .gizwits_helpers import (
     entity,
     entity_of,
 )
-from .helpers import log_lines, next_poll, paths, state_of
+from .helpers import SetupEntry, entity_state, log_lines, next_poll, paths, state_of
 
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 FIX = "/api/repairs/issues/fix"
 WRITABLE = {"switch", "number", "select", "light", "climate", "fan"}
 
@@ -358,8 +356,7 @@ async def test_pasted_definitions_unlock_the_controls(
         "sensor",
         "binary_sensor",
     }
-    thermostat = hass.states.get(ac_thermostat(hass))
-    assert thermostat is not None
+    thermostat = entity_state(hass, ac_thermostat(hass))
     assert thermostat.state == HVACMode.COOL
     assert thermostat.attributes[ATTR_TEMPERATURE] == 26
     assert state_of(hass, entity(hass, "number", LIVING_AC_DID, "on_timing")) == "0"

@@ -1,6 +1,6 @@
 """Setting up, polling, failing, renewing and unloading a WiZ Pro entry."""
 
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Callable
 from datetime import timedelta
 import logging
 import time
@@ -48,7 +48,7 @@ from simulator.wiz_pro_demo import (
 from simulator.wiz_pro_model import FavoriteStatus, Light, white_state
 
 from .conftest import wiz_pro_entry
-from .helpers import log_lines, next_poll, paths
+from .helpers import SetupEntry, log_lines, next_poll, paths
 from .registry import device_with, remove_device_request
 from .wiz_helpers import (
     GRAPHQL,
@@ -184,7 +184,7 @@ async def test_unload_drops_the_webhook(
 async def test_one_query_per_building(
     hass: HomeAssistant,
     two_building_sim: WizProSimulator,
-    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    setup_entry: SetupEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """An entry for two buildings sends two queries per poll, one for each."""
@@ -233,7 +233,7 @@ def lost_buildings_issue(
 async def test_building_no_longer_granted(
     hass: HomeAssistant,
     two_building_sim: WizProSimulator,
-    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    setup_entry: SetupEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A building WiZ stops granting goes unavailable; the other keeps working.
@@ -299,7 +299,7 @@ async def test_building_no_longer_granted(
 async def test_building_gone_before_setup(
     hass: HomeAssistant,
     two_building_sim: WizProSimulator,
-    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    setup_entry: SetupEntry,
 ) -> None:
     """A building deleted while Home Assistant was down: set-up still works."""
     sim = two_building_sim
@@ -871,7 +871,7 @@ async def test_devices_of_an_entry_not_loaded_can_be_removed(
 async def test_set_up_without_the_credential(  # noqa: PLR0917
     hass: HomeAssistant,
     wiz_entry: MockConfigEntry,
-    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    setup_entry: SetupEntry,
     caplog: pytest.LogCaptureFixture,
     provider_down: bool,
     state: ConfigEntryState,
@@ -913,7 +913,7 @@ async def test_a_large_entry_starts_optional_entities_disabled(
     wiz_entry: MockConfigEntry,
     *,
     hass_storage: dict[str, Any],
-    setup_entry: Callable[[MockConfigEntry], Awaitable[MockConfigEntry]],
+    setup_entry: SetupEntry,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Past the entity budget, effect speed, ratio, power and connectivity start off.

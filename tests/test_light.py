@@ -28,7 +28,7 @@ from homeassistant.const import (
     STATE_OFF,
     STATE_ON,
 )
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import color as color_util
@@ -37,6 +37,7 @@ from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID
 from simulator.wiz_pro_model import BulbClass, Light as SimLight
 
+from .helpers import entity_state, poll_now, service_caller, state_of
 from .wiz_helpers import (
     GRAPHQL,
     bulb_entity,
@@ -98,24 +99,7 @@ CLASS_COLOR_MODES = {
 pytestmark = pytest.mark.usefixtures("wiz_loaded")
 
 
-def state_of(hass: HomeAssistant, entity: str) -> State:
-    """Return an entity's state, which must exist."""
-    state = hass.states.get(entity)
-    assert state is not None, entity
-    return state
-
-
-async def call(hass: HomeAssistant, service: str, entity: str, **data: Any) -> None:
-    """Call a light service and wait for it."""
-    await hass.services.async_call(
-        LIGHT_DOMAIN, service, {ATTR_ENTITY_ID: entity, **data}, blocking=True
-    )
-
-
-async def refresh(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Poll the cloud now, as the 30 s timer would."""
-    await entry.runtime_data.coordinator.async_refresh()
-    await hass.async_block_till_done()
+call = service_caller(LIGHT_DOMAIN)
 
 
 def floor_id(sim: WizProSimulator, light: SimLight) -> str:
@@ -143,7 +127,7 @@ async def test_bulbs_show_what_the_cloud_reports(
     for light in lights:
         model = light.model
         seen_classes.add(model.bulb_class)
-        state = state_of(hass, bulb_entity(hass, light))
+        state = entity_state(hass, bulb_entity(hass, light))
         attrs = state.attributes
         current = light.state
         assert (
@@ -192,14 +176,17 @@ async def test_light_mode_keeps_a_supported_color_mode(
     }
     for name, scene_id in changes.items():
         light = sim_light(wiz_sim, name)
-        assert state_of(hass, bulb_entity(hass, light)).attributes[ATTR_EFFECT] == "off"
+        assert (
+            entity_state(hass, bulb_entity(hass, light)).attributes[ATTR_EFFECT]
+            == "off"
+        )
         assert wiz_sim.change_light_locally(light.id, sceneId=scene_id)
 
-    await refresh(hass, wiz_loaded)
+    await poll_now(hass, wiz_loaded)
 
     for name, scene_id in changes.items():
         light = sim_light(wiz_sim, name)
-        attrs = state_of(hass, bulb_entity(hass, light)).attributes
+        attrs = entity_state(hass, bulb_entity(hass, light)).attributes
         assert attrs[ATTR_EFFECT] == LIGHT_MODES[scene_id], name
         assert attrs[ATTR_COLOR_MODE] in attrs[ATTR_SUPPORTED_COLOR_MODES], name
         assert attrs[ATTR_COLOR_MODE] in CLASS_COLOR_MODES[light.model.bulb_class]
@@ -211,7 +198,7 @@ async def test_turn_off_and_on_a_bulb(
     """One changeLightState per command; the state shows at once and polls agree."""
     light = sim_light(wiz_sim, "Kitchen Ceiling 1")
     entity = bulb_entity(hass, light)
-    assert state_of(hass, entity).state == STATE_ON
+    assert state_of(hass, entity) == STATE_ON
     polls = len(wiz_sim.queries)
 
     await call(hass, SERVICE_TURN_OFF, entity)
@@ -228,20 +215,20 @@ async def test_turn_off_and_on_a_bulb(
             },
         )
     ]
-    assert state_of(hass, entity).state == STATE_OFF
+    assert state_of(hass, entity) == STATE_OFF
     assert len(wiz_sim.queries) == polls  # shown without asking the cloud
     assert light.state["state"] is False
 
     await call(hass, SERVICE_TURN_ON, entity)
 
     assert light_changes(wiz_sim) == [{"state": False}, {"state": True}]
-    assert state_of(hass, entity).state == STATE_ON
+    assert state_of(hass, entity) == STATE_ON
     assert len(wiz_sim.queries) == polls
     assert light.state["state"] is True
 
-    await refresh(hass, wiz_loaded)
+    await poll_now(hass, wiz_loaded)
     assert len(wiz_sim.queries) == polls + 1
-    state = state_of(hass, entity)
+    state = entity_state(hass, entity)
     assert state.state == STATE_ON
     assert percent(state.attributes[ATTR_BRIGHTNESS]) == light.state["dimming"]
 
@@ -270,9 +257,9 @@ async def test_brightness_is_sent_as_dimming(
 
         assert light_changes(wiz_sim) == [{"state": True, "dimming": dimming}], data
         assert light.state["dimming"] == dimming
-        optimistic = state_of(hass, entity).attributes[ATTR_BRIGHTNESS]
-        await refresh(hass, wiz_loaded)
-        polled = state_of(hass, entity).attributes[ATTR_BRIGHTNESS]
+        optimistic = entity_state(hass, entity).attributes[ATTR_BRIGHTNESS]
+        await poll_now(hass, wiz_loaded)
+        polled = entity_state(hass, entity).attributes[ATTR_BRIGHTNESS]
         assert (optimistic, polled) == (shown, shown), data
         assert percent(polled) == dimming, data
 
@@ -285,7 +272,7 @@ async def test_color_temperature_stays_in_the_model_range(
     low, high = light.model.temperature_min, light.model.temperature_max
     assert (low, high) == (3000, 5000)
     entity = bulb_entity(hass, light)
-    attrs = state_of(hass, entity).attributes
+    attrs = entity_state(hass, entity).attributes
     assert (attrs[ATTR_MIN_COLOR_TEMP_KELVIN], attrs[ATTR_MAX_COLOR_TEMP_KELVIN]) == (
         low,
         high,
@@ -296,11 +283,11 @@ async def test_color_temperature_stays_in_the_model_range(
 
         assert light_changes(wiz_sim) == [{"state": True, "temperature": expected}]
         assert light.state["temperature"] == expected
-        attrs = state_of(hass, entity).attributes
+        attrs = entity_state(hass, entity).attributes
         assert attrs[ATTR_COLOR_MODE] == ColorMode.COLOR_TEMP
         assert attrs[ATTR_COLOR_TEMP_KELVIN] == expected
-        await refresh(hass, wiz_loaded)
-        attrs = state_of(hass, entity).attributes
+        await poll_now(hass, wiz_loaded)
+        attrs = entity_state(hass, entity).attributes
         assert attrs[ATTR_COLOR_TEMP_KELVIN] == expected, kelvin
 
 
@@ -322,7 +309,7 @@ async def test_colour_on_an_rgbtw_bulb(
         {"state": True, **dict(zip(channels, rgbww, strict=True))}
     ]
     assert tuple(light.state[key] for key in channels) == rgbww
-    assert state_of(hass, entity).attributes[ATTR_RGBWW_COLOR] == rgbww
+    assert entity_state(hass, entity).attributes[ATTR_RGBWW_COLOR] == rgbww
 
     await call(
         hass, SERVICE_TURN_ON, entity, **{ATTR_RGBWW_COLOR: (10, 20, 30, 40, 50)}
@@ -338,11 +325,11 @@ async def test_colour_on_an_rgbtw_bulb(
     }
     assert tuple(light.state[key] for key in channels) == (10, 20, 30, 40, 50)
     assert light.state["temperature"] is None
-    attrs = state_of(hass, entity).attributes
+    attrs = entity_state(hass, entity).attributes
     assert attrs[ATTR_COLOR_MODE] == ColorMode.RGBWW
     assert attrs[ATTR_RGBWW_COLOR] == (10, 20, 30, 40, 50)
-    await refresh(hass, wiz_loaded)
-    attrs = state_of(hass, entity).attributes
+    await poll_now(hass, wiz_loaded)
+    attrs = entity_state(hass, entity).attributes
     assert attrs[ATTR_COLOR_MODE] == ColorMode.RGBWW
     assert attrs[ATTR_RGBWW_COLOR] == (10, 20, 30, 40, 50)
 
@@ -364,13 +351,15 @@ async def test_effect_is_sent_as_its_scene_id(
 
         assert light_changes(wiz_sim) == [{"state": True, "sceneId": scene_id}], name
         assert light.state["sceneId"] == scene_id
-        attrs = state_of(hass, bulb_entity(hass, light)).attributes
+        attrs = entity_state(hass, bulb_entity(hass, light)).attributes
         assert attrs[ATTR_EFFECT] == effect
 
-    await refresh(hass, wiz_loaded)
+    await poll_now(hass, wiz_loaded)
 
     for name, effect, _ in cases:
-        attrs = state_of(hass, bulb_entity(hass, sim_light(wiz_sim, name))).attributes
+        attrs = entity_state(
+            hass, bulb_entity(hass, sim_light(wiz_sim, name))
+        ).attributes
         assert attrs[ATTR_EFFECT] == effect, name
         assert attrs[ATTR_COLOR_MODE] in attrs[ATTR_SUPPORTED_COLOR_MODES], name
 
@@ -408,7 +397,7 @@ async def test_effect_off_goes_back_to_the_last_white_or_colour(
             name
         )
         assert light.state["sceneId"] == 0, name
-        attrs = state_of(hass, entity).attributes
+        attrs = entity_state(hass, entity).attributes
         assert attrs[ATTR_EFFECT] == "off", name
         assert percent(attrs[ATTR_BRIGHTNESS]) == 50, name
         if "r" in expected:
@@ -419,9 +408,11 @@ async def test_effect_off_goes_back_to_the_last_white_or_colour(
             assert attrs[ATTR_COLOR_TEMP_KELVIN] == expected["temperature"]
 
     # The next poll agrees.
-    await refresh(hass, wiz_loaded)
+    await poll_now(hass, wiz_loaded)
     for name, _, _ in cases:
-        attrs = state_of(hass, bulb_entity(hass, sim_light(wiz_sim, name))).attributes
+        attrs = entity_state(
+            hass, bulb_entity(hass, sim_light(wiz_sim, name))
+        ).attributes
         assert attrs[ATTR_EFFECT] == "off", name
 
 
@@ -439,9 +430,12 @@ async def test_effect_off_on_a_room_and_on_several_bulbs(
     assert not any(light.state["sceneId"] for light in lounge.lights)
     assert all(light.is_on for light in lounge.lights)
     assert all("sceneId" not in args["state"] for _, args in wiz_sim.mutations)
-    assert state_of(hass, room).attributes[ATTR_EFFECT] == "off"
+    assert entity_state(hass, room).attributes[ATTR_EFFECT] == "off"
     for light in lounge.lights:
-        assert state_of(hass, bulb_entity(hass, light)).attributes[ATTR_EFFECT] == "off"
+        assert (
+            entity_state(hass, bulb_entity(hass, light)).attributes[ATTR_EFFECT]
+            == "off"
+        )
 
     # Two bulbs that both go back to 3000 K, stopped in one call: one mutation
     # for their group.
@@ -486,7 +480,7 @@ async def test_effect_of_another_class_is_refused(
     for name, effect in cases:
         light = sim_light(wiz_sim, name)
         entity = bulb_entity(hass, light)
-        before = state_of(hass, entity)
+        before = entity_state(hass, entity)
         cloud_before = dict(light.state)
 
         with pytest.raises(ServiceValidationError) as exc:
@@ -496,7 +490,7 @@ async def test_effect_of_another_class_is_refused(
         assert effect in str(exc.value.translation_placeholders)
         assert wiz_sim.mutations == []
         assert light.state == cloud_before
-        assert state_of(hass, entity).as_dict() == before.as_dict()
+        assert entity_state(hass, entity).as_dict() == before.as_dict()
 
 
 async def test_room_light(
@@ -507,7 +501,7 @@ async def test_room_light(
     entity = entity_id(hass, LIGHT_DOMAIN, unique_id("room", room.id))
     members = [bulb_entity(hass, light) for light in room.lights]
     assert [light.state["state"] for light in room.lights].count(True) == 4
-    assert state_of(hass, entity).state == STATE_ON
+    assert state_of(hass, entity) == STATE_ON
     polls = len(wiz_sim.queries)
 
     await call(hass, SERVICE_TURN_OFF, entity)
@@ -523,16 +517,16 @@ async def test_room_light(
             },
         )
     ]
-    assert state_of(hass, entity).state == STATE_OFF
-    assert [state_of(hass, member).state for member in members] == [STATE_OFF] * 6
+    assert state_of(hass, entity) == STATE_OFF
+    assert [state_of(hass, member) for member in members] == [STATE_OFF] * 6
     assert len(wiz_sim.queries) == polls
     assert not any(light.is_on for light in room.lights)
 
     # One bulb switched on at the wall: the room is on again.
     wiz_sim.change_light_locally(room.lights[4].id, state=True)
-    await refresh(hass, wiz_loaded)
-    assert state_of(hass, entity).state == STATE_ON
-    assert [state_of(hass, member).state for member in members].count(STATE_ON) == 1
+    await poll_now(hass, wiz_loaded)
+    assert state_of(hass, entity) == STATE_ON
+    assert [state_of(hass, member) for member in members].count(STATE_ON) == 1
 
     await call(hass, SERVICE_TURN_ON, entity, **{ATTR_BRIGHTNESS_PCT: 40})
 
@@ -543,7 +537,7 @@ async def test_room_light(
     assert len(wiz_sim.mutations) == 2
     assert all(light.is_on and light.state["dimming"] == 40 for light in room.lights)
     for member in [*members, entity]:
-        state = state_of(hass, member)
+        state = entity_state(hass, member)
         assert state.state == STATE_ON
         assert percent(state.attributes[ATTR_BRIGHTNESS]) == 40
 
@@ -555,7 +549,7 @@ async def test_group_light(hass: HomeAssistant, wiz_sim: WizProSimulator) -> Non
     entity = entity_id(hass, LIGHT_DOMAIN, unique_id("group", group.id))
     others = [light for light in room.lights if light not in group.lights]
     others_before = [dict(light.state) for light in others]
-    attrs = state_of(hass, entity).attributes
+    attrs = entity_state(hass, entity).attributes
     assert attrs[ATTR_MIN_COLOR_TEMP_KELVIN] == max(
         light.model.temperature_min for light in group.lights
     )
@@ -578,17 +572,17 @@ async def test_group_light(hass: HomeAssistant, wiz_sim: WizProSimulator) -> Non
     assert all(light.state["temperature"] == 4500 for light in group.lights)
     assert [dict(light.state) for light in others] == others_before
     for light in group.lights:
-        attrs = state_of(hass, bulb_entity(hass, light)).attributes
+        attrs = entity_state(hass, bulb_entity(hass, light)).attributes
         assert attrs[ATTR_COLOR_TEMP_KELVIN] == 4500
-    assert state_of(hass, entity).attributes[ATTR_COLOR_TEMP_KELVIN] == 4500
+    assert entity_state(hass, entity).attributes[ATTR_COLOR_TEMP_KELVIN] == 4500
 
     await call(hass, SERVICE_TURN_OFF, entity)
 
     assert mutations(wiz_sim, "changeGroupState")[-1]["state"] == {"state": False}
-    assert state_of(hass, entity).state == STATE_OFF
+    assert state_of(hass, entity) == STATE_OFF
     assert not any(light.is_on for light in group.lights)
     room_entity = entity_id(hass, LIGHT_DOMAIN, unique_id("room", room.id))
-    assert state_of(hass, room_entity).state == STATE_ON  # the pendants are still on
+    assert state_of(hass, room_entity) == STATE_ON  # the pendants are still on
 
 
 async def test_aggregate_kelvin_range_suits_every_member(
@@ -601,7 +595,7 @@ async def test_aggregate_kelvin_range_suits_every_member(
     """
     meeting = sim_room(wiz_sim, "Meeting Room")  # panels 3000-5000, linears 2700-6500
     meeting_entity = entity_id(hass, LIGHT_DOMAIN, unique_id("room", meeting.id))
-    attrs = state_of(hass, meeting_entity).attributes
+    attrs = entity_state(hass, meeting_entity).attributes
     assert (attrs[ATTR_MIN_COLOR_TEMP_KELVIN], attrs[ATTR_MAX_COLOR_TEMP_KELVIN]) == (
         3000,
         5000,
@@ -617,7 +611,7 @@ async def test_aggregate_kelvin_range_suits_every_member(
     offered = []
     for kind, item_id, lights in targets:
         entity = entity_id(hass, LIGHT_DOMAIN, unique_id(kind, item_id))
-        attrs = state_of(hass, entity).attributes
+        attrs = entity_state(hass, entity).attributes
         if ColorMode.COLOR_TEMP not in attrs[ATTR_SUPPORTED_COLOR_MODES]:
             continue
         offered.append(entity)
@@ -639,7 +633,7 @@ async def test_aggregate_kelvin_range_suits_every_member(
     for name in ("Meeting Room", "Reception", "Kitchen"):
         room = sim_room(wiz_sim, name)
         entity = entity_id(hass, LIGHT_DOMAIN, unique_id("room", room.id))
-        attrs = state_of(hass, entity).attributes
+        attrs = entity_state(hass, entity).attributes
         if entity in offered:
             kelvins = [
                 attrs[ATTR_MIN_COLOR_TEMP_KELVIN],
@@ -655,7 +649,7 @@ async def test_aggregate_kelvin_range_suits_every_member(
             assert sent["roomId"] == room.id
             if entity in offered:
                 assert sent["state"] == {"state": True, "temperature": kelvin}
-                attrs = state_of(hass, entity).attributes
+                attrs = entity_state(hass, entity).attributes
                 assert attrs[ATTR_COLOR_TEMP_KELVIN] == kelvin
 
 
@@ -680,7 +674,7 @@ async def test_floor_and_building_lights(
     ground_entity, first_entity, building_entity = await enable_entities(
         hass, wiz_loaded, LIGHT_DOMAIN, uids
     )
-    assert state_of(hass, ground_entity).name.endswith(ground.name)
+    assert entity_state(hass, ground_entity).name.endswith(ground.name)
     first_before = {light.id: dict(light.state) for light in first.lights}
 
     await call(hass, SERVICE_TURN_OFF, ground_entity)
@@ -690,12 +684,12 @@ async def test_floor_and_building_lights(
     ]
     assert not any(light.is_on for light in ground.lights)
     assert {light.id: dict(light.state) for light in first.lights} == first_before
-    assert state_of(hass, ground_entity).state == STATE_OFF
-    assert state_of(hass, first_entity).state == STATE_ON
-    assert state_of(hass, building_entity).state == STATE_ON
+    assert state_of(hass, ground_entity) == STATE_OFF
+    assert state_of(hass, first_entity) == STATE_ON
+    assert state_of(hass, building_entity) == STATE_ON
     kitchen = sim_room(wiz_sim, "Kitchen")
     kitchen_entity = entity_id(hass, LIGHT_DOMAIN, unique_id("room", kitchen.id))
-    assert state_of(hass, kitchen_entity).state == STATE_OFF
+    assert state_of(hass, kitchen_entity) == STATE_OFF
 
     await call(hass, SERVICE_TURN_ON, building_entity, **{ATTR_BRIGHTNESS_PCT: 30})
 
@@ -710,7 +704,7 @@ async def test_floor_and_building_lights(
         if light.connected
     )
     for entity in (ground_entity, first_entity, building_entity, kitchen_entity):
-        state = state_of(hass, entity)
+        state = entity_state(hass, entity)
         assert state.state == STATE_ON
         assert percent(state.attributes[ATTR_BRIGHTNESS]) == 30
 
@@ -722,7 +716,7 @@ async def test_offline_bulb_reports_device_offline(
     light = sim_light(wiz_sim, "Reception Spot 2")
     entity = bulb_entity(hass, light)
     wiz_sim.set_connected(light.id, False)
-    before = state_of(hass, entity)
+    before = entity_state(hass, entity)
     cloud_before = dict(light.state)
 
     with pytest.raises(HomeAssistantError) as exc:
@@ -731,7 +725,7 @@ async def test_offline_bulb_reports_device_offline(
     assert exc.value.translation_key == "device_offline"
     assert light_changes(wiz_sim) == [{"state": False}]  # asked, answered false
     assert light.state == cloud_before
-    assert state_of(hass, entity).as_dict() == before.as_dict()
+    assert entity_state(hass, entity).as_dict() == before.as_dict()
 
 
 async def test_effect_off_throttled_part_way_says_throttled(
@@ -758,7 +752,7 @@ async def test_effect_off_with_an_offline_bulb_names_it(
     corridor = sim_room(wiz_sim, "Corridor")  # five DW bulbs, the fifth offline
     for light in corridor.lights[:3]:
         assert wiz_sim.change_light_locally(light.id, sceneId=14)  # Night light
-    await refresh(hass, wiz_loaded)
+    await poll_now(hass, wiz_loaded)
     room = entity_id(hass, LIGHT_DOMAIN, unique_id("room", corridor.id))
 
     with pytest.raises(HomeAssistantError) as exc:
@@ -769,7 +763,7 @@ async def test_effect_off_with_an_offline_bulb_names_it(
     for light in corridor.lights[:4]:
         assert light.is_on, light.name
         assert light.state["sceneId"] == 0, light.name
-        attrs = state_of(hass, bulb_entity(hass, light)).attributes
+        attrs = entity_state(hass, bulb_entity(hass, light)).attributes
         assert attrs[ATTR_EFFECT] == "off", light.name
     assert not corridor.lights[4].is_on
 
@@ -780,7 +774,7 @@ async def test_cloud_failure_during_a_command(
     """A cloud that fails or throttles: a translated error, the light as it was."""
     light = sim_light(wiz_sim, "Reception Spot 1")
     entity = bulb_entity(hass, light)
-    before = state_of(hass, entity)
+    before = entity_state(hass, entity)
     cloud_before = dict(light.state)
     faults: list[tuple[dict[str, Any], str]] = [
         ({"kind": "server_error", "status": 500}, "cloud_unavailable"),
@@ -796,14 +790,14 @@ async def test_cloud_failure_during_a_command(
             await call(hass, SERVICE_TURN_OFF, entity)
 
         assert exc.value.translation_key == translation_key, fault
-        assert state_of(hass, entity).as_dict() == before.as_dict()
+        assert entity_state(hass, entity).as_dict() == before.as_dict()
         assert light.state == cloud_before
         assert wiz_sim.mutations == []
 
     # The cloud is back: the same command goes through.
     await call(hass, SERVICE_TURN_OFF, entity)
     assert light_changes(wiz_sim) == [{"state": False}]
-    assert state_of(hass, entity).state == STATE_OFF
+    assert state_of(hass, entity) == STATE_OFF
 
 
 async def test_reply_cut_short_reports_cloud_unavailable(
@@ -818,10 +812,10 @@ async def test_reply_cut_short_reports_cloud_unavailable(
         await call(hass, SERVICE_TURN_OFF, entity)
 
     assert exc.value.translation_key == "cloud_unavailable"
-    assert state_of(hass, entity).state == STATE_ON  # not claimed without an answer
+    assert state_of(hass, entity) == STATE_ON  # not claimed without an answer
     assert light.state["state"] is False  # the cloud did take it
-    await refresh(hass, wiz_loaded)
-    assert state_of(hass, entity).state == STATE_OFF
+    await poll_now(hass, wiz_loaded)
+    assert state_of(hass, entity) == STATE_OFF
 
 
 async def test_graphql_error_reports_command_rejected(
@@ -832,7 +826,7 @@ async def test_graphql_error_reports_command_rejected(
     entity = bulb_entity(hass, light)
     wiz_sim.room_of(light.id).lights.remove(light)
     wiz_sim.reindex()
-    before = state_of(hass, entity)
+    before = entity_state(hass, entity)
 
     with pytest.raises(HomeAssistantError) as exc:
         await call(hass, SERVICE_TURN_OFF, entity)
@@ -840,7 +834,7 @@ async def test_graphql_error_reports_command_rejected(
     assert exc.value.translation_key == "command_rejected"
     assert "Light not found" in str(exc.value.translation_placeholders)
     assert light.is_on
-    assert state_of(hass, entity).as_dict() == before.as_dict()
+    assert entity_state(hass, entity).as_dict() == before.as_dict()
 
 
 async def test_revoked_sign_in_during_a_command_starts_reauth(
@@ -849,7 +843,7 @@ async def test_revoked_sign_in_during_a_command_starts_reauth(
     """Tokens revoked in WiZ Pro: the command fails and reauth is offered."""
     light = sim_light(wiz_sim, "Reception Spot 1")
     entity = bulb_entity(hass, light)
-    before = state_of(hass, entity)
+    before = entity_state(hass, entity)
     wiz_sim.revoke_tokens()
 
     with pytest.raises(HomeAssistantError) as exc:
@@ -864,4 +858,4 @@ async def test_revoked_sign_in_during_a_command_starts_reauth(
     ] == [(wiz_loaded.domain, SOURCE_REAUTH, wiz_loaded.entry_id)]
     assert wiz_sim.mutations == []
     assert light.is_on
-    assert state_of(hass, entity).as_dict() == before.as_dict()
+    assert entity_state(hass, entity).as_dict() == before.as_dict()

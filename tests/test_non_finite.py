@@ -15,6 +15,7 @@ from simulator.wegnology import WegnologySimulator
 from simulator.wegnology_demo import BOILER_ROOM_SENSOR_ID
 
 from . import gizwits_helpers, wegnology_helpers
+from .helpers import entity_state, poll_now, state_of
 
 
 def unreadable_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -24,13 +25,6 @@ def unreadable_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
         for record in caplog.records
         if record.levelname == "WARNING" and "is no value of it" in record.message
     ]
-
-
-def shown(hass: HomeAssistant, entity_id: str) -> str:
-    """Return an entity's state, which must exist."""
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state.state
 
 
 async def test_a_sensor_reading_nan(
@@ -57,8 +51,8 @@ async def test_a_sensor_reading_nan(
         -(10**3999),
     ):
         wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "temperature", odd)
-        await wegnology_helpers.poll_now(hass, wegnology_loaded)
-        assert shown(hass, temperature) == STATE_UNKNOWN, str(odd)[:10]
+        await poll_now(hass, wegnology_loaded)
+        assert state_of(hass, temperature) == STATE_UNKNOWN, str(odd)[:10]
     assert wegnology_loaded.runtime_data.coordinator.last_update_success
     assert unreadable_lines(caplog) == [
         (
@@ -67,8 +61,8 @@ async def test_a_sensor_reading_nan(
         )
     ]
     wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "temperature", 21.5)
-    await wegnology_helpers.poll_now(hass, wegnology_loaded)
-    assert shown(hass, temperature) == "21.5"
+    await poll_now(hass, wegnology_loaded)
+    assert state_of(hass, temperature) == "21.5"
 
 
 @pytest.mark.parametrize("odd", [float("nan"), 10**3999], ids=["NaN", "huge"])
@@ -86,8 +80,7 @@ async def test_a_number_reading_nan(
     thermostat = gizwits_helpers.entity(hass, "climate", LIVING_AC_DID, "climate")
 
     def target() -> Any:
-        state = hass.states.get(thermostat)
-        assert state is not None
+        state = entity_state(hass, thermostat)
         return state.attributes[ATTR_TEMPERATURE]
 
     def nan_set_temp(reply: dict[str, Any]) -> None:
@@ -98,11 +91,10 @@ async def test_a_number_reading_nan(
         path=f"/app/devdata/{LIVING_AC_DID}/latest",
         patch=nan_set_temp,
     )
-    await gizwits_loaded.runtime_data.coordinator.async_refresh()
-    await hass.async_block_till_done()
+    await poll_now(hass, gizwits_loaded)
     assert gizwits_loaded.runtime_data.coordinator.last_update_success
     assert target() is None
-    assert shown(hass, thermostat) == HVACMode.COOL
+    assert state_of(hass, thermostat) == HVACMode.COOL
     await gizwits_loaded.runtime_data.coordinator.async_refresh()
     assert unreadable_lines(caplog) == [
         (
@@ -111,8 +103,7 @@ async def test_a_number_reading_nan(
         )
     ]
     gizwits_sim.faults.clear()
-    await gizwits_loaded.runtime_data.coordinator.async_refresh()
-    await hass.async_block_till_done()
+    await poll_now(hass, gizwits_loaded)
     assert target() == 26
 
 
@@ -134,9 +125,9 @@ async def test_a_location_no_place_has(
         [True, 1],
     ):
         wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "location", odd)
-        await wegnology_helpers.poll_now(hass, wegnology_loaded)
-        assert shown(hass, location) == STATE_UNKNOWN, str(odd)[:20]
+        await poll_now(hass, wegnology_loaded)
+        assert state_of(hass, location) == STATE_UNKNOWN, str(odd)[:20]
     assert wegnology_loaded.runtime_data.coordinator.last_update_success
     wegnology_sim.set_attribute(BOILER_ROOM_SENSOR_ID, "location", "-90,180")
-    await wegnology_helpers.poll_now(hass, wegnology_loaded)
-    assert shown(hass, location) == "-90,180"
+    await poll_now(hass, wegnology_loaded)
+    assert state_of(hass, location) == "-90,180"

@@ -19,7 +19,7 @@ from homeassistant.const import (
     PERCENTAGE,
     EntityCategory,
 )
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
@@ -28,16 +28,10 @@ from custom_components.cloud_bridge.const import DOMAIN
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID
 
+from .helpers import entity_state, state_of
 from .wiz_helpers import bulb_entity, mutations, sim_light, unique_id
 
 pytestmark = pytest.mark.usefixtures("wiz_loaded")
-
-
-def state_of(hass: HomeAssistant, entity: str) -> State:
-    """Return an entity's state, which must exist."""
-    state = hass.states.get(entity)
-    assert state is not None, entity
-    return state
 
 
 async def set_value(hass: HomeAssistant, entity: str, value: float) -> None:
@@ -61,7 +55,7 @@ async def test_speed_on_every_bulb_ratio_on_dual_zone_only(
         speed = registry.async_get(bulb_entity(hass, light, "effect_speed"))
         assert speed is not None
         assert speed.entity_category is EntityCategory.CONFIG
-        state = state_of(hass, speed.entity_id)
+        state = entity_state(hass, speed.entity_id)
         assert (state.attributes[ATTR_MIN], state.attributes[ATTR_MAX]) == (20, 200)
         assert state.attributes[ATTR_STEP] == 1
         assert float(state.state) == light.state["speed"]
@@ -77,7 +71,7 @@ async def test_speed_on_every_bulb_ratio_on_dual_zone_only(
         ratio = registry.async_get(ratio_id)
         assert ratio is not None
         assert ratio.entity_category is EntityCategory.CONFIG
-        state = state_of(hass, ratio_id)
+        state = entity_state(hass, ratio_id)
         assert (state.attributes[ATTR_MIN], state.attributes[ATTR_MAX]) == (0, 100)
         assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == PERCENTAGE
         assert float(state.state) == light.state["ratio"]
@@ -92,8 +86,8 @@ async def test_set_speed_and_ratio(
     linear = sim_light(wiz_sim, "Meeting Linear 1")  # dual zone at ratio 60
     speed_entity = bulb_entity(hass, lamp, "effect_speed")
     ratio_entity = bulb_entity(hass, linear, "ratio")
-    assert float(state_of(hass, speed_entity).state) == 120
-    assert float(state_of(hass, ratio_entity).state) == 60
+    assert float(state_of(hass, speed_entity)) == 120
+    assert float(state_of(hass, ratio_entity)) == 60
     polls = len(wiz_sim.queries)
 
     await set_value(hass, speed_entity, 150)
@@ -123,8 +117,8 @@ async def test_set_speed_and_ratio(
     ]
     assert (lamp.state["speed"], lamp.state["sceneId"]) == (150, 4)
     assert linear.state["ratio"] == 30
-    assert float(state_of(hass, speed_entity).state) == 150
-    assert float(state_of(hass, ratio_entity).state) == 30
+    assert float(state_of(hass, speed_entity)) == 150
+    assert float(state_of(hass, ratio_entity)) == 30
     assert len(wiz_sim.queries) == polls  # shown at once, not polled
 
     # The range edges go out as they are.
@@ -154,5 +148,5 @@ async def test_set_speed_and_ratio(
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
     await hass.async_block_till_done(wait_background_tasks=True)
     assert len(wiz_sim.queries) == polls + 1
-    assert float(state_of(hass, speed_entity).state) == 80
-    assert float(state_of(hass, ratio_entity).state) == 45
+    assert float(state_of(hass, speed_entity)) == 80
+    assert float(state_of(hass, ratio_entity)) == 45

@@ -20,7 +20,7 @@ from homeassistant.const import (
     STATE_OFF,
     STATE_ON,
 )
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 
@@ -38,16 +38,10 @@ from simulator.wiz_pro_model import (
     Room as SimRoom,
 )
 
+from .helpers import entity_state, state_of
 from .wiz_helpers import bulb_entity, entity_id, sim_room, unique_id
 
 pytestmark = pytest.mark.usefixtures("wiz_loaded")
-
-
-def state_of(hass: HomeAssistant, entity: str) -> State:
-    """Return an entity's state, which must exist."""
-    state = hass.states.get(entity)
-    assert state is not None, entity
-    return state
 
 
 async def activate(hass: HomeAssistant, entity: str) -> None:
@@ -95,7 +89,7 @@ async def test_a_scene_per_room_scene_and_set_favorite(
     assert set(registered) == set(expected)
     assert skipped > 0
     for uid, name in expected.items():
-        state = state_of(hass, registered[uid])
+        state = entity_state(hass, registered[uid])
         room = wiz_sim.room(uid.split(":")[2].removeprefix("room-"))
         assert state.attributes[ATTR_FRIENDLY_NAME] == f"{room.name} {name}"
     # A moment and an unset slot of the lounge have no scene.
@@ -141,7 +135,7 @@ async def test_room_scene_restores_the_room(
     assert len(wiz_sim.queries) == polls + 1  # the refresh the scene asked for
     for light in room.lights:
         saved = evening.snapshot[light.id]
-        state = state_of(hass, bulb_entity(hass, light))
+        state = entity_state(hass, bulb_entity(hass, light))
         assert state.state == (STATE_ON if saved["state"] else STATE_OFF), light.name
         if saved["state"]:
             assert percent(state.attributes[ATTR_BRIGHTNESS]) == saved["dimming"]
@@ -199,7 +193,7 @@ async def test_favorite_sets_the_room(
         await wiz_loaded.runtime_data.coordinator.async_refresh()
         await hass.async_block_till_done()
         room_light = entity_id(hass, LIGHT_DOMAIN, unique_id("room", room.id))
-        assert state_of(hass, room_light).state == STATE_OFF
+        assert state_of(hass, room_light) == STATE_OFF
         wiz_sim.clear_requests()
 
         await activate(hass, favorite_entity(hass, room, slot))
@@ -218,14 +212,14 @@ async def test_favorite_sets_the_room(
         if not fields:
             assert args["state"] == {"state": True}
         assert wiz_sim.queries == []  # shown at once, not polled
-        assert state_of(hass, room_light).state == STATE_ON
+        assert state_of(hass, room_light) == STATE_ON
         for light in room.lights:
             check_bulb(hass, light, fields)
 
 
 def check_bulb(hass: HomeAssistant, light: SimLight, fields: dict[str, Any]) -> None:
     """Check that a bulb took a favorite, in the cloud and in Home Assistant."""
-    state = state_of(hass, bulb_entity(hass, light))
+    state = entity_state(hass, bulb_entity(hass, light))
     assert state.state == STATE_ON, light.name
     assert light.is_on, light.name
     if "dimming" in fields:

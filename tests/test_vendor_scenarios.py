@@ -4,7 +4,6 @@ Each scenario is written once and runs for WiZ Pro, Gizwits and WEGnology,
 each against its simulator; what differs is in ``vendor_scenarios.py``.
 """
 
-from collections.abc import Awaitable, Callable
 import json
 import logging
 from typing import Any
@@ -28,11 +27,17 @@ from homeassistant.setup import async_setup_component
 from custom_components.cloud_bridge.const import DOMAIN
 from simulator.server import SimulatorServer
 
-from .helpers import LOGGER_NAME, log_lines, next_poll, paths
+from .helpers import (
+    LOGGER_NAME,
+    SetupEntry,
+    entity_state,
+    log_lines,
+    next_poll,
+    paths,
+    state_of,
+)
 from .registry import device_with
 from .vendor_scenarios import VENDORS, Shown, VendorSteps
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 
 @pytest.fixture(autouse=True)
@@ -72,8 +77,7 @@ async def loaded(entry: MockConfigEntry, setup_entry: SetupEntry) -> MockConfigE
 
 def assert_shows(hass: HomeAssistant, shown: Shown, why: object = None) -> None:
     """Assert that an entity shows a state and attributes."""
-    state = hass.states.get(shown.entity_id)
-    assert state is not None, shown.entity_id
+    state = entity_state(hass, shown.entity_id)
     assert state.state == shown.state, (shown.entity_id, why)
     for name, value in shown.attributes.items():
         assert state.attributes.get(name) == value, (shown.entity_id, name, why)
@@ -82,9 +86,8 @@ def assert_shows(hass: HomeAssistant, shown: Shown, why: object = None) -> None:
 def assert_unavailable(hass: HomeAssistant, watched: list[Shown], why: object) -> None:
     """Assert that every watched entity is unavailable."""
     for shown in watched:
-        state = hass.states.get(shown.entity_id)
-        assert state is not None, shown.entity_id
-        assert state.state == STATE_UNAVAILABLE, (shown.entity_id, why)
+        shows = state_of(hass, shown.entity_id)
+        assert shows == STATE_UNAVAILABLE, (shown.entity_id, why)
 
 
 def reauth_flows(hass: HomeAssistant) -> list[dict[str, Any]]:

@@ -1,6 +1,5 @@
 """WEGnology alerts: the new count, the worst level, open alerts, the alert event."""
 
-from collections.abc import Awaitable, Callable
 import logging
 from typing import Any
 
@@ -54,7 +53,7 @@ from simulator.wegnology_demo import (
 from simulator.wegnology_events import Source
 from simulator.wegnology_model import SCOPE_WITHOUT_EVENTS, scopes_except
 
-from .helpers import next_poll, paths, state_of
+from .helpers import SetupEntry, entity_state, next_poll, paths, state_of, stored_before
 from .wegnology_helpers import (
     device_list_reads,
     entity,
@@ -65,8 +64,6 @@ from .wegnology_helpers import (
     registered_device,
     state_poll,
 )
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 OPEN_ALERT = "$open_alert"
 ALERTS_LOGGER = "custom_components.cloud_bridge.vendors.wegnology.alerts"
@@ -153,13 +150,11 @@ async def test_the_application_shows_its_alerts(
     wegnology_loaded: MockConfigEntry,
 ) -> None:
     """Three new events, the worst an error; an alert entity; on the application."""
-    count = hass.states.get(new_alerts(hass))
-    assert count is not None
+    count = entity_state(hass, new_alerts(hass))
     assert count.state == "3"
     assert count.attributes[ATTR_STATE_CLASS] == "measurement"
     assert count.attributes[ATTR_FRIENDLY_NAME] == "Demo Plant New alerts"
-    level = hass.states.get(worst_level(hass))
-    assert level is not None
+    level = entity_state(hass, worst_level(hass))
     assert level.state == "error"
     assert level.attributes[ATTR_DEVICE_CLASS] == "enum"
     assert level.attributes[ATTR_OPTIONS] == [
@@ -170,8 +165,7 @@ async def test_the_application_shows_its_alerts(
         "critical",
     ]
     assert level.attributes[ATTR_FRIENDLY_NAME] == "Demo Plant Worst new alert"
-    alert = hass.states.get(alert_event(hass))
-    assert alert is not None
+    alert = entity_state(hass, alert_event(hass))
     # Nothing the application had before the entry started fires.
     assert alert.state == STATE_UNKNOWN
     assert alert.attributes["event_types"] == ["info", "warning", "error", "critical"]
@@ -277,8 +271,7 @@ async def test_devices_with_open_alerts(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A new or acknowledged event shows on its device, and follows within a poll."""
-    shown = hass.states.get(open_alert(hass, PUMP_ID))
-    assert shown is not None
+    shown = entity_state(hass, open_alert(hass, PUMP_ID))
     assert shown.state == STATE_ON
     assert shown.attributes[ATTR_DEVICE_CLASS] == "problem"
     assert shown.attributes[ATTR_FRIENDLY_NAME] == "Feed Pump Open alert"
@@ -490,11 +483,8 @@ async def test_a_memory_that_cannot_be_read_starts_afresh(
     hass_storage: dict[str, Any],
 ) -> None:
     """A kept time that is no time: the entry starts as new, firing nothing old."""
-    hass_storage[STORAGE_KEY] = {
-        "version": 1,
-        "key": STORAGE_KEY,
-        "data": {wegnology_entry.entry_id: {"fired_at": "yesterday", "fired_ids": "x"}},
-    }
+    memory = {"fired_at": "yesterday", "fired_ids": "x"}
+    stored_before(hass_storage, STORAGE_KEY, {wegnology_entry.entry_id: memory})
     await setup_entry(wegnology_entry)
     assert state_of(hass, alert_event(hass)) == STATE_UNKNOWN
     assert events_path() in paths(wegnology_sim)
@@ -508,19 +498,10 @@ async def test_a_kept_memory_without_ids_is_read(
     hass_storage: dict[str, Any],
 ) -> None:
     """A kept time with odd ids: what was raised after that time fires."""
-    hass_storage[STORAGE_KEY] = {
-        "version": 1,
-        "key": STORAGE_KEY,
-        "data": {
-            wegnology_entry.entry_id: {
-                "fired_at": "2020-01-01T00:00:00.000Z",
-                "fired_ids": "not a list",
-            }
-        },
-    }
+    memory = {"fired_at": "2020-01-01T00:00:00.000Z", "fired_ids": "not a list"}
+    stored_before(hass_storage, STORAGE_KEY, {wegnology_entry.entry_id: memory})
     await setup_entry(wegnology_entry)
-    fired = hass.states.get(alert_event(hass))
-    assert fired is not None
+    fired = entity_state(hass, alert_event(hass))
     # Every demo event came later: the newest fired last.
     assert fired.attributes["event_id"] == PUMP_FAULT_EVENT_ID
 

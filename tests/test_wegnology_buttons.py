@@ -1,7 +1,5 @@
 """WEGnology workflow buttons: one per virtual button, pressed as in the web app."""
 
-from collections.abc import Awaitable, Callable
-
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -30,7 +28,7 @@ from simulator.wegnology_demo import (
 from simulator.wegnology_flows import Trigger, Workflow, virtual_button
 from simulator.wegnology_model import SCOPE_WITHOUT_BUTTON_PRESS, scopes_except
 
-from .helpers import next_poll, paths, state_of
+from .helpers import SetupEntry, entity_state, next_poll, paths, state_of
 from .wegnology_helpers import (
     entity,
     events_path,
@@ -38,8 +36,6 @@ from .wegnology_helpers import (
     make_entry,
     most_recent_path,
 )
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 NEW_FLOW_ID = "6600000000000000000000f1"
 
@@ -97,8 +93,7 @@ async def test_each_enabled_virtual_button_is_a_button(
         prefix + button_key(ACK_PUMP_FLOW_ID, ACK_PUMP_BUTTON_KEY),
         prefix + button_key(RESET_COUNTER_FLOW_ID, RESET_COUNTER_BUTTON_KEY),
     }
-    ack = hass.states.get(button(hass, ACK_PUMP_FLOW_ID, ACK_PUMP_BUTTON_KEY))
-    assert ack is not None
+    ack = entity_state(hass, button(hass, ACK_PUMP_FLOW_ID, ACK_PUMP_BUTTON_KEY))
     assert ack.state == STATE_UNKNOWN
     assert ack.attributes[ATTR_FRIENDLY_NAME] == "Demo Plant Acknowledge Pump Faults"
     reset = hass.states.get(

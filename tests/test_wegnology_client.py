@@ -1,7 +1,6 @@
 """The Home Assistant-free WEGnology client against the simulated cloud."""
 
 import asyncio
-from collections.abc import AsyncGenerator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
@@ -57,13 +56,6 @@ from .wegnology_helpers import (
 )
 
 GENERATED_APPLICATION_ID = generated_data(1).applications[0].id
-
-
-@pytest.fixture
-async def session() -> AsyncGenerator[aiohttp.ClientSession]:
-    """Return a plain aiohttp session, as any program would have."""
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 def login_client(

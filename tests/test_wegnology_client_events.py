@@ -1,6 +1,5 @@
 """The WEGnology client's events, workflows, device queries and page sizes."""
 
-from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 import json
 from typing import Any
@@ -44,13 +43,6 @@ from simulator.wegnology_demo import (
 from .wegnology_helpers import devices_path, events_path
 
 GENERATED = generated_data(1).applications[0].id
-
-
-@pytest.fixture
-async def session() -> AsyncGenerator[aiohttp.ClientSession]:
-    """Return a plain aiohttp session, as any program would have."""
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 def client_of(

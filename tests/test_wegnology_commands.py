@@ -1,6 +1,5 @@
 """WEGnology commands: the send_command action and command switches."""
 
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -45,7 +44,7 @@ from simulator.wegnology_demo import (
     LINE_2_POWER_METER_ID,
 )
 
-from .helpers import state_of
+from .helpers import SetupEntry, poll_now, state_of
 from .wegnology_helpers import (
     bulk_state_path,
     command_path,
@@ -55,12 +54,9 @@ from .wegnology_helpers import (
     events_path,
     make_entry,
     most_recent_path,
-    poll_now,
     registered_device,
     state_poll,
 )
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 SEND_COMMAND = "send_command"
 RELAY = f"{BOILER_RELAY_ID}/relay"
@@ -639,24 +635,21 @@ async def test_only_administrators_may_send_commands(
 ) -> None:
     """A read-only user is refused before anything reaches the cloud."""
     target = {"device_id": [device_id(hass, BOILER_ROOM_SENSOR_ID)]}
-    with pytest.raises(Unauthorized):
+
+    async def reboot_as(user: MockUser) -> None:
         await hass.services.async_call(
             DOMAIN,
             SEND_COMMAND,
             {"command": "reboot"},
             target=target,
             blocking=True,
-            context=Context(user_id=hass_read_only_user.id),
+            context=Context(user_id=user.id),
         )
+
+    with pytest.raises(Unauthorized):
+        await reboot_as(hass_read_only_user)
     assert wegnology_sim.commands == []
-    await hass.services.async_call(
-        DOMAIN,
-        SEND_COMMAND,
-        {"command": "reboot"},
-        target=target,
-        blocking=True,
-        context=Context(user_id=hass_admin_user.id),
-    )
+    await reboot_as(hass_admin_user)
     assert wegnology_sim.commands == [(BOILER_ROOM_SENSOR_ID, "reboot", None)]
 
 

@@ -30,7 +30,13 @@ from simulator.wegnology_demo import (
 from simulator.wegnology_model import User
 
 from .helpers import paths
-from .wegnology_helpers import APPLICATIONS, AUTH_USER, devices_path, make_entry
+from .wegnology_helpers import (
+    APPLICATIONS,
+    AUTH_USER,
+    bench_entry,
+    devices_path,
+    make_entry,
+)
 
 NEW_PASSWORD = "new-demo-password"
 LOGIN_SECRETS = ("email", "password", "user_token")
@@ -554,12 +560,7 @@ async def test_every_application_set_up_aborts(
 ) -> None:
     """With every application reached already set up, no form that can only fail."""
     make_entry(hass, wegnology_sim)
-    make_entry(
-        hass,
-        wegnology_sim,
-        title="Test Bench",
-        application_id=TEST_BENCH_APPLICATION_ID,
-    )
+    bench_entry(hass, wegnology_sim)
     if method == "login":
         result = await submit_login(hass, wegnology_sim, login())
     else:

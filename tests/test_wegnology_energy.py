@@ -1,12 +1,10 @@
 """A meter set in the WEGnology options, as the Energy dashboard sees it."""
 
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
     do_adhoc_statistics,
@@ -20,9 +18,8 @@ from homeassistant.core import HomeAssistant
 
 from simulator.wegnology import WegnologySimulator
 
+from .helpers import SetupEntry
 from .wegnology_helpers import demo_device_id, entity, make_entry
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 
 @pytest.fixture

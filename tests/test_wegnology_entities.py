@@ -1,6 +1,5 @@
 """WEGnology attributes as entities: what each data type becomes, and its values."""
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -19,7 +18,7 @@ from homeassistant.const import (
     STATE_UNKNOWN,
     EntityCategory,
 )
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
     area_registry as ar,
     device_registry as dr,
@@ -45,14 +44,14 @@ from simulator.wegnology_demo import (
 )
 from simulator.wegnology_model import Device
 
-from .helpers import next_poll, state_of
+from .helpers import SetupEntry, entity_state, next_poll, poll_now, state_of
 from .wegnology_helpers import (
+    bench_entry,
     demo_device_id,
     devices_path,
     entity,
     entity_of,
     make_entry,
-    poll_now,
     registered_device,
 )
 
@@ -66,7 +65,6 @@ PLATFORM_OF = {
     "gps": "sensor",
     "boolean": "binary_sensor",
 }
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 ENVIRONMENT_NUMBERS = ("temperature", "humidity", "co2", "pressure", "battery")
 # Losant's device classes that never hold a connection of their own.
@@ -76,13 +74,6 @@ NEVER_CONNECTED = ("floating", "system")
 @pytest.fixture(autouse=True)
 def frozen_time(freezer: FrozenDateTimeFactory) -> None:
     """Freeze time before anything is set up, so only ticks make polls happen."""
-
-
-def state(hass: HomeAssistant, entity_id: str) -> State:
-    """Return an entity's state object, which must exist."""
-    found = hass.states.get(entity_id)
-    assert found is not None, entity_id
-    return found
 
 
 def demo_devices(sim: WegnologySimulator) -> list[Device]:
@@ -110,7 +101,7 @@ async def test_every_device_that_connects_has_a_connectivity_sensor(
         registered = registry.async_get(connectivity)
         assert registered is not None
         assert registered.entity_category is EntityCategory.DIAGNOSTIC
-        shown = state(hass, connectivity)
+        shown = entity_state(hass, connectivity)
         assert shown.attributes[ATTR_DEVICE_CLASS] == "connectivity"
         assert shown.attributes[ATTR_FRIENDLY_NAME] == f"{device.name} Connectivity"
         assert shown.state == (STATE_ON if device.connected else STATE_OFF)
@@ -152,7 +143,7 @@ async def test_each_attribute_becomes_an_entity_of_its_data_type(
                     for platform in PLATFORMS
                 )
                 continue
-            shown = state(
+            shown = entity_state(
                 hass,
                 entity(
                     hass, PLATFORM_OF[attribute.data_type], device.id, attribute.name
@@ -220,7 +211,7 @@ async def test_entities_are_named_in_words(
         entity_id = entity(
             hass, platform, demo_device_id(wegnology_sim, device), attribute
         )
-        assert state(hass, entity_id).attributes[ATTR_FRIENDLY_NAME] == name
+        assert entity_state(hass, entity_id).attributes[ATTR_FRIENDLY_NAME] == name
 
 
 # (device, attribute): (device class, unit, state class) its name gives.
@@ -255,7 +246,7 @@ async def test_unit_and_device_class_from_the_name(
     """A name that says what it measures gives the unit; others get none."""
     for (device, attribute), expected in NAMED_QUANTITIES.items():
         device_id = demo_device_id(wegnology_sim, device)
-        shown = state(hass, entity(hass, "sensor", device_id, attribute))
+        shown = entity_state(hass, entity(hass, "sensor", device_id, attribute))
         assert (
             shown.attributes.get(ATTR_DEVICE_CLASS),
             shown.attributes.get(ATTR_UNIT_OF_MEASUREMENT),
@@ -513,14 +504,7 @@ async def test_system_and_floating_devices_show_their_values(
     reports the floating probe's temperature.
     """
     plant = await setup_entry(make_entry(hass, wegnology_sim))
-    bench = await setup_entry(
-        make_entry(
-            hass,
-            wegnology_sim,
-            title="Test Bench",
-            application_id=TEST_BENCH_APPLICATION_ID,
-        )
-    )
+    bench = await setup_entry(bench_entry(hass, wegnology_sim))
     assert (plant.state, bench.state) == (ConfigEntryState.LOADED,) * 2
     probe = demo_device_id(wegnology_sim, "Bench Probe", TEST_BENCH_APPLICATION_ID)
     for device_id, application_id in (

@@ -1,6 +1,5 @@
 """The cloud_bridge.set_event_state action: acknowledge, resolve or reopen an alert."""
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -29,10 +28,8 @@ from simulator.wegnology_demo import (
 )
 from simulator.wegnology_model import scopes_except
 
-from .helpers import state_of
-from .wegnology_helpers import entity, make_entry, registered_device
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
+from .helpers import SetupEntry, state_of
+from .wegnology_helpers import bench_entry, entity, make_entry, registered_device
 
 SET_EVENT_STATE = "set_event_state"
 
@@ -142,22 +139,15 @@ async def test_only_administrators_may_change_events(
 ) -> None:
     """A read-only user is refused before anything reaches the cloud."""
     target = {ATTR_DEVICE_ID: device_id(hass, DEMO_APPLICATION_ID)}
+
+    async def resolve_as(user: MockUser) -> None:
+        context = Context(user_id=user.id)
+        await set_event_state(hass, target, PUMP_FAULT_EVENT_ID, "resolved", context)
+
     with pytest.raises(Unauthorized):
-        await set_event_state(
-            hass,
-            target,
-            PUMP_FAULT_EVENT_ID,
-            "resolved",
-            Context(user_id=hass_read_only_user.id),
-        )
+        await resolve_as(hass_read_only_user)
     assert wegnology_sim.event(PUMP_FAULT_EVENT_ID).state == "new"
-    await set_event_state(
-        hass,
-        target,
-        PUMP_FAULT_EVENT_ID,
-        "resolved",
-        Context(user_id=hass_admin_user.id),
-    )
+    await resolve_as(hass_admin_user)
     assert wegnology_sim.event(PUMP_FAULT_EVENT_ID).state == "resolved"
 
 
@@ -236,14 +226,7 @@ async def test_one_application_at_a_time(
     setup_entry: SetupEntry,
 ) -> None:
     """Two applications targeted: refused, naming both; nothing changes."""
-    bench = await setup_entry(
-        make_entry(
-            hass,
-            wegnology_sim,
-            title="Test Bench",
-            application_id=TEST_BENCH_APPLICATION_ID,
-        )
-    )
+    bench = await setup_entry(bench_entry(hass, wegnology_sim))
     bench_device = device_id(hass, TEST_BENCH_APPLICATION_ID)
     with pytest.raises(ServiceValidationError) as refused:
         await set_event_state(

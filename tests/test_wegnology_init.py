@@ -2,7 +2,7 @@
 
 import asyncio
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import timedelta
 import logging
 from typing import Any
@@ -46,7 +46,7 @@ from simulator.wegnology_demo import (
 )
 from simulator.wegnology_model import Attribute, Device as SimDevice, Reported
 
-from .helpers import errors_logged, log_lines, next_poll, paths, state_of
+from .helpers import SetupEntry, errors_logged, log_lines, next_poll, paths, state_of
 from .wegnology_helpers import (
     AUTH_USER,
     DEVICES_LOGGER,
@@ -68,8 +68,6 @@ from .wegnology_helpers import (
     state_poll,
     topology_poll,
 )
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 CONNECTED = "$connected"
 GENERATED = generated_data(1).applications[0].id

@@ -1,6 +1,5 @@
 """WEGnology options: units and device classes of numbers, command switches."""
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -21,7 +20,7 @@ from homeassistant.const import (
     STATE_OFF,
     STATE_ON,
 )
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType, InvalidData
 
 from simulator.wegnology import WegnologySimulator
@@ -32,9 +31,8 @@ from simulator.wegnology_demo import (
     PUMP_ID,
 )
 
+from .helpers import SetupEntry, entity_state, state_of
 from .wegnology_helpers import demo_device_id, entity, entity_of, make_entry
-
-type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
 
 RELAY = f"{BOILER_RELAY_ID}/relay"
 RELAY_SWITCH = {
@@ -47,11 +45,25 @@ RELAY_SWITCH = {
 RELAY_SWITCH_TEXT = {"on_payload": '{"state": true}', "off_payload": '{"state": false}'}
 
 
-def state(hass: HomeAssistant, entity_id: str) -> State:
-    """Return an entity's state object, which must exist."""
-    found = hass.states.get(entity_id)
-    assert found is not None, entity_id
-    return found
+async def set_up_with(
+    hass: HomeAssistant,
+    sim: WegnologySimulator,
+    setup_entry: SetupEntry,
+    options: dict[str, Any],
+) -> MockConfigEntry:
+    """Set up a demo entry that starts with these options."""
+    entry = make_entry(hass, sim)
+    hass.config_entries.async_update_entry(entry, options=options)
+    return await setup_entry(entry)
+
+
+def pressure_in_bar(device_id: str) -> dict[str, Any]:
+    """Return the options that take a device's pressure as bar."""
+    return {
+        "attributes": {
+            f"{device_id}/pressure": {"device_class": "pressure", "unit": "bar"}
+        }
+    }
 
 
 def attributes_of(sim: WegnologySimulator, data_type: str) -> set[str]:
@@ -183,7 +195,7 @@ async def test_a_unit_and_device_class_replace_the_guess(
     """The compressed-air meter's pressure is in bar, not the guessed hPa."""
     air = demo_device_id(wegnology_sim, "Compressed Air Meter")
     pressure = entity(hass, "sensor", air, "pressure")
-    assert state(hass, pressure).attributes[ATTR_UNIT_OF_MEASUREMENT] == "hPa"
+    assert entity_state(hass, pressure).attributes[ATTR_UNIT_OF_MEASUREMENT] == "hPa"
 
     result = await set_unit(
         hass, wegnology_loaded, f"{air}/pressure", "pressure", "bar"
@@ -197,20 +209,20 @@ async def test_a_unit_and_device_class_replace_the_guess(
     # sensor in the unit it was first shown in (hPa here, so its history stays
     # in one unit) until the user picks another in the entity's settings; an
     # entry that starts with the option shows bar (the next test).
-    shown = state(hass, pressure)
+    shown = entity_state(hass, pressure)
     assert shown.state == "7100.0"
     assert shown.attributes[ATTR_UNIT_OF_MEASUREMENT] == "hPa"
     assert shown.attributes[ATTR_DEVICE_CLASS] == "pressure"
     assert shown.attributes[ATTR_STATE_CLASS] == "measurement"
     # The same name on another device keeps its guess.
-    room = state(hass, entity(hass, "sensor", BOILER_ROOM_SENSOR_ID, "pressure"))
+    room = entity_state(hass, entity(hass, "sensor", BOILER_ROOM_SENSOR_ID, "pressure"))
     assert room.attributes[ATTR_UNIT_OF_MEASUREMENT] == "hPa"
 
     # auto and no unit: back to the guess.
     result = await set_unit(hass, wegnology_loaded, f"{air}/pressure", "auto", "")
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert wegnology_loaded.options == {"attributes": {}}
-    shown = state(hass, pressure)
+    shown = entity_state(hass, pressure)
     assert (shown.state, shown.attributes[ATTR_UNIT_OF_MEASUREMENT]) == ("7.1", "hPa")
     assert shown.attributes[ATTR_DEVICE_CLASS] == "pressure"
 
@@ -220,17 +232,8 @@ async def test_a_unit_set_before_the_sensor_was_first_shown(
 ) -> None:
     """An entry that starts with the option shows the sensor in bar at once."""
     air = demo_device_id(wegnology_sim, "Compressed Air Meter")
-    entry = make_entry(hass, wegnology_sim)
-    hass.config_entries.async_update_entry(
-        entry,
-        options={
-            "attributes": {
-                f"{air}/pressure": {"device_class": "pressure", "unit": "bar"}
-            }
-        },
-    )
-    await setup_entry(entry)
-    shown = state(hass, entity(hass, "sensor", air, "pressure"))
+    await set_up_with(hass, wegnology_sim, setup_entry, pressure_in_bar(air))
+    shown = entity_state(hass, entity(hass, "sensor", air, "pressure"))
     assert (shown.state, shown.attributes[ATTR_UNIT_OF_MEASUREMENT]) == ("7.1", "bar")
     assert shown.attributes[ATTR_DEVICE_CLASS] == "pressure"
 
@@ -243,12 +246,12 @@ async def test_a_unit_where_the_name_says_nothing(
     """A flow attribute with no guess gets the unit given, and no device class."""
     air = demo_device_id(wegnology_sim, "Compressed Air Meter")
     flow = entity(hass, "sensor", air, "flow")
-    assert ATTR_UNIT_OF_MEASUREMENT not in state(hass, flow).attributes
+    assert ATTR_UNIT_OF_MEASUREMENT not in entity_state(hass, flow).attributes
 
     result = await set_unit(hass, wegnology_loaded, f"{air}/flow", unit=" m³/h ")
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert wegnology_loaded.options == {"attributes": {f"{air}/flow": {"unit": "m³/h"}}}
-    shown = state(hass, flow)
+    shown = entity_state(hass, flow)
     assert shown.state == "3.4"
     assert shown.attributes[ATTR_UNIT_OF_MEASUREMENT] == "m³/h"
     assert ATTR_DEVICE_CLASS not in shown.attributes
@@ -266,7 +269,7 @@ async def test_a_device_class_brings_a_state_class_it_allows(
     volume = entity(hass, "sensor", meter, "volume")
     result = await set_unit(hass, wegnology_loaded, f"{meter}/volume", "water", "m³")
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    shown = state(hass, volume)
+    shown = entity_state(hass, volume)
     assert (shown.attributes[ATTR_DEVICE_CLASS], shown.state) == ("water", "12873.41")
     assert shown.attributes[ATTR_UNIT_OF_MEASUREMENT] == "m³"
     logged = [record.getMessage() for record in caplog.records]
@@ -326,7 +329,9 @@ async def test_the_same_device_class_keeps_the_guessed_unit(
         hass, wegnology_loaded, f"{BOILER_ROOM_SENSOR_ID}/temperature", "temperature"
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    shown = state(hass, entity(hass, "sensor", BOILER_ROOM_SENSOR_ID, "temperature"))
+    shown = entity_state(
+        hass, entity(hass, "sensor", BOILER_ROOM_SENSOR_ID, "temperature")
+    )
     assert shown.attributes[ATTR_UNIT_OF_MEASUREMENT] == "°C"
     assert shown.attributes[ATTR_DEVICE_CLASS] == "temperature"
 
@@ -465,16 +470,7 @@ async def test_the_unit_set_is_suggested_next_time(
 ) -> None:
     """A unit set in the options is the one the form suggests again."""
     air = demo_device_id(wegnology_sim, "Compressed Air Meter")
-    entry = make_entry(hass, wegnology_sim)
-    hass.config_entries.async_update_entry(
-        entry,
-        options={
-            "attributes": {
-                f"{air}/pressure": {"device_class": "pressure", "unit": "bar"}
-            }
-        },
-    )
-    await setup_entry(entry)
+    entry = await set_up_with(hass, wegnology_sim, setup_entry, pressure_in_bar(air))
     result = await choose_class(hass, entry, f"{air}/pressure", "pressure")
     assert suggested_unit(result) == "bar"
 
@@ -535,7 +531,7 @@ async def test_a_boolean_becomes_a_command_switch(
     assert wegnology_loaded.options == {"switches": {RELAY: RELAY_SWITCH}}
     assert entity_of(hass, "binary_sensor", BOILER_RELAY_ID, "relay") is None
     switch = entity(hass, "switch", BOILER_RELAY_ID, "relay")
-    assert state(hass, switch).state == STATE_OFF
+    assert state_of(hass, switch) == STATE_OFF
     # Other booleans stay binary sensors.
     assert entity_of(hass, "binary_sensor", PUMP_ID, "running") is not None
 
@@ -543,7 +539,7 @@ async def test_a_boolean_becomes_a_command_switch(
         SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: switch}, blocking=True
     )
     assert wegnology_sim.commands == [(BOILER_RELAY_ID, "setRelay", {"state": True})]
-    assert state(hass, switch).state == STATE_ON
+    assert state_of(hass, switch) == STATE_ON
 
 
 async def test_payloads_are_optional(
@@ -636,15 +632,11 @@ async def test_no_commands_make_the_switch_a_binary_sensor_again(
 ) -> None:
     """Leaving both commands empty removes the switch."""
     air = demo_device_id(wegnology_sim, "Compressed Air Meter")
-    entry = make_entry(hass, wegnology_sim)
-    hass.config_entries.async_update_entry(
-        entry,
-        options={
-            "switches": {RELAY: RELAY_SWITCH},
-            "attributes": {f"{air}/pressure": {"unit": "bar"}},
-        },
-    )
-    await setup_entry(entry)
+    options = {
+        "switches": {RELAY: RELAY_SWITCH},
+        "attributes": {f"{air}/pressure": {"unit": "bar"}},
+    }
+    entry = await set_up_with(hass, wegnology_sim, setup_entry, options)
     assert entity_of(hass, "binary_sensor", BOILER_RELAY_ID, "relay") is None
     assert entity_of(hass, "switch", BOILER_RELAY_ID, "relay") is not None
 
@@ -660,8 +652,8 @@ async def test_no_commands_make_the_switch_a_binary_sensor_again(
     }
     assert entity_of(hass, "switch", BOILER_RELAY_ID, "relay") is None
     relay = entity(hass, "binary_sensor", BOILER_RELAY_ID, "relay")
-    assert state(hass, relay).state == STATE_OFF
-    pressure = state(hass, entity(hass, "sensor", air, "pressure"))
+    assert state_of(hass, relay) == STATE_OFF
+    pressure = entity_state(hass, entity(hass, "sensor", air, "pressure"))
     assert pressure.attributes[ATTR_UNIT_OF_MEASUREMENT] == "bar"
 
 

@@ -121,11 +121,17 @@ def read(
     return view.read(data, book, topology_due=due, reread=reread or set())
 
 
-def test_an_unchanged_reply_changes_nothing() -> None:
-    """The same reply: the same devices, the same index."""
+def read_the_building() -> tuple[BuildingView, LightBook, dict[str, Any]]:
+    """Read the demo building's reply into a new view; return view, book and reply."""
     view, book = BuildingView("b1"), LightBook()
     data = building_json()
     read(view, data, book)
+    return view, book, data
+
+
+def test_an_unchanged_reply_changes_nothing() -> None:
+    """The same reply: the same devices, the same index."""
+    view, book, data = read_the_building()
     devices, topology = view.devices, view.topology
     assert len(devices) == 1 + 4 + 4 + 16  # building, rooms, groups, lights
     read(view, copy.deepcopy(data), book)
@@ -136,9 +142,7 @@ def test_an_unchanged_reply_changes_nothing() -> None:
 
 def test_a_changed_light_is_made_anew_with_what_holds_it() -> None:
     """One light dimmed: its device, its room, group and building are new; no other."""
-    view, book = BuildingView("b1"), LightBook()
-    data = building_json()
-    read(view, data, book)
+    view, book, data = read_the_building()
     before = view.devices
     read(view, changed(data, "1", dimming=10), book)
     new = {key for key, device in view.devices.items() if device is not before[key]}
@@ -157,9 +161,7 @@ def test_a_changed_light_is_made_anew_with_what_holds_it() -> None:
 
 def test_the_index_is_read_again_when_due_and_kept_when_the_same() -> None:
     """Due: the reply is read whole; an unchanged topology keeps every spec."""
-    view, book = BuildingView("b1"), LightBook()
-    data = building_json()
-    read(view, data, book)
+    view, book, data = read_the_building()
     topology, devices = view.topology, view.devices
     read(view, copy.deepcopy(data), book, due=True)
     assert view.topology is topology
@@ -169,9 +171,7 @@ def test_the_index_is_read_again_when_due_and_kept_when_the_same() -> None:
 
 def test_a_changed_topology_makes_a_new_index() -> None:
     """A renamed room: a new index, the room's device renamed; specs still shared."""
-    view, book = BuildingView("b1"), LightBook()
-    data = building_json()
-    read(view, data, book)
+    view, book, data = read_the_building()
     topology, before = view.topology, view.devices
     renamed = copy.deepcopy(data)
     renamed_room(renamed)
@@ -186,9 +186,7 @@ def test_a_changed_topology_makes_a_new_index() -> None:
 
 def test_a_light_that_becomes_unreadable_is_an_item_problem() -> None:
     """A currentState that is no object: the light is left out, the read incomplete."""
-    view, book = BuildingView("b1"), LightBook()
-    data = building_json()
-    read(view, data, book)
+    view, book, data = read_the_building()
     broken = copy.deepcopy(data)
     lights_of(broken)[0]["currentState"] = "on"
     assert read(view, broken, book) == []
@@ -202,9 +200,7 @@ def test_a_light_that_becomes_unreadable_is_an_item_problem() -> None:
 
 def test_a_value_that_cannot_be_read_is_a_value_problem() -> None:
     """A dimming of 5000: that value is left out, the light and the read stay."""
-    view, book = BuildingView("b1"), LightBook()
-    data = building_json()
-    read(view, data, book)
+    view, book, data = read_the_building()
     problems = read(view, changed(data, "1", dimming=5000, state=False), book)
     assert len(problems) == 1
     assert problems[0].startswith("light '1' in room 11: currentState dimming")
@@ -223,9 +219,7 @@ def test_a_reply_without_a_building_is_refused() -> None:
 
 def test_a_bulb_set_since_the_last_poll_is_read_again() -> None:
     """A command showed it off; the cloud's unchanged reply says on: on it is."""
-    view, book = BuildingView("b1"), LightBook()
-    data = building_json()
-    read(view, data, book)
+    view, book, data = read_the_building()
     bulb = view.topology.bulbs[LIGHT_1] if view.topology else None
     assert bulb is not None
     book.states.take(LIGHT_1, PilotingState(state=False), bulb.features)

@@ -9,7 +9,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from custom_components.cloud_bridge.const import DOMAIN
 from simulator.wegnology import WegnologySimulator
-from simulator.wegnology_demo import DEMO_APPLICATION_ID
+from simulator.wegnology_demo import DEMO_APPLICATION_ID, TEST_BENCH_APPLICATION_ID
 
 from .conftest import wegnology_data
 from .registry import device_with
@@ -68,6 +68,13 @@ def make_entry(
     return entry
 
 
+def bench_entry(hass: HomeAssistant, sim: WegnologySimulator) -> MockConfigEntry:
+    """Add an entry for the demo's second application, Test Bench, not set up."""
+    return make_entry(
+        hass, sim, title="Test Bench", application_id=TEST_BENCH_APPLICATION_ID
+    )
+
+
 def device_key(device_id: str, application_id: str = DEMO_APPLICATION_ID) -> str:
     """Return the key a device has in the Snapshot: application:device."""
     return f"{application_id}:{device_id}"
@@ -106,12 +113,6 @@ def entity(
     found = entity_of(hass, platform, device_id, point, application_id)
     assert found is not None, (platform, device_id, point)
     return found
-
-
-async def poll_now(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Poll the cloud now, as the 30 s timer would, and wait for the states."""
-    await entry.runtime_data.coordinator.async_refresh()
-    await hass.async_block_till_done()
 
 
 def demo_device_id(

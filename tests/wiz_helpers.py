@@ -20,6 +20,8 @@ from simulator.wiz_pro_model import (
     Room as SimRoom,
 )
 
+from .helpers import stored_before
+
 GRAPHQL = "/api/graphql"
 TOKEN = "/api/oauth/token"
 
@@ -133,17 +135,16 @@ def reported_before(
     light connected, at -70 dBm, drawing 1 W), before the entry is set up.
     """
     telemetry = {"connected": True, "rssi": -70, "power": 1.0}
-    hass_storage[PUSH_STORE] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": PUSH_STORE,
-        "data": {
+    stored_before(
+        hass_storage,
+        PUSH_STORE,
+        {
             entry.entry_id: {
                 "lights": dict.fromkeys(macs, telemetry),
                 "last_delivery": last_delivery,
             }
         },
-    }
+    )
 
 
 def record_state_writes(hass: HomeAssistant, entry_id: str) -> list[str]:

@@ -15,7 +15,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from simulator.__main__ import VENDORS, build_parser, serve
+from simulator.__main__ import VENDORS, build_parser
 from simulator.gizwits import GizwitsSimulator
 from simulator.gizwits_aep import AEP_DEVICES_PATH, AEP_LOGIN_PATH, AEP_REFRESH_PATH
 from simulator.gizwits_demo import (
@@ -61,6 +61,7 @@ from simulator.gizwits_model import (
 )
 from simulator.gizwits_push import WS_PATH
 
+from .command_line import only, run_until_ready
 from .rest_api import Reply as BaseReply, RestApi
 
 DID = re.compile(r"^[0-9A-Za-z]{22}$")
@@ -855,17 +856,8 @@ def test_cli_options() -> None:
 async def test_cli_serves_gizwits(
     socket_enabled: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = build_parser().parse_args(["--gizwits-port", "0", "--gizwits-no-super-app"])
-    for vendor in VENDORS:
-        if vendor.key != "gizwits":
-            setattr(args, f"{vendor.key.replace('-', '_')}_port", -1)
-    task = asyncio.ensure_future(serve(args))
-    output = ""
-    while "Press Ctrl-C" not in output and not task.done():
-        await asyncio.sleep(0.01)
-        output += capsys.readouterr().out
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
+    args = only("gizwits", "--gizwits-port", "0", "--gizwits-no-super-app")
+    output = await run_until_ready(args, capsys)
     assert "Gizwits simulator   http://127.0.0.1:" in output
     assert DEMO_APP_ID in output
     assert "super AppID: no" in output

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from simulator.__main__ import VENDORS, build_parser, serve
+from simulator.__main__ import build_parser
 from simulator.wegnology import WegnologySimulator
 from simulator.wegnology_demo import (
     ACK_PUMP_BUTTON_KEY,
@@ -79,6 +78,7 @@ from simulator.wegnology_model import (
     scopes_except,
 )
 
+from .command_line import only, run_until_ready
 from .rest_api import Reply as BaseReply, RestApi
 
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
@@ -960,19 +960,8 @@ def test_cli_options() -> None:
 async def test_cli_serves_wegnology(
     socket_enabled: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = build_parser().parse_args(
-        ["--wegnology-port", "0", "--wegnology-no-bulk-state"]
-    )
-    for vendor in VENDORS:
-        if vendor.key != "wegnology":
-            setattr(args, f"{vendor.key.replace('-', '_')}_port", -1)
-    task = asyncio.ensure_future(serve(args))
-    output = ""
-    while "Press Ctrl-C" not in output and not task.done():
-        await asyncio.sleep(0.01)
-        output += capsys.readouterr().out
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
+    args = only("wegnology", "--wegnology-port", "0", "--wegnology-no-bulk-state")
+    output = await run_until_ready(args, capsys)
     assert "WEGnology simulator http://127.0.0.1:" in output
     assert DEMO_EMAIL in output
     assert DEMO_PASSWORD in output
@@ -984,26 +973,16 @@ async def test_cli_serves_wegnology(
 async def test_cli_serves_wegnology_variants(
     socket_enabled: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = build_parser().parse_args(
-        [
-            "--wegnology-port",
-            "0",
-            "--wegnology-max-per-page",
-            "50",
-            "--wegnology-app-token-list-401",
-            "--wegnology-recent-unresolved",
-        ]
+    args = only(
+        "wegnology",
+        "--wegnology-port",
+        "0",
+        "--wegnology-max-per-page",
+        "50",
+        "--wegnology-app-token-list-401",
+        "--wegnology-recent-unresolved",
     )
-    for vendor in VENDORS:
-        if vendor.key != "wegnology":
-            setattr(args, f"{vendor.key.replace('-', '_')}_port", -1)
-    task = asyncio.ensure_future(serve(args))
-    output = ""
-    while "Press Ctrl-C" not in output and not task.done():
-        await asyncio.sleep(0.01)
-        output += capsys.readouterr().out
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
+    output = await run_until_ready(args, capsys)
     assert "perPage           at most 50" in output
     assert "/applications → 401" in output
     assert "among new and acknowledged events" in output
@@ -1692,23 +1671,16 @@ async def test_connectivity_query_finds_what_changed(api: Api) -> None:
     assert yard["connectionInfo"] == {"connected": 1, "time": iso(mark + 1000)}
     # A gateway takes its peripherals along.
     api.sim.set_connected(PUMP_GATEWAY_ID, False, at=mark + 3000)
-    assert await names({"disconnectedAt": {"$gt": mark + 2000}}) == {
+    pump_station = {
         "Pump Station Gateway",
         "Tank Level",
         "Feed Pump",
         "Flow Meter",
         "Inlet Valve",
     }
+    assert await names({"disconnectedAt": {"$gt": mark + 2000}}) == pump_station
     offline = await names({"connectionStatus": "disconnected"})
-    assert offline == {
-        "Boiler Relay",
-        "Pump Station Gateway",
-        "Tank Level",
-        "Feed Pump",
-        "Flow Meter",
-        "Inlet Valve",
-        "Plant Overview",
-    }
+    assert offline == {"Boiler Relay", *pump_station, "Plant Overview"}
     assert await names({"connectionStatus": {"$ne": "connected"}}) == offline
     # The system device never connected: it has neither time.
     assert await names({"$and": [{"connectedAt": None}, {"disconnectedAt": None}]}) == {
@@ -1724,11 +1696,7 @@ async def test_connectivity_query_finds_what_changed(api: Api) -> None:
     assert await names(since, state_path) == {
         "Yard Sensor",
         "Boiler Relay",
-        "Pump Station Gateway",
-        "Tank Level",
-        "Feed Pump",
-        "Flow Meter",
-        "Inlet Valve",
+        *pump_station,
     }
     for bad in (
         {"connectedAt": {"$gt": "yesterday"}},

@@ -18,7 +18,7 @@ from aiohttp import web
 import pytest
 from yarl import URL
 
-from simulator.__main__ import build_parser, serve
+from simulator.__main__ import build_parser
 from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import (
     DEMO_BUILDING_ID,
@@ -29,6 +29,8 @@ from simulator.wiz_pro_demo import (
 )
 from simulator.wiz_pro_model import BulbClass, FavoriteStatus, Light, Room
 from simulator.wiz_pro_oauth import DEFAULT_CLIENT_ID, s256_challenge
+
+from .command_line import only, run_until_ready
 
 GROUND_FLOOR = "cjra8mkw7hy8y06381cg4dmw1"
 FIRST_FLOOR = "cjra8mmk7hyew06385yib4d6b"
@@ -1309,25 +1311,8 @@ async def test_cli_serves_until_stopped(
     socket_enabled: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Only WiZ Pro: the other clouds' fixed ports may be taken.
-    args = build_parser().parse_args(
-        [
-            "--wiz-pro-port",
-            "0",
-            "--activity-interval",
-            "60",
-            "--gizwits-port",
-            "-1",
-            "--wegnology-port",
-            "-1",
-        ]
-    )
-    task = asyncio.ensure_future(serve(args))
-    output = ""
-    while "Press Ctrl-C" not in output and not task.done():
-        await asyncio.sleep(0.01)
-        output += capsys.readouterr().out
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
+    args = only("wiz-pro", "--wiz-pro-port", "0", "--activity-interval", "60")
+    output = await run_until_ready(args, capsys)
     assert "WiZ Pro simulator   http://127.0.0.1:" in output
     assert DEFAULT_CLIENT_ID in output
     assert "Demo Warehouse" in output
