@@ -193,6 +193,37 @@ async def test_partial_notification_is_merged(
     assert ac(hass).attributes[ATTR_TEMPERATURE] == 26
 
 
+async def test_a_pushed_value_that_is_no_value_is_logged_once(
+    hass: HomeAssistant,
+    gizwits_push_sim: GizwitsSimulator,
+    pushed: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A label the mode enum does not have: unknown, and said once, not per push."""
+    (sock,) = gizwits_push_sim.push.open_sockets
+    for temperature in (20, 21):
+        sock.send(
+            {
+                "cmd": "s2c_noti",
+                "data": {
+                    "did": LIVING_AC_DID,
+                    "attrs": {"mode": "no such mode", "set_temp": temperature},
+                },
+            }
+        )
+        await until(
+            lambda t=temperature: ac(hass).attributes[ATTR_TEMPERATURE] == t,
+            "pushed target",
+        )
+    adapter = "custom_components.cloud_bridge.vendors.gizwits.adapter"
+    assert log_lines(caplog, logging.WARNING, adapter) == [
+        (
+            f"Gizwits: device {LIVING_AC_DID} mode reported what is no value of it"
+            " (shown as unknown)"
+        )
+    ]
+
+
 async def test_pushed_values_read_as_device_data(
     hass: HomeAssistant, gizwits_push_sim: GizwitsSimulator, pushed: MockConfigEntry
 ) -> None:

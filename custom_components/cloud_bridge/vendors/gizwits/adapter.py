@@ -10,7 +10,6 @@ app WebSocket pushes (``push.py``) is merged into the same data.
 from collections.abc import Callable
 from functools import partial
 import logging
-import time
 from typing import Any, Protocol
 
 from ...errors import (
@@ -63,7 +62,7 @@ class GizwitsAdapter(VendorAdapter):
         self._account_name = account_name
         self._problems = ProblemLog(_LOGGER, "Gizwits: %s")
         self._bound = BoundDevices(client, self._problems)
-        self._reports = DeviceReports(client, self._problems)
+        self._reports = DeviceReports(client, self._problems, self._log_unreadable)
         self._catalog = ProductCatalog(client, definitions, self._problems)
         self._topology = Topology(client, self._problems)
         self._inferred = InferredPoints(definitions, account)
@@ -133,7 +132,6 @@ class GizwitsAdapter(VendorAdapter):
         values = self._reports.values(binding.did)
         if product is not None:
             points = product.points(values)
-            self._log_unreadable(binding.did, product, values)
         else:
             points = self._inferred.points(binding.did, values)
         return bound_device(
@@ -144,11 +142,13 @@ class GizwitsAdapter(VendorAdapter):
             online=binding.online and binding.did not in self._reports.offline,
         )
 
-    def _log_unreadable(
-        self, did: str, product: Product, values: dict[str, Any]
-    ) -> None:
+    def _log_unreadable(self, did: str, attrs: dict[str, Any]) -> None:
         """Log once each datapoint a device reported with a value it cannot hold."""
-        for name, raw in values.items():
+        binding = self._bound.by_did.get(did)
+        product = binding and self._catalog.get(binding.product_key)
+        if not product:
+            return  # no definition: the inferred points read what they can
+        for name, raw in attrs.items():
             if raw is not None and (datapoint := product.datapoints.get(name)):
                 read = read_value(datapoint, raw)
                 self._problems.unreadable(raw, read, "device", did, name)
@@ -256,7 +256,7 @@ class GizwitsAdapter(VendorAdapter):
         """
         if did not in self._bound.by_did:
             return []
-        self._reports.merge(did, attrs, time.time())
+        self._reports.pushed(did, attrs)
         return [*self._device_updates(did), *self._group_updates(did)]
 
     def pushed_online(

@@ -1,7 +1,8 @@
 """What each bound device last reported: read from the cloud, told, or pushed."""
 
-from collections.abc import Container
+from collections.abc import Callable, Container
 from functools import partial
+import time
 from typing import Any
 
 from ...errors import CloudRejectedError, DeviceOfflineError
@@ -16,10 +17,19 @@ MAX_CONCURRENT_READS = 4
 class DeviceReports:
     """The latest data of each device, and which ones the cloud calls offline."""
 
-    def __init__(self, client: GizwitsClient, problems: ProblemLog) -> None:
-        """Read through client; report what cannot be read."""
+    def __init__(
+        self,
+        client: GizwitsClient,
+        problems: ProblemLog,
+        check: Callable[[str, dict[str, Any]], None],
+    ) -> None:
+        """Read through client; report what cannot be read.
+
+        ``check`` sees each report once, as it arrives from the cloud.
+        """
         self._client = client
         self._problems = problems
+        self._check = check
         self._data: dict[str, DeviceData] = {}
         # Devices the cloud answered "offline" (9042) for in the last poll.
         self.offline: set[str] = set()
@@ -49,6 +59,7 @@ class DeviceReports:
                 # what the device last said stays, and so do its entities.
                 if data.updated_at or known is None or not known.updated_at:
                     self._data[did] = data
+                    self._check(did, data.attr)
             except DeviceOfflineError as err:
                 # The cloud says it is offline (9042): unavailable until it
                 # answers again, whatever the bindings said.
@@ -60,6 +71,11 @@ class DeviceReports:
                 self._problems.report(f"data of {did} not read: {err}")
 
         await read_concurrently(dids, read, MAX_CONCURRENT_READS)
+
+    def pushed(self, did: str, attrs: dict[str, Any]) -> None:
+        """Merge datapoints a device pushed into what it last reported."""
+        self._check(did, attrs)
+        self.merge(did, attrs, time.time())
 
     def merge(self, did: str, attrs: dict[str, Any], updated_at: float) -> None:
         """Merge datapoints into what a device last reported."""
