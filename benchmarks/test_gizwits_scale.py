@@ -4,8 +4,9 @@ Run with ``scripts/benchmark``; it prints the figures and asserts nothing about
 speed. Each device read waits a simulated cloud latency, so the concurrency
 bound (four reads at a time) shows in the poll time. The push figures compare
 the same account with and without the app WebSocket: REST requests in ten idle
-minutes (time driven by the freezer), and the wall time from a change in the
-simulator to the entity's new state (a real socket, no fake clock).
+minutes (time driven by the freezer; with push, the 5-minute safety poll reads
+the devices on the socket), and the wall time from a change in the simulator to
+the entity's new state (a real socket, no fake clock).
 """
 
 import asyncio
@@ -164,14 +165,30 @@ def rest_requests(sim: GizwitsSimulator) -> Counter[str]:
 
 async def idle_requests(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, *, push: bool
-) -> Counter[str]:
-    """Return the REST requests of ten idle minutes, time passing 30 s at a time."""
+) -> tuple[Counter[str], int]:
+    """Return the REST requests of ten idle minutes, and the reads sent on sockets.
+
+    Time passes 30 s at a time.
+    """
     async with account(hass, push=push) as (sim, _entry):
         sim.clear_requests()
+        before = socket_reads(sim)
         for _ in range(IDLE_MINUTES * 2):
             await tick(hass, freezer, 30)
             assert sim.push.check_heartbeats() == []
-        return rest_requests(sim)
+        return rest_requests(sim), socket_reads(sim) - before
+
+
+def socket_reads(sim: GizwitsSimulator) -> int:
+    """Return how many reads with a req_sn (the safety poll's) the sockets received."""
+    return sum(
+        1
+        for sock in sim.push.sockets
+        for frame in sock.received
+        if isinstance(frame, dict)
+        and frame.get("cmd") == "c2s_read"
+        and "req_sn" in frame
+    )
 
 
 async def test_200_devices_requests_with_and_without_push(
@@ -181,8 +198,8 @@ async def test_200_devices_requests_with_and_without_push(
     credential: None,
 ) -> None:
     """REST requests in ten idle minutes: pushed (5-minute safety poll) or polled."""
-    polled = await idle_requests(hass, freezer, push=False)
-    pushed = await idle_requests(hass, freezer, push=True)
+    polled, _none = await idle_requests(hass, freezer, push=False)
+    pushed, reads = await idle_requests(hass, freezer, push=True)
     print(f"\nGizwits push: {DEVICES} bound devices, 180 online")
     for name, counted in (("polled (30 s)", polled), ("pushed (5 min)", pushed)):
         report(
@@ -191,6 +208,7 @@ async def test_200_devices_requests_with_and_without_push(
         )
         report("  by endpoint", dict(sorted(counted.items())))
     report("  fewer with push", f"{polled.total() / pushed.total():.1f}", "x")
+    report("  safety-poll device reads sent on the socket instead", reads)
 
 
 async def time_to_state(

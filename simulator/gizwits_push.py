@@ -46,6 +46,9 @@ document is silent, the choice made here:
   ``s2c_binding_changed`` goes to every logged-in socket of the user on bind/unbind;
   unbinding also ends those sockets' subscriptions to the device.
 - ``c2s_raw`` (bound, online device) is recorded in ``raw_controls``; no ``s2c_raw``.
+- ``silent``: devices that take a ``c2s_read`` but never answer it (gone from their
+  network while the cloud still counts them online, until their heartbeat ends);
+  REST ``devdata/latest`` still serves what they last reported.
 - ``refuse``: upgrades answer HTTP 503 (the socket never opens). :meth:`drop`
   closes every open socket with 1001 "going away" (or ``abrupt``: the TCP connection
   is cut without a close frame).
@@ -178,9 +181,10 @@ class AppPush:
     """The app WebSocket of one Gizwits simulator (``sim.push``).
 
     Switches: ``full_attrs``, ``online_field``, ``server_req_sn``, ``refuse``,
-    ``clock``, ``auto_check``. Methods: :meth:`check_heartbeats`, :meth:`drop`. Records:
-    ``sockets`` (every socket, open or closed), ``open_sockets``, ``logins``,
-    ``acks``; each :class:`AppSocket` keeps its frames, login and subscriptions.
+    ``silent``, ``clock``, ``auto_check``. Methods: :meth:`check_heartbeats`,
+    :meth:`drop`. Records: ``sockets`` (every socket, open or closed),
+    ``open_sockets``, ``logins``, ``acks``; each :class:`AppSocket` keeps its
+    frames, login and subscriptions.
     """
 
     def __init__(self, sim: GizwitsSimulator) -> None:
@@ -191,6 +195,7 @@ class AppPush:
         self.online_field = "online"
         self.server_req_sn = False
         self.refuse = False
+        self.silent: set[str] = set()
         self.clock: Callable[[], float] = time.monotonic
         self.auto_check = True
         self.logins: list[AppLogin] = []
@@ -576,6 +581,8 @@ class AppPush:
             raise _InvalidFrameError(9015, "names must be an array of datapoint names")
         if not device.online:
             raise _InvalidFrameError(9042)
+        if device.did in self.silent:
+            return
         self._answering(
             sock, req_sn, lambda: self._sim.state.report(device, names or None)
         )

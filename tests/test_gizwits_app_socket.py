@@ -377,3 +377,76 @@ async def test_a_token_that_cannot_be_renewed_drops_the_socket(
     run.cloud_down = False
     await tick(hass, freezer, 3)
     await until(lambda: len(script.sockets) == 2 and run.socket.up, "back")
+
+
+def subscribe_all(frame: dict[str, Any]) -> list[Any]:
+    """Subscribe every device asked for; accept the login."""
+    if frame.get("cmd") == "subscribe_req":
+        return [{"cmd": "subscribe_res", "data": {"success": frame["data"]}}]
+    return Script.accept(frame)
+
+
+def sent_reads(script: Script) -> dict[str, int]:
+    """Return the req_sn of each c2s_read that carried one, by device."""
+    return {
+        f["data"]["did"]: f["req_sn"]
+        for f in script.frames
+        if f["cmd"] == "c2s_read" and "req_sn" in f
+    }
+
+
+async def test_a_read_is_answered_only_by_its_res_sn(script: Script, run: Run) -> None:
+    """Subscribed, online devices are read with a req_sn each; answers count by it.
+
+    The document puts res_sn at the top level; one inside data counts too. A
+    res_sn of another device's read, or a boolean, answers nothing.
+    """
+    script.answer = subscribe_all
+    run.socket.set_devices({"a": True, "b": True, "c": True, "off": False})
+    run.start()
+    await until(lambda: run.socket.subscribed == 4, "subscribed")
+    with run.socket.reading(["a", "b", "c", "off", "unknown"]) as reads:
+        await until(lambda: len(sent_reads(script)) == 3, "reads sent")
+        sns = sent_reads(script)
+        assert sorted(sns) == ["a", "b", "c"]
+        assert len(set(sns.values())) == 3
+        done = asyncio.ensure_future(reads.wait())
+        await script.push(
+            {"cmd": "s2c_noti", "res_sn": True, "data": {"did": "a", "attrs": {}}},
+            {"cmd": "s2c_noti", "res_sn": sns["a"], "data": {"did": "c", "attrs": {}}},
+            {"cmd": "s2c_noti", "data": {"did": "b", "attrs": {}, "res_sn": sns["b"]}},
+        )
+        await until(lambda: "b" in reads.answered, "b answered")
+        assert reads.answered == {"b"}
+        await script.push(
+            {"cmd": "s2c_noti", "res_sn": sns["a"], "data": {"did": "a", "attrs": {}}}
+        )
+        await until(lambda: "a" in reads.answered, "a answered")
+        assert not done.done()
+        await script.push(
+            {"cmd": "s2c_noti", "res_sn": sns["c"], "data": {"did": "c", "attrs": {}}}
+        )
+        await done
+    assert reads.answered == {"a", "b", "c"}
+
+
+async def test_a_drop_ends_the_wait_for_answers(script: Script, run: Run) -> None:
+    """The connection ends with reads unanswered: the wait ends, none answered."""
+    script.answer = subscribe_all
+    run.socket.set_devices({"a": True})
+    run.start()
+    await until(lambda: run.socket.subscribed == 1, "subscribed")
+    with run.socket.reading(["a"]) as reads:
+        await until(lambda: len(sent_reads(script)) == 1, "read sent")
+        await script.sockets[-1].close()
+        await reads.wait()
+    assert reads.answered == set()
+
+
+async def test_nothing_is_read_before_the_login(script: Script, run: Run) -> None:
+    """Before the socket is logged in and subscribed, a read asks nothing."""
+    run.socket.set_devices({"a": True})
+    with run.socket.reading(["a"]) as reads:
+        await reads.wait()
+    assert reads.answered == set()
+    assert script.frames == []

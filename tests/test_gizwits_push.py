@@ -15,7 +15,10 @@ from unittest.mock import patch
 from aiohttp.abc import AbstractResolver, ResolveResult
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from homeassistant.components.climate import (
     ATTR_CURRENT_TEMPERATURE,
@@ -48,6 +51,7 @@ from .gizwits_helpers import (
     entity,
     make_entry,
     online_dids,
+    settle,
     tick,
     tick_until,
     until,
@@ -335,28 +339,121 @@ async def test_drop_reconnects_and_reads_what_was_missed(
     assert push["reconnects"] == 1
 
 
+def safety_reads(sock: AppSocket) -> list[str]:
+    """Return the devices a socket was asked to read with a req_sn, in order."""
+    return [
+        frame["data"]["did"]
+        for frame in sock.received
+        if isinstance(frame, dict)
+        and frame.get("cmd") == "c2s_read"
+        and "req_sn" in frame
+    ]
+
+
+def lose_a_report(sim: GizwitsSimulator, did: str, name: str, value: object) -> None:
+    """Change a datapoint in the cloud as a report whose notification was lost."""
+    device = sim.device(did)
+    device.attr[name] = (
+        sim.product(device.product_key).by_name[name].from_reading(value)
+    )
+
+
+async def start_safety_poll(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    sim: GizwitsSimulator,
+    sock: AppSocket,
+) -> None:
+    """Let 5 minutes pass: the safety poll asks every online device on the socket."""
+    asked = len(safety_reads(sock)) + len(online_dids(sim))
+    freezer.tick(timedelta(minutes=5))
+    async_fire_time_changed(hass)
+    await until(lambda: len(safety_reads(sock)) == asked, "safety reads sent")
+
+
 async def test_polls_every_five_minutes_while_pushed(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     gizwits_push_sim: GizwitsSimulator,
     pushed: MockConfigEntry,
 ) -> None:
-    """While push works, REST polls every 5 minutes; without it, every 30 s."""
+    """While pushed: a poll every 5 minutes, its device reads answered on the socket.
+
+    A change whose notification was lost shows at the next of them; without
+    push, REST reads every device every 30 s.
+    """
     sim = gizwits_push_sim
+    (sock,) = sim.push.open_sockets
     sim.clear_requests()
+    lose_a_report(sim, LIVING_AC_DID, "set_temp", 19)
     for _ in range(20):  # 10 minutes
         await tick(hass, freezer, 30)
         assert sim.push.check_heartbeats() == []
+        if polls(sim) == 1:
+            assert ac(hass).attributes[ATTR_TEMPERATURE] == 19
     assert polls(sim) == 2
-    assert sorted(set(devdata_dids(sim))) == online_dids(sim)
-    assert len(devdata_dids(sim)) == 2 * len(online_dids(sim))
-    (sock,) = sim.push.open_sockets
+    assert devdata_dids(sim) == []
+    assert sorted(safety_reads(sock)) == sorted(online_dids(sim) * 2)
     assert sock.cmds.count("ping") == 10
+    push = coordinator_of(pushed).adapter.diagnostics()["push"]
+    assert push["last_socket_read"] == {
+        "asked": len(online_dids(sim)),
+        "answered": len(online_dids(sim)),
+    }
 
     sim.push.refuse = True
     sim.push.drop()
     await until(lambda: coordinator_of(pushed).pushing is False, "push down")
     await assert_polled_every_30_seconds(hass, freezer, sim)
+    assert sorted(set(devdata_dids(sim))) == online_dids(sim)
+
+
+async def test_a_device_silent_on_the_socket_is_read_by_rest(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    gizwits_push_sim: GizwitsSimulator,
+    pushed: MockConfigEntry,
+) -> None:
+    """A device that does not answer within 10 s: the safety poll reads it by REST."""
+    sim = gizwits_push_sim
+    (sock,) = sim.push.open_sockets
+    sim.push.silent.add(TV_PLUG_DID)
+    lose_a_report(sim, TV_PLUG_DID, "switch", False)
+    sim.clear_requests()
+    await start_safety_poll(hass, freezer, sim, sock)
+    await until(lambda: polls(sim) == 1, "bindings read")
+    assert devdata_dids(sim) == []  # waiting for the socket's answers
+
+    freezer.tick(timedelta(seconds=10))
+    async_fire_time_changed(hass)
+    await settle(hass)
+    assert devdata_dids(sim) == [TV_PLUG_DID]
+    assert state(hass, "switch", TV_PLUG_DID, "switch") == STATE_OFF
+    push = coordinator_of(pushed).adapter.diagnostics()["push"]
+    assert push["last_socket_read"] == {
+        "asked": len(online_dids(sim)),
+        "answered": len(online_dids(sim)) - 1,
+    }
+    assert coordinator_of(pushed).pushing is True
+
+
+async def test_a_drop_during_the_safety_poll_reads_the_rest_by_rest_at_once(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    gizwits_push_sim: GizwitsSimulator,
+    pushed: MockConfigEntry,
+) -> None:
+    """The socket drops while devices are still to answer: REST reads them now."""
+    sim = gizwits_push_sim
+    (sock,) = sim.push.open_sockets
+    sim.push.silent.update(online_dids(sim))
+    sim.clear_requests()
+    await start_safety_poll(hass, freezer, sim, sock)
+    sim.push.refuse = True
+    sim.push.drop()
+    await settle(hass)  # no time passes: the drop ends the wait
+    assert devdata_dids(sim) == online_dids(sim)
+    assert coordinator_of(pushed).pushing is False
 
 
 async def test_unload_closes_the_socket_and_ends_its_task(
@@ -646,4 +743,5 @@ async def test_diagnostics_show_the_push_state(
         "last_message_age": 12.0,
         "reconnects": 0,
         "pushing": True,
+        "last_socket_read": None,
     }

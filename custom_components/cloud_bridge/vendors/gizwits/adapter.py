@@ -4,10 +4,11 @@ Each poll reads the bindings (pages of up to 100 devices until an empty one:
 they carry who is online) and the latest data of every online device, at most
 four at a time. Groups, scenarios and product definitions are topology, read
 when it is due (or at once after a command finds a device unbound). What the
-app WebSocket pushes (``push.py``) is merged into the same data.
+app WebSocket pushes (``push.py``) is merged into the same data; while every
+device is pushed, a device that answers a read over its socket is not read by
+REST.
 """
 
-from collections.abc import Callable
 from functools import partial
 import logging
 from typing import Any, Protocol
@@ -46,6 +47,16 @@ class Definitions(DefinitionCache, InferredCache, Protocol):
     """Where definitions and inferred points are kept between restarts."""
 
 
+class PushChannel(Protocol):
+    """What the owner of the app WebSockets offers the adapter."""
+
+    def state(self) -> dict[str, Any]:
+        """Return the sockets' state for diagnostics."""
+
+    async def async_read(self, dids: list[str]) -> set[str]:
+        """Read devices over the sockets while pushed; return those that answered."""
+
+
 class GizwitsAdapter(VendorAdapter):
     """Turns one Gizwits user's devices into a Snapshot."""
 
@@ -66,8 +77,8 @@ class GizwitsAdapter(VendorAdapter):
         self._catalog = ProductCatalog(client, definitions, self._problems)
         self._topology = Topology(client, self._problems)
         self._inferred = InferredPoints(definitions, account)
-        # What the push owner says of its sockets, for diagnostics.
-        self.push_state: Callable[[], dict[str, Any]] | None = None
+        # The app WebSockets, once their owner started.
+        self.push: PushChannel | None = None
 
     @property
     def client(self) -> GizwitsClient:
@@ -101,7 +112,12 @@ class GizwitsAdapter(VendorAdapter):
             ],
             stale_too=topology_due,
         )
-        await self._reports.async_read([b.did for b in listed if b.online])
+        online = [binding.did for binding in listed if binding.online]
+        if self.push is not None:
+            # The safety poll: what the sockets answer needs no REST read.
+            answered = await self.push.async_read(online)
+            online = [did for did in online if did not in answered]
+        await self._reports.async_read(online)
         await self._inferred.async_remember(
             {
                 did: self._reports.values(did)
@@ -278,7 +294,7 @@ class GizwitsAdapter(VendorAdapter):
             **self._catalog.diagnostics(),
             "groups": self._topology.diagnostics(),
             "reported_problems": self._problems.reported,
-            "push": self.push_state() if self.push_state is not None else None,
+            "push": self.push.state() if self.push is not None else None,
         }
 
 

@@ -9,7 +9,8 @@ listener what the cloud pushes. The frames are Gizwits' WebSocket API as
 - Every device is subscribed explicitly, 100 per ``subscribe_req`` (no limit
   is published). Each one subscribed and online is read once (``c2s_read``)
   after every login, so nothing changed while the socket was down is missed;
-  so is a device that comes online.
+  so is a device that comes online. The safety poll reads them again with a
+  ``req_sn`` each (``reading``) and waits for the answers (``socket_reads.py``).
 - An ``s2c_noti`` with a ``req_sn`` (at the top level, or inside ``data``) is
   acknowledged with ``c2s_ack {res_sn, did}``. ``s2c_online_status`` names its
   flag ``online`` or ``is_online``: both are read.
@@ -26,7 +27,9 @@ listener what the cloud pushes. The frames are Gizwits' WebSocket API as
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+import contextlib
+import itertools
 import logging
 import random
 import time
@@ -46,6 +49,7 @@ from ..parse import (
 )
 from .endpoints import Endpoint
 from .errors import GizwitsSocketError
+from .socket_reads import PendingReads
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -129,6 +133,8 @@ class AppSocket:
         # Whether the current connection ever logged in.
         self._had_login = False
         self._may_renew = True
+        self._req_sn = itertools.count(1)
+        self._reads: set[PendingReads] = set()
         self.reconnects = 0
         self.last_message_at: float | None = None
 
@@ -178,8 +184,27 @@ class AppSocket:
             await asyncio.sleep(delay)
             self.reconnects += 1
 
+    @contextlib.contextmanager
+    def reading(self, dids: Iterable[str]) -> Iterator[PendingReads]:
+        """Read the subscribed, online devices among dids; see who answers."""
+        reads = PendingReads()
+        self._reads.add(reads)
+        try:
+            for did in dids:
+                if did in self._subscribed and self._devices.get(did):
+                    req_sn = next(self._req_sn)
+                    reads.ask(req_sn, did)
+                    self._send(
+                        {"cmd": "c2s_read", "req_sn": req_sn, "data": {"did": did}}
+                    )
+            yield reads
+        finally:
+            self._reads.discard(reads)
+
     def _reset(self) -> None:
         """Forget what belonged to the connection that ended."""
+        for reads in self._reads:
+            reads.end()
         self._outbox = None
         self._logged_in = False
         self._login_sent_at = None
@@ -359,7 +384,7 @@ class AppSocket:
                 )
 
     def _notification(self, frame: dict[str, Any], data: Any) -> None:
-        """Pass a device's datapoints on; acknowledge a req_sn."""
+        """Pass a device's datapoints on; acknowledge a req_sn; note a read answered."""
         did = optional_text(data, "did")
         attrs = data.get("attrs") if isinstance(data, dict) else None
         if not did:
@@ -369,6 +394,9 @@ class AppSocket:
             self._send({"cmd": "c2s_ack", "res_sn": req_sn, "did": did})
         if isinstance(attrs, dict) and attrs:
             self._listener.notified(did, attrs)
+        res_sn = frame.get("res_sn", data.get("res_sn"))
+        for reads in self._reads:
+            reads.answer(res_sn, did)
 
     def _online_status(self, data: Any) -> None:
         """Pass a device's online status on; read a device that came online."""

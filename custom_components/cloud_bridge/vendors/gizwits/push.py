@@ -4,10 +4,12 @@ A socket per endpoint the bindings name, each a background task of the entry
 (cancelled, and its socket closed, on unload). What they push patches the
 Snapshot at once; while every bound device is pushed, the coordinator polls
 only every 5 minutes, and at its normal pace again as soon as one socket is
-down (it logs each change once).
+down (it logs each change once). That slow poll reads the devices over their
+sockets first: only those that do not answer within 10 s are read by REST.
 """
 
 import asyncio
+import contextlib
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +24,9 @@ from .endpoints import Endpoint
 
 if TYPE_CHECKING:
     from ...coordinator import CloudBridgeConfigEntry, CloudBridgeCoordinator
+
+# How long the safety poll waits for devices to answer over their socket.
+READ_TIMEOUT = 10.0
 
 
 class GizwitsPush:
@@ -42,11 +47,13 @@ class GizwitsPush:
         self._sockets: dict[Endpoint, tuple[AppSocket, asyncio.Task[None]]] = {}
         self._without: tuple[str, ...] = ()
         self._said_unavailable = False
+        # The last safety poll: devices read over the sockets, and how many answered.
+        self._last_read: dict[str, int] | None = None
 
     @callback
     def async_start(self) -> None:
         """Open the sockets; follow the account's devices after every poll."""
-        self._adapter.push_state = self.state
+        self._adapter.push = self
         self._entry.async_on_unload(self.async_stop)
         self._entry.async_on_unload(
             self._coordinator.async_add_listener(self._async_sync)
@@ -93,6 +100,25 @@ class GizwitsPush:
             )
         self._without = targets.without
         self._update(None)
+
+    async def async_read(self, dids: list[str]) -> set[str]:
+        """Read devices over the sockets while every one is pushed; return who answered.
+
+        Nothing is read while push is down: the poll reads every device by REST.
+        """
+        if self._coordinator.pushing is not True:
+            return set()
+        with contextlib.ExitStack() as stack:
+            rounds = [
+                stack.enter_context(socket.reading(dids))
+                for socket, _task in self._sockets.values()
+            ]
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(READ_TIMEOUT):
+                    await asyncio.gather(*(reads.wait() for reads in rounds))
+        answered: set[str] = set().union(*(reads.answered for reads in rounds))
+        self._last_read = {"asked": len(dids), "answered": len(answered)}
+        return answered
 
     async def _run(self, socket: AppSocket) -> None:
         """Keep a socket open; a failure no one foresaw stops it, said once."""
@@ -149,6 +175,7 @@ class GizwitsPush:
             else None,
             "reconnects": sum(s.reconnects for s in sockets),
             "pushing": self._coordinator.pushing,
+            "last_socket_read": self._last_read,
         }
 
     # --- what the sockets say ---------------------------------------------------------
