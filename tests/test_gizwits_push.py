@@ -413,9 +413,11 @@ async def test_a_device_silent_on_the_socket_is_read_by_rest(
     freezer: FrozenDateTimeFactory,
     gizwits_push_sim: GizwitsSimulator,
     pushed: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A device that does not answer within 10 s: the safety poll reads it by REST."""
     sim = gizwits_push_sim
+    caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
     (sock,) = sim.push.open_sockets
     sim.push.silent.add(TV_PLUG_DID)
     lose_a_report(sim, TV_PLUG_DID, "switch", False)
@@ -435,6 +437,10 @@ async def test_a_device_silent_on_the_socket_is_read_by_rest(
         "answered": len(online_dids(sim)) - 1,
     }
     assert coordinator_of(pushed).pushing is True
+    assert (
+        f"Gizwits {DEMO_USERNAME}: 1 of {len(online_dids(sim))} devices did not "
+        "answer on their socket; read by REST"
+    ) in log_lines(caplog, logging.DEBUG)
 
 
 async def test_a_drop_during_the_safety_poll_reads_the_rest_by_rest_at_once(

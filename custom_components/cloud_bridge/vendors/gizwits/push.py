@@ -117,6 +117,13 @@ class GizwitsPush:
                 async with asyncio.timeout(READ_TIMEOUT):
                     await asyncio.gather(*(reads.wait() for reads in rounds))
         answered: set[str] = set().union(*(reads.answered for reads in rounds))
+        if len(answered) < len(dids):
+            LOGGER.debug(
+                "%s: %d of %d devices did not answer on their socket; read by REST",
+                self._entry.title,
+                len(dids) - len(answered),
+                len(dids),
+            )
         self._last_read = {"asked": len(dids), "answered": len(answered)}
         return answered
 
