@@ -9,7 +9,7 @@ LOGGER = logging.getLogger(__package__)
 
 # Home Assistant asks for a fixed interval; push and update_entity cover the rest.
 STATE_INTERVAL: Final = timedelta(seconds=30)
-# While a cloud pushes state, polling is only the safety net.
+# While a cloud pushes state, reading it in a poll is only the safety net.
 PUSHED_STATE_INTERVAL: Final = timedelta(minutes=5)
 TOPOLOGY_INTERVAL: Final = timedelta(minutes=10)
 

@@ -78,6 +78,7 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
         # Whether the cloud pushes state now (None: it never has).
         self.pushing: bool | None = None
         self._topology_read_at: float | None = None
+        self._state_read_at: float | None = None
         self._polling = False
         self._updates_while_polling: list[PointUpdate] = []
         self._online_while_polling: dict[str, bool] = {}
@@ -106,11 +107,19 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
             self._topology_read_at is None
             or now - self._topology_read_at >= TOPOLOGY_INTERVAL.total_seconds()
         )
+        # While the cloud pushes state, reading it is only the safety net.
+        state_due = (
+            self.pushing is not True
+            or self._state_read_at is None
+            or now - self._state_read_at >= PUSHED_STATE_INTERVAL.total_seconds()
+        )
         self._polling = True
         self._updates_while_polling = []
         self._online_while_polling = {}
         try:
-            snapshot = await self.adapter.async_poll(topology_due=topology_due)
+            snapshot = await self.adapter.async_poll(
+                topology_due=topology_due, state_due=state_due
+            )
         except CloudAuthError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
@@ -136,6 +145,8 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
             self._polling = False
         if topology_due:
             self._topology_read_at = now
+        if state_due:
+            self._state_read_at = now
         if self._account_issue is not None:
             ir.async_delete_issue(self.hass, DOMAIN, self._account_issue)
             self._account_issue = None
@@ -207,9 +218,10 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
 
     @callback
     def async_set_pushing(self, pushing: bool) -> None:
-        """Poll slowly while the cloud pushes state; at the normal pace, at once, not.
+        """Read state only every 5 minutes while the cloud pushes it; else every poll.
 
-        One log line when push stops working and one when it is back.
+        The rest of each poll keeps its pace. One log line when push stops
+        working and one when it is back.
         """
         if pushing == self.pushing:
             return
@@ -222,9 +234,6 @@ class CloudBridgeCoordinator(DataUpdateCoordinator[Snapshot]):
                 int(STATE_INTERVAL.total_seconds()),
             )
         self.pushing = pushing
-        self.update_interval = PUSHED_STATE_INTERVAL if pushing else STATE_INTERVAL
-        if self.last_update_success:
-            self._schedule_refresh()
 
     @callback
     def async_request_topology(self) -> None:

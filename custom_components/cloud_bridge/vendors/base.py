@@ -101,8 +101,12 @@ class VendorAdapter(ABC):
     """
 
     @abstractmethod
-    async def async_poll(self, *, topology_due: bool) -> Snapshot:
-        """Read the account's state, and its topology when it is due."""
+    async def async_poll(self, *, topology_due: bool, state_due: bool) -> Snapshot:
+        """Read the account's state when due, and its topology when it is due.
+
+        The state is due at every poll unless the cloud pushes it; then it is
+        only the safety net, every 5 minutes.
+        """
 
     @abstractmethod
     async def async_execute(self, command: Command) -> list[PointUpdate]:

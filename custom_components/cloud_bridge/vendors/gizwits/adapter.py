@@ -1,12 +1,12 @@
 """Gizwits bindings, groups and scenarios as a Snapshot; commands as control calls.
 
 Each poll reads the bindings (pages of up to 100 devices until an empty one:
-they carry who is online) and the latest data of every online device, at most
-four at a time. Groups, scenarios and product definitions are topology, read
-when it is due (or at once after a command finds a device unbound). What the
-app WebSocket pushes (``push.py``) is merged into the same data; while every
-device is pushed, a device that answers a read over its socket is not read by
-REST.
+they carry who is online) and, when the state is due, the latest data of every
+online device, at most four at a time. Groups, scenarios and product
+definitions are topology, read when it is due (or at once after a command
+finds a device unbound). What the app WebSocket pushes (``push.py``) is merged
+into the same data; while every device is pushed, the state is due every 5
+minutes, and a device that answers a read on its socket is not read by REST.
 """
 
 from functools import partial
@@ -98,8 +98,8 @@ class GizwitsAdapter(VendorAdapter):
         """Return the core's error for Gizwits' own codes."""
         return core_error(err)
 
-    async def async_poll(self, *, topology_due: bool) -> Snapshot:
-        """Read bindings and device data; groups, scenarios and definitions when due."""
+    async def async_poll(self, *, topology_due: bool, state_due: bool) -> Snapshot:
+        """Read bindings; device data, groups, scenarios and definitions when due."""
         listed = await self._bound.async_read()
         bound = self._bound.by_did
         self._reports.keep_only(bound)
@@ -112,12 +112,8 @@ class GizwitsAdapter(VendorAdapter):
             ],
             stale_too=topology_due,
         )
-        online = [binding.did for binding in listed if binding.online]
-        if self.push is not None:
-            # The safety poll: what the sockets answer needs no REST read.
-            answered = await self.push.async_read(online)
-            online = [did for did in online if did not in answered]
-        await self._reports.async_read(online)
+        if state_due:
+            await self._read_state([b.did for b in listed if b.online])
         await self._inferred.async_remember(
             {
                 did: self._reports.values(did)
@@ -128,6 +124,14 @@ class GizwitsAdapter(VendorAdapter):
             complete=self._bound.complete,
         )
         return self._snapshot()
+
+    async def _read_state(self, online: list[str]) -> None:
+        """Read the online devices' data: on their sockets while pushed, else REST."""
+        if self.push is not None:
+            # The safety poll: what the sockets answer needs no REST read.
+            answered = await self.push.async_read(online)
+            online = [did for did in online if did not in answered]
+        await self._reports.async_read(online)
 
     def _snapshot(self) -> Snapshot:
         """Build the Snapshot from what was read."""

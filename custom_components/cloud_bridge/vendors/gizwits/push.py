@@ -2,10 +2,11 @@
 
 A socket per endpoint the bindings name, each a background task of the entry
 (cancelled, and its socket closed, on unload). What they push patches the
-Snapshot at once; while every bound device is pushed, the coordinator polls
-only every 5 minutes, and at its normal pace again as soon as one socket is
-down (it logs each change once). That slow poll reads the devices over their
-sockets first: only those that do not answer within 10 s are read by REST.
+Snapshot at once. While every bound device is pushed, the polls (bindings
+every 30 s) read the devices' state only every 5 minutes, and at every poll
+again as soon as one socket is down (the coordinator logs each change once).
+That 5-minute read asks the devices on their sockets first: only those that do
+not answer within 10 s are read by REST.
 """
 
 import asyncio

@@ -74,8 +74,9 @@ class WegnologyAdapter(VendorAdapter):
         """Return the key of a device the list has; None for any other."""
         return self._key(device_id) if device_id in self._reader.devices else None
 
-    async def async_poll(self, *, topology_due: bool) -> Snapshot:
+    async def async_poll(self, *, topology_due: bool, state_due: bool) -> Snapshot:
         """Read state, connection changes and alerts; topology when it is due."""
+        del state_due  # nothing is pushed: the state is due at every poll
         if await self._reader.read(topology_due=topology_due):
             self._specs.forget()
         await self._application.poll(topology_due=topology_due)

@@ -86,7 +86,7 @@ class WizProAdapter(VendorAdapter):
 
         return await self._call(read)
 
-    async def async_poll(self, *, topology_due: bool) -> Snapshot:
+    async def async_poll(self, *, topology_due: bool, state_due: bool) -> Snapshot:
         """Read every building: one buildingTopology query each.
 
         A building WiZ no longer grants (deleted, or its access withdrawn)
@@ -95,6 +95,7 @@ class WizProAdapter(VendorAdapter):
         or group that cannot be read makes the Snapshot incomplete too; a
         value that cannot be read is left out, logged once.
         """
+        del state_due  # always due: WiZ Pro pushes no state a poll could skip
         states = self._buildings.book.states
         states.begin_poll()
         try:
