@@ -25,7 +25,7 @@ from homeassistant.components.climate import (
     ATTR_TEMPERATURE,
     HVACMode,
 )
-from homeassistant.const import STATE_OFF, STATE_UNAVAILABLE
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant, State
 
 from custom_components.cloud_bridge.coordinator import CloudBridgeCoordinator
@@ -289,10 +289,18 @@ async def test_binding_change_reads_the_devices_again(
     sim.unbind(TV_PLUG_DID)
     await until(lambda: device_entry(hass, TV_PLUG_DID) is None, "device gone")
     assert BINDINGS in paths(sim)
+    sim.clear_requests()
     sim.bind(TV_PLUG_DID)
     await until(lambda: device_entry(hass, TV_PLUG_DID) is not None, "device back")
     (sock,) = sim.push.open_sockets
     await until(lambda: TV_PLUG_DID in sock.subscriptions, "subscribed again")
+    # Its state is read on the socket, not by REST.
+    assert sim.device(TV_PLUG_DID).attr["switch"] is True
+    await until(
+        lambda: state(hass, "switch", TV_PLUG_DID, "switch") == STATE_ON,
+        "read on the socket",
+    )
+    assert devdata_dids(sim) == []
     sim.set_attr(TV_PLUG_DID, "switch", False)
     await until(
         lambda: state(hass, "switch", TV_PLUG_DID, "switch") == STATE_OFF,
