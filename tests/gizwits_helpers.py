@@ -1,6 +1,5 @@
 """Shared steps of Gizwits tests: entries, polls, requests, devices, entities."""
 
-import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 import time
@@ -32,7 +31,7 @@ from simulator.gizwits_demo import (
 from simulator.gizwits_model import Device, Product
 
 from .conftest import gizwits_data
-from .helpers import EntityService, entity_state, poll_now
+from .helpers import EntityService, entity_state, poll_now, until
 from .registry import device_with
 
 LOGIN = "/app/login"
@@ -160,18 +159,6 @@ def moved_entry(
     )
     entry.add_to_hass(hass)
     return entry
-
-
-async def until(predicate: Callable[[], bool], what: str) -> None:
-    """Let the loop run (frames travel over real sockets) until predicate holds.
-
-    No clock is read: the loop turns until it holds, or fails after many turns.
-    """
-    for _ in range(50_000):
-        if predicate():
-            return
-        await asyncio.sleep(0)
-    raise AssertionError(f"never happened: {what}")
 
 
 PUSH_TASK = "cloud_bridge Gizwits push"

@@ -1,5 +1,6 @@
 """Steps every vendor's tests share: polls, requests, states and log lines."""
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 import logging
@@ -21,6 +22,18 @@ LOGGER_NAME = "custom_components.cloud_bridge"
 
 # What the setup_entry fixture gives: set an entry up and wait for it.
 type SetupEntry = Callable[[MockConfigEntry], Awaitable[MockConfigEntry]]
+
+
+async def until(predicate: Callable[[], bool], what: str) -> None:
+    """Let the loop run (frames travel over real sockets) until predicate holds.
+
+    No clock is read: the loop turns until it holds, or fails after many turns.
+    """
+    for _ in range(50_000):
+        if predicate():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError(f"never happened: {what}")
 
 
 async def next_poll(

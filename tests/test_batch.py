@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from custom_components.cloud_bridge.errors import CloudUnavailableError
 from custom_components.cloud_bridge.vendors.wiz_pro.batch import (
     Cover,
     PilotingBatcher,
@@ -337,3 +338,33 @@ async def test_a_batch_that_breaks_settles_every_command() -> None:
     )
     assert [type(result) for result in results] == [KeyError, KeyError]
     assert cloud.sent == []
+
+
+async def test_a_batch_cancelled_tells_its_commands_why() -> None:
+    """The batch's task cancelled (its entry unloading): each command hears an error."""
+    tasks: list[asyncio.Task[None]] = []
+
+    def keep(coroutine: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+        tasks.append(start(coroutine, name))
+        return tasks[-1]
+
+    sent = asyncio.Event()
+
+    async def unanswered() -> None:
+        sent.set()
+        await asyncio.Event().wait()
+
+    batcher = PilotingBatcher(
+        start=keep, cover=lambda change: lambda covered: [(bulbs("1", "2"), unanswered)]
+    )
+    commands = [
+        asyncio.ensure_future(batcher.pilot(bulbs(n), OFF, unanswered, "call"))
+        for n in ("1", "2")
+    ]
+    await sent.wait()
+    (task,) = tasks
+    task.cancel()
+    results = await together(*commands)
+    assert [type(result) for result in results] == [CloudUnavailableError] * 2
+    assert "may or may not have taken the command" in str(results[0])
+    assert task.cancelled()

@@ -37,7 +37,7 @@ from simulator.wiz_pro import WizProSimulator
 from simulator.wiz_pro_demo import DEMO_BUILDING_ID
 from simulator.wiz_pro_model import BulbClass, Light as SimLight
 
-from .helpers import entity_state, poll_now, service_caller, state_of
+from .helpers import entity_state, poll_now, service_caller, state_of, until
 from .wiz_helpers import (
     GRAPHQL,
     bulb_entity,
@@ -798,6 +798,26 @@ async def test_cloud_failure_during_a_command(
     await call(hass, SERVICE_TURN_OFF, entity)
     assert light_changes(wiz_sim) == [{"state": False}]
     assert state_of(hass, entity) == STATE_OFF
+
+
+async def test_unloading_during_a_command_ends_it_with_an_error(
+    hass: HomeAssistant, wiz_sim: WizProSimulator, wiz_loaded: MockConfigEntry
+) -> None:
+    """The entry unloads while WiZ Pro has not answered: a readable error, no task."""
+    room = sim_room(wiz_sim, "Kitchen")
+    entity = entity_id(hass, LIGHT_DOMAIN, unique_id("room", room.id))
+    wiz_sim.faults.add("latency", seconds=30, count=None, path=GRAPHQL)
+    asked = len(wiz_sim.requests)
+    command = hass.async_create_task(call(hass, SERVICE_TURN_OFF, entity))
+    await until(lambda: len(wiz_sim.requests) > asked, "the command sent")
+
+    assert await hass.config_entries.async_unload(wiz_loaded.entry_id)
+
+    with pytest.raises(HomeAssistantError) as exc:
+        await command
+    assert exc.value.translation_key == "cloud_unavailable"
+    assert "may or may not have taken the command" in str(exc.value)
+    assert wiz_loaded._background_tasks == set()
 
 
 async def test_reply_cut_short_reports_cloud_unavailable(

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from ...errors import CloudUnavailableError
 from .models import PilotingState
 
 type Request = Callable[[], Awaitable[None]]
@@ -168,14 +169,17 @@ class PilotingBatcher:
             for group in groups:
                 await self._send(group)
         except BaseException as err:
-            # No command may wait forever for a batch that broke.
+            # No command may wait forever for a batch that broke. One cancelled
+            # (the entry unloading) leaves its callers an error they can read.
+            told = err
+            if isinstance(err, asyncio.CancelledError):
+                told = CloudUnavailableError(
+                    "Cloud Bridge stopped before WiZ Pro answered; "
+                    "the lights may or may not have taken the command"
+                )
             for item in batch:
-                if item.done.done():
-                    continue
-                if isinstance(err, asyncio.CancelledError):
-                    item.done.cancel()
-                else:
-                    item.done.set_exception(err)
+                if not item.done.done():
+                    item.done.set_exception(told)
             if not isinstance(err, Exception):
                 raise
 
