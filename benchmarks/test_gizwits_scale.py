@@ -35,7 +35,7 @@ from simulator.gizwits_demo import (
     generated_data,
 )
 from tests.conftest import gizwits_data
-from tests.gizwits_helpers import WS, settle, tick, until
+from tests.gizwits_helpers import WS, settle, socket_reads, tick, until
 from tests.wiz_helpers import record_state_writes
 
 DEVICES = 200
@@ -172,23 +172,16 @@ async def idle_requests(
     """
     async with account(hass, push=push) as (sim, _entry):
         sim.clear_requests()
-        before = socket_reads(sim)
+        before = safety_reads(sim)
         for _ in range(IDLE_MINUTES * 2):
             await tick(hass, freezer, 30)
             assert sim.push.check_heartbeats() == []
-        return rest_requests(sim), socket_reads(sim) - before
+        return rest_requests(sim), safety_reads(sim) - before
 
 
-def socket_reads(sim: GizwitsSimulator) -> int:
+def safety_reads(sim: GizwitsSimulator) -> int:
     """Return how many reads with a req_sn (the safety poll's) the sockets received."""
-    return sum(
-        1
-        for sock in sim.push.sockets
-        for frame in sock.received
-        if isinstance(frame, dict)
-        and frame.get("cmd") == "c2s_read"
-        and "req_sn" in frame
-    )
+    return sum(len(socket_reads(sock, numbered=True)) for sock in sim.push.sockets)
 
 
 async def test_200_devices_requests_with_and_without_push(

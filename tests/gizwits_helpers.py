@@ -29,6 +29,7 @@ from simulator.gizwits_demo import (
     DEMO_USERNAME,
 )
 from simulator.gizwits_model import Device, Product
+from simulator.gizwits_push import AppSocket
 
 from .conftest import gizwits_data
 from .helpers import EntityService, entity_state, poll_now, until
@@ -100,6 +101,20 @@ def add_device(
 def online_dids(sim: GizwitsSimulator, login: str = DEMO_USERNAME) -> list[str]:
     """Return the user's bound devices that the cloud says are online, sorted."""
     return sorted(did for did in sim.user(login).bindings if sim.device(did).online)
+
+
+def socket_reads(sock: AppSocket, *, numbered: bool = False) -> list[str]:
+    """Return the devices a simulated socket was asked to read (c2s_read), in order.
+
+    numbered: only the reads that carried a req_sn (the safety poll's).
+    """
+    return [
+        frame["data"]["did"]
+        for frame in sock.received
+        if isinstance(frame, dict)
+        and frame.get("cmd") == "c2s_read"
+        and ("req_sn" in frame or not numbered)
+    ]
 
 
 def make_client(

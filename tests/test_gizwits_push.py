@@ -52,6 +52,7 @@ from .gizwits_helpers import (
     make_entry,
     online_dids,
     settle,
+    socket_reads,
     tick,
     tick_until,
     until,
@@ -101,15 +102,6 @@ async def assert_polled_every_30_seconds(
     assert devdata_dids(sim) == (sorted(online_dids(sim) * 4) if state else [])
 
 
-def reads(sock: AppSocket) -> list[str]:
-    """Return the devices a socket was asked to read, in order."""
-    return [
-        frame["data"]["did"]
-        for frame in sock.received
-        if isinstance(frame, dict) and frame.get("cmd") == "c2s_read"
-    ]
-
-
 async def up(sim: GizwitsSimulator, entry: MockConfigEntry) -> AppSocket:
     """Wait until the one socket is logged in, subscribed and has read every device."""
     coordinator = coordinator_of(entry)
@@ -118,7 +110,7 @@ async def up(sim: GizwitsSimulator, entry: MockConfigEntry) -> AppSocket:
     await until(
         lambda: (
             sorted(sock.subscriptions) == bound(sim)
-            and sorted(reads(sock)) == online_dids(sim)
+            and sorted(socket_reads(sock)) == online_dids(sim)
         ),
         "subscribed and read",
     )
@@ -163,7 +155,7 @@ async def test_one_socket_logs_in_subscribes_and_reads(
     ]
     assert sorted(subscribed) == bound(sim)
     # Online devices only: the offline one would answer 9042.
-    assert BEDROOM_AC_DID not in reads(sock)
+    assert BEDROOM_AC_DID not in socket_reads(sock)
     assert [r.path for r in sim.requests].count(WS) == 1
 
 
@@ -270,14 +262,14 @@ async def test_online_status_at_once(
         "offline",
     )
     (sock,) = sim.push.open_sockets
-    before = reads(sock).count(BEDROOM_AC_DID)
+    before = socket_reads(sock).count(BEDROOM_AC_DID)
     sim.set_online(BEDROOM_AC_DID, True)
     await until(
         lambda: ac(hass, BEDROOM_AC_DID).state == HVACMode.OFF,
         "online",
     )
     # A device that came online is read at once.
-    await until(lambda: reads(sock).count(BEDROOM_AC_DID) == before + 1, "read")
+    await until(lambda: socket_reads(sock).count(BEDROOM_AC_DID) == before + 1, "read")
     assert sim.requests == []
 
 
@@ -348,17 +340,6 @@ async def test_drop_reconnects_and_reads_what_was_missed(
     assert push["reconnects"] == 1
 
 
-def safety_reads(sock: AppSocket) -> list[str]:
-    """Return the devices a socket was asked to read with a req_sn, in order."""
-    return [
-        frame["data"]["did"]
-        for frame in sock.received
-        if isinstance(frame, dict)
-        and frame.get("cmd") == "c2s_read"
-        and "req_sn" in frame
-    ]
-
-
 def lose_a_report(sim: GizwitsSimulator, did: str, name: str, value: object) -> None:
     """Change a datapoint in the cloud as a report whose notification was lost."""
     device = sim.device(did)
@@ -374,10 +355,12 @@ async def start_safety_poll(
     sock: AppSocket,
 ) -> None:
     """Let 5 minutes pass: the safety poll asks every online device on the socket."""
-    asked = len(safety_reads(sock)) + len(online_dids(sim))
+    asked = len(socket_reads(sock, numbered=True)) + len(online_dids(sim))
     freezer.tick(timedelta(minutes=5))
     async_fire_time_changed(hass)
-    await until(lambda: len(safety_reads(sock)) == asked, "safety reads sent")
+    await until(
+        lambda: len(socket_reads(sock, numbered=True)) == asked, "safety reads sent"
+    )
 
 
 async def test_polls_every_five_minutes_while_pushed(
@@ -398,13 +381,14 @@ async def test_polls_every_five_minutes_while_pushed(
     for half_minute in range(1, 21):  # 10 minutes
         await tick(hass, freezer, 30)
         assert sim.push.check_heartbeats() == []
-        assert len(safety_reads(sock)) == len(online_dids(sim)) * (half_minute // 10)
+        safety_reads = socket_reads(sock, numbered=True)
+        assert len(safety_reads) == len(online_dids(sim)) * (half_minute // 10)
         if half_minute == 9:
             assert ac(hass).attributes[ATTR_TEMPERATURE] == 26
     assert ac(hass).attributes[ATTR_TEMPERATURE] == 19
     assert polls(sim) == 20
     assert devdata_dids(sim) == []
-    assert sorted(safety_reads(sock)) == sorted(online_dids(sim) * 2)
+    assert sorted(socket_reads(sock, numbered=True)) == sorted(online_dids(sim) * 2)
     assert sock.cmds.count("ping") == 10
     push = coordinator_of(pushed).adapter.diagnostics()["push"]
     assert push["last_socket_read"] == {
